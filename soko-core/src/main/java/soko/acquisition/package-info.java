@@ -1,0 +1,4 @@
+@NullMarked
+package soko.acquisition;
+
+import org.jspecify.annotations.NullMarked;

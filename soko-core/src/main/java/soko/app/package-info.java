@@ -1,0 +1,4 @@
+@NullMarked
+package soko.app;
+
+import org.jspecify.annotations.NullMarked;

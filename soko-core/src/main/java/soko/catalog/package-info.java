@@ -1,0 +1,4 @@
+@NullMarked
+package soko.catalog;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package soko.events;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,180 @@
+package soko.internal.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A JSON value with its pointer, and typed accessors that fail with a {@link JsonProblem} naming
+ * that pointer and what would be valid.
+ */
+public final class Node {
+  private final JsonNode json;
+  private final String pointer;
+
+  Node(JsonNode json, String pointer) {
+    this.json = json;
+    this.pointer = pointer;
+  }
+
+  public String pointer() {
+    return pointer;
+  }
+
+  public JsonNode raw() {
+    return json;
+  }
+
+  public JsonProblem problem(String message) {
+    return new JsonProblem(pointer, message);
+  }
+
+  private static String escape(String key) {
+    return key.replace("~", "~0").replace("/", "~1");
+  }
+
+  private static String kind(JsonNode n) {
+    return switch (n.getNodeType()) {
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      default -> "something else";
+    };
+  }
+
+  /** Requires an object whose keys all come from {@code allowed}. */
+  public Node object(Set<String> allowed) throws JsonProblem {
+    if (!json.isObject()) {
+      throw problem("expected an object, found " + kind(json));
+    }
+    Iterator<String> names = json.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        throw new JsonProblem(pointer + "/" + escape(name),
+            "unknown field \"" + shorten(name) + "\"; valid fields here are " + String.join(", ", sorted(allowed)));
+      }
+    }
+    return this;
+  }
+
+  private static List<String> sorted(Set<String> s) {
+    List<String> l = new ArrayList<>(s);
+    l.sort(null);
+    return l;
+  }
+
+  static String shorten(String s) {
+    return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+  }
+
+  public boolean has(String key) {
+    return json.has(key);
+  }
+
+  /** A required member. */
+  public Node get(String key) throws JsonProblem {
+    JsonNode child = json.get(key);
+    if (child == null) {
+      throw new JsonProblem(pointer + "/" + escape(key), "is missing; it is required");
+    }
+    return new Node(child, pointer + "/" + escape(key));
+  }
+
+  public Optional<Node> opt(String key) {
+    JsonNode child = json.get(key);
+    return child == null ? Optional.empty() : Optional.of(new Node(child, pointer + "/" + escape(key)));
+  }
+
+  public String text() throws JsonProblem {
+    if (!json.isTextual()) {
+      throw problem("expected a string, found " + kind(json));
+    }
+    return json.textValue();
+  }
+
+  public boolean bool() throws JsonProblem {
+    if (!json.isBoolean()) {
+      throw problem("expected true or false, found " + kind(json));
+    }
+    return json.booleanValue();
+  }
+
+  /** An integer in [min, max]. */
+  public long integer(long min, long max) throws JsonProblem {
+    if (!json.isIntegralNumber()) {
+      throw problem("expected a whole number from " + min + " to " + max + ", found "
+          + (json.isNumber() ? "the fraction " + json.asText() : kind(json)));
+    }
+    BigInteger v = json.bigIntegerValue();
+    if (v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0) {
+      throw problem(v + " is out of range; expected a whole number from " + min + " to " + max);
+    }
+    return v.longValue();
+  }
+
+  public List<Node> array(int maxItems) throws JsonProblem {
+    if (!json.isArray()) {
+      throw problem("expected an array, found " + kind(json));
+    }
+    if (json.size() > maxItems) {
+      throw problem("has " + json.size() + " items; at most " + maxItems + " are allowed");
+    }
+    List<Node> out = new ArrayList<>(json.size());
+    for (int i = 0; i < json.size(); i++) {
+      out.add(new Node(json.get(i), pointer + "/" + i));
+    }
+    return out;
+  }
+
+  /** Each member of an object, in document order. */
+  public List<Member> members(int maxMembers) throws JsonProblem {
+    if (!json.isObject()) {
+      throw problem("expected an object, found " + kind(json));
+    }
+    if (json.size() > maxMembers) {
+      throw problem("has " + json.size() + " members; at most " + maxMembers + " are allowed");
+    }
+    List<Member> out = new ArrayList<>(json.size());
+    var it = json.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      out.add(new Member(e.getKey(), new Node(e.getValue(), pointer + "/" + escape(e.getKey()))));
+    }
+    return out;
+  }
+
+  public record Member(String key, Node value) {}
+
+  /** A mapping function that may throw a {@link JsonProblem}. */
+  @FunctionalInterface
+  public interface Reader<T> {
+    T read(Node node) throws JsonProblem;
+  }
+
+  public <T> List<T> list(int maxItems, Reader<T> reader) throws JsonProblem {
+    List<T> out = new ArrayList<>();
+    for (Node n : array(maxItems)) {
+      out.add(reader.read(n));
+    }
+    return List.copyOf(out);
+  }
+
+  /** Applies a parser that throws IllegalArgumentException, mapping its message to this pointer. */
+  public <T> T parse(Function<String, T> parser, String expected) throws JsonProblem {
+    String s = text();
+    try {
+      return parser.apply(s);
+    } catch (IllegalArgumentException e) {
+      throw problem("\"" + shorten(s) + "\" is not valid: " + e.getMessage() + "; expected " + expected);
+    }
+  }
+}

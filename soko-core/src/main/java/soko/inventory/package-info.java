@@ -1,0 +1,4 @@
+@NullMarked
+package soko.inventory;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,24 @@
+package soko.manifest;
+
+import java.util.regex.Pattern;
+
+/** A model's id: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64. */
+public record ModelName(String value) {
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+  public ModelName {
+    if (value == null || !NAME.matcher(value).matches() || value.contains("..")) {
+      throw new IllegalArgumentException(
+          "a model name is 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit, such as whisper-base");
+    }
+  }
+
+  public static ModelName parse(String s) {
+    return new ModelName(s);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,86 @@
+package soko.manifest;
+
+import java.util.Locale;
+
+/**
+ * A file's path inside a model: relative, '/'-separated, normalised, at most 255 characters, with
+ * no {@code ..} or {@code .} segment, no empty segment, no backslash, no drive letter or ':', and no
+ * control characters. Such a path can never resolve outside the folder it is resolved against.
+ */
+public record RelativePath(String value) {
+  public static final int MAX_LENGTH = 255;
+
+  public RelativePath {
+    String why = problem(value);
+    if (why != null) {
+      throw new IllegalArgumentException(why);
+    }
+  }
+
+  public static RelativePath parse(String s) {
+    return new RelativePath(s);
+  }
+
+  /** Why {@code s} is not a valid relative path, or null when it is. */
+  static String problem(String s) {
+    if (s == null || s.isEmpty()) {
+      return "the path is empty";
+    }
+    if (s.length() > MAX_LENGTH) {
+      return "the path has " + s.length() + " characters; at most " + MAX_LENGTH + " are allowed";
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+        return "the path has a control character at index " + i;
+      }
+      if (c == '\\') {
+        return "the path has a backslash; separate folders with '/'";
+      }
+      if (c == ':') {
+        return "the path has a ':' (a drive letter or stream name); use a plain relative path";
+      }
+    }
+    if (s.startsWith("/")) {
+      return "the path is absolute; use a path relative to the model, like weights/model.onnx";
+    }
+    if (s.endsWith("/")) {
+      return "the path ends with '/'; name a file, not a folder";
+    }
+    for (String seg : s.split("/", -1)) {
+      if (seg.isEmpty()) {
+        return "the path has an empty segment ('//')";
+      }
+      if (seg.equals("..")) {
+        return "the path climbs out of the model with '..'";
+      }
+      if (seg.equals(".")) {
+        return "the path has a '.' segment; write it normalised";
+      }
+      if (seg.endsWith(".") || seg.endsWith(" ")) {
+        return "a path segment ends with '.' or a space, which Windows cannot store";
+      }
+      String base = seg.split("\\.", 2)[0].toUpperCase(Locale.ROOT);
+      if (base.matches("CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9]")) {
+        return "the path uses the reserved Windows name " + seg;
+      }
+    }
+    return null;
+  }
+
+  /** The key under which paths must be unique: paths that differ only in case collide on macOS and Windows. */
+  public String caseFoldKey() {
+    return value.toLowerCase(Locale.ROOT);
+  }
+
+  /** The last segment. */
+  public String fileName() {
+    int i = value.lastIndexOf('/');
+    return i < 0 ? value : value.substring(i + 1);
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}

@@ -1,0 +1,103 @@
+package soko.manifest;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * Where a file's bytes can be fetched. The bytes are trusted only after their size and sha256
+ * match the manifest, so any source may be tried.
+ *
+ * <ul>
+ *   <li>{@code bundled:NAME/FILE}: shipped inside Soko;
+ *   <li>{@code file:/abs/path}: a local file, such as a USB stick or a network share;
+ *   <li>{@code https://host/...} or {@code http://host/...}: a mirror (plain http is for LAN mirrors).
+ * </ul>
+ */
+public record SourceUri(URI uri) {
+  public static final int MAX_LENGTH = 2048;
+
+  public enum Kind { BUNDLED, FILE, HTTP }
+
+  public SourceUri {
+    String why = problem(uri);
+    if (why != null) {
+      throw new IllegalArgumentException(why);
+    }
+  }
+
+  public static SourceUri parse(String s) {
+    if (s.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException("the URI has " + s.length() + " characters; at most " + MAX_LENGTH);
+    }
+    try {
+      return new SourceUri(new URI(s));
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not a URI: " + e.getReason());
+    }
+  }
+
+  private static String problem(URI uri) {
+    if (uri == null || uri.getScheme() == null) {
+      return "a source needs a scheme: bundled:, file:, https: or http:";
+    }
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    switch (scheme) {
+      case "bundled" -> {
+        String ssp = uri.getSchemeSpecificPart();
+        String p = RelativePath.problem(ssp);
+        return p == null ? null : "a bundled: source names a path inside Soko: " + p;
+      }
+      case "file" -> {
+        if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
+          return "a file: source needs an absolute path, like file:/media/usb/model.bin";
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+          return "a file: source has no query or fragment";
+        }
+        return null;
+      }
+      case "https", "http" -> {
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+          return "an " + scheme + ": source needs a host";
+        }
+        if (uri.getRawUserInfo() != null) {
+          return "an " + scheme + ": source must not carry credentials in the URL";
+        }
+        if (uri.getRawFragment() != null) {
+          return "an " + scheme + ": source has no fragment";
+        }
+        return null;
+      }
+      default -> {
+        return "unsupported scheme \"" + scheme + ":\"; use bundled:, file:, https: or http:";
+      }
+    }
+  }
+
+  public Kind kind() {
+    return switch (uri.getScheme().toLowerCase(Locale.ROOT)) {
+      case "bundled" -> Kind.BUNDLED;
+      case "file" -> Kind.FILE;
+      default -> Kind.HTTP;
+    };
+  }
+
+  /** For a bundled source, the path inside Soko's bundle. */
+  public RelativePath bundledPath() {
+    if (kind() != Kind.BUNDLED) {
+      throw new IllegalStateException(uri + " is not bundled");
+    }
+    return new RelativePath(uri.getSchemeSpecificPart());
+  }
+
+  /** The host a user consents to contact, or "local" for bundled and file sources. */
+  public String host() {
+    return kind() == Kind.HTTP ? uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") : "local";
+  }
+
+  @Override
+  public String toString() {
+    return uri.toString();
+  }
+}

@@ -1,0 +1,75 @@
+package soko.manifest;
+
+import java.math.BigInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A semantic version (semver 2.0.0), ordered by semver precedence; build metadata is ignored in ordering. */
+public record Version(String text) implements Comparable<Version> {
+  private static final Pattern SEMVER = Pattern.compile(
+      "(0|[1-9]\\d{0,9})\\.(0|[1-9]\\d{0,9})\\.(0|[1-9]\\d{0,9})"
+          + "(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+          + "(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?");
+
+  public Version {
+    if (text == null || text.length() > 64 || !SEMVER.matcher(text).matches()) {
+      throw new IllegalArgumentException("a version is semver MAJOR.MINOR.PATCH[-pre][+build], such as 1.2.0");
+    }
+  }
+
+  public static Version parse(String s) {
+    return new Version(s);
+  }
+
+  private Matcher parts() {
+    Matcher m = SEMVER.matcher(text);
+    if (!m.matches()) {
+      throw new IllegalStateException(text);
+    }
+    return m;
+  }
+
+  public long major() { return Long.parseLong(parts().group(1)); }
+  public long minor() { return Long.parseLong(parts().group(2)); }
+  public long patch() { return Long.parseLong(parts().group(3)); }
+
+  @Override
+  public int compareTo(Version o) {
+    Matcher a = parts();
+    Matcher b = o.parts();
+    for (int i = 1; i <= 3; i++) {
+      int c = Long.compare(Long.parseLong(a.group(i)), Long.parseLong(b.group(i)));
+      if (c != 0) {
+        return c;
+      }
+    }
+    String pa = a.group(4);
+    String pb = b.group(4);
+    if (pa == null || pb == null) {
+      return pa == null ? (pb == null ? 0 : 1) : -1;
+    }
+    String[] xa = pa.split("\\.");
+    String[] xb = pb.split("\\.");
+    for (int i = 0; i < Math.min(xa.length, xb.length); i++) {
+      boolean na = xa[i].chars().allMatch(Character::isDigit);
+      boolean nb = xb[i].chars().allMatch(Character::isDigit);
+      int c;
+      if (na && nb) {
+        c = new BigInteger(xa[i]).compareTo(new BigInteger(xb[i]));
+      } else if (na != nb) {
+        c = na ? -1 : 1;
+      } else {
+        c = xa[i].compareTo(xb[i]);
+      }
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(xa.length, xb.length);
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package soko.manifest;
+
+import org.jspecify.annotations.NullMarked;

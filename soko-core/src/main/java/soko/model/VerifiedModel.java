@@ -1,0 +1,75 @@
+package soko.model;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import soko.manifest.Manifest;
+import soko.manifest.ModelFile;
+
+/**
+ * An installed model whose every file matched its manifest size and sha256 when the store handed
+ * this out. It is the only way to give a model's file paths to an engine.
+ *
+ * <p>Only the store creates these (an architecture test enforces it): the store checks each file
+ * against its verification record, and re-hashes any file whose size, modification time, change
+ * time or file key moved since the last full hash.
+ *
+ * <p>Immutable and thread-safe. The files are read-only blobs; the handle does not keep them open.
+ */
+public final class VerifiedModel {
+  private final Manifest manifest;
+  private final Map<String, Path> files;
+  private final Instant verifiedAt;
+
+  /**
+   * For the store only.
+   *
+   * @param files each manifest path mapped to the verified blob on disk
+   */
+  public VerifiedModel(Manifest manifest, Map<String, Path> files, Instant verifiedAt) {
+    for (ModelFile f : manifest.files()) {
+      if (!files.containsKey(f.path().value())) {
+        throw new IllegalArgumentException("no verified file for " + f.path());
+      }
+    }
+    if (files.size() != manifest.files().size()) {
+      throw new IllegalArgumentException("verified files do not match the manifest's files");
+    }
+    this.manifest = manifest;
+    this.files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
+    this.verifiedAt = verifiedAt;
+  }
+
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  /** The verified file for a manifest path. */
+  public Path file(String manifestPath) {
+    Path p = files.get(manifestPath);
+    if (p == null) {
+      throw new IllegalArgumentException(manifest.id() + " has no file \"" + manifestPath + "\"; it has " + files.keySet());
+    }
+    return p;
+  }
+
+  /** The first file whose manifest path ends with {@code suffix}, such as ".onnx". */
+  public java.util.Optional<Path> fileEndingWith(String suffix) {
+    return files.entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).map(Map.Entry::getValue).findFirst();
+  }
+
+  /** Manifest path to verified file, in manifest order. */
+  public Map<String, Path> files() {
+    return files;
+  }
+
+  public Instant verifiedAt() {
+    return verifiedAt;
+  }
+
+  @Override
+  public String toString() {
+    return "VerifiedModel[" + manifest.id() + ", verified " + verifiedAt + "]";
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package soko.model;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package soko.runtime;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package soko.store;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,62 @@
+package soko.verification;
+
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * A SHA-256 content digest, written {@code sha256:<64 lower-case hex>}.
+ *
+ * <p>{@link #parse} accepts exactly what {@link #toString} produces. Manifests carry the bare hex
+ * form ({@link #hex()}), which {@link #ofHex} accepts.
+ */
+public record Digest(String hex) {
+  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+  public static final String PREFIX = "sha256:";
+
+  public Digest {
+    if (hex == null || !HEX64.matcher(hex).matches()) {
+      throw new IllegalArgumentException("not a sha256: expected 64 lower-case hex digits, got " + describe(hex));
+    }
+  }
+
+  /** Parses {@code sha256:<hex>}. */
+  public static Digest parse(String text) {
+    if (text == null || !text.startsWith(PREFIX)) {
+      throw new IllegalArgumentException("not a digest: expected sha256:<64 hex digits>, got " + describe(text));
+    }
+    return new Digest(text.substring(PREFIX.length()));
+  }
+
+  /** Accepts bare 64-digit lower-case hex. */
+  public static Digest ofHex(String hex) {
+    return new Digest(hex);
+  }
+
+  public static Digest of(byte[] sha256) {
+    if (sha256.length != 32) {
+      throw new IllegalArgumentException("sha256 length " + sha256.length + " != 32");
+    }
+    return new Digest(HexFormat.of().formatHex(sha256));
+  }
+
+  /** The digest of zero bytes: a "got" value equal to this usually means an empty or failed transfer. */
+  public static final Digest EMPTY = ofHex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+
+  @Override
+  public String toString() {
+    return PREFIX + hex;
+  }
+
+  /** The first 12 hex digits, for tables. */
+  public String shortHex() {
+    return hex.substring(0, 12);
+  }
+
+  private static String describe(String s) {
+    if (s == null) {
+      return "nothing";
+    }
+    String shown = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    return "\"" + shown + "\" (" + s.length() + " characters)";
+  }
+}

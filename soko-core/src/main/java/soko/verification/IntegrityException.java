@@ -1,0 +1,44 @@
+package soko.verification;
+
+import java.util.OptionalLong;
+
+/**
+ * Bytes did not match what a manifest promised: a size or a sha256 differs.
+ *
+ * <p>Not retry-worthy against the same bytes; retry-worthy against another source.
+ */
+public final class IntegrityException extends Exception {
+  private final String subject;
+  private final Digest expected;
+  private final Digest actual;
+  private final long expectedSize;
+  private final OptionalLong actualSize;
+
+  public IntegrityException(String subject, Digest expected, long expectedSize, Digest actual, long actualSize, String fix) {
+    super(message(subject, expected, expectedSize, actual, actualSize, fix));
+    this.subject = subject;
+    this.expected = expected;
+    this.actual = actual;
+    this.expectedSize = expectedSize;
+    this.actualSize = OptionalLong.of(actualSize);
+  }
+
+  private static String message(String subject, Digest expected, long expectedSize, Digest actual, long actualSize, String fix) {
+    String what;
+    if (expectedSize != actualSize) {
+      what = "size " + actualSize + " bytes, expected " + expectedSize;
+    } else {
+      what = "sha256 " + actual.hex() + ", expected " + expected.hex();
+    }
+    if (actual.equals(Digest.EMPTY) && actualSize == 0) {
+      what += " (the data was empty)";
+    }
+    return subject + ": " + what + (fix.isEmpty() ? "" : "; " + fix);
+  }
+
+  public String subject() { return subject; }
+  public Digest expected() { return expected; }
+  public Digest actual() { return actual; }
+  public long expectedSize() { return expectedSize; }
+  public OptionalLong actualSize() { return actualSize; }
+}

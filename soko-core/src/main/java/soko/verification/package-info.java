@@ -1,0 +1,4 @@
+@NullMarked
+package soko.verification;
+
+import org.jspecify.annotations.NullMarked;
