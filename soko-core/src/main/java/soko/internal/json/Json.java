@@ -79,10 +79,23 @@ public final class Json {
     }
   }
 
+  private static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter PRETTY = prettyPrinter();
+
+  private static com.fasterxml.jackson.core.util.DefaultPrettyPrinter prettyPrinter() {
+    var indenter = new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n");
+    var separators = com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+        .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER)
+        .withObjectEmptySeparator("")
+        .withArrayEmptySeparator("");
+    return new com.fasterxml.jackson.core.util.DefaultPrettyPrinter(separators)
+        .withObjectIndenter(indenter)
+        .withArrayIndenter(indenter);
+  }
+
   /** Serialises a tree with two-space indentation and a final newline; key order is insertion order. */
   public static byte[] write(JsonNode tree) {
     try {
-      byte[] body = MAPPER.writeValueAsBytes(tree);
+      byte[] body = MAPPER.writer(PRETTY).writeValueAsBytes(tree);
       byte[] out = new byte[body.length + 1];
       System.arraycopy(body, 0, out, 0, body.length);
       out[body.length] = '\n';

@@ -173,7 +173,7 @@ public final class Node {
     String s = text();
     try {
       return parser.apply(s);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | java.time.DateTimeException e) {
       throw problem("\"" + shorten(s) + "\" is not valid: " + e.getMessage() + "; expected " + expected);
     }
   }

@@ -1,0 +1,159 @@
+package soko.store;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Empties and measures the cache root without ever leaving it: the walk does not follow links, a
+ * link is removed as a link, a folder on another device (a mount point) is skipped, and every path
+ * is checked to lie under the root before it is touched.
+ */
+final class CacheSweeper {
+  private CacheSweeper() {}
+
+  record Usage(long total, long partialBytes, int partialCount) {}
+
+  static Usage usage(Path root, Path downloads) throws IOException {
+    long[] totals = new long[3];
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      return new Usage(0, 0, 0);
+    }
+    Object rootDev = device(root);
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        return dir.equals(root) || sameDevice(rootDev, dir) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          totals[0] += attrs.size();
+          if (file.startsWith(downloads) && file.getFileName().toString().endsWith(".partial")) {
+            totals[1] += attrs.size();
+            totals[2]++;
+          }
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException exc) {
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return new Usage(totals[0], totals[1], (int) totals[2]);
+  }
+
+  static CacheClearReport clear(Path root, Path keep, Path downloads, boolean dryRun) throws StoreException {
+    if (Files.isSymbolicLink(root)) {
+      throw new StoreConfigException("the cache root " + root + " is a symbolic link; Soko never follows links when"
+          + " deleting: point --home or SOKO_HOME at the real folder");
+    }
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      return new CacheClearReport(dryRun, 0, 0, 0, 0, List.of());
+    }
+    long[] counts = new long[4]; // files, bytes freed, partial count, partial bytes
+    List<String> skipped = new ArrayList<>();
+    Object rootDev;
+    try {
+      rootDev = device(root);
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          if (!dir.equals(root) && !sameDevice(rootDev, dir)) {
+            skipped.add(dir + " (another file system is mounted there)");
+            return FileVisitResult.SKIP_SUBTREE;
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          if (file.equals(keep) || !file.normalize().startsWith(root)) {
+            return FileVisitResult.CONTINUE;
+          }
+          long freed = 0;
+          if (attrs.isRegularFile()) {
+            freed = linkCount(file) > 1 ? 0 : attrs.size();
+            if (file.startsWith(downloads) && file.getFileName().toString().endsWith(".partial")) {
+              counts[2]++;
+              counts[3] += attrs.size();
+            }
+          }
+          if (!dryRun) {
+            try {
+              Files.delete(file); // a link is deleted as a link: never its target
+            } catch (NoSuchFileException gone) {
+              return FileVisitResult.CONTINUE;
+            }
+          }
+          counts[0]++;
+          counts[1] += freed;
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException exc) {
+          skipped.add(file + " (" + exc.getMessage() + ")");
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+          if (!dryRun && !dir.equals(root) && dir.normalize().startsWith(root) && !isStructural(root, dir)) {
+            try {
+              Files.delete(dir);
+            } catch (java.nio.file.DirectoryNotEmptyException | NoSuchFileException e) {
+              // Something was skipped inside, or another process just wrote there.
+            }
+          }
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new StoreIOException("cannot clear the cache " + root, e);
+    }
+    return new CacheClearReport(dryRun, counts[0], counts[1], (int) counts[2], counts[3], skipped);
+  }
+
+  /** The folders the store itself keeps in the cache root stay, empty. */
+  private static boolean isStructural(Path root, Path dir) {
+    return dir.getParent().equals(root)
+        && (dir.getFileName().toString().equals("downloads") || dir.getFileName().toString().equals("tmp"));
+  }
+
+  private static Object device(Path p) throws IOException {
+    try {
+      return Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return Files.getFileStore(p).name();
+    }
+  }
+
+  private static boolean sameDevice(Object rootDev, Path dir) {
+    try {
+      return rootDev.equals(device(dir));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int linkCount(Path file) {
+    try {
+      Map<String, Object> a = Files.readAttributes(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+      return (Integer) a.get("nlink");
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package soko.store;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import soko.manifest.ModelFile;
+
+/**
+ * One file's state.
+ *
+ * @param blob where the file's bytes are stored
+ * @param problem for corrupt and missing files, what is wrong, in one line
+ * @param rehashed whether this check hashed the file (rather than trusting its record)
+ */
+public record FileCheck(ModelFile file, Path blob, FileState state, Optional<Instant> verifiedAt,
+    Optional<String> problem, boolean rehashed) {}

@@ -1,0 +1,57 @@
+package soko.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.OptionalLong;
+import soko.internal.json.Json;
+import soko.internal.json.JsonProblem;
+import soko.internal.json.Node;
+import soko.verification.Digest;
+
+/**
+ * The result of the last full hash of a blob, with the file's stamp at that time. While the stamp
+ * is unchanged, the blob is trusted without re-hashing; any change forces a full re-hash.
+ *
+ * <pre>
+ * {"sha256":"1a15…","size":2327524,"mtimeNanos":…,"ctimeNanos":…,"fileKey":"2049:131077",
+ *  "verifiedAt":"2026-11-29T00:50:00Z","ok":true}
+ * </pre>
+ */
+record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, boolean ok) {
+
+  boolean matches(FileStamp now) {
+    return stamp.size() == now.size()
+        && stamp.mtimeNanos() == now.mtimeNanos()
+        && stamp.ctimeNanos().equals(now.ctimeNanos())
+        && stamp.fileKey().equals(now.fileKey())
+        && now.regularFile();
+  }
+
+  byte[] toJson() {
+    ObjectNode o = Json.object();
+    o.put("sha256", sha256.hex());
+    o.put("size", stamp.size());
+    o.put("mtimeNanos", stamp.mtimeNanos());
+    if (stamp.ctimeNanos().isPresent()) {
+      o.put("ctimeNanos", stamp.ctimeNanos().getAsLong());
+    }
+    o.put("fileKey", stamp.fileKey());
+    o.put("verifiedAt", verifiedAt.toString());
+    o.put("ok", ok);
+    return Json.writeLine(o).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static VerificationRecord parse(byte[] bytes) throws JsonProblem {
+    Node n = Json.parse(bytes, 64 * 1024, "verification record");
+    n.object(java.util.Set.of("sha256", "size", "mtimeNanos", "ctimeNanos", "fileKey", "verifiedAt", "ok"));
+    Digest d = n.get("sha256").parse(Digest::ofHex, "64 hex digits");
+    long size = n.get("size").integer(0, Long.MAX_VALUE);
+    long mtime = n.get("mtimeNanos").integer(Long.MIN_VALUE, Long.MAX_VALUE);
+    OptionalLong ctime = n.has("ctimeNanos")
+        ? OptionalLong.of(n.get("ctimeNanos").integer(Long.MIN_VALUE, Long.MAX_VALUE)) : OptionalLong.empty();
+    String key = n.get("fileKey").text();
+    Instant at = n.get("verifiedAt").parse(Instant::parse, "an ISO-8601 instant");
+    boolean ok = n.get("ok").bool();
+    return new VerificationRecord(d, new FileStamp(size, mtime, ctime, key, true), at, ok);
+  }
+}
