@@ -1,0 +1,65 @@
+package soko.acquisition;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import soko.manifest.SourceUri;
+
+/**
+ * Sources that need no network: {@code bundled:} files shipped inside Soko's jar, and
+ * {@code file:} paths such as a USB stick or a network share. The bytes are verified by the store
+ * as they are written, like any download.
+ */
+public final class LocalSource {
+  /** Where bundled files live on the class path. */
+  public static final String BUNDLED_ROOT = "soko/bundled/";
+
+  private LocalSource() {}
+
+  /** Opens a bundled or file source, or empty when it does not exist. */
+  public static Optional<InputStream> open(SourceUri source) throws IOException {
+    return switch (source.kind()) {
+      case BUNDLED -> Optional.ofNullable(
+          LocalSource.class.getClassLoader().getResourceAsStream(BUNDLED_ROOT + source.bundledPath().value()));
+      case FILE -> {
+        Path p = Path.of(source.uri());
+        if (!Files.isRegularFile(p)) {
+          yield Optional.empty();
+        }
+        try {
+          yield Optional.of(Files.newInputStream(p));
+        } catch (NoSuchFileException e) {
+          yield Optional.empty();
+        }
+      }
+      case HTTP -> throw new IllegalArgumentException(source + " is not a local source");
+    };
+  }
+
+  /** Reads a bundled resource whole, such as a bundled manifest; empty when absent. */
+  public static Optional<byte[]> readBundled(String path, int limit) throws IOException {
+    try (InputStream in = LocalSource.class.getClassLoader().getResourceAsStream(BUNDLED_ROOT + path)) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      byte[] bytes = in.readNBytes(limit + 1);
+      if (bytes.length > limit) {
+        throw new IOException("bundled " + path + " is larger than " + limit + " bytes");
+      }
+      return Optional.of(bytes);
+    }
+  }
+
+  /** Whether a local source is present. */
+  public static boolean exists(SourceUri source) {
+    return switch (source.kind()) {
+      case BUNDLED -> LocalSource.class.getClassLoader().getResource(BUNDLED_ROOT + source.bundledPath().value()) != null;
+      case FILE -> Files.isRegularFile(Path.of(source.uri()), LinkOption.NOFOLLOW_LINKS);
+      case HTTP -> false;
+    };
+  }
+}

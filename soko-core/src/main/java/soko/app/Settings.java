@@ -1,0 +1,80 @@
+package soko.app;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import soko.store.StoreRoots;
+
+/**
+ * Every setting, resolved once from flags, environment variables and platform conventions, then
+ * passed down. Nothing below {@code soko.app} reads the environment.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>flag</th><th>environment</th><th>default</th></tr>
+ *   <tr><td>home (data + cache + library)</td><td>--home DIR</td><td>SOKO_HOME</td><td>platform folders below</td></tr>
+ *   <tr><td>media library</td><td>--library DIR</td><td>SOKO_LIBRARY</td><td>HOME/library with a home, else ~/Soko Library</td></tr>
+ *   <tr><td>offline</td><td>--offline</td><td>SOKO_OFFLINE=1</td><td>off</td></tr>
+ * </table>
+ *
+ * <p>Platform defaults: Linux {@code $XDG_DATA_HOME/soko} (~/.local/share/soko) and
+ * {@code $XDG_CACHE_HOME/soko} (~/.cache/soko); macOS {@code ~/Library/Application Support/soko}
+ * and {@code ~/Library/Caches/soko}; Windows {@code %LOCALAPPDATA%\soko\data} and
+ * {@code %LOCALAPPDATA%\soko\cache}.
+ *
+ * @param roots the data, cache and library roots
+ * @param offline whether all network access is forbidden
+ * @param origin how the roots were chosen, for diagnostics ("--home", "SOKO_HOME", "platform default")
+ */
+public record Settings(StoreRoots roots, boolean offline, String origin) {
+  public static final String ENV_HOME = "SOKO_HOME";
+  public static final String ENV_LIBRARY = "SOKO_LIBRARY";
+  public static final String ENV_OFFLINE = "SOKO_OFFLINE";
+
+  /**
+   * Resolves settings.
+   *
+   * @param env the process environment (System.getenv() in production)
+   * @param props the system properties (for user.home and os.name)
+   */
+  public static Settings resolve(Map<String, String> env, Properties props, Optional<Path> homeFlag,
+      Optional<Path> libraryFlag, boolean offlineFlag) {
+    Path userHome = Path.of(props.getProperty("user.home", "."));
+    Optional<Path> home = homeFlag.or(() -> nonEmpty(env.get(ENV_HOME)).map(Path::of));
+    String origin = homeFlag.isPresent() ? "--home" : home.isPresent() ? ENV_HOME : "platform default";
+    Path data;
+    Path cache;
+    if (home.isPresent()) {
+      data = home.get().resolve("data");
+      cache = home.get().resolve("cache");
+    } else {
+      String os = props.getProperty("os.name", "Linux").toLowerCase(java.util.Locale.ROOT);
+      if (os.startsWith("mac")) {
+        data = userHome.resolve("Library/Application Support/soko");
+        cache = userHome.resolve("Library/Caches/soko");
+      } else if (os.startsWith("windows")) {
+        Path local = nonEmpty(env.get("LOCALAPPDATA")).map(Path::of).orElse(userHome.resolve("AppData/Local"));
+        data = local.resolve("soko").resolve("data");
+        cache = local.resolve("soko").resolve("cache");
+      } else {
+        data = xdg(env, "XDG_DATA_HOME", userHome.resolve(".local/share")).resolve("soko");
+        cache = xdg(env, "XDG_CACHE_HOME", userHome.resolve(".cache")).resolve("soko");
+      }
+    }
+    Path library = libraryFlag
+        .or(() -> nonEmpty(env.get(ENV_LIBRARY)).map(Path::of))
+        .orElseGet(() -> home.map(h -> h.resolve("library")).orElse(userHome.resolve("Soko Library")));
+    boolean offline = offlineFlag || nonEmpty(env.get(ENV_OFFLINE)).map(v -> !v.equals("0") && !v.equalsIgnoreCase("false")).orElse(false);
+    return new Settings(new StoreRoots(data, cache, library), offline, origin);
+  }
+
+  /** XDG base directories must be absolute; a relative one is ignored, as the spec says. */
+  private static Path xdg(Map<String, String> env, String key, Path fallback) {
+    return nonEmpty(env.get(key)).map(Path::of).filter(Path::isAbsolute).orElse(fallback);
+  }
+
+  private static Optional<String> nonEmpty(String s) {
+    return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
+  }
+}
