@@ -1,0 +1,23 @@
+# Sourced by ./soko and ./run-tests: sets JAVA_HOME to a JDK 25 or newer.
+# Order: $JAVA_HOME if it is 25+, then the newest JDK 25+ under /usr/lib/jvm.
+soko_java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+soko_find_jdk() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    v=$(soko_java_major "$JAVA_HOME")
+    if [ -n "$v" ] && [ "$v" -ge 25 ]; then return 0; fi
+  fi
+  best=""; bestv=0
+  for d in /usr/lib/jvm/*; do
+    [ -x "$d/bin/javac" ] || continue
+    v=$(soko_java_major "$d")
+    if [ -n "$v" ] && [ "$v" -ge 25 ] && [ "$v" -gt "$bestv" ]; then best=$d; bestv=$v; fi
+  done
+  if [ -z "$best" ]; then
+    echo "soko: no JDK 25 or newer found (JAVA_HOME=${JAVA_HOME:-unset}, /usr/lib/jvm); install one, e.g. Temurin 25, and set JAVA_HOME" >&2
+    return 1
+  fi
+  JAVA_HOME=$best
+  export JAVA_HOME
+}

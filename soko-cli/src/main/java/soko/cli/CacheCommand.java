@@ -1,0 +1,46 @@
+package soko.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import soko.app.Reports;
+import soko.store.CacheClearReport;
+
+@Command(name = "cache", description = "Cache controls.", subcommands = CacheCommand.Clear.class)
+final class CacheCommand implements Runnable {
+  @ParentCommand
+  SokoCommand root;
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(root.out);
+  }
+
+  @Command(name = "clear", description = "Remove everything inside the cache root (partial downloads included). Never follows a link out of it; never touches the library or installed models.")
+  static final class Clear implements Callable<Integer> {
+    @ParentCommand
+    CacheCommand parent;
+
+    @Option(names = "--dry-run", description = "Show what would be removed.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+      SokoCommand root = parent.root;
+      CacheClearReport r = root.soko().clearCache(dryRun);
+      var roots = root.soko().settings().roots();
+      if (root.global.json) {
+        root.out.print(Reports.cacheClearJson(r, roots.cache().toString(), roots.library().toString()));
+      } else {
+        root.out.println((dryRun ? "would remove " : "removed ") + r.filesRemoved() + " file(s) from " + roots.cache()
+            + ", " + (dryRun ? "freeing " : "freed ") + Format.bytes(r.bytesFreed())
+            + (r.partialDownloads() > 0 ? " (including " + r.partialDownloads() + " partial download(s), "
+                + Format.bytes(r.partialBytes()) + ")" : ""));
+        root.out.println("the library " + roots.library() + " was not touched");
+        r.skipped().forEach(s -> root.err.println("soko: skipped " + s));
+      }
+      return ExitCode.OK;
+    }
+  }
+}

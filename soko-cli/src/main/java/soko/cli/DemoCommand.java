@@ -1,0 +1,31 @@
+package soko.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import soko.app.Soko;
+import soko.store.FileState;
+import soko.store.ModelCheck;
+
+@Command(name = "demo", description = "Install the bundled models, verify them and show the inventory.")
+final class DemoCommand implements Callable<Integer> {
+  @ParentCommand
+  SokoCommand root;
+
+  @Override
+  public Integer call() throws Exception {
+    Soko soko = root.soko();
+    var out = root.out;
+    out.println("Soko demo: data in " + soko.settings().roots().data());
+    for (String name : soko.bundledModels()) {
+      Soko.InstallResult r = soko.install(name);
+      out.println((r.alreadyInstalled() ? "  already installed  " : "  installed          ") + r.model().manifest().id());
+    }
+    List<ModelCheck> checks = new ArrayList<>(soko.verify(java.util.Optional.empty(), false));
+    out.println();
+    out.print(Render.models(checks, true));
+    return checks.stream().allMatch(c -> c.state() == FileState.VERIFIED) ? ExitCode.OK : ExitCode.VERIFICATION;
+  }
+}

@@ -1,0 +1,66 @@
+package soko.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import soko.app.Reports;
+import soko.inventory.Diagnostics;
+import soko.inventory.EngineReport;
+import soko.inventory.Machine;
+import soko.store.StorageUse;
+
+@Command(name = "diagnostics", aliases = "diag", description = "Inventory, storage use, roots, machine and engines.")
+final class DiagnosticsCommand implements Callable<Integer> {
+  @ParentCommand
+  SokoCommand root;
+
+  @Override
+  public Integer call() throws Exception {
+    Diagnostics d = root.soko().diagnostics();
+    if (root.global.json) {
+      root.out.print(Reports.diagnosticsJson(d));
+      return ExitCode.OK;
+    }
+    var out = root.out;
+    out.println("Roots (" + d.rootsOrigin() + ")");
+    out.println("  data     " + d.roots().data());
+    out.println("  cache    " + d.roots().cache());
+    out.println("  library  " + d.roots().library() + "  (never touched)");
+    out.println();
+    out.println("Models");
+    out.print(indent(Render.models(d.models(), false)));
+    out.println();
+    StorageUse s = d.storage();
+    out.println("Storage");
+    out.print(indent(Format.table(List.of("WHAT", "BYTES", ""), List.of(
+        List.of("models", Format.bytes(s.models()), s.modelBlobs() + " blob(s), shared blobs counted once"),
+        List.of("cache", Format.bytes(s.cache()), "soko cache clear empties it"),
+        List.of("partial downloads", Format.bytes(s.partialDownloads()), s.partialCount() + " resumable"),
+        List.of("orphans", Format.bytes(s.orphans()), s.orphanCount() + " file(s); soko gc removes them"),
+        List.of("free", Format.bytes(s.free()), "on the data root's disk")))));
+    out.println();
+    Machine m = d.machine();
+    out.println("Machine");
+    out.println("  " + m.os() + " " + m.osVersion() + " " + m.arch() + ", " + m.cpu());
+    out.println("  " + m.cores() + " cores, " + Format.bytes(m.memoryBytes()) + " memory, features: "
+        + (m.cpuFeatures().isEmpty() ? "-" : String.join(" ", m.cpuFeatures())));
+    out.println("  GPU: " + (m.gpus().isEmpty() ? "none found (CPU only)" : String.join(", ", m.gpus())));
+    out.println("  Java: " + m.java());
+    out.println();
+    out.println("Engines");
+    List<List<String>> rows = new ArrayList<>();
+    for (EngineReport e : d.engines()) {
+      rows.add(List.of(e.id(), e.version(), String.join(" ", e.capabilities()), e.nativeCode() ? "native" : "java",
+          e.probe().isEmpty() ? "" : e.probe().toString()));
+    }
+    out.print(indent(rows.isEmpty() ? "none found\n"
+        : Format.table(List.of("ENGINE", "VERSION", "CAPABILITIES", "CODE", "PROBE"), rows)));
+    return ExitCode.OK;
+  }
+
+  private static String indent(String s) {
+    return s.lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
+  }
+}

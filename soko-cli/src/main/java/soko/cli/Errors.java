@@ -1,0 +1,73 @@
+package soko.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import soko.app.AppException;
+import soko.app.ConsentRequiredException;
+import soko.app.Reports;
+import soko.manifest.ManifestException;
+import soko.runtime.EngineException;
+import soko.store.ModelIntegrityException;
+import soko.store.StoreException;
+import soko.verification.IntegrityException;
+
+/** Maps failures to one clear line (or a JSON error object) and the documented exit code. */
+final class Errors {
+  private Errors() {}
+
+  static int exitCode(Throwable e) {
+    if (e instanceof IntegrityException || e instanceof ModelIntegrityException) {
+      return ExitCode.VERIFICATION;
+    }
+    if (e instanceof ConsentRequiredException) {
+      return ExitCode.CONSENT;
+    }
+    if (e instanceof EngineException && e.getCause() instanceof ModelIntegrityException) {
+      return ExitCode.VERIFICATION;
+    }
+    return ExitCode.FAILURE;
+  }
+
+  static String type(Throwable e) {
+    if (e instanceof IntegrityException || e instanceof ModelIntegrityException) {
+      return "integrity";
+    }
+    if (e instanceof ConsentRequiredException) {
+      return "consent";
+    }
+    if (e instanceof ManifestException) {
+      return "manifest";
+    }
+    if (e instanceof StoreException) {
+      return "store";
+    }
+    if (e instanceof AppException) {
+      return "model";
+    }
+    if (e instanceof EngineException) {
+      return "engine";
+    }
+    return "internal";
+  }
+
+  static int report(Throwable e, Global g, PrintWriter out, PrintWriter err) {
+    int code = exitCode(e);
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (type(e).equals("internal")) {
+      message = "internal error: " + e + " (please report it; run with --verbose for details)";
+    }
+    if (g.json) {
+      out.println(Reports.errorJson(message, code, type(e)));
+    } else {
+      err.println("soko: " + message.lines().findFirst().orElse(message));
+    }
+    if (g.verbose) {
+      StringWriter sw = new StringWriter();
+      e.printStackTrace(new PrintWriter(sw));
+      err.print(sw);
+    }
+    err.flush();
+    out.flush();
+    return code;
+  }
+}

@@ -1,0 +1,72 @@
+package soko.cli;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/** Human-readable rendering: sizes, times, tables. */
+final class Format {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+  private Format() {}
+
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[u]);
+  }
+
+  static String time(Instant t) {
+    return TIME.format(t);
+  }
+
+  /** Renders rows as left-aligned columns separated by two spaces. */
+  static String table(List<String> header, List<List<String>> rows) {
+    int[] w = new int[header.size()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = width(header.get(i));
+      for (List<String> r : rows) {
+        w[i] = Math.max(w[i], width(r.get(i)));
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    append(sb, header, w);
+    for (List<String> r : rows) {
+      append(sb, r, w);
+    }
+    return sb.toString();
+  }
+
+  private static void append(StringBuilder sb, List<String> cells, int[] w) {
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      line.append(cells.get(i));
+      if (i < cells.size() - 1) {
+        line.append(" ".repeat(w[i] - width(cells.get(i)) + 2));
+      }
+    }
+    sb.append(line.toString().stripTrailing()).append('\n');
+  }
+
+  /** Display width: East Asian wide characters take two columns. */
+  static int width(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      n += (cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3)
+          || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6))) ? 2 : 1;
+      i += Character.charCount(cp);
+    }
+    return n;
+  }
+}

@@ -1,0 +1,62 @@
+package soko.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import soko.app.Reports;
+import soko.manifest.Manifest;
+import soko.store.FileCheck;
+import soko.store.ModelCheck;
+
+@Command(name = "list", aliases = "ls", description = "Show installed models, their files and verification state (never hashes).")
+final class ListCommand implements Callable<Integer> {
+  @ParentCommand
+  SokoCommand root;
+
+  @Override
+  public Integer call() throws Exception {
+    List<ModelCheck> checks = root.soko().list();
+    if (root.global.json) {
+      root.out.print(Reports.modelsJson(checks));
+    } else {
+      root.out.print(Render.models(checks, true));
+    }
+    return ExitCode.OK;
+  }
+}
+
+/** Table rendering shared by list and verify. */
+final class Render {
+  private Render() {}
+
+  static String models(List<ModelCheck> checks, boolean files) {
+    if (checks.isEmpty()) {
+      return "No models installed. Try `soko install silero-vad`, or `soko demo`.\n";
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (ModelCheck c : checks) {
+      Manifest m = c.model().manifest();
+      rows.add(List.of(m.name().value(), m.version().text(),
+          String.join(" ", m.tasks().stream().map(Object::toString).toList()),
+          m.license().spdx(), m.bundled() ? "yes" : "no", Format.bytes(m.totalSize()), c.state().id(),
+          c.verifiedAt().map(Format::time).orElse("-")));
+    }
+    StringBuilder sb = new StringBuilder(Format.table(
+        List.of("NAME", "VERSION", "TASKS", "LICENSE", "BUNDLED", "SIZE", "STATE", "VERIFIED"), rows));
+    if (files) {
+      for (ModelCheck c : checks) {
+        sb.append('\n').append(c.model().manifest().id()).append(c.model().manifest().demo() ? "  (DEMO — not real machine translation)" : "").append('\n');
+        for (FileCheck f : c.files()) {
+          sb.append("  ").append(f.file().path()).append("  ").append(Format.bytes(f.file().size()))
+              .append("  ").append(f.state().id()).append('\n');
+          sb.append("    sha256 ").append(f.file().sha256().hex()).append('\n');
+          sb.append("    at ").append(f.blob()).append('\n');
+          f.problem().ifPresent(p -> sb.append("    problem: ").append(p).append('\n'));
+        }
+      }
+    }
+    return sb.toString();
+  }
+}
