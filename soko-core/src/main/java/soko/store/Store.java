@@ -255,13 +255,13 @@ public final class Store implements StoreView {
       // Present but unverified or corrupt: check it, and quarantine it when it is bad.
       Hashing.Measured m = Hashing.sha256(target);
       if (m.digest().equals(digest)) {
-        writeRecord(digest, new VerificationRecord(digest, FileStamp.of(target), clock.instant(), true));
+        writeRecord(digest, VerificationRecord.good(digest, FileStamp.of(target), clock.instant()));
         return;
       }
       quarantine(target);
     }
     Files2.publishNoReplace(tmp, target);
-    writeRecord(digest, new VerificationRecord(digest, FileStamp.of(target), clock.instant(), true));
+    writeRecord(digest, VerificationRecord.good(digest, FileStamp.of(target), clock.instant()));
   }
 
   private static void makeReadOnly(Path p) throws IOException {
@@ -529,7 +529,8 @@ public final class Store implements StoreView {
       }
       if (fresh) {
         return new FileCheck(f, blob, FileState.CORRUPT, Optional.of(rec.get().verifiedAt()),
-            Optional.of(f.path() + " failed its last verification"), false);
+            Optional.of(rec.get().problem().isEmpty() ? f.path() + " failed its last verification" : rec.get().problem()),
+            false);
       }
       return new FileCheck(f, blob, FileState.UNVERIFIED, Optional.empty(), Optional.empty(), false);
     }
@@ -542,18 +543,18 @@ public final class Store implements StoreView {
     }
     boolean ok = m.size() == f.size() && m.digest().equals(f.sha256());
     Instant now = clock.instant();
+    String problem = ok ? "" : f.path() + ": " + (m.size() != f.size()
+        ? "size " + m.size() + " bytes, expected " + f.size()
+        : "sha256 " + m.digest().hex() + ", expected " + f.sha256().hex());
     try {
-      writeRecord(f.sha256(), new VerificationRecord(f.sha256(), stamp, now, ok));
+      writeRecord(f.sha256(), new VerificationRecord(f.sha256(), stamp, now, ok, problem));
     } catch (IOException e) {
       throw new StoreIOException("cannot record the verification of " + blob, e);
     }
     if (ok) {
       return new FileCheck(f, blob, FileState.VERIFIED, Optional.of(now), Optional.empty(), true);
     }
-    String what = m.size() != f.size()
-        ? "size " + m.size() + " bytes, expected " + f.size()
-        : "sha256 " + m.digest().hex() + ", expected " + f.sha256().hex();
-    return new FileCheck(f, blob, FileState.CORRUPT, Optional.of(now), Optional.of(f.path() + ": " + what), true);
+    return new FileCheck(f, blob, FileState.CORRUPT, Optional.of(now), Optional.of(problem), true);
   }
 
   // ---------------------------------------------------------------- removal, gc, cache

@@ -16,8 +16,15 @@ import soko.verification.Digest;
  * {"sha256":"1a15…","size":2327524,"mtimeNanos":…,"ctimeNanos":…,"fileKey":"2049:131077",
  *  "verifiedAt":"2026-11-29T00:50:00Z","ok":true}
  * </pre>
+ * A failed check has {@code "ok":false} and a {@code "problem"} line.
+ * <pre>
+ * </pre>
  */
-record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, boolean ok) {
+record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, boolean ok, String problem) {
+  static VerificationRecord good(Digest sha256, FileStamp stamp, Instant at) {
+    return new VerificationRecord(sha256, stamp, at, true, "");
+  }
+
 
   boolean matches(FileStamp now) {
     return stamp.size() == now.size()
@@ -38,12 +45,15 @@ record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, bo
     o.put("fileKey", stamp.fileKey());
     o.put("verifiedAt", verifiedAt.toString());
     o.put("ok", ok);
+    if (!problem.isEmpty()) {
+      o.put("problem", problem);
+    }
     return Json.writeLine(o).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   static VerificationRecord parse(byte[] bytes) throws JsonProblem {
     Node n = Json.parse(bytes, 64 * 1024, "verification record");
-    n.object(java.util.Set.of("sha256", "size", "mtimeNanos", "ctimeNanos", "fileKey", "verifiedAt", "ok"));
+    n.object(java.util.Set.of("sha256", "size", "mtimeNanos", "ctimeNanos", "fileKey", "verifiedAt", "ok", "problem"));
     Digest d = n.get("sha256").parse(Digest::ofHex, "64 hex digits");
     long size = n.get("size").integer(0, Long.MAX_VALUE);
     long mtime = n.get("mtimeNanos").integer(Long.MIN_VALUE, Long.MAX_VALUE);
@@ -52,6 +62,7 @@ record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, bo
     String key = n.get("fileKey").text();
     Instant at = n.get("verifiedAt").parse(Instant::parse, "an ISO-8601 instant");
     boolean ok = n.get("ok").bool();
-    return new VerificationRecord(d, new FileStamp(size, mtime, ctime, key, true), at, ok);
+    String problem = n.has("problem") ? n.get("problem").text() : "";
+    return new VerificationRecord(d, new FileStamp(size, mtime, ctime, key, true), at, ok, problem);
   }
 }

@@ -1,0 +1,254 @@
+package soko.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import soko.app.Settings;
+import soko.app.Soko;
+import soko.manifest.Manifest;
+import soko.manifest.ModelName;
+import soko.model.VerifiedModel;
+
+class StoreTest {
+  @TempDir
+  Path home;
+
+  Soko soko;
+  Store store;
+
+  @BeforeEach
+  void open() throws Exception {
+    soko = Soko.open(Settings.resolve(java.util.Map.of(), new Properties(), Optional.of(home), Optional.empty(), false),
+        Clock.systemUTC(), new Properties());
+    store = soko.store();
+  }
+
+  Path sileroBlob() throws Exception {
+    return soko.verified("silero-vad").file("silero_vad_v6.onnx");
+  }
+
+  static void flipByte(Path file, long at) throws IOException {
+    file.toFile().setWritable(true);
+    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+      raf.seek(at);
+      int b = raf.read();
+      raf.seek(at);
+      raf.write(b ^ 0x01);
+    }
+  }
+
+  @Test
+  void installingABundledModelMakesItListedAndVerified() throws Exception {
+    soko.install("silero-vad");
+    List<ModelCheck> list = soko.list();
+    assertThat(list).hasSize(1);
+    assertThat(list.get(0).model().manifest().name().value()).isEqualTo("silero-vad");
+    assertThat(list.get(0).state()).isEqualTo(FileState.VERIFIED);
+    assertThat(list.get(0).model().origin()).isEqualTo("bundled");
+    Path blob = sileroBlob();
+    assertThat(blob).startsWith(home.resolve("data/blobs/sha256/1a"));
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(blob)))
+        .as("published blobs are read-only").isEqualTo("r--r--r--");
+  }
+
+  @Test
+  void installIsIdempotent() throws Exception {
+    assertThat(soko.install("silero-vad").alreadyInstalled()).isFalse();
+    assertThat(soko.install("silero-vad").alreadyInstalled()).isTrue();
+  }
+
+  @Test
+  void anUnchangedFileIsTrustedByItsStatAndAFullVerifyRehashes() throws Exception {
+    soko.install("silero-vad");
+    assertThat(soko.verify(Optional.of("silero-vad"), false).get(0).files())
+        .allSatisfy(f -> assertThat(f.rehashed()).isFalse());
+    assertThat(soko.verify(Optional.of("silero-vad"), true).get(0).files())
+        .allSatisfy(f -> assertThat(f.rehashed()).isTrue());
+  }
+
+  @Test
+  void aFlippedByteIsCaughtAndTheModelRefused() throws Exception {
+    soko.install("silero-vad");
+    flipByte(sileroBlob(), 1000);
+    ModelCheck c = soko.verify(Optional.of("silero-vad"), false).get(0);
+    assertThat(c.state()).isEqualTo(FileState.CORRUPT);
+    assertThat(c.problems()).singleElement().asString()
+        .startsWith("silero_vad_v6.onnx: sha256 ").endsWith(", expected 1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3");
+    assertThatThrownBy(() -> soko.verified("silero-vad"))
+        .isInstanceOf(ModelIntegrityException.class)
+        .hasMessageStartingWith("silero-vad@6.0.0 is corrupt and will not be used (silero_vad_v6.onnx: sha256 ")
+        .hasMessageEndingWith("): run `soko install silero-vad` to repair it");
+    assertThat(soko.list().get(0).state()).as("marked corrupt without re-hashing").isEqualTo(FileState.CORRUPT);
+  }
+
+  @Test
+  void aTruncatedFileIsCaught() throws Exception {
+    soko.install("silero-vad");
+    Path blob = sileroBlob();
+    blob.toFile().setWritable(true);
+    try (RandomAccessFile raf = new RandomAccessFile(blob.toFile(), "rw")) {
+      raf.setLength(1000);
+    }
+    assertThatThrownBy(() -> soko.verified("silero-vad"))
+        .isInstanceOf(ModelIntegrityException.class)
+        .hasMessageContaining("silero_vad_v6.onnx: size 1000 bytes, expected 2327524");
+  }
+
+  @Test
+  void aFileSwappedForAnotherModelsFileIsCaught() throws Exception {
+    soko.install("silero-vad");
+    soko.install("demo-phrasebook");
+    Path blob = sileroBlob();
+    Path other = soko.verified("demo-phrasebook").file("phrasebook-ja-en.tsv");
+    blob.toFile().setWritable(true);
+    Files.copy(other, blob, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThatThrownBy(() -> soko.verified("silero-vad")).isInstanceOf(ModelIntegrityException.class)
+        .hasMessageContaining("expected 2327524");
+    assertThat(soko.verified("demo-phrasebook")).isNotNull();
+  }
+
+  @Test
+  void aChangedFileWithItsModificationTimeRestoredIsCaught() throws Exception {
+    soko.install("silero-vad");
+    Path blob = sileroBlob();
+    FileTime before = Files.getLastModifiedTime(blob);
+    flipByte(blob, 5000);
+    Files.setLastModifiedTime(blob, before);
+    assertThat(Files.getLastModifiedTime(blob)).isEqualTo(before);
+    assertThatThrownBy(() -> soko.verified("silero-vad")).isInstanceOf(ModelIntegrityException.class);
+  }
+
+  @Test
+  void installingAgainRepairsACorruptModelAndDeletesNothingElse() throws Exception {
+    soko.install("silero-vad");
+    flipByte(sileroBlob(), 10);
+    assertThatThrownBy(() -> soko.verified("silero-vad")).isInstanceOf(ModelIntegrityException.class);
+    assertThat(soko.install("silero-vad").filesWritten()).isEqualTo(1);
+    VerifiedModel vm = soko.verified("silero-vad");
+    assertThat(soko.verify(Optional.of("silero-vad"), true).get(0).state()).isEqualTo(FileState.VERIFIED);
+    assertThat(vm.file("LICENSE")).exists();
+    assertThat(store.usage().orphanCount()).as("the bad copy was quarantined, not deleted").isEqualTo(1);
+  }
+
+  @Test
+  void aMissingBlobMakesTheModelMissing() throws Exception {
+    soko.install("silero-vad");
+    Path blob = sileroBlob();
+    Files.delete(blob);
+    assertThat(soko.list().get(0).state()).isEqualTo(FileState.MISSING);
+    assertThatThrownBy(() -> soko.verified("silero-vad")).hasMessageContaining("is missing from the store");
+  }
+
+  @Test
+  void aTamperedInstalledManifestIsRefused() throws Exception {
+    soko.install("silero-vad");
+    Path mf = home.resolve("data/manifests/silero-vad/6.0.0.json");
+    String text = Files.readString(mf).replace("Silero VAD v6", "Silero VAD v7");
+    Files.writeString(mf, text);
+    assertThatThrownBy(() -> soko.verified("silero-vad")).isInstanceOf(ModelIntegrityException.class)
+        .hasMessageContaining("was changed after install");
+  }
+
+  @Test
+  void theInventoryFollowsInstallAndRemoveAndCountsSharedBlobsOnce(@TempDir Path src) throws Exception {
+    Path shared = StoreFixtures.randomFile(src, "shared.bin", 300_000, 1);
+    Path onlyA = StoreFixtures.randomFile(src, "a.bin", 100_000, 2);
+    Manifest a = StoreFixtures.manifest("model-a", shared, onlyA);
+    Manifest b = StoreFixtures.manifest("model-b", shared);
+    soko.install(a, "test");
+    soko.install(b, "test");
+    StorageUse use = store.usage();
+    assertThat(use.models()).isEqualTo(400_000);
+    assertThat(use.modelBlobs()).isEqualTo(2);
+    GcReport removed = soko.remove("model-a");
+    assertThat(removed.bytesFreed()).as("only the blob no other model uses").isEqualTo(100_000);
+    assertThat(soko.list()).extracting(c -> c.model().manifest().name().value()).containsExactly("model-b");
+    assertThat(store.usage().models()).isEqualTo(300_000);
+    assertThat(store.usage().orphanCount()).isZero();
+  }
+
+  @Test
+  void gcRemovesOrphansAndKeepsBlobsOfInstallsInProgress(@TempDir Path src) throws Exception {
+    Path f1 = StoreFixtures.randomFile(src, "one.bin", 50_000, 3);
+    Path f2 = StoreFixtures.randomFile(src, "two.bin", 60_000, 4);
+    Manifest m1 = StoreFixtures.manifest("one", f1);
+    Manifest m2 = StoreFixtures.manifest("two", f2);
+    // a blob left behind by a crash: published but never committed
+    try (InputStream in = Files.newInputStream(f1)) {
+      store.putBlob(m1.files().get(0), in, "test");
+    }
+    // an install in progress in another process: pinned, not yet committed
+    try (Store.Install pending = store.beginInstall(m2)) {
+      try (InputStream in = Files.newInputStream(f2)) {
+        store.putBlob(m2.files().get(0), in, "test");
+      }
+      GcReport dry = store.gc(true);
+      assertThat(dry.bytesFreed()).isEqualTo(50_000);
+      assertThat(store.hasBlob(m1.files().get(0).sha256())).as("dry run removes nothing").isTrue();
+      GcReport real = store.gc(false);
+      assertThat(real.removed()).singleElement().asString().endsWith(m1.files().get(0).sha256().hex());
+      assertThat(store.hasBlob(m2.files().get(0).sha256())).isTrue();
+      pending.commit("test");
+    }
+    assertThat(soko.list()).hasSize(1);
+  }
+
+  @Test
+  void aCrashBeforeCommitLeavesNothingInstalled(@TempDir Path src) throws Exception {
+    Path f = StoreFixtures.randomFile(src, "x.bin", 10_000, 5);
+    Manifest m = StoreFixtures.manifest("crashy", f);
+    Store.Install tx = store.beginInstall(m);
+    try (InputStream in = Files.newInputStream(f)) {
+      store.putBlob(m.files().get(0), in, "test");
+    }
+    // no commit: as if the process died here
+    assertThat(store.installed(ModelName.parse("crashy"))).isEmpty();
+    assertThat(soko.list()).isEmpty();
+    tx.close();
+  }
+
+  @Test
+  void aStoreWithANewerLayoutIsRefused() throws Exception {
+    Files.writeString(home.resolve("data/soko-store.json"), "{\"layout\": 2, \"storeId\": \"x\"}");
+    assertThatThrownBy(() -> Store.open(store.roots(), Clock.systemUTC()))
+        .isInstanceOf(StoreConfigException.class)
+        .hasMessage("the store in " + home.resolve("data") + " has layout 2, newer than this Soko understands (1): "
+            + "upgrade Soko, or use another --home");
+  }
+
+  @Test
+  void aDataRootFullOfOtherFilesIsNotTakenOver(@TempDir Path other) throws Exception {
+    Files.writeString(other.resolve("thesis.docx"), "precious");
+    StoreRoots roots = new StoreRoots(other, home.resolve("c2"), home.resolve("l2"));
+    assertThatThrownBy(() -> Store.open(roots, Clock.systemUTC()))
+        .isInstanceOf(StoreConfigException.class)
+        .hasMessageContaining("already holds other files (such as thesis.docx)");
+  }
+
+  @Test
+  void aBlobWhoseBytesDoNotMatchIsNeverPublished(@TempDir Path src) throws Exception {
+    Path f = StoreFixtures.randomFile(src, "x.bin", 10_000, 6);
+    Manifest m = StoreFixtures.manifest("liar", f);
+    StoreFixtures.randomFile(src, "x.bin", 10_000, 7); // same size, other content
+    assertThatThrownBy(() -> soko.install(m, "test"))
+        .hasMessageContaining("no source could provide x.bin");
+    assertThat(store.hasBlob(m.files().get(0).sha256())).isFalse();
+    assertThat(soko.list()).isEmpty();
+    try (var files = Files.list(home.resolve("data/tmp"))) {
+      assertThat(files).as("no temp file left behind").isEmpty();
+    }
+  }
+}
