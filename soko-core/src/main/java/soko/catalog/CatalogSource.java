@@ -1,6 +1,7 @@
 package soko.catalog;
 
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where remote catalogs come from, as configured by the user or admin: a stable id for rollback
@@ -18,9 +19,12 @@ public record CatalogSource(String id, String expectedCatalogId) {
     if (id.isEmpty() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new IllegalArgumentException("a catalog source id is 1 to " + MAX_ID_LENGTH + " characters on one line");
     }
-    String problem = Catalog.idProblem(expectedCatalogId);
+    @Nullable String problem = Catalog.idProblem(expectedCatalogId);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
+    }
+    if (expectedCatalogId.equals(Catalog.BUILTIN_ID)) {
+      throw new IllegalArgumentException(Catalog.BUILTIN_ID + " is the catalog shipped inside Soko; a remote source cannot serve it");
     }
   }
 

@@ -333,4 +333,11 @@ class CatalogTrustTest {
     signer.update(data);
     return signer.sign();
   }
+
+  @Test
+  void aRemoteSourceCannotClaimTheBuiltInCatalogId() {
+    assertThatThrownBy(() -> CatalogSource.of("soko.builtin", URI.create("https://evil.example/catalog.json")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("soko.builtin is the catalog shipped inside Soko; a remote source cannot serve it");
+  }
 }
