@@ -1,0 +1,90 @@
+package soko.catalog;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import soko.manifest.Language;
+import soko.manifest.Manifest;
+import soko.manifest.ModelName;
+import soko.manifest.Task;
+import soko.manifest.TaskSpec;
+
+/**
+ * A short name for "the best model for this job", such as {@code ja-en} for translating Japanese
+ * text into English, with candidate models in order of preference.
+ *
+ * <p>At use time the first <em>installed</em> candidate wins ({@link #pick}); to pull, the first
+ * candidate that a catalog lists wins ({@link Catalogs#resolve}).
+ *
+ * <p>Rules a catalog enforces: every candidate that the catalog lists must perform {@link #task};
+ * a candidate the catalog does not list is allowed (it may come from another catalog or be
+ * installed from a file) but at least one candidate must be listed in the same catalog.
+ *
+ * @param name the alias, spelled like a model name; never the name of a model
+ * @param task the job, narrowed to one language: {@code vad} has none; {@code asr} has one spoken
+ *     language; {@code translate} and {@code speech-translate} have one source and a target
+ * @param candidates distinct model names, most preferred first; 1 to {@link #MAX_CANDIDATES}
+ */
+public record Alias(String name, TaskSpec task, List<ModelName> candidates) {
+  public static final int MAX_CANDIDATES = 16;
+
+  public Alias {
+    try {
+      ModelName.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("an alias is spelled like a model name: " + e.getMessage(), e);
+    }
+    candidates = List.copyOf(candidates);
+    if (candidates.isEmpty() || candidates.size() > MAX_CANDIDATES) {
+      throw new IllegalArgumentException("an alias has 1 to " + MAX_CANDIDATES + " candidate models");
+    }
+    if (new HashSet<>(candidates).size() != candidates.size()) {
+      throw new IllegalArgumentException("an alias lists a candidate model twice");
+    }
+    int languages = task.task() == Task.VAD ? 0 : 1;
+    if (task.languages().size() != languages) {
+      throw new IllegalArgumentException("a " + task.task().id() + " alias names " + (languages == 0 ? "no language" : "exactly one language"));
+    }
+  }
+
+  /** An alias for voice activity detection. */
+  public static Alias vad(String name, List<ModelName> candidates) {
+    return new Alias(name, TaskSpec.vad(), candidates);
+  }
+
+  /** An alias for speech recognition in {@code language}. */
+  public static Alias asr(String name, Language language, List<ModelName> candidates) {
+    return new Alias(name, TaskSpec.asr(language), candidates);
+  }
+
+  /** An alias for text translation {@code from} → {@code to}. */
+  public static Alias translate(String name, Language from, Language to, List<ModelName> candidates) {
+    return new Alias(name, TaskSpec.translate(from, to), candidates);
+  }
+
+  /** An alias for speech in {@code from} to text in {@code to}. */
+  public static Alias speechTranslate(String name, Language from, Language to, List<ModelName> candidates) {
+    return new Alias(name, TaskSpec.speechTranslate(to, from), candidates);
+  }
+
+  /** The spoken or source language; empty for {@code vad}. */
+  public Optional<Language> language() {
+    return task.languages().stream().findFirst();
+  }
+
+  /** True when {@code model} performs this alias's task in its language(s). */
+  public boolean servedBy(Manifest model) {
+    return model.tasks().stream().anyMatch(t -> t.covers(task.task(), language(), task.target()));
+  }
+
+  /** The first candidate for which {@code installed} holds: the model to use now. */
+  public Optional<ModelName> pick(Predicate<ModelName> installed) {
+    return candidates.stream().filter(installed).findFirst();
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + task + ": " + String.join(", ", candidates.stream().map(ModelName::value).toList()) + ")";
+  }
+}

@@ -1,0 +1,121 @@
+package soko.catalog;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import soko.internal.json.JsonProblem;
+import soko.verification.Digest;
+import soko.verification.Hashing;
+
+/**
+ * Decides whether a remote catalog may be used, TUF-style, and remembers what it accepted.
+ *
+ * <p>{@link #accept} checks, in this order, and refuses with its own exception:
+ *
+ * <ol>
+ *   <li>the bytes are a signed envelope ({@link CatalogMalformedException}) with at least one
+ *       signature ({@link CatalogUnsignedException});
+ *   <li>some signature is by a trusted key ({@link CatalogUntrustedKeyException}) and one such
+ *       signature is valid over the exact signed bytes ({@link CatalogSignatureException}); one
+ *       valid trusted signature is enough, others are ignored;
+ *   <li>the signed bytes are a valid catalog document ({@link CatalogMalformedException});
+ *   <li>its id is the source's expected catalog id ({@link CatalogIdMismatchException});
+ *   <li>its version is not lower than the last version accepted from this source, and equal only
+ *       with identical bytes ({@link CatalogRollbackException});
+ *   <li>it has not expired by the injected clock ({@link CatalogExpiredException}).
+ * </ol>
+ *
+ * <p>Then the version is recorded in the state folder (see {@link RollbackState} for the format),
+ * atomically, before the catalog is returned. Signatures are checked before the document is
+ * parsed, so only a trusted publisher's bytes reach the catalog parser.
+ *
+ * <p>Does no network I/O: the caller fetches the bytes. Thread-safe within one instance;
+ * concurrent processes sharing a state folder may race so that a lower of two versions accepted
+ * at the same moment is recorded last (the next fetch then records the higher one again).
+ */
+public final class CatalogTrust {
+  private final TrustedKeys keys;
+  private final Clock clock;
+  private final RollbackState state;
+
+  /**
+   * @param stateDirectory where rollback state lives: a folder under the data root such as
+   *     {@code <data>/state/catalogs}, never under a cache that users clear; created when first written
+   */
+  public CatalogTrust(TrustedKeys keys, Clock clock, Path stateDirectory) {
+    this.keys = keys;
+    this.clock = clock;
+    this.state = new RollbackState(stateDirectory);
+  }
+
+  /** Verifies a served signed catalog envelope and records its version; see the class comment. */
+  public synchronized Catalog accept(CatalogSource source, byte[] envelopeBytes) throws CatalogException {
+    String label = "catalog source \"" + source.id() + "\"";
+    SignedEnvelope envelope;
+    try {
+      switch (SignedEnvelope.parse(envelopeBytes)) {
+        case SignedEnvelope.Unsigned u -> throw new CatalogUnsignedException(source.id());
+        case SignedEnvelope.Envelope e -> envelope = e.envelope();
+      }
+    } catch (JsonProblem p) {
+      throw new CatalogMalformedException(label, "signed catalog envelope", p.pointer(), p.problem(), p);
+    }
+    checkSignatures(source, envelope);
+    Catalog catalog = CatalogCodec.parse(envelope.signed(), label);
+    if (!catalog.id().equals(source.expectedCatalogId())) {
+      throw new CatalogIdMismatchException(source.id(), source.expectedCatalogId(), catalog.id());
+    }
+    Digest sha = Digest.of(Hashing.newSha256().digest(envelope.signed()));
+    Optional<RollbackState.Accepted> last = state.read(source);
+    if (last.isPresent()) {
+      long before = last.get().version();
+      if (catalog.version() < before) {
+        throw CatalogRollbackException.older(source.id(), catalog.id(), catalog.version(), before);
+      }
+      if (catalog.version() == before && !sha.equals(last.get().sha256())) {
+        throw CatalogRollbackException.changedInPlace(source.id(), catalog.id(), catalog.version());
+      }
+    }
+    Instant now = clock.instant();
+    if (catalog.expiredAt(now)) {
+      throw new CatalogExpiredException(source.id(), catalog.id(), catalog.version(), catalog.expires().orElseThrow(), now);
+    }
+    if (last.isEmpty() || catalog.version() > last.get().version()) {
+      state.write(source, new RollbackState.Accepted(catalog.id(), catalog.version(), sha, now));
+    }
+    return catalog;
+  }
+
+  private void checkSignatures(CatalogSource source, SignedEnvelope envelope) throws CatalogException {
+    List<String> invalid = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    for (SignedEnvelope.Sig sig : envelope.signatures()) {
+      Optional<TrustedKey> key = keys.find(sig.keyId());
+      if (key.isEmpty()) {
+        unknown.add(sig.keyId());
+      } else if (key.get().verifies(envelope.signed(), sig.signature())) {
+        return;
+      } else {
+        invalid.add(sig.keyId());
+      }
+    }
+    if (!invalid.isEmpty()) {
+      throw new CatalogSignatureException(source.id(), invalid);
+    }
+    throw new CatalogUntrustedKeyException(source.id(), unknown, keys.keyIds());
+  }
+
+  /** The last catalog version accepted from {@code source}, if any. */
+  public synchronized OptionalLong lastAcceptedVersion(CatalogSource source) throws CatalogStateException {
+    return state.read(source).map(a -> OptionalLong.of(a.version())).orElseGet(OptionalLong::empty);
+  }
+
+  /** The file holding {@code source}'s rollback state, for Diagnostics. */
+  public Path stateFile(CatalogSource source) {
+    return state.file(source);
+  }
+}

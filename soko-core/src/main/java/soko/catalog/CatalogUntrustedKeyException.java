@@ -1,0 +1,28 @@
+package soko.catalog;
+
+import java.util.List;
+
+/** Every signature on a catalog is by a key that is not trusted. */
+public final class CatalogUntrustedKeyException extends CatalogException {
+  private final List<String> seen;
+  private final List<String> trusted;
+
+  CatalogUntrustedKeyException(String source, List<String> seen, List<String> trusted) {
+    super(source, "catalog source \"" + source + "\" served a catalog signed only by unknown key "
+        + String.join(", ", seen) + "; the trusted keys are "
+        + (trusted.isEmpty() ? "none" : String.join(", ", trusted))
+        + ", so add the publisher's public key to the trusted keys if you trust this publisher", null);
+    this.seen = List.copyOf(seen);
+    this.trusted = List.copyOf(trusted);
+  }
+
+  /** The key ids the catalog was signed with. */
+  public List<String> seenKeyIds() {
+    return seen;
+  }
+
+  /** The key ids that are trusted. */
+  public List<String> trustedKeyIds() {
+    return trusted;
+  }
+}

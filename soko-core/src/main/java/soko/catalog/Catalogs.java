@@ -1,0 +1,191 @@
+package soko.catalog;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import soko.manifest.Manifest;
+import soko.manifest.ModelFile;
+import soko.manifest.ModelName;
+import soko.manifest.SourceUri;
+import soko.manifest.Version;
+
+/**
+ * The built-in catalog and the accepted remote catalogs seen as one, for {@code soko catalog},
+ * {@code soko pull} and alias lookup.
+ *
+ * <p>Merge rules, applied in the order the catalogs are given (the built-in catalog first):
+ *
+ * <ul>
+ *   <li>Models are added, never replaced. The same name@version in two catalogs must describe the
+ *       same model (tasks, engine, licence, description, annotations and every file's path, size and
+ *       sha256), or {@link CatalogConflictException}; its files' download sources are merged, so a
+ *       remote catalog can add a mirror for a built-in model. Different versions of one name
+ *       coexist, and a bare name means the highest version.
+ *   <li>Aliases: a later catalog's alias replaces an earlier one with the same name, so an admin's
+ *       signed catalog can change which model {@code ja-asr} means. Each alias was already checked
+ *       against its own catalog.
+ *   <li>A name cannot be a model in one catalog and an alias in another ({@link CatalogConflictException}).
+ * </ul>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Catalogs {
+  private final List<String> catalogIds;
+  private final List<CatalogEntry> models;
+  private final Map<String, AliasEntry> aliases;
+
+  private Catalogs(List<String> catalogIds, List<CatalogEntry> models, Map<String, AliasEntry> aliases) {
+    this.catalogIds = List.copyOf(catalogIds);
+    this.models = List.copyOf(models);
+    this.aliases = Map.copyOf(aliases);
+  }
+
+  /** Merges {@code builtin} with accepted remote catalogs, in that order. */
+  public static Catalogs of(Catalog builtin, List<Catalog> remotes) throws CatalogConflictException {
+    List<Catalog> all = new ArrayList<>();
+    all.add(builtin);
+    all.addAll(remotes);
+    return merge(all);
+  }
+
+  /** Merges catalogs in the given order; see the class comment. */
+  public static Catalogs merge(List<Catalog> catalogs) throws CatalogConflictException {
+    Set<String> ids = new LinkedHashSet<>();
+    Map<String, Manifest> byId = new LinkedHashMap<>();
+    Map<String, List<String>> sourcesOf = new LinkedHashMap<>();
+    Map<ModelName, String> modelCatalog = new LinkedHashMap<>();
+    Map<String, AliasEntry> aliases = new LinkedHashMap<>();
+    for (Catalog c : catalogs) {
+      if (!ids.add(c.id())) {
+        throw new CatalogConflictException(c.id(), "catalog \"" + c.id() + "\" is given twice; configure each catalog once");
+      }
+      for (Manifest m : c.models()) {
+        modelCatalog.putIfAbsent(m.name(), c.id());
+        Manifest prev = byId.get(m.id());
+        if (prev == null) {
+          byId.put(m.id(), m);
+          sourcesOf.put(m.id(), new ArrayList<>(List.of(c.id())));
+        } else if (!sameModel(prev, m)) {
+          throw new CatalogConflictException(c.id(), "catalog \"" + c.id() + "\" describes " + m.id() + " differently from catalog \""
+              + sourcesOf.get(m.id()).getFirst() + "\"; a published model version never changes, so its publisher must give"
+              + " the changed model a new version");
+        } else {
+          byId.put(m.id(), withMergedSources(prev, m));
+          sourcesOf.get(m.id()).add(c.id());
+        }
+      }
+      for (Alias a : c.aliases()) {
+        aliases.put(a.name(), new AliasEntry(a, c.id()));
+      }
+    }
+    for (AliasEntry a : aliases.values()) {
+      String modelIn = modelCatalog.get(new ModelName(a.alias().name()));
+      if (modelIn != null) {
+        throw new CatalogConflictException(a.catalogId(), "\"" + a.alias().name() + "\" is a model in catalog \"" + modelIn
+            + "\" and an alias in catalog \"" + a.catalogId() + "\"; one of the publishers must rename it");
+      }
+    }
+    List<CatalogEntry> entries = new ArrayList<>();
+    byId.forEach((id, m) -> entries.add(new CatalogEntry(m, sourcesOf.get(id))));
+    entries.sort(Comparator.<CatalogEntry, String>comparing(e -> e.manifest().name().value())
+        .thenComparing(e -> e.manifest().version(), Comparator.reverseOrder()));
+    return new Catalogs(new ArrayList<>(ids), entries, aliases);
+  }
+
+  /** Equal in everything but the files' download sources. */
+  private static boolean sameModel(Manifest a, Manifest b) {
+    return withoutSources(a).equals(withoutSources(b));
+  }
+
+  private static Manifest withoutSources(Manifest m) {
+    List<ModelFile> files = m.files().stream()
+        .map(f -> new ModelFile(f.path(), f.size(), f.sha256(), List.of()))
+        .toList();
+    return new Manifest(m.name(), m.version(), m.description(), m.tasks(), m.engine(), m.license(), files, m.demo(),
+        m.annotations());
+  }
+
+  private static Manifest withMergedSources(Manifest first, Manifest later) {
+    List<ModelFile> files = new ArrayList<>();
+    for (ModelFile f : first.files()) {
+      Set<SourceUri> sources = new LinkedHashSet<>(f.sources());
+      later.file(f.path().value()).ifPresent(g -> sources.addAll(g.sources()));
+      List<SourceUri> capped = new ArrayList<>(sources).subList(0, Math.min(sources.size(), ModelFile.MAX_SOURCES));
+      files.add(new ModelFile(f.path(), f.size(), f.sha256(), capped));
+    }
+    return new Manifest(first.name(), first.version(), first.description(), first.tasks(), first.engine(), first.license(),
+        files, first.demo(), first.annotations());
+  }
+
+  /** The merged catalogs' ids, in merge order. */
+  public List<String> catalogIds() {
+    return catalogIds;
+  }
+
+  /** Every model version, by name, then newest version first. */
+  public List<CatalogEntry> models() {
+    return models;
+  }
+
+  /** Every alias in force, by name. */
+  public List<AliasEntry> aliases() {
+    return aliases.values().stream().sorted(Comparator.comparing(a -> a.alias().name())).toList();
+  }
+
+  public Optional<Alias> alias(String name) {
+    return Optional.ofNullable(aliases.get(name)).map(AliasEntry::alias);
+  }
+
+  /** The highest version of {@code name}. */
+  public Optional<Manifest> model(ModelName name) {
+    return models.stream().map(CatalogEntry::manifest).filter(m -> m.name().equals(name)).findFirst();
+  }
+
+  public Optional<Manifest> model(ModelName name, Version version) {
+    return models.stream().map(CatalogEntry::manifest)
+        .filter(m -> m.name().equals(name) && m.version().equals(version))
+        .findFirst();
+  }
+
+  /**
+   * What to pull for {@code nameOrAlias}: {@code name@version} exactly; a model name's highest
+   * version with its first task; or an alias's first candidate that a catalog lists, with the
+   * alias's task. Empty when nothing matches (including text that is no valid name).
+   *
+   * <p>At use time, pick among installed models instead with {@link Alias#pick}.
+   */
+  public Optional<Resolution> resolve(String nameOrAlias) {
+    int at = nameOrAlias.indexOf('@');
+    try {
+      if (at >= 0) {
+        ModelName name = ModelName.parse(nameOrAlias.substring(0, at));
+        Version version = Version.parse(nameOrAlias.substring(at + 1));
+        return model(name, version).map(m -> new Resolution(nameOrAlias, m, m.tasks().getFirst(), Optional.empty()));
+      }
+      Optional<Manifest> model = model(ModelName.parse(nameOrAlias));
+      if (model.isPresent()) {
+        Manifest m = model.get();
+        return Optional.of(new Resolution(nameOrAlias, m, m.tasks().getFirst(), Optional.empty()));
+      }
+    } catch (IllegalArgumentException notAName) {
+      return Optional.empty();
+    }
+    Optional<Alias> alias = alias(nameOrAlias);
+    if (alias.isEmpty()) {
+      return Optional.empty();
+    }
+    Alias a = alias.get();
+    for (ModelName candidate : a.candidates()) {
+      Optional<Manifest> m = model(candidate).filter(a::servedBy);
+      if (m.isPresent()) {
+        return Optional.of(new Resolution(nameOrAlias, m.get(), a.task(), Optional.of(a)));
+      }
+    }
+    return Optional.empty();
+  }
+}

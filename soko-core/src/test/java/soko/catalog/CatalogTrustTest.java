@@ -1,0 +1,343 @@
+package soko.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static soko.catalog.Fixtures.ASR_JA;
+import static soko.catalog.Fixtures.catalog;
+import static soko.catalog.Fixtures.manifest;
+import static soko.catalog.Fixtures.simpleCatalog;
+import static soko.catalog.Fixtures.text;
+import static soko.catalog.Fixtures.utf8;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import soko.internal.json.Json;
+
+class CatalogTrustTest {
+  private static final String EXPIRES = "2026-09-01T00:00:00Z";
+  private static final Clock BEFORE_EXPIRY = Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC);
+  private static final CatalogSource SOURCE = CatalogSource.of("example.models", URI.create("https://models.example.org/catalog.json"));
+  private static final String SRC = "example.models https://models.example.org/catalog.json";
+
+  private static final SigningKey PUBLISHER = CatalogPublisher.generateKey();
+  private static final SigningKey NEW_PUBLISHER_KEY = CatalogPublisher.generateKey();
+  private static final SigningKey STRANGER = CatalogPublisher.generateKey();
+
+  @TempDir Path state;
+
+  private CatalogTrust trust(Clock clock, SigningKey... trusted) {
+    return new CatalogTrust(TrustedKeys.ofPublicKeys(java.util.Arrays.stream(trusted).map(SigningKey::publicKey)
+        .toArray(java.security.PublicKey[]::new)), clock, state);
+  }
+
+  private static byte[] signed(byte[] document, SigningKey... keys) throws CatalogMalformedException {
+    return CatalogPublisher.sign(document, List.of(keys), "test");
+  }
+
+  /** The envelope with its "signed" field replaced by {@code document}, keeping the signatures. */
+  private static byte[] withSignedBytes(byte[] envelope, byte[] document) throws Exception {
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(envelope);
+    tree.put("signed", Base64.getEncoder().encodeToString(document));
+    return Json.write(tree);
+  }
+
+  @Test
+  void acceptsACatalogSignedByATrustedKey() throws Exception {
+    Catalog c = trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, signed(simpleCatalog("example.models", 3, EXPIRES), PUBLISHER));
+
+    assertThat(c.id()).isEqualTo("example.models");
+    assertThat(c.version()).isEqualTo(3);
+    assertThat(c.models()).extracting(m -> m.name().value()).containsExactly("m-asr");
+  }
+
+  @Test
+  void refusesATamperedCatalog() throws Exception {
+    byte[] document = simpleCatalog("example.models", 3, EXPIRES);
+    byte[] envelope = signed(document, PUBLISHER);
+    byte[] tampered = document.clone();
+    int at = text(document).indexOf("\"version\":3") + "\"version\":".length();
+    tampered[at] = '9';
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, withSignedBytes(envelope, tampered)))
+        .isInstanceOf(CatalogSignatureException.class)
+        .hasMessage("catalog source \"" + SRC + "\" served a catalog whose signature by trusted key " + PUBLISHER.keyId()
+            + " is invalid; the catalog was changed after signing or damaged in transit, so fetch it again or ask its"
+            + " publisher to sign it again");
+  }
+
+  @Test
+  void refusesAModelSplicedFromAnotherSignedCatalog() throws Exception {
+    byte[] ours = simpleCatalog("example.models", 3, EXPIRES);
+    byte[] envelope = signed(ours, PUBLISHER);
+    String spliced = catalog("example.models", 3, EXPIRES,
+        manifest("m-asr", "1.0.0", ASR_JA) + "," + manifest("evil-asr", "1.0.0", ASR_JA),
+        "\"ja-asr\":{\"task\":\"asr\",\"language\":\"ja\",\"candidates\":[\"evil-asr\",\"m-asr\"]}");
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, withSignedBytes(envelope, utf8(spliced))))
+        .isInstanceOf(CatalogSignatureException.class)
+        .hasMessage("catalog source \"" + SRC + "\" served a catalog whose signature by trusted key " + PUBLISHER.keyId()
+            + " is invalid; the catalog was changed after signing or damaged in transit, so fetch it again or ask its"
+            + " publisher to sign it again");
+  }
+
+  @Test
+  void refusesABareCatalogDocumentAsUnsigned() {
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, simpleCatalog("example.models", 3, EXPIRES)))
+        .isInstanceOf(CatalogUnsignedException.class)
+        .hasMessage("catalog source \"" + SRC + "\" served an unsigned catalog; only signed catalogs are accepted,"
+            + " so ask its publisher for a signed catalog envelope");
+  }
+
+  @Test
+  void refusesAnEnvelopeWithoutSignaturesAsUnsigned() {
+    String envelope = "{\"signed\":\"" + Base64.getEncoder().encodeToString(simpleCatalog("example.models", 3, EXPIRES))
+        + "\",\"signatures\":[]}";
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, utf8(envelope)))
+        .isInstanceOf(CatalogUnsignedException.class)
+        .hasMessage("catalog source \"" + SRC + "\" served an unsigned catalog; only signed catalogs are accepted,"
+            + " so ask its publisher for a signed catalog envelope");
+  }
+
+  @Test
+  void refusesACatalogSignedOnlyByUnknownKeys() throws Exception {
+    byte[] envelope = signed(simpleCatalog("example.models", 3, EXPIRES), STRANGER);
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER, NEW_PUBLISHER_KEY).accept(SOURCE, envelope))
+        .isInstanceOf(CatalogUntrustedKeyException.class)
+        .hasMessage("catalog source \"" + SRC + "\" served a catalog signed only by unknown key " + STRANGER.keyId()
+            + "; the trusted keys are " + PUBLISHER.keyId() + ", " + NEW_PUBLISHER_KEY.keyId()
+            + ", so add the publisher's public key to the trusted keys if you trust this publisher");
+  }
+
+  @Test
+  void refusesAnExpiredCatalog() throws Exception {
+    Clock afterExpiry = Clock.fixed(Instant.parse("2026-09-01T00:00:01Z"), ZoneOffset.UTC);
+    byte[] envelope = signed(simpleCatalog("example.models", 3, EXPIRES), PUBLISHER);
+
+    assertThatThrownBy(() -> trust(afterExpiry, PUBLISHER).accept(SOURCE, envelope))
+        .isInstanceOf(CatalogExpiredException.class)
+        .hasMessage("catalog source \"" + SRC + "\" served catalog example.models version 3 which expired at"
+            + " 2026-09-01T00:00:00Z (it is now 2026-09-01T00:00:01Z); the publisher must publish a fresh catalog,"
+            + " or a mirror is serving a stale copy");
+  }
+
+  @Test
+  void expiryIsExclusive() throws Exception {
+    Clock atExpiry = Clock.fixed(Instant.parse(EXPIRES), ZoneOffset.UTC);
+    byte[] envelope = signed(simpleCatalog("example.models", 3, EXPIRES), PUBLISHER);
+
+    assertThatThrownBy(() -> trust(atExpiry, PUBLISHER).accept(SOURCE, envelope)).isInstanceOf(CatalogExpiredException.class);
+  }
+
+  @Test
+  void refusesARollbackEvenAfterARestart() throws Exception {
+    trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
+    byte[] older = signed(simpleCatalog("example.models", 4, EXPIRES), PUBLISHER);
+
+    CatalogTrust afterRestart = trust(BEFORE_EXPIRY, PUBLISHER);
+    assertThat(afterRestart.lastAcceptedVersion(SOURCE)).isEqualTo(OptionalLong.of(5));
+    assertThatThrownBy(() -> afterRestart.accept(SOURCE, older))
+        .isInstanceOf(CatalogRollbackException.class)
+        .hasMessage("catalog source \"" + SRC + "\" served catalog example.models version 4, which is lower than version 5"
+            + " accepted before; refusing the rollback (a mirror may be serving a stale copy)");
+  }
+
+  @Test
+  void acceptsTheSameCatalogAgainAndNewerVersions() throws Exception {
+    byte[] v5 = signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER);
+    CatalogTrust trust = trust(BEFORE_EXPIRY, PUBLISHER);
+    trust.accept(SOURCE, v5);
+
+    assertThat(trust.accept(SOURCE, v5).version()).isEqualTo(5);
+    assertThat(trust.accept(SOURCE, signed(simpleCatalog("example.models", 6, EXPIRES), PUBLISHER)).version()).isEqualTo(6);
+    assertThat(trust.lastAcceptedVersion(SOURCE)).isEqualTo(OptionalLong.of(6));
+  }
+
+  @Test
+  void refusesChangedContentUnderAnAcceptedVersion() throws Exception {
+    CatalogTrust trust = trust(BEFORE_EXPIRY, PUBLISHER);
+    trust.accept(SOURCE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
+    byte[] changed = signed(simpleCatalog("example.models", 5, "2026-12-01T00:00:00Z"), PUBLISHER);
+
+    assertThatThrownBy(() -> trust.accept(SOURCE, changed))
+        .isInstanceOf(CatalogRollbackException.class)
+        .hasMessage("catalog source \"" + SRC + "\" served catalog example.models version 5 with different content than the"
+            + " version 5 accepted before; the publisher must raise the version whenever the catalog changes");
+  }
+
+  @Test
+  void aRefusedCatalogDoesNotMoveTheRollbackState() throws Exception {
+    CatalogTrust trust = trust(Clock.fixed(Instant.parse("2026-10-01T00:00:00Z"), ZoneOffset.UTC), PUBLISHER);
+
+    assertThatThrownBy(() -> trust.accept(SOURCE, signed(simpleCatalog("example.models", 9, EXPIRES), PUBLISHER)))
+        .isInstanceOf(CatalogExpiredException.class);
+    assertThat(trust.lastAcceptedVersion(SOURCE)).isEmpty();
+  }
+
+  @Test
+  void refusesAValidlySignedCatalogWithAnotherCatalogId() throws Exception {
+    // Both publishers are trusted, but this source is configured for example.models.
+    byte[] other = signed(simpleCatalog("other.models", 9, EXPIRES), NEW_PUBLISHER_KEY);
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER, NEW_PUBLISHER_KEY).accept(SOURCE, other))
+        .isInstanceOf(CatalogIdMismatchException.class)
+        .hasMessage("catalog source \"" + SRC + "\" served catalog \"other.models\" but is configured for catalog"
+            + " \"example.models\"; refusing a catalog from another publisher, so fix the source's URL or its expected catalog id");
+  }
+
+  @Test
+  void keyRotationAcceptsOldAndNewKeysWhileBothAreTrusted() throws Exception {
+    CatalogTrust rotating = trust(BEFORE_EXPIRY, PUBLISHER, NEW_PUBLISHER_KEY);
+
+    assertThat(rotating.accept(SOURCE, signed(simpleCatalog("example.models", 1, EXPIRES), PUBLISHER)).version()).isEqualTo(1);
+    assertThat(rotating.accept(SOURCE, signed(simpleCatalog("example.models", 2, EXPIRES), PUBLISHER, NEW_PUBLISHER_KEY)).version())
+        .isEqualTo(2);
+    assertThat(rotating.accept(SOURCE, signed(simpleCatalog("example.models", 3, EXPIRES), NEW_PUBLISHER_KEY)).version()).isEqualTo(3);
+  }
+
+  @Test
+  void afterRotationTheRetiredKeyIsRefused() throws Exception {
+    byte[] byOldKey = signed(simpleCatalog("example.models", 4, EXPIRES), PUBLISHER);
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, NEW_PUBLISHER_KEY).accept(SOURCE, byOldKey))
+        .isInstanceOf(CatalogUntrustedKeyException.class);
+  }
+
+  @Test
+  void oneValidTrustedSignatureIsEnoughBesideAnUnknownOne() throws Exception {
+    byte[] envelope = signed(simpleCatalog("example.models", 1, EXPIRES), STRANGER, PUBLISHER);
+
+    assertThat(trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, envelope).version()).isEqualTo(1);
+  }
+
+  @Test
+  void rollbackStateIsOneJsonFilePerSourceInTheStateFolder() throws Exception {
+    CatalogTrust trust = trust(BEFORE_EXPIRY, PUBLISHER);
+    byte[] document = simpleCatalog("example.models", 5, EXPIRES);
+    trust.accept(SOURCE, signed(document, PUBLISHER));
+
+    Path file = trust.stateFile(SOURCE);
+    assertThat(file.getParent()).isEqualTo(state);
+    assertThat(file.getFileName().toString()).matches("example\\.models-[0-9a-f]{16}\\.json");
+    try (var files = Files.list(state)) {
+      assertThat(files.toList()).containsExactly(file);
+    }
+    var json = Json.mapper().readTree(Files.readAllBytes(file));
+    assertThat(json.get("source").asText()).isEqualTo(SRC);
+    assertThat(json.get("version").asLong()).isEqualTo(5);
+    assertThat(json.get("sha256").asText()).isEqualTo(
+        soko.verification.Digest.of(soko.verification.Hashing.newSha256().digest(document)).hex());
+    assertThat(json.get("acceptedAt").asText()).isEqualTo("2026-06-01T00:00:00Z");
+  }
+
+  @Test
+  void eachSourceHasItsOwnRollbackState() throws Exception {
+    CatalogSource mirror = CatalogSource.of("example.models", URI.create("https://mirror.example.net/catalog.json"));
+    CatalogTrust trust = trust(BEFORE_EXPIRY, PUBLISHER);
+    trust.accept(SOURCE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
+
+    assertThat(trust.accept(mirror, signed(simpleCatalog("example.models", 2, EXPIRES), PUBLISHER)).version()).isEqualTo(2);
+  }
+
+  @Test
+  void aDamagedStateFileIsReportedWithItsFix() throws Exception {
+    CatalogTrust trust = trust(BEFORE_EXPIRY, PUBLISHER);
+    trust.accept(SOURCE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
+    Path file = trust.stateFile(SOURCE);
+    Files.writeString(file, "{\"schemaVersion\":1,\"source\":\"" + SRC + "\",\"catalogId\":\"example.models\",\"version\":\"5\"}");
+
+    assertThatThrownBy(() -> trust.accept(SOURCE, signed(simpleCatalog("example.models", 6, EXPIRES), PUBLISHER)))
+        .isInstanceOf(CatalogStateException.class)
+        .hasMessage("catalog rollback state " + file + " is damaged at /version (expected a whole number from 1 to"
+            + " 9223372036854775807, found a string); delete it to accept this source's catalogs again, which resets its"
+            + " rollback protection");
+  }
+
+  @Test
+  void refusesAnEnvelopeThatIsNotJson() {
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, utf8("<html>captive portal</html>")))
+        .isInstanceOf(CatalogMalformedException.class)
+        .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /: the signed catalog envelope"
+            + " is not valid JSON at line 1, column 1: Unexpected character ('<' (code 60)): expected a valid value"
+            + " (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+  }
+
+  @Test
+  void refusesAnUnsupportedSignatureAlgorithm() {
+    String envelope = "{\"signed\":\"e30=\",\"signatures\":[{\"keyId\":\"" + PUBLISHER.keyId()
+        + "\",\"algorithm\":\"rsa-pss\",\"signature\":\"AAAA\"}]}";
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, utf8(envelope)))
+        .isInstanceOf(CatalogMalformedException.class)
+        .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /signatures/0/algorithm:"
+            + " unsupported algorithm \"rsa-pss\"; Soko verifies ed25519 signatures only");
+  }
+
+  @Test
+  void refusesSignedBytesThatAreNotBase64() {
+    String envelope = "{\"signed\":\"not base64!\",\"signatures\":[{\"keyId\":\"" + PUBLISHER.keyId()
+        + "\",\"algorithm\":\"ed25519\",\"signature\":\"AAAA\"}]}";
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, utf8(envelope)))
+        .isInstanceOf(CatalogMalformedException.class)
+        .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /signed: is not standard base64"
+            + " (Illegal base64 character 20)");
+  }
+
+  @Test
+  void aSignedButMalformedCatalogIsRefusedWithItsPointer() throws Exception {
+    byte[] document = utf8("{\"schemaVersion\":1,\"id\":\"example.models\",\"version\":1,\"expires\":\"" + EXPIRES
+        + "\",\"models\":[{\"schemaVersion\":1}]}");
+    byte[] envelope = new SignedEnvelope(document, List.of(new SignedEnvelope.Sig(PUBLISHER.keyId(), sign(document)))).write();
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, envelope))
+        .isInstanceOf(CatalogMalformedException.class)
+        .hasMessage("catalog source \"" + SRC + "\": invalid catalog at /models/0/name: is missing; it is required");
+  }
+
+  @Test
+  void hostileDeeplyNestedSignedCatalogIsRefused() throws Exception {
+    byte[] document = utf8("{\"models\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
+    byte[] envelope = new SignedEnvelope(document, List.of(new SignedEnvelope.Sig(PUBLISHER.keyId(), sign(document)))).write();
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, envelope))
+        .isInstanceOf(CatalogMalformedException.class)
+        .hasMessage("catalog source \"" + SRC + "\": invalid catalog at /: the catalog breaks a limit: Document nesting depth (33)"
+            + " exceeds the maximum allowed (32, from `StreamReadConstraints.getMaxNestingDepth()`)");
+  }
+
+  @Test
+  void hostileHugeEnvelopeIsRefusedBeforeParsing() {
+    byte[] huge = new byte[SignedEnvelope.MAX_BYTES + 1];
+    java.util.Arrays.fill(huge, (byte) '[');
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, huge))
+        .isInstanceOf(CatalogMalformedException.class)
+        .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /: the signed catalog envelope is "
+            + huge.length + " bytes; the limit is " + SignedEnvelope.MAX_BYTES + " bytes, so this is not a signed catalog envelope");
+  }
+
+  private static byte[] sign(byte[] data) throws Exception {
+    var signer = java.security.Signature.getInstance("Ed25519");
+    signer.initSign(PUBLISHER.privateKey());
+    signer.update(data);
+    return signer.sign();
+  }
+
+  @Test
+  void aRemoteSourceCannotClaimTheBuiltInCatalogId() {
+    assertThatThrownBy(() -> CatalogSource.of("soko.builtin", URI.create("https://evil.example/catalog.json")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("soko.builtin is the catalog shipped inside Soko; a remote source cannot serve it");
+  }
+}

@@ -1,0 +1,143 @@
+package soko.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static soko.catalog.Fixtures.ASR_JA;
+import static soko.catalog.Fixtures.MT_JA_EN;
+import static soko.catalog.Fixtures.VAD;
+import static soko.catalog.Fixtures.parsedManifest;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import soko.manifest.Language;
+import soko.manifest.Manifest;
+import soko.manifest.ModelFile;
+import soko.manifest.ModelName;
+import soko.manifest.SourceUri;
+import soko.manifest.TaskSpec;
+
+class CatalogsTest {
+  private static final Optional<Instant> EXPIRES = Optional.of(Instant.parse("2026-09-01T00:00:00Z"));
+  private static final Manifest ASR_1 = parsedManifest("m-asr", "1.0.0", ASR_JA);
+  private static final Manifest ASR_2 = parsedManifest("m-asr", "2.0.0", ASR_JA);
+  private static final Manifest MT = parsedManifest("m-mt", "1.0.0", MT_JA_EN);
+  private static final Manifest VAD_MODEL = parsedManifest("m-vad", "1.0.0", VAD);
+
+  private static ModelName n(String name) {
+    return new ModelName(name);
+  }
+
+  private static Catalog base() {
+    return new Catalog("base", 1, Optional.empty(), List.of(ASR_1, VAD_MODEL),
+        List.of(Alias.asr("ja-asr", Language.JA, List.of(n("m-asr"))), Alias.vad("vad", List.of(n("m-vad")))));
+  }
+
+  @Test
+  void remoteCatalogsAddModelsAndNewerVersions() throws Exception {
+    Catalog remote = new Catalog("remote", 4, EXPIRES, List.of(ASR_2, MT),
+        List.of(Alias.translate("ja-en", Language.JA, Language.EN, List.of(n("m-mt")))));
+
+    Catalogs all = Catalogs.of(base(), List.of(remote));
+
+    assertThat(all.catalogIds()).containsExactly("base", "remote");
+    assertThat(all.models()).extracting(e -> e.manifest().id()).containsExactly("m-asr@2.0.0", "m-asr@1.0.0", "m-mt@1.0.0", "m-vad@1.0.0");
+    assertThat(all.models().getFirst().catalogIds()).containsExactly("remote");
+    assertThat(all.aliases()).extracting(a -> a.alias().name()).containsExactly("ja-asr", "ja-en", "vad");
+    assertThat(all.model(n("m-asr"))).contains(ASR_2);
+    assertThat(all.resolve("m-asr").orElseThrow().manifest()).isEqualTo(ASR_2);
+    assertThat(all.resolve("m-asr@1.0.0").orElseThrow().manifest()).isEqualTo(ASR_1);
+    assertThat(all.resolve("m-asr@1.0.0").orElseThrow().task()).isEqualTo(TaskSpec.asr(Language.JA));
+  }
+
+  @Test
+  void aLaterCatalogsAliasReplacesAnEarlierOne() throws Exception {
+    Manifest other = parsedManifest("corp-asr", "1.0.0", ASR_JA);
+    Catalog remote = new Catalog("corp", 1, EXPIRES, List.of(other),
+        List.of(Alias.asr("ja-asr", Language.JA, List.of(n("corp-asr"), n("m-asr")))));
+
+    Catalogs all = Catalogs.of(base(), List.of(remote));
+
+    assertThat(all.aliases()).filteredOn(a -> a.alias().name().equals("ja-asr")).singleElement()
+        .extracting(AliasEntry::catalogId).isEqualTo("corp");
+    Resolution r = all.resolve("ja-asr").orElseThrow();
+    assertThat(r.manifest()).isEqualTo(other);
+    assertThat(r.alias().orElseThrow().candidates()).containsExactly(n("corp-asr"), n("m-asr"));
+  }
+
+  @Test
+  void theSameModelVersionWithOtherContentIsAConflict() {
+    Manifest changed = parsedManifest("m-asr", "1.0.0", ASR_JA, MT_JA_EN);
+    Catalog remote = new Catalog("remote", 1, EXPIRES, List.of(changed), List.of());
+
+    assertThatThrownBy(() -> Catalogs.of(base(), List.of(remote)))
+        .isInstanceOf(CatalogConflictException.class)
+        .hasMessage("catalog \"remote\" describes m-asr@1.0.0 differently from catalog \"base\"; a published model version"
+            + " never changes, so its publisher must give the changed model a new version");
+  }
+
+  @Test
+  void theSameModelVersionFromAMirrorCatalogAddsItsSources() throws Exception {
+    ModelFile f = ASR_1.files().getFirst();
+    SourceUri lan = SourceUri.parse("http://mirror.lan/m-asr/model.bin");
+    Manifest mirrored = new Manifest(ASR_1.name(), ASR_1.version(), ASR_1.description(), ASR_1.tasks(), ASR_1.engine(),
+        ASR_1.license(), List.of(new ModelFile(f.path(), f.size(), f.sha256(), List.of(lan))), ASR_1.demo(), ASR_1.annotations());
+    Catalog lanCatalog = new Catalog("lan", 1, EXPIRES, List.of(mirrored), List.of());
+
+    Catalogs all = Catalogs.of(base(), List.of(lanCatalog));
+
+    CatalogEntry entry = all.models().getFirst();
+    assertThat(entry.catalogIds()).containsExactly("base", "lan");
+    assertThat(entry.manifest().files().getFirst().sources()).extracting(SourceUri::uri)
+        .containsExactly(URI.create("https://models.example.org/m-asr/1.0.0/model.bin"), URI.create("http://mirror.lan/m-asr/model.bin"));
+  }
+
+  @Test
+  void aNameCannotBeAModelInOneCatalogAndAnAliasInAnother() {
+    Manifest named = parsedManifest("vad", "1.0.0", VAD);
+    Catalog remote = new Catalog("remote", 1, EXPIRES, List.of(named), List.of());
+
+    assertThatThrownBy(() -> Catalogs.of(base(), List.of(remote)))
+        .isInstanceOf(CatalogConflictException.class)
+        .hasMessage("\"vad\" is a model in catalog \"remote\" and an alias in catalog \"base\"; one of the publishers must rename it");
+  }
+
+  @Test
+  void theSameCatalogTwiceIsRefused() {
+    assertThatThrownBy(() -> Catalogs.of(base(), List.of(base())))
+        .isInstanceOf(CatalogConflictException.class)
+        .hasMessage("catalog \"base\" is given twice; configure each catalog once");
+  }
+
+  @Test
+  void unknownNamesAndInvalidTextResolveToNothing() throws Exception {
+    Catalogs all = Catalogs.of(base(), List.of());
+
+    assertThat(all.resolve("nope")).isEmpty();
+    assertThat(all.resolve("m-asr@9.0.0")).isEmpty();
+    assertThat(all.resolve("Not A Name")).isEmpty();
+    assertThat(all.resolve("m-asr@not-a-version")).isEmpty();
+  }
+
+  @Test
+  void anAliasResolvesToItsFirstCandidateListedInAnyCatalog() throws Exception {
+    Catalog remote = new Catalog("remote", 1, EXPIRES, List.of(MT),
+        List.of(Alias.translate("ja-en", Language.JA, Language.EN, List.of(n("opus-mt-ja-en"), n("m-mt")))));
+
+    Resolution r = Catalogs.of(base(), List.of(remote)).resolve("ja-en").orElseThrow();
+
+    assertThat(r.manifest()).isEqualTo(MT);
+    assertThat(r.task()).isEqualTo(TaskSpec.translate(Language.JA, Language.EN));
+    assertThat(r.requested()).isEqualTo("ja-en");
+  }
+
+  @Test
+  void catalogsBuiltInCodeObeyTheSameRules() {
+    assertThatThrownBy(() -> new Catalog("base", 1, Optional.empty(), List.of(ASR_1),
+            List.of(Alias.asr("ko-asr", Language.KO, List.of(n("m-asr"))))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("model \"m-asr\" does not do asr ko; its tasks are asr ja");
+  }
+}
