@@ -3,6 +3,7 @@ package soko.engine.onnx.vad;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalDouble;
 import soko.model.VerifiedModel;
 import soko.runtime.Audio;
 import soko.runtime.EngineException;
@@ -92,15 +93,14 @@ final class SileroVadSession implements VoiceActivitySession {
       if (finished) {
         return List.of();
       }
-      List<Segment> out = new ArrayList<>();
+      OptionalDouble partial = OptionalDouble.empty();
       if (filled > 0) {
         // As Silero does, the last partial window is padded with silence.
         Arrays.fill(input, SileroModel.CONTEXT + filled, input.length, 0f);
-        out.addAll(scoreWindow());
+        partial = OptionalDouble.of(network.score(input, state));
       }
       finished = true;
-      out.addAll(segmenter.finish(total));
-      return out;
+      return segmenter.finish(partial, total);
     }
 
     @Override

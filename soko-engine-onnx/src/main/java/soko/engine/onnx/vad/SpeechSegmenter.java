@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import soko.runtime.Audio;
 import soko.runtime.Segment;
 
@@ -46,7 +47,7 @@ final class SpeechSegmenter {
     this.pad = samples(options.speechPad());
   }
 
-  /** Takes the next window's probability; returns segments that became final. */
+  /** Takes the next full window's probability; returns segments that became final. */
   List<Segment> accept(double probability) {
     if (finished) {
       throw new IllegalStateException("finished");
@@ -105,13 +106,23 @@ final class SpeechSegmenter {
     previousEnd = Optional.of(e);
   }
 
-  /** Ends the audio after {@code totalSamples} samples; returns the segments still open. */
-  List<Segment> finish(long totalSamples) {
+  /**
+   * Ends the audio after {@code totalSamples} samples; returns the segments still open.
+   *
+   * @param partialWindow the probability of the last window when it was shorter than a full one
+   *     (and scored padded with silence); such a window must not go through {@link #accept}, whose
+   *     early reporting assumes every window it sees is complete
+   */
+  List<Segment> finish(OptionalDouble partialWindow, long totalSamples) {
     if (finished) {
       return List.of();
     }
-    finished = true;
     List<Segment> out = new ArrayList<>(2);
+    if (partialWindow.isPresent()) {
+      step(partialWindow.getAsDouble(), windows * window, out);
+      windows++;
+    }
+    finished = true;
     if (triggered && totalSamples - start > minSpeech) {
       close(start, totalSamples, out);
     }
