@@ -1,0 +1,314 @@
+package soko.runtime.audio;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.OptionalLong;
+import soko.runtime.Audio;
+import soko.runtime.AudioFormatException;
+
+/** Parses one WAV stream. Not thread-safe; use once. */
+final class WavReader {
+  private static final int WAVE_FORMAT_PCM = 0x0001;
+  private static final int WAVE_FORMAT_IEEE_FLOAT = 0x0003;
+  private static final int WAVE_FORMAT_EXTENSIBLE = 0xFFFE;
+  /** The last 14 bytes of every KSDATAFORMAT_SUBTYPE GUID; the first 2 are the format tag. */
+  private static final byte[] GUID_SUFFIX = {
+      0x00, 0x00, 0x00, 0x00, 0x10, 0x00, (byte) 0x80, 0x00, 0x00, (byte) 0xAA, 0x00, 0x38, (byte) 0x9B, 0x71};
+  /** A fmt chunk larger than this is not a WAV fmt chunk (the extensible one is 40 bytes). */
+  private static final int MAX_FMT_BYTES = 1024;
+  /** Bytes decoded per read. */
+  private static final int BLOCK_BYTES = 64 * 1024;
+  /** Output preallocated for a stream of unknown size: one minute, grown as audio really arrives. */
+  private static final int STREAM_INITIAL_SAMPLES = 60 * Audio.SAMPLE_RATE;
+  private static final String CONVERT = "e.g. sox in.wav -e signed-integer -b 16 out.wav";
+
+  private final String name;
+  private final InputStream in;
+  private final OptionalLong size;
+  private long position;
+
+  WavReader(String name, InputStream in, OptionalLong size) {
+    this.name = name;
+    this.in = in;
+    this.size = size;
+  }
+
+  Audio read() throws IOException, AudioFormatException {
+    if (size.isPresent() && size.getAsLong() > Wav.MAX_BYTES) {
+      throw fail("the file is " + describeBytes(size.getAsLong()) + "; WAV input is limited to 2 GiB");
+    }
+    byte[] riff = new byte[12];
+    int got = in.readNBytes(riff, 0, riff.length);
+    position += got;
+    String magic = ascii(riff, 0, Math.min(4, got));
+    if (got >= 4 && (magic.equals("RF64") || magic.equals("BW64"))) {
+      throw fail(magic + " (WAV larger than 4 GiB) is not supported; use a RIFF WAV file (" + CONVERT + ")");
+    }
+    if (got < 12 || !magic.equals("RIFF") || !ascii(riff, 8, 4).equals("WAVE")) {
+      throw fail("not a WAV file (it does not start with RIFF....WAVE); convert it to WAV (e.g. ffmpeg -i in.m4a -ar 16000 -ac 1 out.wav)");
+    }
+    WavFormat format = null;
+    while (true) {
+      byte[] header = new byte[8];
+      int n = in.readNBytes(header, 0, 8);
+      position += n;
+      if (n < 8) {
+        throw fail(format == null ? "no fmt chunk; the file is damaged" : "no data chunk; the file has no audio");
+      }
+      String id = ascii(header, 0, 4);
+      long chunkSize = u32(header, 4);
+      if (id.equals("fmt ")) {
+        if (format != null) {
+          throw fail("two fmt chunks; the file is damaged");
+        }
+        if (chunkSize < 16 || chunkSize > MAX_FMT_BYTES) {
+          throw fail("the fmt chunk is " + chunkSize + " bytes, but a WAV fmt chunk is 16 to 40 bytes; the file is damaged");
+        }
+        byte[] fmt = readExactly((int) chunkSize, "the fmt chunk");
+        format = parseFormat(fmt);
+        skipPadding(chunkSize);
+      } else if (id.equals("data")) {
+        if (format == null) {
+          throw fail("the data chunk comes before the fmt chunk; the file is damaged");
+        }
+        return decode(format, chunkSize);
+      } else {
+        checkFits(chunkSize, "the \"" + printable(id) + "\" chunk");
+        skipExactly(chunkSize + (chunkSize & 1), "the \"" + printable(id) + "\" chunk");
+      }
+    }
+  }
+
+  private WavFormat parseFormat(byte[] fmt) throws AudioFormatException {
+    int tag = u16(fmt, 0);
+    int channels = u16(fmt, 2);
+    long sampleRate = u32(fmt, 4);
+    long byteRate = u32(fmt, 8);
+    int blockAlign = u16(fmt, 12);
+    int bits = u16(fmt, 14);
+    int validBits = bits;
+    if (tag == WAVE_FORMAT_EXTENSIBLE) {
+      if (fmt.length < 40 || u16(fmt, 16) < 22) {
+        throw fail("the WAVE_FORMAT_EXTENSIBLE fmt chunk is " + fmt.length + " bytes, but it needs 40; the file is damaged");
+      }
+      validBits = u16(fmt, 18);
+      if (!Arrays.equals(fmt, 26, 40, GUID_SUFFIX, 0, GUID_SUFFIX.length)) {
+        throw fail("the WAVE_FORMAT_EXTENSIBLE sub-format is not a standard audio format; convert it to PCM (" + CONVERT + ")");
+      }
+      tag = u16(fmt, 24);
+    }
+    Encoding encoding = switch (tag) {
+      case WAVE_FORMAT_PCM -> switch (bits) {
+        case 8 -> Encoding.PCM_U8;
+        case 16 -> Encoding.PCM_S16;
+        case 24 -> Encoding.PCM_S24;
+        case 32 -> Encoding.PCM_S32;
+        default -> throw fail(bits + "-bit PCM is not supported; use 8, 16, 24 or 32-bit PCM or 32/64-bit float (" + CONVERT + ")");
+      };
+      case WAVE_FORMAT_IEEE_FLOAT -> switch (bits) {
+        case 32 -> Encoding.FLOAT32;
+        case 64 -> Encoding.FLOAT64;
+        default -> throw fail(bits + "-bit float is not supported; use 32 or 64-bit float or PCM (" + CONVERT + ")");
+      };
+      default -> throw fail(codecName(tag) + " audio is not supported; convert it to PCM (" + CONVERT + ")");
+    };
+    if (validBits < 1 || validBits > bits) {
+      throw fail("the header says " + validBits + " valid bits in " + bits + "-bit samples; the header is inconsistent");
+    }
+    if (channels == 0) {
+      throw fail("the header says 0 channels; the file is damaged");
+    }
+    if (channels > 2) {
+      throw fail(channels + " channels are not supported; use mono or stereo (e.g. sox in.wav -c 1 out.wav)");
+    }
+    if (sampleRate < Wav.MIN_SAMPLE_RATE || sampleRate > Wav.MAX_SAMPLE_RATE) {
+      throw fail(sampleRate + " Hz is not supported; use a WAV file from 8 to 48 kHz (e.g. sox in.wav -r 16000 out.wav)");
+    }
+    WavFormat format = new WavFormat(encoding, channels, (int) sampleRate);
+    if (blockAlign != format.blockAlign()) {
+      throw fail("the header says " + blockAlign + " bytes per frame, but " + channels + " channel(s) of " + encoding
+          + " need " + format.blockAlign() + "; the header is inconsistent");
+    }
+    if (byteRate != sampleRate * format.blockAlign()) {
+      throw fail("the header says " + byteRate + " bytes per second, but " + format + " needs "
+          + sampleRate * format.blockAlign() + "; the header is inconsistent");
+    }
+    return format;
+  }
+
+  private Audio decode(WavFormat format, long dataSize) throws IOException, AudioFormatException {
+    int blockAlign = format.blockAlign();
+    if (dataSize == 0) {
+      throw fail("the data chunk is empty; the file has no audio");
+    }
+    if (dataSize % blockAlign != 0) {
+      throw fail("the data chunk is " + dataSize + " bytes, not a whole number of " + blockAlign
+          + "-byte frames; the file is truncated or damaged");
+    }
+    checkFits(dataSize, "the data chunk");
+    long frames = dataSize / blockAlign;
+    long maxFrames = Wav.MAX_DURATION.toSeconds() * format.sampleRate();
+    if (frames > maxFrames) {
+      throw fail(describeDuration(frames / format.sampleRate()) + " of audio is longer than the "
+          + describeDuration(Wav.MAX_DURATION.toSeconds()) + " limit; split it into shorter files"
+          + " (e.g. sox in.wav out.wav trim 0 3600 : newfile : restart)");
+    }
+    long outLength = Resampler.outputLength(frames, format.sampleRate(), Audio.SAMPLE_RATE);
+    // Known size: the data chunk was checked against the bytes really present. Stream: grow as data arrives.
+    int initial = size.isPresent() ? (int) outLength : (int) Math.min(outLength, STREAM_INITIAL_SAMPLES);
+    FloatBuilder output = new FloatBuilder(initial, (int) outLength);
+    Resampler resampler = format.sampleRate() == Audio.SAMPLE_RATE ? null
+        : new Resampler(format.sampleRate(), Audio.SAMPLE_RATE, output);
+
+    int blockFrames = BLOCK_BYTES / blockAlign;
+    byte[] bytes = new byte[blockFrames * blockAlign];
+    float[] mono = new float[blockFrames];
+    long remaining = frames;
+    long frameIndex = 0;
+    while (remaining > 0) {
+      int now = (int) Math.min(remaining, blockFrames);
+      int want = now * blockAlign;
+      int got = in.readNBytes(bytes, 0, want);
+      position += got;
+      if (got < want) {
+        throw fail("the file ends inside the data chunk (" + (frames - remaining + got / blockAlign) + " of "
+            + frames + " frames are present); the file is truncated");
+      }
+      toMono(format, bytes, now, mono, frameIndex);
+      if (resampler == null) {
+        for (int i = 0; i < now; i++) {
+          output.accept(mono[i]);
+        }
+      } else {
+        resampler.accept(mono, now);
+      }
+      remaining -= now;
+      frameIndex += now;
+    }
+    if (resampler != null) {
+      resampler.finish();
+    }
+    return Audio.of(output.toArray());
+  }
+
+  private void toMono(WavFormat format, byte[] b, int frames, float[] mono, long firstFrame) throws AudioFormatException {
+    Encoding e = format.encoding();
+    int width = e.bytes();
+    int channels = format.channels();
+    for (int f = 0; f < frames; f++) {
+      double sum = 0;
+      for (int c = 0; c < channels; c++) {
+        int o = (f * channels + c) * width;
+        double v = switch (e) {
+          case PCM_U8 -> ((b[o] & 0xFF) - 128) / 128.0;
+          case PCM_S16 -> (short) ((b[o] & 0xFF) | (b[o + 1] << 8)) / 32768.0;
+          case PCM_S24 -> ((b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8) | (b[o + 2] << 16)) / 8388608.0;
+          case PCM_S32 -> s32(b, o) / 2147483648.0;
+          case FLOAT32 -> Float.intBitsToFloat(s32(b, o));
+          case FLOAT64 -> Double.longBitsToDouble((s32(b, o) & 0xFFFFFFFFL) | ((long) s32(b, o + 4) << 32));
+        };
+        if (!Double.isFinite(v)) {
+          throw fail("sample " + (firstFrame + f) + " is " + v + ", not a finite number; the file is damaged");
+        }
+        sum += v;
+      }
+      mono[f] = (float) Math.max(-1.0, Math.min(1.0, sum / channels));
+    }
+  }
+
+  /** Refuses a chunk that declares more bytes than the file holds, or than any accepted file could hold. */
+  private void checkFits(long chunkSize, String what) throws AudioFormatException {
+    long limit = size.orElse(Wav.MAX_BYTES) - position;
+    if (chunkSize > limit) {
+      throw fail(what + " declares " + chunkSize + " bytes, but only " + Math.max(0, limit)
+          + (size.isPresent() ? " remain in the file" : " more may follow within the 2 GiB limit")
+          + "; the file is truncated or its header is wrong");
+    }
+  }
+
+  private byte[] readExactly(int n, String what) throws IOException, AudioFormatException {
+    checkFits(n, what);
+    byte[] b = in.readNBytes(n);
+    position += b.length;
+    if (b.length < n) {
+      throw fail("the file ends inside " + what + "; the file is truncated");
+    }
+    return b;
+  }
+
+  private void skipExactly(long n, String what) throws IOException, AudioFormatException {
+    try {
+      in.skipNBytes(n);
+      position += n;
+    } catch (EOFException e) {
+      throw fail("the file ends inside " + what + "; the file is truncated", e);
+    }
+  }
+
+  private void skipPadding(long chunkSize) throws IOException, AudioFormatException {
+    if ((chunkSize & 1) != 0) {
+      skipExactly(1, "a chunk's padding byte");
+    }
+  }
+
+  private AudioFormatException fail(String problem) {
+    return new AudioFormatException(name + ": " + problem);
+  }
+
+  private AudioFormatException fail(String problem, Throwable cause) {
+    AudioFormatException e = fail(problem);
+    e.initCause(cause);
+    return e;
+  }
+
+  private static String codecName(int tag) {
+    return switch (tag) {
+      case 0x0002 -> "Microsoft ADPCM";
+      case 0x0006 -> "A-law";
+      case 0x0007 -> "µ-law";
+      case 0x0011 -> "IMA ADPCM";
+      case 0x0031 -> "GSM 6.10";
+      case 0x0050 -> "MPEG";
+      case 0x0055 -> "MP3";
+      case 0x00FF, 0x1610 -> "AAC";
+      default -> String.format(Locale.ROOT, "Format 0x%04X", tag);
+    };
+  }
+
+  static String describeBytes(long bytes) {
+    return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+  }
+
+  static String describeDuration(long seconds) {
+    long h = seconds / 3600;
+    long m = seconds % 3600 / 60;
+    if (h == 0) {
+      return m + " min";
+    }
+    return m == 0 ? h + " h" : h + " h " + m + " min";
+  }
+
+  private static String ascii(byte[] b, int offset, int length) {
+    return new String(b, offset, length, StandardCharsets.ISO_8859_1);
+  }
+
+  private static String printable(String id) {
+    return id.chars().allMatch(c -> c >= 0x20 && c < 0x7F) ? id : "?";
+  }
+
+  private static int u16(byte[] b, int o) {
+    return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8;
+  }
+
+  private static long u32(byte[] b, int o) {
+    return s32(b, o) & 0xFFFFFFFFL;
+  }
+
+  private static int s32(byte[] b, int o) {
+    return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8 | (b[o + 2] & 0xFF) << 16 | (b[o + 3] & 0xFF) << 24;
+  }
+}
