@@ -101,7 +101,7 @@ final class Auth {
       List<String> wanted = new ArrayList<>(scopes);
       b.param("scope").ifPresent(s -> {
         for (String entry : s.trim().split("\\s+")) {
-          if (!entry.isEmpty() && !wanted.contains(entry)) {
+          if (!entry.isEmpty() && !covered(wanted, entry)) {
             wanted.add(entry);
           }
         }
@@ -132,6 +132,23 @@ final class Auth {
     throw new OciAuthException(registry + " answered 401 with no Bearer or Basic challenge ("
         + (wwwAuthenticate.isEmpty() ? "no WWW-Authenticate header" : "schemes: "
         + String.join(", ", challenges.stream().map(Challenge::scheme).toList())) + "); Soko cannot log in there");
+  }
+
+  /** True when some scope in {@code have} names the same resource with at least the actions of {@code entry}. */
+  static boolean covered(List<String> have, String entry) {
+    int last = entry.lastIndexOf(':');
+    if (last < 0) {
+      return have.contains(entry);
+    }
+    String resource = entry.substring(0, last);
+    List<String> actions = List.of(entry.substring(last + 1).split(","));
+    for (String h : have) {
+      int l = h.lastIndexOf(':');
+      if (l >= 0 && h.substring(0, l).equals(resource) && List.of(h.substring(l + 1).split(",")).containsAll(actions)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String actions(List<String> scopes) {
