@@ -108,11 +108,11 @@ public final class Credentials {
       try {
         decoded = new String(Base64.getDecoder().decode(e.get("auth").text().trim()), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException ex) {
-        throw new OciAuthException(file + ": the \"auth\" value at " + e.pointer() + " is not base64 of user:password", ex);
+        throw new OciAuthException(file + ": the \"auth\" value at " + e.pointer() + "/auth is not base64 of user:password", ex);
       }
       int colon = decoded.indexOf(':');
       if (colon <= 0) {
-        throw new OciAuthException(file + ": the \"auth\" value at " + e.pointer() + " decodes to no user:password pair");
+        throw new OciAuthException(file + ": the \"auth\" value at " + e.pointer() + "/auth decodes to no user:password pair");
       }
       return Optional.of(new RegistryCredential.Basic(decoded.substring(0, colon), decoded.substring(colon + 1)));
     }
