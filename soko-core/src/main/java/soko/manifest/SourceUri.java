@@ -11,13 +11,17 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code bundled:NAME/FILE}: shipped inside Soko;
  *   <li>{@code file:/abs/path}: a local file, such as a USB stick or a network share;
- *   <li>{@code https://host/...} or {@code http://host/...}: a mirror (plain http is for LAN mirrors).
+ *   <li>{@code https://host/...} or {@code http://host/...}: a mirror (plain http is for LAN mirrors);
+ *   <li>{@code oci://REGISTRY/REPOSITORY@sha256:HEX}: one blob of an OCI registry, addressed by its digest.
  * </ul>
  */
 public record SourceUri(URI uri) {
   public static final int MAX_LENGTH = 2048;
 
-  public enum Kind { BUNDLED, FILE, HTTP }
+  public enum Kind { BUNDLED, FILE, HTTP, OCI }
+
+  private static final java.util.regex.Pattern OCI_PATH = java.util.regex.Pattern.compile(
+      "/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*@sha256:[0-9a-f]{64}");
 
   public SourceUri {
     String why = problem(uri);
@@ -69,6 +73,16 @@ public record SourceUri(URI uri) {
         }
         return null;
       }
+      case "oci" -> {
+        if (uri.getHost() == null || uri.getHost().isEmpty() || uri.getRawUserInfo() != null) {
+          return "an oci: source needs a registry host and no credentials, like oci://ghcr.io/org/model@sha256:<hex>";
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getPath() == null
+            || !OCI_PATH.matcher(uri.getPath()).matches()) {
+          return "an oci: source names a repository and a blob digest, like oci://ghcr.io/org/model@sha256:<64 hex>";
+        }
+        return null;
+      }
       default -> {
         return "unsupported scheme \"" + scheme + ":\"; use bundled:, file:, https: or http:";
       }
@@ -79,6 +93,7 @@ public record SourceUri(URI uri) {
     return switch (uri.getScheme().toLowerCase(Locale.ROOT)) {
       case "bundled" -> Kind.BUNDLED;
       case "file" -> Kind.FILE;
+      case "oci" -> Kind.OCI;
       default -> Kind.HTTP;
     };
   }
@@ -93,7 +108,7 @@ public record SourceUri(URI uri) {
 
   /** The host a user consents to contact, or "local" for bundled and file sources. */
   public String host() {
-    return kind() == Kind.HTTP ? uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") : "local";
+    return kind() == Kind.HTTP || kind() == Kind.OCI ? uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") : "local";
   }
 
   @Override

@@ -1,0 +1,35 @@
+package soko.acquisition.oci;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the credential for a registry host ({@code host[:port]}). Implementations must be
+ * thread-safe; they may run a credential helper process, so results are not cached here.
+ */
+@FunctionalInterface
+public interface CredentialStore {
+  /** No credentials: every registry is accessed anonymously. */
+  CredentialStore ANONYMOUS = registry -> Optional.empty();
+
+  /**
+   * The credential for {@code registry}, or empty to go anonymous.
+   *
+   * @throws OciAuthException when a configured source is broken (unreadable file, failing helper)
+   */
+  Optional<RegistryCredential> find(String registry) throws OciAuthException;
+
+  /** Asks each store in order; the first that has a credential wins. */
+  static CredentialStore chain(List<CredentialStore> stores) {
+    List<CredentialStore> copy = List.copyOf(stores);
+    return registry -> {
+      for (CredentialStore s : copy) {
+        Optional<RegistryCredential> c = s.find(registry);
+        if (c.isPresent()) {
+          return c;
+        }
+      }
+      return Optional.empty();
+    };
+  }
+}

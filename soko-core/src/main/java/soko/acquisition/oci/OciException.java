@@ -1,0 +1,21 @@
+package soko.acquisition.oci;
+
+/**
+ * Talking to an OCI registry failed. The message is one line: what went wrong, with which
+ * registry object, and what to do about it. The cause is always kept.
+ */
+public sealed abstract class OciException extends Exception
+    permits OciAuthException, OciNotFoundException, OciIntegrityException, OciFormatException,
+        OciProtocolException, OciTransportException {
+
+  OciException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  OciException(String message) {
+    super(message);
+  }
+
+  /** True when trying the same operation again later may succeed. */
+  public abstract boolean retryable();
+}
