@@ -36,7 +36,7 @@ public final class LocalSource {
           yield Optional.empty();
         }
       }
-      case HTTP -> throw new IllegalArgumentException(source + " is not a local source");
+      case HTTP, OCI -> throw new IllegalArgumentException(source + " is not a local source");
     };
   }
 
@@ -59,7 +59,7 @@ public final class LocalSource {
     return switch (source.kind()) {
       case BUNDLED -> LocalSource.class.getClassLoader().getResource(BUNDLED_ROOT + source.bundledPath().value()) != null;
       case FILE -> Files.isRegularFile(Path.of(source.uri()), LinkOption.NOFOLLOW_LINKS);
-      case HTTP -> false;
+      case HTTP, OCI -> false;
     };
   }
 }

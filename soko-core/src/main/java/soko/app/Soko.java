@@ -169,7 +169,7 @@ public final class Soko {
   private void fetchLocal(ModelFile f) throws AppException, StoreException, IntegrityException {
     List<Exception> failures = new ArrayList<>();
     for (SourceUri s : f.sources()) {
-      if (s.kind() == SourceUri.Kind.HTTP) {
+      if (s.kind() == SourceUri.Kind.HTTP || s.kind() == SourceUri.Kind.OCI) {
         continue;
       }
       try {
@@ -186,7 +186,7 @@ public final class Soko {
         failures.add(e);
       }
     }
-    boolean remote = f.sources().stream().anyMatch(s -> s.kind() == SourceUri.Kind.HTTP);
+    boolean remote = f.sources().stream().anyMatch(s -> s.kind() == SourceUri.Kind.HTTP || s.kind() == SourceUri.Kind.OCI);
     String detail = failures.isEmpty() ? "" : " (" + failures.get(failures.size() - 1).getMessage() + ")";
     NoSourceException e = new NoSourceException("no source could provide " + f.path() + detail
         + (remote ? "; it must be downloaded: run `soko pull` with consent" : "; check the manifest's sources"));

@@ -168,7 +168,7 @@ public final class ManifestCodec {
     Digest sha = n.get("sha256").parse(Digest::ofHex, "64 lower-case hex digits");
     Node sourcesNode = n.get("sources");
     List<SourceUri> sources = sourcesNode.list(ModelFile.MAX_SOURCES,
-        s -> s.parse(SourceUri::parse, "a bundled:, file:, https: or http: URI"));
+        s -> s.parse(SourceUri::parse, "a bundled:, file:, https:, http: or oci:// URI"));
     if (sources.isEmpty()) {
       throw sourcesNode.problem("is empty; give at least one source, such as an https: mirror");
     }
