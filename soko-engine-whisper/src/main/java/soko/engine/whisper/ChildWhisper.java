@@ -56,6 +56,7 @@ final class ChildWhisper implements Transcriber {
   private final ScheduledExecutorService watchdog;
   private volatile @Nullable Child child;
   private boolean died;
+  private boolean started;
 
   /** A running child and its channel. */
   private record Child(Process process, DataInputStream in, DataOutputStream out) {}
@@ -92,6 +93,7 @@ final class ChildWhisper implements Transcriber {
   @Override
   public void start() throws EngineException {
     launch();
+    started = true;
   }
 
   @Override
@@ -116,7 +118,7 @@ final class ChildWhisper implements Transcriber {
           yield reply.segments();
         }
         case FAILED -> throw new EngineCrashedException(
-            "whisper.cpp " + reply.string() + " with model " + model.id() + "; see " + log);
+            "whisper.cpp running model " + model.id() + " " + reply.string() + "; see " + log);
         default -> throw new IOException("unexpected reply " + reply.kind());
       };
     } catch (IOException e) {
@@ -139,7 +141,7 @@ final class ChildWhisper implements Transcriber {
         throw new IOException("unexpected first reply " + ready.kind());
       }
       Protocol.Frame loaded = exchange(c, new Protocol.Builder(Protocol.Kind.LOAD).string(model.file().toString()),
-          startLimit, "while loading the model");
+          startLimit, "while loading");
       switch (loaded.kind()) {
         case LOADED -> {
           return c;
@@ -229,8 +231,8 @@ final class ChildWhisper implements Transcriber {
       if (timedOut.get()) {
         forget(kill(c));
         died = true;
-        throw new EngineCrashedException("whisper.cpp took longer than " + human(limit) + " " + doing + " with model "
-            + model.id() + " and was stopped; the next call restarts it (allow more time or give it shorter audio)", e);
+        throw new EngineCrashedException("whisper.cpp running model " + model.id() + " took longer than " + human(limit)
+            + " " + doing + " and was stopped; " + retry() + " (allow more time or give it shorter audio)", e);
       }
       throw died(kill(c), doing, e, true);
     } finally {
@@ -255,9 +257,14 @@ final class ChildWhisper implements Transcriber {
     forget(c);
     died = true;
     String status = p.isAlive() ? "it does not exit even when killed" : exitStatus(p.exitValue());
-    return new EngineCrashedException("whisper.cpp stopped " + doing + " with model " + model.id() + " ("
-        + status + "); the next call restarts it; if this repeats, verify or reinstall the model"
+    return new EngineCrashedException("whisper.cpp running model " + model.id() + " stopped " + doing + " ("
+        + status + "); " + retry() + "; if this repeats, verify or reinstall the model"
         + " (log: " + log + ")", cause);
+  }
+
+  /** What happens next: within a session the next call starts a new child; at open there is no session yet. */
+  private String retry() {
+    return started ? "the next call restarts it" : "opening the model again starts a new one";
   }
 
   static String exitStatus(int status) {

@@ -3,15 +3,22 @@ package soko.engine.whisper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import soko.manifest.Language;
 import soko.manifest.Task;
+import soko.manifest.TaskSpec;
 import soko.runtime.EngineCrashedException;
 import soko.runtime.EngineOptions;
 import soko.runtime.ModelUnavailableException;
@@ -68,6 +75,42 @@ class ChildProcessTest {
   }
 
   @Test
+  void concurrentCallsTakeTurnsInTheOneChild() throws Exception {
+    var verified = TestModels.verified(model());
+    try (var session = (WhisperSpeechSession) new WhisperEngineProvider().open(verified, Task.ASR, options());
+        var pool = Executors.newFixedThreadPool(3)) {
+      ProcessHandle child = session.childProcess().orElseThrow();
+      List<Callable<List<Segment>>> calls = List.of(
+          () -> session.transcribe(TestModels.tone(0.5), Language.JA, false),
+          () -> session.transcribe(TestModels.tone(0.4), Language.KO, false),
+          () -> session.transcribe(TestModels.tone(0.3), Language.JA, true));
+
+      List<List<Segment>> results = new ArrayList<>();
+      for (Future<List<Segment>> f : pool.invokeAll(calls)) {
+        results.add(f.get());
+      }
+
+      assertThat(results).containsExactly(List.of(), List.of(), List.of());
+      assertThat(session.childProcess()).contains(child);
+    }
+  }
+
+  @Test
+  void aLanguageTheModelDoesNotDeclareIsRefusedBeforeWhisperCppSeesIt() throws Exception {
+    var verified = TestModels.verified(model(), List.of(TaskSpec.asr(Language.JA)));
+    try (var session = new WhisperEngineProvider().open(verified, Task.ASR, options())) {
+      var speech = (WhisperSpeechSession) session;
+
+      assertThatThrownBy(() -> speech.transcribe(TestModels.tone(0.5), Language.KO, false))
+          .isInstanceOf(ModelUnavailableException.class)
+          .hasMessage("model whisper-test@1.0.0 does not do asr for ko; it does [asr ja]: install a model that does");
+      assertThatThrownBy(() -> speech.transcribe(TestModels.tone(0.5), Language.JA, true))
+          .isInstanceOf(ModelUnavailableException.class)
+          .hasMessage("model whisper-test@1.0.0 does not do speech-translate for ja; it does [asr ja]: install a model that does");
+    }
+  }
+
+  @Test
   void aKilledChildFailsTheNextCallAndTheCallAfterStartsANewOne() throws Exception {
     var verified = TestModels.verified(model());
     try (var session = (WhisperSpeechSession) new WhisperEngineProvider().open(verified, Task.ASR, options())) {
@@ -78,7 +121,7 @@ class ChildProcessTest {
 
       assertThatThrownBy(() -> session.transcribe(TestModels.tone(0.5), Language.JA, false))
           .isInstanceOf(EngineCrashedException.class)
-          .hasMessage("whisper.cpp stopped between calls with model whisper-test@1.0.0 (exit status 137: SIGKILL, killed);"
+          .hasMessage("whisper.cpp running model whisper-test@1.0.0 stopped between calls (exit status 137: SIGKILL, killed);"
               + " the next call restarts it; if this repeats, verify or reinstall the model (log: " + log + ")");
       List<Segment> after = session.transcribe(TestModels.tone(0.5), Language.JA, false);
 
@@ -96,11 +139,30 @@ class ChildProcessTest {
 
       assertThatThrownBy(() -> session.transcribe(TestModels.tone(WHOLE_PIPELINE.toMillis() / 1000.0), Language.JA, false))
           .isInstanceOf(EngineCrashedException.class)
-          .hasMessage("whisper.cpp took longer than 10 ms while transcribing 1.5 s of audio with model whisper-test@1.0.0"
+          .hasMessage("whisper.cpp running model whisper-test@1.0.0 took longer than 10 ms while transcribing 1.5 s of audio"
               + " and was stopped; the next call restarts it (allow more time or give it shorter audio)");
       assertThat(child.isAlive()).isFalse();
       assertThat(session.childProcess()).isEmpty();
     }
+  }
+
+  @Test
+  void anAbortInsideWhisperCppEndsOnlyTheChild() throws Exception {
+    // A tensor record whose name length is -1 passes the header check (tensors are not checked) and
+    // makes whisper.cpp throw std::length_error, which ends its process with abort().
+    byte[] model = WhisperTestModel.tinyMultilingual().toBytes();
+    ByteBuffer bad = ByteBuffer.allocate(model.length + 16).order(ByteOrder.LITTLE_ENDIAN);
+    bad.put(model).putInt(1).putInt(-1).putInt(0).putInt(384);
+    Path file = Files.write(dir.resolve(TestModels.FILE_NAME), bad.array());
+    var verified = TestModels.verified(file);
+
+    assertThatThrownBy(() -> new WhisperEngineProvider().open(verified, Task.ASR, options()))
+        .isInstanceOf(EngineCrashedException.class)
+        .hasMessageStartingWith("whisper.cpp running model whisper-test@1.0.0 stopped while loading"
+            + " (exit status 134: SIGABRT, an abort in whisper.cpp); opening the model again starts a new one;"
+            + " if this repeats, verify or reinstall the model (log: ");
+    Path log = Files.list(dir.resolve("scratch")).findFirst().orElseThrow().resolve("child.log");
+    assertThat(Files.readString(log)).contains("std::length_error");
   }
 
   @Test
