@@ -41,6 +41,9 @@ final class Errors {
     if (e instanceof StoreException) {
       return "store";
     }
+    if (e instanceof soko.catalog.CatalogException) {
+      return "catalog";
+    }
     if (e instanceof AppException) {
       return "model";
     }

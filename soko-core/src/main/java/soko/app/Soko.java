@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import soko.acquisition.LocalSource;
+import soko.catalog.BuiltinCatalog;
+import soko.catalog.CatalogException;
+import soko.catalog.Catalogs;
 import soko.inventory.Diagnostics;
 import soko.inventory.EngineReport;
 import soko.inventory.Inventory;
@@ -104,14 +107,34 @@ public final class Soko {
     }
   }
 
+  /** The built-in catalog merged with the accepted remote catalogs. */
+  public Catalogs catalogs() throws CatalogException {
+    Catalogs c = catalogs;
+    if (c == null) {
+      c = Catalogs.of(BuiltinCatalog.load(), List.of());
+      catalogs = c;
+    }
+    return c;
+  }
+
+  private volatile Catalogs catalogs;
+
   /**
-   * Finds a model by bundled name, or reads a manifest file when {@code nameOrPath} ends with
-   * {@code .json} or names an existing file.
+   * Finds a model: a bundled name, then a catalog name, {@code name@version} or alias (such as
+   * {@code ja-asr}), then a manifest file when {@code nameOrPath} ends with {@code .json} or names
+   * an existing file.
    */
-  public Resolved resolve(String nameOrPath) throws AppException, ManifestException {
+  public Resolved resolve(String nameOrPath) throws AppException, ManifestException, CatalogException {
     Optional<Manifest> bundled = bundledManifest(nameOrPath);
     if (bundled.isPresent()) {
       return new Resolved(bundled.get(), "bundled");
+    }
+    if (!nameOrPath.endsWith(".json")) {
+      Optional<soko.catalog.Resolution> r = catalogs().resolve(nameOrPath);
+      if (r.isPresent()) {
+        Manifest m = r.get().manifest();
+        return new Resolved(m, m.bundled() ? "bundled" : "catalog");
+      }
     }
     Path p = Path.of(nameOrPath);
     if (nameOrPath.endsWith(".json") || Files.isRegularFile(p)) {
@@ -128,8 +151,8 @@ public final class Soko {
       }
       return new Resolved(ManifestCodec.parse(bytes, nameOrPath), "file:" + p.toAbsolutePath().normalize());
     }
-    throw new UnknownModelException("no model named \"" + nameOrPath + "\": bundled models are "
-        + String.join(", ", bundledModels()) + "; or give a path to a manifest .json file");
+    throw new UnknownModelException("no model or alias named \"" + nameOrPath + "\": run `soko catalog` to see what"
+        + " is available, or give a path to a manifest .json file");
   }
 
   /** A manifest and where it came from. */
@@ -141,7 +164,8 @@ public final class Soko {
   public record InstallResult(InstalledModel model, boolean alreadyInstalled, int filesWritten, long bytesWritten) {}
 
   /** Installs a bundled model or a manifest file's model. Idempotent; repairs a corrupt model. */
-  public InstallResult install(String nameOrPath) throws AppException, ManifestException, StoreException, IntegrityException {
+  public InstallResult install(String nameOrPath)
+      throws AppException, ManifestException, CatalogException, StoreException, IntegrityException {
     Resolved r = resolve(nameOrPath);
     return install(r.manifest(), r.origin());
   }
