@@ -167,7 +167,15 @@ final class TinyMarian {
       embed = main.floats("embed_tokens", w.embed(), g.vocab(), d);
       positions = main.floats("embed_positions", w.positions(), g.maxPositions(), d);
       if (forDecoder) {
-        embedT = main.op("Transpose", List.of(embed), OnnxGraph.intsAttr("perm", 1, 0));
+        // A stored transposed copy, as exports have, rather than a Transpose node that ONNX Runtime
+        // might run at every step.
+        float[] t = new float[w.embed().length];
+        for (int v = 0; v < g.vocab(); v++) {
+          for (int j = 0; j < d; j++) {
+            t[j * g.vocab() + v] = w.embed()[v * d + j];
+          }
+        }
+        embedT = main.floats("lm_head", t, d, g.vocab());
         logitsBias = main.floats("final_logits_bias", w.logitsBias(), g.vocab());
         for (Layer l : w.decoder()) {
           decoder.add(upload(l));
