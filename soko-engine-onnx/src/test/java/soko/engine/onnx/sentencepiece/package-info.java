@@ -1,0 +1,4 @@
+@NullMarked
+package soko.engine.onnx.sentencepiece;
+
+import org.jspecify.annotations.NullMarked;
