@@ -51,7 +51,7 @@ public final class MarianEngineProvider implements EngineProvider {
           + " cannot run " + task + " with it");
     }
     try {
-      MarianModel marian = MarianModel.load(OrtEnvironment.getEnvironment(), model.files(), options.threads());
+      MarianModel marian = MarianModel.load(soko.engine.onnx.OrtRuntime.environment(options.scratch()), model.files(), options.threads());
       return new MarianTranslationSession(model, marian);
     } catch (ModelFormatException e) {
       ModelUnavailableException u = new ModelUnavailableException(model.manifest().id()
