@@ -237,7 +237,7 @@ public final class CatalogCodec {
     root.put("version", catalog.version());
     catalog.expires().ifPresent(e -> root.put("expires", e.toString()));
     ArrayNode models = root.putArray("models");
-    catalog.models().forEach(m -> models.add(ManifestCodec.toJson(m)));
+    catalog.models().forEach(m -> models.add(ManifestCodec.tree(m).raw()));
     ObjectNode aliases = root.putObject("aliases");
     for (Alias a : catalog.aliases()) {
       ObjectNode o = aliases.putObject(a.name());

@@ -180,8 +180,12 @@ public final class ManifestCodec {
     return Json.write(toJson(m));
   }
 
-  /** The canonical JSON tree of a manifest, for embedding in other documents. */
-  public static ObjectNode toJson(Manifest m) {
+  /** The canonical JSON tree of a manifest, for embedding in other documents (catalogs, OCI annotations). */
+  public static Node tree(Manifest m) {
+    return Node.of(toJson(m));
+  }
+
+  static ObjectNode toJson(Manifest m) {
     ObjectNode root = Json.object();
     root.put("schemaVersion", SCHEMA_VERSION);
     root.put("name", m.name().value());

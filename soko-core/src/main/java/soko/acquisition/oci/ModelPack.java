@@ -169,7 +169,7 @@ public final class ModelPack {
       a.put("org.opencontainers.image.description", model.description());
       a.put(SOKO_DESCRIPTION, model.description());
     }
-    ObjectNode canonical = ManifestCodec.toJson(model);
+    ObjectNode canonical = (ObjectNode) ManifestCodec.tree(model).raw();
     for (JsonNode f : canonical.get("files")) {
       ((ObjectNode) f).remove("sources");
     }

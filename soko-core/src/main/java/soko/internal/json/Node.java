@@ -22,6 +22,11 @@ public final class Node {
     this.pointer = pointer;
   }
 
+  /** Wraps a tree as a document root. */
+  public static Node of(JsonNode root) {
+    return new Node(root, "");
+  }
+
   public String pointer() {
     return pointer;
   }

@@ -1,0 +1,146 @@
+package soko.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.core.domain.JavaMethod;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependency rules of the README's architecture picture, checked on the main classes of every
+ * module (this module's test class path has them all).
+ */
+class ArchitectureTest {
+  static JavaClasses soko;
+
+  @BeforeAll
+  static void importClasses() {
+    soko = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("soko");
+  }
+
+  @Test
+  void packagesHaveNoCycles() {
+    slices().matching("soko.(*)..").should().beFreeOfCycles().check(soko);
+  }
+
+  @Test
+  void verificationAndEventsDependOnTheJdkOnly() {
+    classes().that().resideInAnyPackage("soko.verification..", "soko.events..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "org.jspecify..",
+            "soko.verification..", "soko.events..")
+        .check(soko);
+  }
+
+  @Test
+  void theRuntimeNeverSeesTheStoreOrTheNetwork() {
+    noClasses().that().resideInAnyPackage("soko.runtime..")
+        .should().dependOnClassesThat().resideInAnyPackage("soko.store..", "soko.acquisition..", "soko.catalog..",
+            "soko.app..")
+        .check(soko);
+  }
+
+  @Test
+  void enginesNeverTouchTheStoreTheNetworkOrSettings() {
+    noClasses().that().resideInAnyPackage("soko.engine..")
+        .should().dependOnClassesThat().resideInAnyPackage("soko.store..", "soko.acquisition..", "soko.catalog..",
+            "soko.app..", "soko.inventory..", "java.net.http..")
+        .check(soko);
+  }
+
+  @Test
+  void theInventoryReadsTheStoreThroughItsReadOnlyView() {
+    noClasses().that().resideInAnyPackage("soko.inventory..")
+        .should().dependOnClassesThat().haveFullyQualifiedName("soko.store.Store")
+        .check(soko);
+  }
+
+  @Test
+  void onlyTheStoreCreatesVerifiedModels() {
+    noClasses().that().resideOutsideOfPackage("soko.store..")
+        .should().callConstructor(soko.model.VerifiedModel.class, soko.manifest.Manifest.class, java.util.Map.class,
+            java.time.Instant.class)
+        .check(soko);
+  }
+
+  @Test
+  void onlyTheAppLayerReadsTheEnvironmentOrSystemPropertiesOrUsesServiceLoader() {
+    noClasses().that().resideInAnyPackage("soko..")
+        .and().resideOutsideOfPackages("soko.app..", "soko.cli..", "soko.testkit..")
+        .and().doNotHaveFullyQualifiedName("soko.engine.onnx.OrtRuntime")
+        .should().callMethod(System.class, "getenv")
+        .orShould().callMethod(System.class, "getenv", String.class)
+        .orShould().callMethod(System.class, "getProperty", String.class)
+        .orShould().callMethod(System.class, "getProperty", String.class, String.class)
+        .orShould().callMethod(System.class, "getProperties")
+        .orShould().callMethod(java.util.ServiceLoader.class, "load", Class.class)
+        .orShould().callMethod(java.util.ServiceLoader.class, "load", Class.class, ClassLoader.class)
+        .because("settings are resolved once in soko.app and passed down; OrtRuntime is the documented exception"
+            + " (ONNX Runtime reads its native path from a system property)")
+        .check(soko);
+  }
+
+  @Test
+  void onlyAcquisitionOpensNetworkConnections() {
+    noClasses().that().resideInAnyPackage("soko..")
+        .and().resideOutsideOfPackages("soko.acquisition..", "soko.web..", "soko.testkit..")
+        .should().dependOnClassesThat().resideInAnyPackage("java.net.http..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.HttpURLConnection")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.Socket")
+        .orShould().callMethod(java.net.URL.class, "openConnection")
+        .orShould().callMethod(java.net.URL.class, "openStream")
+        .check(soko);
+  }
+
+  @Test
+  void theWebPageAndTheCliGoThroughTheAppLayer() {
+    noClasses().that().resideInAnyPackage("soko.web..", "soko.cli..")
+        .should().dependOnClassesThat().resideInAnyPackage("soko.acquisition..", "soko.engine..", "soko.internal..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("soko.store.Store")
+        .check(soko);
+  }
+
+  @Test
+  void publicSignaturesCarryJdkAndSokoTypesOnly() {
+    DescribedPredicate<JavaClass> foreign = DescribedPredicate.describe("a third-party type",
+        c -> !c.getPackageName().startsWith("java") && !c.getPackageName().startsWith("soko")
+            && !c.isPrimitive() && !(c.isArray() && (c.getBaseComponentType().isPrimitive()
+                || c.getBaseComponentType().getPackageName().startsWith("java")
+                || c.getBaseComponentType().getPackageName().startsWith("soko"))));
+    ArchCondition<JavaMethod> noForeignTypes = new ArchCondition<>("use only JDK and Soko types in their signature") {
+      @Override
+      public void check(JavaMethod m, ConditionEvents events) {
+        boolean bad = foreign.test(m.getRawReturnType()) || m.getRawParameterTypes().stream().anyMatch(foreign::test);
+        if (bad) {
+          events.add(SimpleConditionEvent.violated(m, m.getFullName() + " exposes " + m.getRawReturnType().getName()
+              + " " + m.getRawParameterTypes()));
+        }
+      }
+    };
+    ArchRule rule = methods().that().arePublic().and().areDeclaredInClassesThat().arePublic()
+        .and().areDeclaredInClassesThat().resideInAnyPackage("soko..")
+        .and().areDeclaredInClassesThat().resideOutsideOfPackages("soko.internal..", "soko.cli..", "soko.engine.onnx",
+            "soko.testkit..")
+        .should(noForeignTypes)
+        .because("Jackson, picocli and ONNX Runtime types must not leak into Soko's API (OrtRuntime in"
+            + " soko.engine.onnx is an engine-internal holder)");
+    rule.check(soko);
+  }
+
+  static boolean isPublic(JavaClass c) {
+    return c.getModifiers().contains(JavaModifier.PUBLIC);
+  }
+}

@@ -1,0 +1,142 @@
+package soko.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import soko.verification.Digest;
+import soko.verification.Hashing;
+
+/** Clearing the cache loses no byte of the media library, whatever is planted in the cache. */
+class CacheClearTest {
+  @TempDir
+  Path home;
+
+  Path library;
+  Store store;
+  Map<String, Digest> libraryBefore;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    library = Files.createDirectories(home.resolve("library"));
+    StoreFixtures.randomFile(library.resolve("2026/trip"), "interview-ja.wav", 200_000, 11);
+    StoreFixtures.randomFile(library.resolve("2026/trip"), "notes.txt", 3_000, 12);
+    StoreFixtures.randomFile(library, "podcast-ko.mp3", 150_000, 13);
+    store = Store.open(new StoreRoots(home.resolve("data"), home.resolve("cache"), library), Clock.systemUTC());
+    libraryBefore = snapshot(library);
+  }
+
+  /** Every regular file under a folder with its sha256, links not followed. */
+  static Map<String, Digest> snapshot(Path root) throws IOException {
+    Map<String, Digest> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.toList()) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          out.put(root.relativize(p).toString(), Hashing.sha256(p).digest());
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aLibraryNextToTheCacheKeepsEveryByteAndTheCacheIsEmptied() throws Exception {
+    Path downloads = store.downloadsDir();
+    StoreFixtures.randomFile(downloads, "ab".repeat(32) + ".partial", 70_000, 14);
+    Files.writeString(downloads.resolve("ab".repeat(32) + ".json"), "{}");
+    StoreFixtures.randomFile(store.cacheScratch().resolve("engine"), "scratch.bin", 30_000, 15);
+
+    CacheClearReport r = store.clearCache(false);
+
+    assertThat(snapshot(library)).isEqualTo(libraryBefore);
+    assertThat(r.filesRemoved()).isEqualTo(3);
+    assertThat(r.bytesFreed()).isEqualTo(70_000 + 2 + 30_000);
+    assertThat(r.partialDownloads()).isEqualTo(1);
+    assertThat(r.partialBytes()).isEqualTo(70_000);
+    assertThat(Files.exists(home.resolve("cache/CACHEDIR.TAG"))).isTrue();
+    try (Stream<Path> s = Files.walk(home.resolve("cache"))) {
+      assertThat(s.filter(Files::isRegularFile).map(p -> p.getFileName().toString())).containsExactly("CACHEDIR.TAG");
+    }
+    assertThat(store.usage().cache()).isLessThan(1000);
+  }
+
+  @Test
+  void symbolicLinksIntoTheLibraryAreRemovedAsLinksAndTheirTargetsSurvive() throws Exception {
+    Path tmp = store.cacheScratch();
+    Files.createSymbolicLink(tmp.resolve("to-file"), library.resolve("podcast-ko.mp3"));
+    Files.createSymbolicLink(tmp.resolve("to-folder"), library.resolve("2026"));
+    Files.createSymbolicLink(tmp.resolve("to-library"), library);
+    Files.createSymbolicLink(home.resolve("cache/top-link"), library.resolve("2026/trip"));
+
+    CacheClearReport r = store.clearCache(false);
+
+    assertThat(snapshot(library)).isEqualTo(libraryBefore);
+    assertThat(r.bytesFreed()).as("links free nothing").isZero();
+    assertThat(r.filesRemoved()).isEqualTo(4);
+    assertThat(tmp.resolve("to-folder")).doesNotExist();
+  }
+
+  @Test
+  void hardLinksToLibraryFilesAreUnlinkedWithoutTouchingTheLibraryCopy() throws Exception {
+    Path target = library.resolve("2026/trip/interview-ja.wav");
+    Files.createLink(store.cacheScratch().resolve("hard.wav"), target);
+    Files.createLink(store.downloadsDir().resolve("cd".repeat(32) + ".partial"), library.resolve("podcast-ko.mp3"));
+
+    CacheClearReport r = store.clearCache(false);
+
+    assertThat(snapshot(library)).isEqualTo(libraryBefore);
+    assertThat(r.filesRemoved()).isEqualTo(2);
+    assertThat(r.bytesFreed()).as("a file with other links frees no space").isZero();
+  }
+
+  @Test
+  void aDryRunReportsAndRemovesNothing() throws Exception {
+    StoreFixtures.randomFile(store.cacheScratch(), "x.bin", 5_000, 16);
+    CacheClearReport r = store.clearCache(true);
+    assertThat(r.dryRun()).isTrue();
+    assertThat(r.bytesFreed()).isEqualTo(5_000);
+    assertThat(store.cacheScratch().resolve("x.bin")).exists();
+  }
+
+  @Test
+  void installedModelsSurviveACacheClear() throws Exception {
+    Path src = StoreFixtures.randomFile(home.resolve("src"), "m.bin", 10_000, 17);
+    soko.manifest.Manifest m = StoreFixtures.manifest("kept", src);
+    try (Store.Install tx = store.beginInstall(m); var in = Files.newInputStream(src)) {
+      store.putBlob(m.files().get(0), in, "test");
+      tx.commit("test");
+    }
+    store.clearCache(false);
+    assertThat(store.verified(m.name(), VerifyMode.FULL).files()).hasSize(1);
+  }
+
+  @Test
+  void aCacheRootThatIsASymbolicLinkIsRefused(@TempDir Path other) throws Exception {
+    Path realCache = Files.createDirectories(other.resolve("real-cache"));
+    Path linkedCache = Files.createSymbolicLink(other.resolve("cache"), realCache);
+    Store s = Store.open(new StoreRoots(other.resolve("data"), linkedCache, other.resolve("lib")), Clock.systemUTC());
+    StoreFixtures.randomFile(realCache, "keep.bin", 100, 18);
+    assertThatThrownBy(() -> s.clearCache(false)).isInstanceOf(StoreConfigException.class)
+        .hasMessage("the cache root " + linkedCache + " is a symbolic link; Soko never follows links when deleting:"
+            + " point --home or SOKO_HOME at the real folder");
+    assertThat(realCache.resolve("keep.bin")).exists();
+  }
+
+  @Test
+  void theLibraryAsTheCacheRootIsRefusedBeforeAnythingIsOpened() {
+    assertThatThrownBy(() -> Store.open(new StoreRoots(home.resolve("d2"), library, library), Clock.systemUTC()))
+        .isInstanceOf(StoreConfigException.class)
+        .hasMessageContaining("the cache root " + library + " and the media library " + library + " overlap");
+    assertThat(library.resolve("CACHEDIR.TAG")).doesNotExist();
+  }
+}
