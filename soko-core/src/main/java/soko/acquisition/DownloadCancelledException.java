@@ -1,0 +1,24 @@
+package soko.acquisition;
+
+/**
+ * The calling thread was interrupted. The bytes received so far are kept and the next fetch
+ * resumes from them. The thread's interrupt status is set again before this is thrown.
+ */
+public final class DownloadCancelledException extends AcquisitionException {
+  private final long bytesKept;
+
+  DownloadCancelledException(String file, long bytesKept, long size, Throwable cause) {
+    super(file, "the download was cancelled at " + bytesKept + " of " + size + " bytes",
+        "the partial download is kept and resumes next time", cause);
+    this.bytesKept = bytesKept;
+  }
+
+  public long bytesKept() {
+    return bytesKept;
+  }
+
+  @Override
+  public boolean isRetryWorthy() {
+    return false;
+  }
+}
