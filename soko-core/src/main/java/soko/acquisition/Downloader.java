@@ -1,6 +1,7 @@
 package soko.acquisition;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -263,15 +264,16 @@ public final class Downloader {
       }
       FileJob job;
       boolean empty = false;
-      try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
-          FileLock lock = tryLock(ch, name, partial)) {
-        job = new FileJob(file, settings, clock, paths, emitter, ch);
+      try (RandomAccessFile data = new RandomAccessFile(partial.toFile(), "rw")) {
+        FileLock lock = tryLock(data.getChannel(), name, partial);
         try {
+          job = new FileJob(file, settings, clock, paths, emitter, data);
           job.run(sources);
         } catch (AcquisitionException e) {
-          empty = !(e instanceof DownloadsFolderException f && f.busy()) && ch.size() == 0;
+          empty = !(e instanceof DownloadsFolderException f && f.busy()) && data.length() == 0;
           throw e;
+        } finally {
+          releaseQuietly(lock);
         }
       } catch (IOException e) {
         throw DownloadsFolderException.io(name, partial, "open the partial download", e);
@@ -291,6 +293,15 @@ public final class Downloader {
       return new Fetched(complete, job.transferred());
     } finally {
       active.remove(d);
+    }
+  }
+
+  /** Closing the file releases the lock anyway; release() may fail when the thread is interrupted. */
+  private static void releaseQuietly(FileLock lock) {
+    try {
+      lock.release();
+    } catch (IOException ignored) {
+      // released by close
     }
   }
 

@@ -8,8 +8,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -45,7 +44,11 @@ final class FileJob {
   private final InstantSource clock;
   private final PartialFiles paths;
   private final Emitter emitter;
-  private final FileChannel channel;
+  /**
+   * The partial file. Plain RandomAccessFile I/O, not a FileChannel: an interrupt (the way fetches
+   * are cancelled) closes an interruptible channel in the middle of a write.
+   */
+  private final RandomAccessFile data;
   private final byte[] buffer;
   private MessageDigest md = soko.verification.Hashing.newSha256();
   private long have;
@@ -55,14 +58,14 @@ final class FileJob {
   private Optional<NetworkFailure> pending = Optional.empty();
 
   FileJob(ModelFile file, DownloadSettings settings, InstantSource clock, PartialFiles paths, Emitter emitter,
-      FileChannel channel) {
+      RandomAccessFile data) {
     this.file = file;
     this.name = file.path().value();
     this.settings = settings;
     this.clock = clock;
     this.paths = paths;
     this.emitter = emitter;
-    this.channel = channel;
+    this.data = data;
     this.buffer = new byte[settings.bufferSize()];
   }
 
@@ -112,7 +115,7 @@ final class FileJob {
    */
   private boolean keepTrustedPrefix() throws AcquisitionException {
     try {
-      long length = channel.size();
+      long length = data.length();
       meta = PartialMetadata.read(paths.metadata(file.sha256())).filter(m -> m.describes(file));
       long keep;
       if (length == file.size()) {
@@ -123,7 +126,7 @@ final class FileJob {
         keep = 0;
       }
       if (keep < length) {
-        channel.truncate(keep);
+        data.setLength(keep);
       }
       if (keep == 0) {
         restartFromZero();
@@ -147,11 +150,10 @@ final class FileJob {
 
   private void hashPrefix(long length) throws IOException {
     md.reset();
-    ByteBuffer b = ByteBuffer.wrap(buffer);
+    data.seek(0);
     long pos = 0;
     while (pos < length) {
-      b.clear().limit((int) Math.min(buffer.length, length - pos));
-      int n = channel.read(b, pos);
+      int n = data.read(buffer, 0, (int) Math.min(buffer.length, length - pos));
       if (n < 0) {
         throw new IOException("the partial download ended at " + pos + " bytes, before " + length);
       }
@@ -161,7 +163,7 @@ final class FileJob {
   }
 
   private void restartFromZero() throws IOException {
-    channel.truncate(0);
+    data.setLength(0);
     md.reset();
     have = 0;
     meta = Optional.empty();
@@ -338,7 +340,7 @@ final class FileJob {
           "sent " + file.size() + " bytes with sha256 " + actual.hex() + ", but the manifest says " + file.sha256().hex(),
           ie);
     }
-    channel.force(true);
+    data.getFD().sync();
   }
 
   /**
@@ -369,11 +371,8 @@ final class FileJob {
   }
 
   private void write(int n) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
-    long pos = have;
-    while (b.hasRemaining()) {
-      pos += channel.write(b, pos);
-    }
+    data.seek(have);
+    data.write(buffer, 0, n);
     md.update(buffer, 0, n);
     have += n;
     transferred += n;
@@ -405,12 +404,22 @@ final class FileJob {
     }
   }
 
-  /** Makes the bytes so far durable and records them, so a crash keeps them. */
+  /**
+   * Makes the bytes so far durable and records them, so a crash keeps them. Runs with the interrupt
+   * status cleared (and restored), so that a cancelled fetch still saves its progress.
+   */
   private void checkpoint() throws IOException {
-    channel.force(false);
-    if (meta.isPresent()) {
-      meta = Optional.of(meta.get().withBytes(have));
-      meta.get().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
+    boolean interrupted = Thread.interrupted();
+    try {
+      data.getFD().sync();
+      if (meta.isPresent()) {
+        meta = Optional.of(meta.get().withBytes(have));
+        meta.get().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

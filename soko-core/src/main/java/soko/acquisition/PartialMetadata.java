@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.FileOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.Set;
 import soko.internal.json.Json;
@@ -112,13 +110,9 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
 
   /** Writes atomically: a temp file beside it, fsync, rename over, fsync the folder. */
   void write(Path file, Path temp) throws IOException {
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer b = ByteBuffer.wrap(toJson());
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
+    try (FileOutputStream out = new FileOutputStream(temp.toFile())) {
+      out.write(toJson());
+      out.getFD().sync();
     }
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     PartialFiles.syncFolder(file.getParent());
