@@ -1,8 +1,9 @@
 package soko.acquisition;
 
 /**
- * The calling thread was interrupted. The bytes received so far are kept and the next fetch
- * resumes from them. The thread's interrupt status is set again before this is thrown.
+ * The fetch was cancelled by interrupting the calling thread (or the fetching thread, from a
+ * listener). The bytes received so far are kept and the next fetch resumes from them. An
+ * interrupted caller's interrupt status is set again before this is thrown.
  */
 public final class DownloadCancelledException extends AcquisitionException {
   private final long bytesKept;

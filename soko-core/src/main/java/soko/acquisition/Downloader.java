@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import soko.events.ProgressListener;
 import soko.events.TransferEvent;
 import soko.manifest.ModelFile;
@@ -74,19 +75,23 @@ import soko.verification.Hashing;
  * <h2>HTTP client</h2>
  *
  * {@link java.net.HttpURLConnection} with reads of {@link DownloadSettings#bufferSize()} (1 MiB),
- * one connection per request. Measured on this project's 2-vCPU VM, 256 MiB from nginx (sendfile)
- * on loopback, written and hashed in one pass, medians of 12 alternating runs: HttpURLConnection
- * MEASURE_HUC MiB/s, {@code java.net.http.HttpClient} (HTTP/1.1, {@code ofInputStream}, 1 MiB
- * reads) MEASURE_HC MiB/s, and HttpClient with {@code -Djdk.httpclient.bufsize=1048576} (a
- * JVM-wide system property Soko may not set) MEASURE_HCB MiB/s. HttpURLConnection also lets a
- * watchdog abort a blocked read by closing the connection, which the stall timeout needs.
+ * one connection per request. Measured 2026-12 on the project's shared 2-vCPU VM: 256 MiB from
+ * nginx (sendfile) on 127.0.0.1, written and hashed in one pass, both clients alternating in one
+ * JVM, medians of 6 runs, two rounds: HttpURLConnection 321 and 294 MiB/s; {@code
+ * java.net.http.HttpClient} (HTTP/1.1, {@code ofInputStream}, 1 MiB reads) 144 and 145 MiB/s, so
+ * 2.1x slower; HttpClient with {@code -Djdk.httpclient.bufsize=1048576} 334 and 298 MiB/s against
+ * 330 and 303, so equal, but that is a JVM-wide system property a library may not set. The machine
+ * was loaded by other work (figures vary 2x from run to run; the ratios held). HttpURLConnection
+ * also lets a watchdog abort a blocked read by closing the connection, which the stall timeout and
+ * cancellation need.
  *
  * <h2>Threads and cancellation</h2>
  *
  * Thread-safe: any number of threads may fetch different files at once. Interrupting the calling
  * thread cancels a fetch within a fraction of a second, even while blocked on the network; the
- * fetch then throws {@link DownloadCancelledException} and keeps the partial. Progress events for
- * a file come from the thread fetching it (see {@link ProgressListener} for the rules). This is
+ * fetch then throws {@link DownloadCancelledException} and keeps the partial. Each fetch runs on a
+ * virtual thread (the caller's, or one it waits for), because a virtual thread blocked in a socket
+ * read can be interrupted; progress events come from that thread (see {@link ProgressListener}). This is
  * the only class in Soko that opens network connections.
  */
 public final class Downloader {
@@ -125,6 +130,42 @@ public final class Downloader {
   public Path fetch(ModelFile file, ProgressListener listener) throws AcquisitionException {
     List<URI> sources = httpSources(file);
     Emitter emitter = new Emitter(Objects.requireNonNull(listener, "listener"));
+    if (Thread.currentThread().isVirtual()) {
+      return fetchHere(file, sources, emitter);
+    }
+    // The watchdog aborts a blocked socket read by interrupting the fetching thread, which works
+    // only on a virtual thread, so a platform caller waits for one.
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Thread worker = Thread.ofVirtual().name("soko-fetch").start(() -> {
+      try {
+        outcome.set(fetchHere(file, sources, emitter));
+      } catch (AcquisitionException | RuntimeException | Error e) {
+        outcome.set(e);
+      }
+    });
+    boolean interrupted = false;
+    while (true) {
+      try {
+        worker.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+        worker.interrupt(); // cancel; the worker saves the partial and ends
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return switch (outcome.get()) {
+      case Path p -> p;
+      case AcquisitionException e -> throw e;
+      case RuntimeException e -> throw e;
+      case Error e -> throw e;
+      case null, default -> throw new IllegalStateException("the download thread ended without a result");
+    };
+  }
+
+  private Path fetchHere(ModelFile file, List<URI> sources, Emitter emitter) throws AcquisitionException {
     String name = file.path().value();
     try {
       Fetched f = fetchOrThrow(file, sources, emitter);
@@ -138,7 +179,7 @@ public final class Downloader {
 
   /**
    * Fetches several files (a model's), at most {@link DownloadSettings#parallelism()} at a time, on
-   * threads of its own that end before this returns. Files with the same sha256 are fetched once
+   * virtual threads of its own that end before this returns. Files with the same sha256 are fetched once
    * and share one returned path.
    *
    * <p>When one file fails, the others are cancelled (their partials are kept) and the first
@@ -157,8 +198,7 @@ public final class Downloader {
       return List.of();
     }
     int threads = Math.min(settings.parallelism(), unique.size());
-    ExecutorService pool = Executors.newFixedThreadPool(threads,
-        Thread.ofPlatform().name("soko-download-", 1).daemon().factory());
+    ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofVirtual().name("soko-download-", 1).factory());
     CompletionService<Path> done = new ExecutorCompletionService<>(pool);
     Map<Future<Path>, ModelFile> futures = new LinkedHashMap<>();
     for (ModelFile f : unique.values()) {

@@ -30,8 +30,8 @@ import soko.verification.IntegrityException;
  * One fetch of one file into its locked partial file: trust and re-hash the kept prefix, then try
  * each http(s) source with bounded retries until the bytes are complete and verified.
  *
- * <p>Invariant: {@code md} holds the sha256 of exactly the first {@code have} bytes of the
- * channel, and the channel is {@code have} bytes long.
+ * <p>Invariant: {@code md} holds the sha256 of exactly the first {@code have} bytes of the partial
+ * file, and the partial file is {@code have} bytes long.
  */
 final class FileJob {
   /** Bytes between fsync + metadata checkpoints, bounding what a crash can cost. */
@@ -198,7 +198,8 @@ final class FileJob {
 
   /** One attempt against one source: request, decide whether to append or restart, stream, verify. */
   private void transfer(URI url) throws AcquisitionException {
-    try (Watchdog watchdog = new Watchdog(settings.connectTimeout(), settings.readTimeout(), settings.stallTimeout())) {
+    Watchdog watchdog = new Watchdog(settings.connectTimeout(), settings.readTimeout(), settings.stallTimeout());
+    try {
       boolean resume = have > 0 && meta.map(m -> m.url().equals(url) && m.validator().isPresent()).orElse(false);
       if (have > 0 && !resume) {
         restartFromZero();
@@ -247,6 +248,9 @@ final class FileJob {
       }
     } catch (IOException e) {
       throw DownloadsFolderException.io(name, paths.partial(file.sha256()), "write the partial download", e);
+    } finally {
+      watchdog.close();
+      watchdog.takeTrip(); // a trip that raced with the end of the request must not look like a cancel later
     }
   }
 
@@ -311,6 +315,10 @@ final class FileJob {
         }
         if (Thread.currentThread().isInterrupted()) {
           checkpoint();
+          Optional<Watchdog.Trip> trip = watchdog.takeTrip();
+          if (trip.isPresent()) {
+            throw networkFailure(url, new IOException("no data"), trip, true);
+          }
           throw cancelled(new InterruptedException("interrupted"));
         }
         if (n < want) {
@@ -326,11 +334,12 @@ final class FileJob {
             "sent more than the " + file.size() + " bytes the manifest declares", null);
       }
     } catch (NetworkFailure f) {
+      Optional<Watchdog.Trip> trip = watchdog.takeTrip();
       checkpoint();
-      if (Thread.currentThread().isInterrupted() || watchdog.tripped().equals(Optional.of(Watchdog.Trip.CANCELLED))) {
+      if (trip.isEmpty() && Thread.currentThread().isInterrupted()) {
         throw cancelled(f.getCause());
       }
-      throw networkFailure(url, f.getCause(), watchdog, true);
+      throw networkFailure(url, f.getCause(), trip, true);
     }
     Digest actual = Digest.of(md.digest());
     if (!actual.equals(file.sha256())) {
@@ -440,7 +449,7 @@ final class FileJob {
       c.setInstanceFollowRedirects(false);
       c.setUseCaches(false);
       c.setConnectTimeout(millis(settings.connectTimeout()));
-      // A backstop only: the watchdog enforces the read and stall timeouts.
+      // A backstop for platform threads only: the watchdog enforces the read and stall timeouts.
       c.setReadTimeout(millis(settings.readTimeout().plus(settings.stallTimeout())));
       c.setRequestProperty("User-Agent", settings.userAgent());
       c.setRequestProperty("Accept-Encoding", "identity");
@@ -448,14 +457,18 @@ final class FileJob {
         c.setRequestProperty("Range", "bytes=" + have + "-");
         c.setRequestProperty("If-Range", meta.orElseThrow().validator().orElseThrow());
       }
-      watchdog.awaitingHeaders(c);
+      watchdog.awaitingHeaders();
       int status;
       try {
         c.connect();
       } catch (IOException e) {
         c.disconnect();
-        if (Thread.currentThread().isInterrupted() || watchdog.tripped().equals(Optional.of(Watchdog.Trip.CANCELLED))) {
+        Optional<Watchdog.Trip> trip = watchdog.takeTrip();
+        if (trip.isEmpty() && Thread.currentThread().isInterrupted()) {
           throw cancelled(e);
+        }
+        if (trip.isPresent()) {
+          throw networkFailure(source, e, trip, false);
         }
         throw new TransferException(name, source, TransferException.Reason.CONNECT_FAILED, OptionalInt.empty(),
             "cannot connect to " + current.getHost() + (current.getPort() > 0 ? ":" + current.getPort() : "") + ": "
@@ -465,10 +478,11 @@ final class FileJob {
         status = c.getResponseCode();
       } catch (IOException e) {
         c.disconnect();
-        if (Thread.currentThread().isInterrupted() || watchdog.tripped().equals(Optional.of(Watchdog.Trip.CANCELLED))) {
+        Optional<Watchdog.Trip> trip = watchdog.takeTrip();
+        if (trip.isEmpty() && Thread.currentThread().isInterrupted()) {
           throw cancelled(e);
         }
-        throw networkFailure(source, e, watchdog, false);
+        throw networkFailure(source, e, trip, false);
       }
       if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
         String location = c.getHeaderField("Location");
@@ -509,8 +523,7 @@ final class FileJob {
         fix, null);
   }
 
-  private TransferException networkFailure(URI url, IOException e, Watchdog watchdog, boolean inBody) {
-    Optional<Watchdog.Trip> trip = watchdog.tripped();
+  private TransferException networkFailure(URI url, IOException e, Optional<Watchdog.Trip> trip, boolean inBody) {
     if (trip.equals(Optional.of(Watchdog.Trip.STALLED))) {
       return new TransferException(name, url, TransferException.Reason.STALLED, OptionalInt.empty(),
           "no data for " + seconds(settings.stallTimeout()) + " after " + have + " of " + file.size() + " bytes",

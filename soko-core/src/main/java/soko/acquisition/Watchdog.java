@@ -1,26 +1,26 @@
 package soko.acquisition;
 
-import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Aborts the current connection of one fetch when the server is silent too long or the calling
- * thread is interrupted. A blocking socket read cannot be interrupted on a platform thread and its
- * socket timeout cannot change between the headers and the body, so a separate virtual thread
- * watches a deadline and closes the connection, which makes the blocked read fail at once.
+ * Aborts the current request of one fetch when the server is silent too long. HttpURLConnection's
+ * socket timeout cannot change between the headers and the body, and its {@code disconnect()}
+ * waits behind a blocked body read, so instead the fetch runs on a virtual thread and this
+ * watchdog interrupts it: a virtual thread interrupted in a socket read closes the socket and the
+ * read fails at once. {@link #tripped()} then tells a timeout from a cancellation.
  *
- * <p>Used by one fetch on one thread; the watching thread only reads the volatile state.
+ * <p>Used by one fetch on one (virtual) thread; the watching thread only reads the volatile state.
  */
 final class Watchdog implements AutoCloseable {
-  enum Trip { TIMED_OUT, STALLED, CANCELLED }
+  enum Trip { TIMED_OUT, STALLED }
 
-  private final Thread caller = Thread.currentThread();
+  private final Thread worker = Thread.currentThread();
   private final Duration readTimeout;
   private final Duration stallTimeout;
   private final Thread thread;
-  private volatile @Nullable HttpURLConnection connection;
+  private volatile boolean watching;
   private volatile long deadline;
   private volatile boolean body;
   private volatile @Nullable Trip tripped;
@@ -34,12 +34,12 @@ final class Watchdog implements AutoCloseable {
     this.thread = Thread.ofVirtual().name("soko-download-watchdog").start(() -> watch(tickMillis));
   }
 
-  /** A request was sent on {@code c}; its answer must come within the read timeout. */
-  void awaitingHeaders(HttpURLConnection c) {
+  /** A request is being sent; its answer's headers must come within the connect plus read timeout. */
+  void awaitingHeaders() {
     tripped = null;
     body = false;
     deadline = System.nanoTime() + readTimeout.toNanos();
-    connection = c;
+    watching = true;
   }
 
   /** The body is being read; each read must bring a byte within the stall timeout. */
@@ -52,14 +52,22 @@ final class Watchdog implements AutoCloseable {
     deadline = System.nanoTime() + stallTimeout.toNanos();
   }
 
-  /** No connection to watch. */
+  /** Nothing to watch between requests. */
   void idle() {
-    connection = null;
+    watching = false;
   }
 
-  /** Why the watchdog closed the last connection, if it did. */
-  Optional<Trip> tripped() {
-    return Optional.ofNullable(tripped);
+  /**
+   * Whether this watchdog interrupted the worker, and why; consumes the trip and clears the
+   * interrupt it caused. An interrupt without a trip is a cancellation. Call on the worker thread.
+   */
+  synchronized Optional<Trip> takeTrip() {
+    Optional<Trip> t = Optional.ofNullable(tripped);
+    if (t.isPresent()) {
+      tripped = null;
+      Thread.interrupted();
+    }
+    return t;
   }
 
   private void watch(long tickMillis) {
@@ -69,24 +77,24 @@ final class Watchdog implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      HttpURLConnection c = connection;
-      if (c == null) {
-        continue;
-      }
-      Trip trip = caller.isInterrupted() ? Trip.CANCELLED
-          : System.nanoTime() - deadline > 0 ? (body ? Trip.STALLED : Trip.TIMED_OUT) : null;
-      if (trip != null) {
-        tripped = trip;
-        connection = null;
-        c.disconnect();
-      }
+      trip();
     }
   }
 
+  private synchronized void trip() {
+    if (closed || !watching || worker.isInterrupted() || System.nanoTime() - deadline <= 0) {
+      return;
+    }
+    tripped = body ? Trip.STALLED : Trip.TIMED_OUT;
+    watching = false;
+    worker.interrupt();
+  }
+
+  /** After this returns the worker is never interrupted by this watchdog again. */
   @Override
-  public void close() {
+  public synchronized void close() {
     closed = true;
-    connection = null;
+    watching = false;
     thread.interrupt();
   }
 }

@@ -421,4 +421,34 @@ class FaultServerDownloadTest {
             e -> assertThat(e.reason()).isEqualTo(TransferException.Reason.INSECURE_REDIRECT))
         .hasMessageContaining("redirected to ftp://127.0.0.1/m.bin, which is not http or https");
   }
+
+  @Test
+  void interruptCancelsAFetchBlockedOnASilentServerWithoutWaitingForTheStallTimeout() throws Exception {
+    FaultServer.Route[] r = new FaultServer.Route[1];
+    ModelFile file = served(r);
+    r[0].then(new Fault.StallAfter(100_000, Duration.ofMinutes(5)));
+    DownloadSettings patient = FAST.withTimeouts(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(5));
+    java.util.concurrent.CountDownLatch firstBytes = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread caller = Thread.ofPlatform().start(() -> {
+      try {
+        downloader(patient).fetch(file, e -> {
+          events.on(e);
+          if (e instanceof TransferEvent.Progress) {
+            firstBytes.countDown();
+          }
+        });
+      } catch (Throwable t) {
+        thrown.set(t);
+      }
+    });
+    firstBytes.await();
+
+    caller.interrupt();
+    caller.join(Duration.ofMinutes(1));
+
+    assertThat(caller.isAlive()).as("cancelled while the server is silent for 5 minutes").isFalse();
+    assertThat(thrown.get()).isInstanceOf(DownloadCancelledException.class);
+    assertThat(downloader(patient).partialBytes(file)).isEqualTo(((DownloadCancelledException) thrown.get()).bytesKept());
+  }
 }

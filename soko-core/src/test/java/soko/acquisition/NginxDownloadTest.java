@@ -62,7 +62,7 @@ class NginxDownloadTest {
     events.assertGrammar();
   }
 
-  /** Fetches and cancels (by interrupting this thread) as soon as the first bytes are written. */
+  /** Fetches and cancels (the listener interrupts the fetching thread) as soon as the first bytes are written. */
   long interruptedFetch() {
     assertThatThrownBy(() -> downloader.fetch(file, e -> {
       events.on(e);
@@ -70,7 +70,6 @@ class NginxDownloadTest {
         Thread.currentThread().interrupt();
       }
     })).isInstanceOf(DownloadCancelledException.class);
-    assertThat(Thread.interrupted()).as("the interrupt status is kept").isTrue();
     return downloader.partialBytes(file);
   }
 
@@ -145,8 +144,10 @@ class NginxDownloadTest {
         InstantSource.system());
     CountDownLatch slowPart = new CountDownLatch(1);
     AtomicReference<Throwable> thrown = new AtomicReference<>();
+    AtomicReference<Boolean> stillInterrupted = new AtomicReference<>(false);
     Thread worker = Thread.ofPlatform().start(() -> {
       try {
+        Thread.currentThread().setName("platform caller");
         small.fetch(slow, e -> {
           events.on(e);
           if (e instanceof TransferEvent.Progress p && p.bytesDone() > 512 * 1024) {
@@ -155,6 +156,7 @@ class NginxDownloadTest {
         });
       } catch (Throwable t) {
         thrown.set(t);
+        stillInterrupted.set(Thread.currentThread().isInterrupted());
       }
     });
     assertThat(slowPart.await(30, TimeUnit.SECONDS)).isTrue();
@@ -165,6 +167,7 @@ class NginxDownloadTest {
     assertThat(worker.isAlive()).isFalse();
     assertThat(thrown.get()).isInstanceOf(DownloadCancelledException.class)
         .hasMessageEndingWith("; the partial download is kept and resumes next time");
+    assertThat(stillInterrupted.get()).as("the caller's interrupt status is restored").isTrue();
     long kept = ((DownloadCancelledException) thrown.get()).bytesKept();
     assertThat(kept).isBetween(512L * 1024, SIZE - 1L);
     assertThat(small.partialBytes(slow)).isEqualTo(kept);
