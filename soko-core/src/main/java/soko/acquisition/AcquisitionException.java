@@ -1,0 +1,40 @@
+package soko.acquisition;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A file could not be fetched. The message is one line: the file, what went wrong (with the URL,
+ * the numbers expected and found) and what to do.
+ *
+ * <p>{@link #isRetryWorthy()} says whether trying the same thing again later may succeed (a
+ * network failure, a 503), as opposed to a problem that repeats (a 404, bytes that do not match
+ * the manifest, a full disk).
+ */
+public abstract sealed class AcquisitionException extends Exception
+    permits TransferException,
+        ContentMismatchException,
+        InsufficientSpaceException,
+        DownloadCancelledException,
+        DownloadsFolderException,
+        SourcesExhaustedException {
+  private final String file;
+  private final String problem;
+
+  AcquisitionException(String file, String problem, String fix, @Nullable Throwable cause) {
+    super(file + ": " + problem + (fix.isEmpty() ? "" : "; " + fix), cause);
+    this.file = file;
+    this.problem = problem;
+  }
+
+  /** The file's path inside its model, e.g. {@code weights/model.onnx}. */
+  public String file() {
+    return file;
+  }
+
+  /** What went wrong, without the file name or the fix. */
+  public String problem() {
+    return problem;
+  }
+
+  public abstract boolean isRetryWorthy();
+}

@@ -1,0 +1,25 @@
+package soko.acquisition;
+
+/**
+ * The fetch was cancelled by interrupting the calling thread (or the fetching thread, from a
+ * listener). The bytes received so far are kept and the next fetch resumes from them. An
+ * interrupted caller's interrupt status is set again before this is thrown.
+ */
+public final class DownloadCancelledException extends AcquisitionException {
+  private final long bytesKept;
+
+  DownloadCancelledException(String file, long bytesKept, long size, Throwable cause) {
+    super(file, "the download was cancelled at " + bytesKept + " of " + size + " bytes",
+        "the partial download is kept and resumes next time", cause);
+    this.bytesKept = bytesKept;
+  }
+
+  public long bytesKept() {
+    return bytesKept;
+  }
+
+  @Override
+  public boolean isRetryWorthy() {
+    return false;
+  }
+}

@@ -1,0 +1,68 @@
+package soko.acquisition;
+
+import java.net.URI;
+import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
+
+/** The network or the server failed: no answer, an error status, a broken or stalled body, bad redirects. */
+public final class TransferException extends AcquisitionException {
+  /** What failed. */
+  public enum Reason {
+    /** No connection could be made. Retry-worthy. */
+    CONNECT_FAILED,
+    /** The server did not answer within the read timeout. Retry-worthy. */
+    TIMED_OUT,
+    /** The body stopped arriving for longer than the stall timeout. Retry-worthy. */
+    STALLED,
+    /** The connection broke in the middle of the body (reset, I/O error). Retry-worthy. */
+    CONNECTION_LOST,
+    /** The body ended before all its bytes arrived. Retry-worthy. */
+    TRUNCATED,
+    /** The server answered with an error status; retry-worthy for 408, 429 and 5xx only. */
+    HTTP_STATUS,
+    /** More than {@link Downloader#MAX_REDIRECTS} redirects, or a loop. */
+    TOO_MANY_REDIRECTS,
+    /** A redirect from https to http, or to a scheme other than http(s). */
+    INSECURE_REDIRECT,
+    /** The answer broke the protocol, e.g. a malformed Content-Range. */
+    BAD_RESPONSE
+  }
+
+  private final Reason reason;
+  private final URI uri;
+  private final OptionalInt status;
+
+  TransferException(String file, URI uri, Reason reason, OptionalInt status, String problem, String fix,
+      @Nullable Throwable cause) {
+    super(file, "downloading " + uri + ": " + problem, fix, cause);
+    this.reason = reason;
+    this.uri = uri;
+    this.status = status;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  /** The source URL that was being fetched (before redirects). */
+  public URI uri() {
+    return uri;
+  }
+
+  /** The HTTP status, for {@link Reason#HTTP_STATUS}. */
+  public OptionalInt status() {
+    return status;
+  }
+
+  @Override
+  public boolean isRetryWorthy() {
+    return switch (reason) {
+      case CONNECT_FAILED, TIMED_OUT, STALLED, CONNECTION_LOST, TRUNCATED -> true;
+      case HTTP_STATUS -> {
+        int s = status.orElse(0);
+        yield s == 408 || s == 429 || s >= 500;
+      }
+      case TOO_MANY_REDIRECTS, INSECURE_REDIRECT, BAD_RESPONSE -> false;
+    };
+  }
+}

@@ -1,0 +1,140 @@
+package soko.events;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What happens to one file while it is fetched. Every event names its {@code file} (the file's
+ * path inside its model, e.g. {@code weights/model.onnx}), so the events of files fetched in
+ * parallel can be told apart.
+ *
+ * <p>The events of one file follow this grammar (one fetch call, {@code ?} = optional, {@code *}
+ * = any number):
+ *
+ * <pre>
+ *   file    := attempt ( RETRYING attempt )* ( DONE | FAILED )
+ *   attempt := VERIFYING? ( STARTED PROGRESS* )?
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@link Verifying} comes before a transfer when bytes kept from an earlier run are
+ *       re-hashed, and alone (followed by {@link Done}) when a file already held every byte.
+ *   <li>An attempt that fails before the server answers has no {@link Started}.
+ *   <li>{@link Started#resumedFrom()} is the offset the transfer continues from; a server that
+ *       refuses to resume causes a new {@link Started} with {@code resumedFrom == 0} inside the
+ *       same attempt: {@code STARTED PROGRESS* STARTED PROGRESS*}.
+ *   <li>Exactly one {@link Done} or {@link Failed} ends a file, and nothing follows it.
+ * </ul>
+ *
+ * <p>Sizes are in bytes. Digests are written {@code sha256:<64 hex>}.
+ */
+public sealed interface TransferEvent
+    permits TransferEvent.Started,
+        TransferEvent.Progress,
+        TransferEvent.Verifying,
+        TransferEvent.Retrying,
+        TransferEvent.Done,
+        TransferEvent.Failed {
+
+  /** The file's path inside its model, e.g. {@code weights/model.onnx}. */
+  String file();
+
+  /**
+   * Bytes start flowing from {@code host}.
+   *
+   * @param totalBytes the file's size from the manifest
+   * @param resumedFrom bytes kept from earlier runs, 0 for a fresh start
+   * @param host the host and port contacted, e.g. {@code models.example.org}
+   */
+  record Started(String file, long totalBytes, long resumedFrom, String host) implements TransferEvent {
+    public Started {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(host, "host");
+      requireRange("resumedFrom", resumedFrom, totalBytes);
+    }
+  }
+
+  /**
+   * Bytes arrived.
+   *
+   * @param bytesDone bytes of the file present now, including resumed bytes
+   * @param bytesPerSecond the current transfer rate, 0 when not yet known
+   * @param eta the time left at that rate, empty while the rate is unknown
+   */
+  record Progress(String file, long bytesDone, long totalBytes, long bytesPerSecond, Optional<Duration> eta)
+      implements TransferEvent {
+    public Progress {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(eta, "eta");
+      requireRange("bytesDone", bytesDone, totalBytes);
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException("bytesPerSecond < 0");
+      }
+    }
+  }
+
+  /** Bytes already on disk are being re-hashed: {@code bytes} of them. */
+  record Verifying(String file, long bytes) implements TransferEvent {
+    public Verifying {
+      Objects.requireNonNull(file, "file");
+      if (bytes < 0) {
+        throw new IllegalArgumentException("bytes < 0");
+      }
+    }
+  }
+
+  /**
+   * An attempt failed in a way worth retrying; the next attempt starts after {@code delay}.
+   *
+   * @param attempt the number of the attempt that failed, from 1
+   * @param reason one line saying what went wrong
+   */
+  record Retrying(String file, int attempt, Duration delay, String reason) implements TransferEvent {
+    public Retrying {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(delay, "delay");
+      Objects.requireNonNull(reason, "reason");
+      if (attempt < 1) {
+        throw new IllegalArgumentException("attempt < 1");
+      }
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("delay < 0");
+      }
+    }
+  }
+
+  /**
+   * The file is complete and its size and sha256 match the manifest.
+   *
+   * @param sha256 {@code sha256:<64 hex>}
+   * @param bytesTransferred bytes received over the network during this fetch call (0 when the
+   *     file was already complete)
+   */
+  record Done(String file, String sha256, long size, long bytesTransferred) implements TransferEvent {
+    public Done {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(sha256, "sha256");
+      if (size < 0 || bytesTransferred < 0) {
+        throw new IllegalArgumentException("size < 0 or bytesTransferred < 0");
+      }
+    }
+  }
+
+  /** The fetch ended without a verified file; {@code reason} is the one-line error message. */
+  record Failed(String file, String reason) implements TransferEvent {
+    public Failed {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  private static void requireRange(String name, long value, long total) {
+    if (total < 0) {
+      throw new IllegalArgumentException("totalBytes < 0");
+    }
+    if (value < 0 || value > total) {
+      throw new IllegalArgumentException(name + " " + value + " is outside 0.." + total);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package soko.testkit.http;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a {@link FaultServer} route does wrong on one request. Queue faults with {@link
+ * FaultServer.Route#then}; a request with no queued fault is served correctly.
+ *
+ * <p>Byte counts refer to body bytes of the response being sent (after any Range was applied).
+ */
+public sealed interface Fault {
+  /** Answers with this status and a short text body. */
+  record Status(int code) implements Fault {}
+
+  /** Sends the right headers, then only {@code bytes} of the body, then closes the connection. */
+  record TruncateAfter(long bytes) implements Fault {}
+
+  /** Sends {@code bytes} of the body, then resets the connection (TCP RST). */
+  record ResetAfter(long bytes) implements Fault {}
+
+  /** Sends {@code bytes} of the body, then sends nothing for {@code hold}, then closes. */
+  record StallAfter(long bytes, Duration hold) implements Fault {}
+
+  /** Answers 200 with the whole body even when a Range was asked for. */
+  record IgnoreRange() implements Fault {}
+
+  /** Declares {@code Content-Length} as the true length plus {@code delta}, sends at most that many bytes, then closes. */
+  record WrongContentLength(long delta) implements Fault {}
+
+  /** Sends the declared body and then {@code extra} more bytes the headers did not announce. */
+  record ExtraBytes(int extra) implements Fault {}
+
+  /** Answers 200 with no Content-Length and a body that never ends, until the client hangs up. */
+  record Endless() implements Fault {}
+
+  /** Sends a body of the right length with one byte changed in its middle. */
+  record Corrupt() implements Fault {}
+
+  /** Answers with a redirect ({@code status}, e.g. 302) to {@code location}. */
+  record Redirect(int status, URI location) implements Fault {
+    public Redirect {
+      Objects.requireNonNull(location, "location");
+    }
+  }
+
+  /** Changes the route's ETag to {@code etag} (the file "changed on the server"), then serves this request. */
+  record NewEtag(String etag) implements Fault {
+    public NewEtag {
+      Objects.requireNonNull(etag, "etag");
+    }
+  }
+}
