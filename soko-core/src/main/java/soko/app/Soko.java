@@ -12,7 +12,12 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import soko.acquisition.AcquisitionException;
+import soko.acquisition.DownloadSettings;
+import soko.acquisition.Downloader;
 import soko.acquisition.LocalSource;
+import soko.acquisition.Partial;
+import soko.events.ProgressListener;
 import soko.catalog.BuiltinCatalog;
 import soko.catalog.CatalogException;
 import soko.catalog.Catalogs;
@@ -55,12 +60,14 @@ public final class Soko {
   private final Store store;
   private final Clock clock;
   private final Properties props;
+  private final Downloader downloader;
 
   private Soko(Settings settings, Store store, Clock clock, Properties props) {
     this.settings = settings;
     this.store = store;
     this.clock = clock;
     this.props = props;
+    this.downloader = new Downloader(store.downloadsDir(), DownloadSettings.DEFAULTS, clock);
   }
 
   public static Soko open(Settings settings) throws StoreException {
@@ -163,18 +170,83 @@ public final class Soko {
   /** The outcome of an install. */
   public record InstallResult(InstalledModel model, boolean alreadyInstalled, int filesWritten, long bytesWritten) {}
 
-  /** Installs a bundled model or a manifest file's model. Idempotent; repairs a corrupt model. */
+  /**
+   * Installs a model without downloading: a bundled model, or one whose files have local
+   * ({@code bundled:} or {@code file:}) sources. Idempotent; repairs a corrupt model. A model that
+   * needs a download is refused with {@link ConsentRequiredException}: use {@link #pull}.
+   */
   public InstallResult install(String nameOrPath)
-      throws AppException, ManifestException, CatalogException, StoreException, IntegrityException {
-    Resolved r = resolve(nameOrPath);
-    return install(r.manifest(), r.origin());
+      throws AppException, ManifestException, CatalogException, StoreException, IntegrityException, AcquisitionException {
+    return pull(nameOrPath, Consent.REFUSE, ProgressListener.NONE);
+  }
+
+  /** {@link #install(Manifest, String, Consent, ProgressListener)} without downloads. */
+  public InstallResult install(Manifest manifest, String origin)
+      throws AppException, StoreException, IntegrityException, AcquisitionException {
+    return install(manifest, origin, Consent.REFUSE, ProgressListener.NONE);
   }
 
   /**
-   * Installs a model from local sources (bundled and file). Every byte is verified as it is
-   * written; a model is recorded as installed only when all its files are in the store.
+   * Resolves a name, alias or manifest file and installs it, downloading what local sources
+   * cannot provide once {@code consent} approves the {@link DownloadPlan}.
    */
-  public InstallResult install(Manifest manifest, String origin) throws AppException, StoreException, IntegrityException {
+  public InstallResult pull(String nameOrAlias, Consent consent, ProgressListener listener)
+      throws AppException, ManifestException, CatalogException, StoreException, IntegrityException, AcquisitionException {
+    Resolved r = resolve(nameOrAlias);
+    return install(r.manifest(), r.origin(), consent, listener);
+  }
+
+  /**
+   * What installing {@code nameOrAlias} would download, without downloading anything. An empty
+   * plan means it installs from the store or from local sources.
+   */
+  public DownloadPlan plan(String nameOrAlias)
+      throws AppException, ManifestException, CatalogException, StoreException {
+    Manifest m = resolve(nameOrAlias).manifest();
+    List<ModelFile> needed = new ArrayList<>();
+    try (Store.Install tx = store.beginInstall(m)) {
+      for (ModelFile f : tx.missingFiles()) {
+        if (!hasLocalSource(f)) {
+          needed.add(f);
+        }
+      }
+    }
+    return plan(m, needed);
+  }
+
+  private DownloadPlan plan(Manifest m, List<ModelFile> remote) throws StoreException {
+    List<DownloadPlan.PlannedFile> files = new ArrayList<>();
+    java.util.LinkedHashSet<String> hosts = new java.util.LinkedHashSet<>();
+    long toDownload = 0;
+    long present = 0;
+    java.util.Set<soko.verification.Digest> seen = new java.util.HashSet<>();
+    for (ModelFile f : remote) {
+      if (!seen.add(f.sha256())) {
+        continue;
+      }
+      long partial = downloader.partialBytes(f);
+      files.add(new DownloadPlan.PlannedFile(f, partial));
+      toDownload += f.size() - partial;
+      present += partial;
+      f.sources().stream().filter(s -> s.kind() == SourceUri.Kind.HTTP).forEach(s -> hosts.add(s.host()));
+    }
+    long free = store.usage().cacheFree();
+    return new DownloadPlan(m, files, toDownload, present, free - toDownload, List.copyOf(hosts), m.license());
+  }
+
+  private static boolean hasLocalSource(ModelFile f) {
+    return f.sources().stream().anyMatch(s -> (s.kind() == SourceUri.Kind.BUNDLED || s.kind() == SourceUri.Kind.FILE)
+        && LocalSource.exists(s));
+  }
+
+  /**
+   * Installs a model: files already in the store are kept, local sources are copied, and the rest
+   * is downloaded once {@code consent} approves. Every byte is verified as it is written; a model
+   * is recorded as installed only when all its files are in the store. Offline, or without
+   * consent, no network request is made.
+   */
+  public InstallResult install(Manifest manifest, String origin, Consent consent, ProgressListener listener)
+      throws AppException, StoreException, IntegrityException, AcquisitionException {
     Optional<InstalledModel> existing = store.installed(manifest.name()).filter(m -> m.manifest().equals(manifest));
     try (Store.Install tx = store.beginInstall(manifest)) {
       List<ModelFile> missing = tx.missingFiles();
@@ -182,9 +254,36 @@ public final class Soko {
         return new InstallResult(existing.get(), true, 0, 0);
       }
       long bytes = 0;
+      List<ModelFile> remote = new ArrayList<>();
       for (ModelFile f : missing) {
-        fetchLocal(f);
-        bytes += f.size();
+        if (hasLocalSource(f)) {
+          fetchLocal(f);
+          bytes += f.size();
+        } else if (f.sources().stream().anyMatch(s -> s.kind() == SourceUri.Kind.HTTP)) {
+          remote.add(f);
+        } else {
+          fetchLocal(f); // throws NoSourceException naming every source that failed
+        }
+      }
+      if (!remote.isEmpty()) {
+        DownloadPlan plan = plan(manifest, remote);
+        if (settings.offline()) {
+          throw new ConsentRequiredException("offline: " + manifest.id() + " needs a download of "
+              + Bytes.human(plan.bytesToDownload()) + " from " + String.join(", ", plan.hosts())
+              + "; run without --offline (and unset SOKO_OFFLINE), or install from a manifest whose sources are local files");
+        }
+        if (!consent.approve(plan)) {
+          throw new ConsentRequiredException("the download was not approved (" + plan.summary()
+              + "); run again with --yes, or answer yes when asked");
+        }
+        List<Path> fetched = downloader.fetchAll(remote, listener);
+        for (int i = 0; i < remote.size(); i++) {
+          // Files with the same sha256 share one download, which the first publish moves away.
+          if (Files.exists(fetched.get(i))) {
+            store.publishVerified(remote.get(i), fetched.get(i));
+          }
+          bytes += remote.get(i).size();
+        }
       }
       return new InstallResult(tx.commit(origin), false, missing.size(), bytes);
     }
@@ -260,8 +359,34 @@ public final class Soko {
     return store.gc(dryRun);
   }
 
+  /**
+   * Empties the cache root, partial downloads included; a download running in another process
+   * keeps its partial file.
+   */
   public CacheClearReport clearCache(boolean dryRun) throws StoreException {
-    return store.clearCache(dryRun);
+    java.util.Set<Path> busy = new java.util.HashSet<>();
+    try {
+      List<Partial> owned = downloader.partials();
+      List<Partial> removable = dryRun ? owned : downloader.removePartials();
+      java.util.Set<soko.verification.Digest> gone = new java.util.HashSet<>();
+      removable.forEach(p -> gone.add(p.sha256()));
+      for (Partial p : owned) {
+        if (!gone.contains(p.sha256())) {
+          busy.addAll(p.files());
+        }
+      }
+      if (!dryRun) {
+        CacheClearReport rest = store.clearCache(false, busy);
+        long partialBytes = removable.stream().mapToLong(Partial::bytes).sum();
+        return new CacheClearReport(false, rest.filesRemoved() + removable.stream().mapToLong(p -> p.files().size()).sum(),
+            rest.bytesFreed() + partialBytes, removable.size(), partialBytes,
+            busy.isEmpty() ? rest.skipped() : java.util.stream.Stream.concat(rest.skipped().stream(),
+                busy.stream().map(b -> b + " (a download in progress)")).toList());
+      }
+    } catch (soko.acquisition.DownloadsFolderException e) {
+      // The walk below still clears what it can and reports the rest.
+    }
+    return store.clearCache(dryRun, busy);
   }
 
   /** True when the model is installed and every file is verified by its record. */

@@ -54,7 +54,8 @@ final class CacheSweeper {
     return new Usage(totals[0], totals[1], (int) totals[2]);
   }
 
-  static CacheClearReport clear(Path root, Path keep, Path downloads, boolean dryRun) throws StoreException {
+  static CacheClearReport clear(Path root, Path tag, Path downloads, boolean dryRun, java.util.Set<Path> keep)
+      throws StoreException {
     if (Files.isSymbolicLink(root)) {
       throw new StoreConfigException("the cache root " + root + " is a symbolic link; Soko never follows links when"
           + " deleting: point --home or SOKO_HOME at the real folder");
@@ -79,7 +80,7 @@ final class CacheSweeper {
 
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          if (file.equals(keep) || !file.normalize().startsWith(root)) {
+          if (file.equals(tag) || keep.contains(file) || !file.normalize().startsWith(root)) {
             return FileVisitResult.CONTINUE;
           }
           long freed = 0;

@@ -694,8 +694,13 @@ public final class Store implements StoreView {
    * or its CACHEDIR.TAG, and refuses to run when the cache root overlaps the library or data root.
    */
   public CacheClearReport clearCache(boolean dryRun) throws StoreException {
+    return clearCache(dryRun, Set.of());
+  }
+
+  /** As {@link #clearCache(boolean)}, keeping the given files (such as downloads in progress). */
+  public CacheClearReport clearCache(boolean dryRun, Set<Path> keep) throws StoreException {
     StoreRoots roots = layout.roots().validated();
-    return CacheSweeper.clear(roots.cache(), layout.cacheTag(), layout.downloads(), dryRun);
+    return CacheSweeper.clear(roots.cache(), layout.cacheTag(), layout.downloads(), dryRun, keep);
   }
 
   /** Storage use, counting shared blobs once. Reads the store's own folders; hashes nothing. */

@@ -1,0 +1,40 @@
+package soko.app;
+
+import java.util.List;
+import soko.manifest.License;
+import soko.manifest.Manifest;
+import soko.manifest.ModelFile;
+
+/**
+ * What a download would do, for consent: the model and version, the bytes still to fetch (not
+ * counting files already in the store or bytes already in resumable partial downloads), the free
+ * space left afterwards, the hosts contacted, and the licence.
+ *
+ * @param files the files to fetch, with the bytes already present for each
+ * @param bytesToDownload bytes that will cross the network
+ * @param bytesAlreadyPresent bytes kept from earlier partial downloads
+ * @param freeAfter usable bytes left on the disk after the download
+ * @param hosts the hosts that may be contacted, in source order
+ */
+public record DownloadPlan(Manifest manifest, List<PlannedFile> files, long bytesToDownload, long bytesAlreadyPresent,
+    long freeAfter, List<String> hosts, License license) {
+  public DownloadPlan {
+    files = List.copyOf(files);
+    hosts = List.copyOf(hosts);
+  }
+
+  /** One file to fetch. */
+  public record PlannedFile(ModelFile file, long partialBytes) {
+    public long toDownload() {
+      return file.size() - partialBytes;
+    }
+  }
+
+  /** One line a person can consent to. */
+  public String summary() {
+    return manifest.name() + " " + manifest.version() + ": download " + Bytes.human(bytesToDownload)
+        + (bytesAlreadyPresent > 0 ? " (" + Bytes.human(bytesAlreadyPresent) + " already downloaded)" : "")
+        + " from " + String.join(", ", hosts) + "; " + Bytes.human(Math.max(0, freeAfter)) + " free afterwards;"
+        + " licence " + license.spdx();
+  }
+}
