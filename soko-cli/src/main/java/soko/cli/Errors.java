@@ -60,6 +60,12 @@ final class Errors {
     if (e instanceof EngineException) {
       return "engine";
     }
+    if (e instanceof InputException) {
+      return "input";
+    }
+    if (e instanceof soko.app.InvalidSettingException) {
+      return "settings";
+    }
     return "internal";
   }
 

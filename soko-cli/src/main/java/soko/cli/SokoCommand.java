@@ -14,7 +14,8 @@ import soko.store.StoreException;
         + "Exit codes: 0 ok, 1 failure, 2 usage, 3 verification failed, 4 consent refused or offline.",
     subcommands = {ListCommand.class, InstallCommand.class, RemoveCommand.class, VerifyCommand.class,
         DiagnosticsCommand.class, CacheCommand.class, GcCommand.class, DemoCommand.class, PullCommand.class,
-        CatalogCommand.class, KeygenCommand.class})
+        CatalogCommand.class, KeygenCommand.class, VadCommand.class, TranscribeCommand.class, TranslateCommand.class,
+        ManifestCommand.class})
 final class SokoCommand implements Runnable {
   @Mixin
   final Global global = new Global();

@@ -549,4 +549,30 @@ public final class Soko {
       throw new soko.store.ModelNotInstalledException(name);
     }
   }
+
+  // ---------------------------------------------------------------- running models
+
+  private volatile Engines runtime;
+
+  /**
+   * The runtime manager that runs installed models: one per Soko, created on first use with
+   * {@link RuntimeSettings} read from the environment (see there) over this machine's defaults.
+   *
+   * @throws InvalidSettingException when a runtime setting has an unusable value
+   */
+  public Engines runtime() {
+    Engines r = runtime;
+    if (r == null) {
+      synchronized (this) {
+        r = runtime;
+        if (r == null) {
+          Machine m = machine();
+          r = new Engines(this, RuntimeSettings.resolve(System.getenv(), m), m, engineProviders(),
+              Engines.discoverCloudProviders(), clock, true);
+          runtime = r;
+        }
+      }
+    }
+    return r;
+  }
 }
