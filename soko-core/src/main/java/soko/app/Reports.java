@@ -45,7 +45,7 @@ public final class Reports {
     return json(cacheClear(r, cacheRoot, library));
   }
 
-  /** What {@code soko install --json} prints. */
+  /** What {@code soko install --json} and {@code soko pull --json} print last: one line, after any event lines. */
   public static String installJson(Soko.InstallResult r) {
     ObjectNode o = Json.object();
     o.put("name", r.model().manifest().name().value());
@@ -54,7 +54,7 @@ public final class Reports {
     o.put("filesWritten", r.filesWritten());
     o.put("bytesWritten", r.bytesWritten());
     o.put("origin", r.model().origin());
-    return json(o);
+    return Json.writeLine(o) + "\n";
   }
 
   /**
