@@ -26,6 +26,7 @@ final class Installs {
   private final Soko soko;
   private final EventHub hub;
   private final AtomicReference<String> running = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
 
   Installs(Soko soko, EventHub hub) {
     this.soko = soko;
@@ -34,9 +35,9 @@ final class Installs {
 
   /**
    * Starts installing {@code target} (already checked to be installable), shown to the person as
-   * {@code model}. Returns the plan it runs under.
+   * {@code model}. Returns the install's id; the {@code install} events carry it.
    */
-  String start(String model, String target, DownloadPlan plan, Optional<Acceptance> accepted) throws Refusal {
+  long start(String model, String target, DownloadPlan plan, Optional<Acceptance> accepted) throws Refusal {
     if (!plan.files().isEmpty() && (accepted.isEmpty() || !accepted.get().matches(plan))) {
       String message = accepted.isEmpty()
           ? "installing " + model + " downloads " + Bytes.human(plan.bytesToDownload())
@@ -49,21 +50,21 @@ final class Installs {
       throw new Refusal(409, "busy", "an install of " + running.get() + " is running; wait for it to finish");
     }
     Consent consent = accepted.isPresent() ? p -> accepted.get().matches(p) : Consent.REFUSE;
-    String planJson = Reports.planJson(plan);
-    hub.publish("install", status(model, "started", Optional.of(planJson), Optional.empty()));
-    Thread.ofVirtual().name("soko-web-install-" + model).start(() -> run(model, target, consent));
-    return planJson;
+    long id = ids.incrementAndGet();
+    hub.publish("install", status(id, model, "started", Optional.of(Reports.planJson(plan)), Optional.empty()));
+    Thread.ofVirtual().name("soko-web-install-" + id).start(() -> run(id, model, target, consent));
+    return id;
   }
 
-  private void run(String model, String target, Consent consent) {
+  private void run(long id, String model, String target, Consent consent) {
     String event;
     try {
       ThrottledListener listener = new ThrottledListener(e -> hub.publish("transfer", Reports.eventJson(model, e)),
           THROTTLE, Clock.systemUTC());
       Soko.InstallResult r = soko.pull(target, consent, listener);
-      event = status(model, "done", Optional.of(Reports.installJson(r)), Optional.empty());
+      event = status(id, model, "done", Optional.of(Reports.installJson(r)), Optional.empty());
     } catch (Exception e) {
-      event = status(model, "failed", Optional.empty(), Optional.of(e.getMessage() == null ? e.toString() : e.getMessage()));
+      event = status(id, model, "failed", Optional.empty(), Optional.of(e.getMessage() == null ? e.toString() : e.getMessage()));
     } finally {
       running.set(null);
     }
@@ -71,8 +72,9 @@ final class Installs {
     hub.publish("changed", "{}");
   }
 
-  private static String status(String model, String state, Optional<String> detailJson, Optional<String> message) {
+  private static String status(long id, String model, String state, Optional<String> detailJson, Optional<String> message) {
     ObjectNode o = Body.MAPPER.createObjectNode();
+    o.put("id", id);
     o.put("model", model);
     o.put("state", state);
     try {

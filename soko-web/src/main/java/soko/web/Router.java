@@ -143,8 +143,9 @@ final class Router implements HttpHandler {
         }
         String target = target(model);
         DownloadPlan plan = call(() -> soko.plan(target));
-        String planJson = installs.start(model, target, plan, accepted);
-        json(ex, 202, "{\"model\":" + quote(model) + ",\"state\":\"started\",\"plan\":" + planJson + "}");
+        long id = installs.start(model, target, plan, accepted);
+        json(ex, 202, "{\"id\":" + id + ",\"model\":" + quote(model) + ",\"state\":\"started\",\"plan\":"
+            + Reports.planJson(plan) + "}");
       }
       case "/api/verify" -> {
         Body b = Body.read(ex, Set.of("model", "full"));
