@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import soko.internal.json.Json;
+import soko.catalog.AliasEntry;
+import soko.catalog.CatalogEntry;
+import soko.catalog.Catalogs;
+import soko.events.TransferEvent;
 import soko.inventory.Diagnostics;
 import soko.inventory.EngineReport;
 import soko.inventory.Machine;
@@ -53,132 +57,135 @@ public final class Reports {
     return json(o);
   }
 
-  /** {@code {"error":{"message":…,"type":…,"exitCode":…}}}. */
-  public static String errorJson(String message, int exitCode, String type) {
-    return json(error(message, exitCode, type));
+  /**
+   * One progress event as a single JSON line (for {@code --json} and the web page's event stream):
+   * {@code {"event":"progress","file":…,"bytes":…,"total":…,"bytesPerSecond":…,"etaSeconds":…}}.
+   * Events: started, progress, verifying, retrying, done, failed.
+   */
+  public static String eventJson(TransferEvent e) {
+    ObjectNode o = Json.object();
+    switch (e) {
+      case TransferEvent.Started s -> {
+        o.put("event", "started");
+        o.put("file", s.file());
+        o.put("total", s.totalBytes());
+        o.put("resumedFrom", s.resumedFrom());
+        o.put("host", s.host());
+      }
+      case TransferEvent.Progress p -> {
+        o.put("event", "progress");
+        o.put("file", p.file());
+        o.put("bytes", p.bytesDone());
+        o.put("total", p.totalBytes());
+        o.put("bytesPerSecond", p.bytesPerSecond());
+        p.eta().ifPresentOrElse(t -> o.put("etaSeconds", t.toSeconds()), () -> o.putNull("etaSeconds"));
+      }
+      case TransferEvent.Verifying v -> {
+        o.put("event", "verifying");
+        o.put("file", v.file());
+        o.put("bytes", v.bytes());
+      }
+      case TransferEvent.Retrying r -> {
+        o.put("event", "retrying");
+        o.put("file", r.file());
+        o.put("attempt", r.attempt());
+        o.put("delayMillis", r.delay().toMillis());
+        o.put("reason", r.reason());
+      }
+      case TransferEvent.Done d -> {
+        o.put("event", "done");
+        o.put("file", d.file());
+        o.put("sha256", d.sha256());
+        o.put("size", d.size());
+        o.put("bytesTransferred", d.bytesTransferred());
+      }
+      case TransferEvent.Failed f -> {
+        o.put("event", "failed");
+        o.put("file", f.file());
+        o.put("reason", f.reason());
+      }
+    }
+    return Json.writeLine(o);
+  }
+
+  static ObjectNode plan(DownloadPlan p) {
+    ObjectNode o = Json.object();
+    o.put("name", p.manifest().name().value());
+    o.put("version", p.manifest().version().text());
+    o.put("description", p.manifest().description());
+    o.put("size", p.manifest().totalSize());
+    o.put("downloadNeeded", !p.files().isEmpty());
+    o.put("summary", p.summary());
+    o.put("bytesToDownload", p.bytesToDownload());
+    o.put("bytesAlreadyPresent", p.bytesAlreadyPresent());
+    o.put("freeAfter", p.freeAfter());
+    ArrayNode hosts = o.putArray("hosts");
+    p.hosts().forEach(hosts::add);
+    ObjectNode lic = o.putObject("license");
+    lic.put("spdx", p.license().spdx());
+    lic.put("url", p.license().url().toString());
+    lic.put("attribution", p.license().attribution());
+    ArrayNode files = o.putArray("files");
+    for (DownloadPlan.PlannedFile f : p.files()) {
+      ObjectNode fo = files.addObject();
+      fo.put("path", f.file().path().value());
+      fo.put("size", f.file().size());
+      fo.put("alreadyPresent", f.partialBytes());
+    }
+    return o;
+  }
+
+  /** What a download would do, as consent shows it. */
+  public static String planJson(DownloadPlan p) {
+    return json(plan(p));
   }
 
   /**
-   * What {@code GET /api/catalog} returns: {@code {"catalogs":[ids],"models":[…],"aliases":[…]}}.
-   * Each model has name, version, description, tasks, engine, license, size, bundled, demo, the
-   * catalogs listing it, the hosts its files download from, and {@code installed} (its
-   * {@code name@version} is in {@code installedIds}).
+   * The catalog as {@code soko catalog --json} prints it: every available model with size,
+   * licence, source hosts, the aliases that name it and whether it is installed; and the aliases.
    */
-  public static String catalogJson(soko.catalog.Catalogs catalogs, java.util.Set<String> installedIds) {
+  public static String catalogJson(Catalogs catalogs, java.util.Set<String> installed, List<String> warnings) {
     ObjectNode root = Json.object();
-    ArrayNode ids = root.putArray("catalogs");
-    catalogs.catalogIds().forEach(ids::add);
     ArrayNode models = root.putArray("models");
-    for (soko.catalog.CatalogEntry e : catalogs.models()) {
+    for (CatalogEntry e : catalogs.models()) {
       Manifest m = e.manifest();
       ObjectNode o = models.addObject();
       o.put("name", m.name().value());
       o.put("version", m.version().text());
       o.put("description", m.description());
       o.set("tasks", tasks(m.tasks()));
-      ObjectNode engine = o.putObject("engine");
-      engine.put("id", m.engine().id());
-      engine.put("version", m.engine().versions().text());
-      o.set("license", license(m.license()));
       o.put("size", m.totalSize());
+      o.put("license", m.license().spdx());
+      o.put("licenseUrl", m.license().url().toString());
       o.put("bundled", m.bundled());
       o.put("demo", m.demo());
-      ArrayNode in = o.putArray("catalogIds");
-      e.catalogIds().forEach(in::add);
-      ArrayNode hosts = o.putArray("hosts");
-      m.files().stream().flatMap(f -> f.sources().stream())
-          .filter(s -> s.kind() == soko.manifest.SourceUri.Kind.HTTP).map(soko.manifest.SourceUri::host)
-          .distinct().forEach(hosts::add);
-      o.put("installed", installedIds.contains(m.id()));
+      o.put("installed", installed.contains(m.id()));
+      ArrayNode hosts = o.putArray("sources");
+      m.files().stream().flatMap(f -> f.sources().stream()).map(src -> src.kind() == soko.manifest.SourceUri.Kind.BUNDLED
+          ? "bundled" : src.host()).distinct().forEach(hosts::add);
+      ArrayNode aliases = o.putArray("aliases");
+      catalogs.aliases().stream().filter(a -> a.alias().candidates().contains(m.name()))
+          .forEach(a -> aliases.add(a.alias().name()));
+      ArrayNode ids = o.putArray("catalogs");
+      e.catalogIds().forEach(ids::add);
     }
     ArrayNode aliases = root.putArray("aliases");
-    for (soko.catalog.AliasEntry a : catalogs.aliases()) {
+    for (AliasEntry a : catalogs.aliases()) {
       ObjectNode o = aliases.addObject();
-      o.put("name", a.alias().name());
+      o.put("alias", a.alias().name());
       o.put("task", a.alias().task().toString());
       ArrayNode c = o.putArray("candidates");
       a.alias().candidates().forEach(n -> c.add(n.value()));
-      o.put("catalogId", a.catalogId());
+      o.put("catalog", a.catalogId());
     }
+    ArrayNode w = root.putArray("warnings");
+    warnings.forEach(w::add);
     return json(root);
   }
 
-  /**
-   * A {@link DownloadPlan} for a consent dialog: {@code {"model","version","files":[{"path","size",
-   * "partialBytes","toDownload"}],"bytesToDownload","bytesAlreadyPresent","freeAfter","hosts",
-   * "license":{…},"summary","downloadNeeded"}}.
-   */
-  public static String planJson(DownloadPlan plan) {
-    ObjectNode o = Json.object();
-    o.put("model", plan.manifest().name().value());
-    o.put("version", plan.manifest().version().text());
-    o.put("description", plan.manifest().description());
-    o.put("size", plan.manifest().totalSize());
-    ArrayNode files = o.putArray("files");
-    for (DownloadPlan.PlannedFile f : plan.files()) {
-      ObjectNode fo = files.addObject();
-      fo.put("path", f.file().path().value());
-      fo.put("size", f.file().size());
-      fo.put("partialBytes", f.partialBytes());
-      fo.put("toDownload", f.toDownload());
-    }
-    o.put("bytesToDownload", plan.bytesToDownload());
-    o.put("bytesAlreadyPresent", plan.bytesAlreadyPresent());
-    o.put("freeAfter", plan.freeAfter());
-    ArrayNode hosts = o.putArray("hosts");
-    plan.hosts().forEach(hosts::add);
-    o.set("license", license(plan.license()));
-    o.put("summary", plan.summary());
-    o.put("downloadNeeded", !plan.files().isEmpty());
-    return json(o);
-  }
-
-  /**
-   * One progress event of an install of {@code model}: {@code {"model","type","file",…}} where
-   * {@code type} is started (totalBytes, resumedFrom, host), progress (bytesDone, totalBytes,
-   * bytesPerSecond, etaSeconds or null), verifying (bytes), retrying (attempt, delaySeconds,
-   * reason), done (sha256, size, bytesTransferred) or failed (reason).
-   */
-  public static String eventJson(String model, soko.events.TransferEvent event) {
-    ObjectNode o = Json.object();
-    o.put("model", model);
-    o.put("file", event.file());
-    switch (event) {
-      case soko.events.TransferEvent.Started s -> {
-        o.put("type", "started");
-        o.put("totalBytes", s.totalBytes());
-        o.put("resumedFrom", s.resumedFrom());
-        o.put("host", s.host());
-      }
-      case soko.events.TransferEvent.Progress p -> {
-        o.put("type", "progress");
-        o.put("bytesDone", p.bytesDone());
-        o.put("totalBytes", p.totalBytes());
-        o.put("bytesPerSecond", p.bytesPerSecond());
-        p.eta().ifPresentOrElse(d -> o.put("etaSeconds", d.toSeconds()), () -> o.putNull("etaSeconds"));
-      }
-      case soko.events.TransferEvent.Verifying v -> {
-        o.put("type", "verifying");
-        o.put("bytes", v.bytes());
-      }
-      case soko.events.TransferEvent.Retrying r -> {
-        o.put("type", "retrying");
-        o.put("attempt", r.attempt());
-        o.put("delaySeconds", r.delay().toMillis() / 1000.0);
-        o.put("reason", r.reason());
-      }
-      case soko.events.TransferEvent.Done d -> {
-        o.put("type", "done");
-        o.put("sha256", d.sha256());
-        o.put("size", d.size());
-        o.put("bytesTransferred", d.bytesTransferred());
-      }
-      case soko.events.TransferEvent.Failed f -> {
-        o.put("type", "failed");
-        o.put("reason", f.reason());
-      }
-    }
-    return json(o);
+  /** {@code {"error":{"message":…,"type":…,"exitCode":…}}}. */
+  public static String errorJson(String message, int exitCode, String type) {
+    return json(error(message, exitCode, type));
   }
 
   /** {@code {"error":{"message":…,"type":…,"status":…}}}: a refused web API request. */
@@ -189,14 +196,6 @@ public final class Reports {
     e.put("type", type);
     e.put("status", status);
     return json(o);
-  }
-
-  static ObjectNode license(soko.manifest.License l) {
-    ObjectNode lic = Json.object();
-    lic.put("spdx", l.spdx());
-    lic.put("url", l.url().toString());
-    lic.put("attribution", l.attribution());
-    return lic;
   }
 
   static String json(ObjectNode node) {

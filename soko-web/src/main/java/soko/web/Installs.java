@@ -59,7 +59,7 @@ final class Installs {
   private void run(long id, String model, String target, Consent consent) {
     String event;
     try {
-      ThrottledListener listener = new ThrottledListener(e -> hub.publish("transfer", Reports.eventJson(model, e)),
+      ThrottledListener listener = new ThrottledListener(e -> hub.publish("transfer", transfer(id, model, e)),
           THROTTLE, Clock.systemUTC());
       Soko.InstallResult r = soko.pull(target, consent, listener);
       event = status(id, model, "done", Optional.of(Reports.installJson(r)), Optional.empty());
@@ -70,6 +70,18 @@ final class Installs {
     }
     hub.publish("install", event);
     hub.publish("changed", "{}");
+  }
+
+  /** {@link Reports#eventJson} with the install's {@code id} and {@code model} added. */
+  private static String transfer(long id, String model, soko.events.TransferEvent e) {
+    try {
+      ObjectNode o = (ObjectNode) Body.MAPPER.readTree(Reports.eventJson(e));
+      o.put("id", id);
+      o.put("model", model);
+      return o.toString();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+      throw new IllegalStateException("Reports wrote invalid JSON", ex);
+    }
   }
 
   private static String status(long id, String model, String state, Optional<String> detailJson, Optional<String> message) {

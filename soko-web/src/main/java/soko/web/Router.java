@@ -97,7 +97,7 @@ final class Router implements HttpHandler {
         for (ModelCheck c : soko.list()) {
           installed.add(c.model().manifest().id());
         }
-        return Reports.catalogJson(soko.catalogs(), installed);
+        return Reports.catalogJson(soko.catalogs(), installed, soko.catalogWarnings());
       }));
       case "/api/events" -> hub.stream(ex);
       default -> asset(ex, path);

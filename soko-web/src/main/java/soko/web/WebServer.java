@@ -47,10 +47,6 @@ public final class WebServer implements AutoCloseable {
    * and {@code port} (0 picks a free port).
    */
   public static WebServer start(Soko soko, String host, int port) throws IOException {
-    return start(soko, host, port, Installable.catalogOnly(soko));
-  }
-
-  static WebServer start(Soko soko, String host, int port, Installable installable) throws IOException {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port + " is outside 0..65535");
     }
@@ -60,7 +56,7 @@ public final class WebServer implements AutoCloseable {
     boolean named = !host.isBlank() && !host.equals(address.getHostAddress());
     Guard guard = Guard.forAddress(bound, named ? host : "");
     EventHub hub = new EventHub();
-    Router router = new Router(soko, guard, hub, new Installs(soko, hub), installable);
+    Router router = new Router(soko, guard, hub, new Installs(soko, hub), Installable.catalogOnly(soko));
     server.createContext("/", router);
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);

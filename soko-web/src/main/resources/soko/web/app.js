@@ -183,7 +183,7 @@ function renderCatalog(c) {
         el('div', { class: 'desc', text: m.description })),
       el('td', { text: tasks(m.tasks) }),
       el('td', { class: 'num', text: bytes(m.size) }),
-      el('td', { text: m.license.spdx }),
+      el('td', { text: m.license }),
       el('td', { class: 'act' }, action)));
   }
 }
@@ -233,7 +233,7 @@ async function askToInstall(target, shown) {
     status(e.message, 'error');
     return;
   }
-  $('consent-model').textContent = plan.model + ' ' + plan.version;
+  $('consent-model').textContent = plan.name + ' ' + plan.version;
   $('consent-intro').textContent = plan.description;
   $('consent-size').textContent = plan.downloadNeeded
     ? bytes(plan.bytesToDownload) + (plan.bytesAlreadyPresent > 0 ? ' (' + bytes(plan.bytesAlreadyPresent) + ' already downloaded)' : '')
@@ -264,7 +264,7 @@ function startProgress(id, model, plan) {
   if (finished.has(id) || (install && install.id === id)) return;
   install = { id, model, done: {}, total: 0 };
   for (const f of plan.files) {
-    install.done[f.path] = f.partialBytes;
+    install.done[f.path] = f.alreadyPresent;
     install.total += f.size;
   }
   $('progress-box').hidden = false;
@@ -284,13 +284,13 @@ function setProgress(pct) {
 }
 
 function onTransfer(e) {
-  if (!install || install.model !== e.model) return;
-  if (e.type === 'progress') install.done[e.file] = e.bytesDone;
-  else if (e.type === 'started') install.done[e.file] = e.resumedFrom;
-  else if (e.type === 'done') install.done[e.file] = e.size;
-  else if (e.type === 'retrying') $('progress-detail').textContent = 'Retrying ' + e.file + ': ' + e.reason;
-  else if (e.type === 'verifying') $('progress-detail').textContent = 'Checking ' + e.file;
-  if (e.type === 'progress' && e.bytesPerSecond > 0) {
+    if (!install || install.id !== e.id) return;
+  if (e.event === 'progress') install.done[e.file] = e.bytes;
+  else if (e.event === 'started') install.done[e.file] = e.resumedFrom;
+  else if (e.event === 'done') install.done[e.file] = e.size;
+  else if (e.event === 'retrying') $('progress-detail').textContent = 'Retrying ' + e.file + ': ' + e.reason;
+  else if (e.event === 'verifying') $('progress-detail').textContent = 'Checking ' + e.file;
+  if (e.event === 'progress' && e.bytesPerSecond > 0) {
     $('progress-detail').textContent = bytes(sum(install.done)) + ' of ' + bytes(install.total) + ' · ' + bytes(e.bytesPerSecond) + '/s';
   }
   if (install.total > 0) setProgress(sum(install.done) / install.total * 100);
