@@ -112,6 +112,10 @@ public final class Reports {
     ObjectNode o = Json.object();
     o.put("name", p.manifest().name().value());
     o.put("version", p.manifest().version().text());
+    o.put("description", p.manifest().description());
+    o.put("size", p.manifest().totalSize());
+    o.put("downloadNeeded", !p.files().isEmpty());
+    o.put("summary", p.summary());
     o.put("bytesToDownload", p.bytesToDownload());
     o.put("bytesAlreadyPresent", p.bytesAlreadyPresent());
     o.put("freeAfter", p.freeAfter());
@@ -182,6 +186,16 @@ public final class Reports {
   /** {@code {"error":{"message":…,"type":…,"exitCode":…}}}. */
   public static String errorJson(String message, int exitCode, String type) {
     return json(error(message, exitCode, type));
+  }
+
+  /** {@code {"error":{"message":…,"type":…,"status":…}}}: a refused web API request. */
+  public static String httpErrorJson(String message, String type, int status) {
+    ObjectNode o = Json.object();
+    ObjectNode e = o.putObject("error");
+    e.put("message", message);
+    e.put("type", type);
+    e.put("status", status);
+    return json(o);
   }
 
   static String json(ObjectNode node) {

@@ -1,0 +1,77 @@
+package soko.cli;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import soko.web.WebServer;
+
+@Command(name = "serve", description = "Serve the Diagnostics page (inventory, storage, installs) on this computer"
+    + " until Ctrl-C. Binds to 127.0.0.1 unless --bind says otherwise.")
+final class ServeCommand implements Callable<Integer> {
+  @ParentCommand
+  SokoCommand root;
+
+  @Option(names = "--port", paramLabel = "N", defaultValue = "0",
+      description = "The port to listen on (default: any free port).")
+  int port;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = WebServer.LOOPBACK,
+      description = "The address to listen on (default: ${DEFAULT-VALUE}, this computer only)."
+          + " Anyone who can reach another address can open the page.")
+  String bind;
+
+  @Option(names = "--open", description = "Open the page in the default browser.")
+  boolean open;
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535) {
+      throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--port must be 0..65535, not " + port);
+    }
+    WebServer web;
+    try {
+      web = WebServer.start(root.soko(), bind, port);
+    } catch (IOException e) {
+      // Not an internal error: the address is taken or not this computer's.
+      String message = "cannot listen on " + bind + ":" + port + " (" + e.getMessage()
+          + "); pick another --port (--port 0 takes any free port) or another --bind address";
+      if (root.global.json) {
+        root.out.println(soko.app.Reports.errorJson(message, ExitCode.FAILURE, "serve"));
+      } else {
+        root.err.println("soko: " + message);
+      }
+      root.out.flush();
+      root.err.flush();
+      return ExitCode.FAILURE;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(web::close, "soko-serve-stop"));
+    root.out.println("Soko Diagnostics: " + web.uri());
+    if (!java.net.InetAddress.getByName(bind).isLoopbackAddress()) {
+      root.err.println("soko: listening on " + bind + ", not only on this computer; actions still need the page's token");
+    }
+    root.out.println("Press Ctrl-C to stop.");
+    root.out.flush();
+    root.err.flush();
+    if (open) {
+      openBrowser(web.uri().toString());
+    }
+    web.awaitClose();
+    return ExitCode.OK;
+  }
+
+  private void openBrowser(String url) {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    List<String> command = os.contains("win") ? List.of("rundll32", "url.dll,FileProtocolHandler", url)
+        : os.contains("mac") ? List.of("open", url) : List.of("xdg-open", url);
+    try {
+      new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      root.err.println("soko: could not open a browser (" + e.getMessage() + "); open " + url + " yourself");
+      root.err.flush();
+    }
+  }
+}

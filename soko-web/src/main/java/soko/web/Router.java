@@ -1,0 +1,277 @@
+package soko.web;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import soko.app.ConsentRequiredException;
+import soko.app.DownloadPlan;
+import soko.app.Reports;
+import soko.app.Soko;
+import soko.app.UnknownModelException;
+import soko.store.CacheClearReport;
+import soko.store.ModelCheck;
+import soko.store.ModelNotInstalledException;
+import soko.store.StoreLockedException;
+
+/**
+ * Every request: checks ({@link Guard}), then the page, its assets, or one API call. A refused
+ * request changes nothing: all checks run before any action.
+ */
+final class Router implements HttpHandler {
+  private static final int MAX_NAME = 200;
+  private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+      + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  private static final Map<String, String> ASSETS = Map.of(
+      "/app.js", "text/javascript; charset=utf-8",
+      "/app.css", "text/css; charset=utf-8");
+  private static final Set<String> GETS = Set.of("/", "/index.html", "/app.js", "/app.css", "/api/diagnostics",
+      "/api/catalog", "/api/events");
+  private static final Set<String> POSTS = Set.of("/api/plan", "/api/install", "/api/verify", "/api/remove",
+      "/api/cache/clear", "/api/gc");
+
+  private final Soko soko;
+  private final Guard guard;
+  private final EventHub hub;
+  private final Installs installs;
+  private final Installable installable;
+
+  Router(Soko soko, Guard guard, EventHub hub, Installs installs, Installable installable) {
+    this.soko = soko;
+    this.guard = guard;
+    this.hub = hub;
+    this.installs = installs;
+    this.installable = installable;
+  }
+
+  @Override
+  public void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      try {
+        route(ex);
+      } catch (Refusal r) {
+        refuse(ex, r);
+      } catch (RuntimeException e) {
+        refuse(ex, new Refusal(500, "internal", "internal error: " + e, Optional.empty(), Optional.empty(), e));
+      }
+    }
+  }
+
+  private void route(HttpExchange ex) throws Refusal, IOException {
+    guard.checkHost(ex);
+    guard.checkOrigin(ex);
+    String path = ex.getRequestURI().getRawPath();
+    String method = ex.getRequestMethod();
+    if (GETS.contains(path)) {
+      if (!method.equals("GET")) {
+        throw Refusal.method(method, "GET");
+      }
+      get(ex, path);
+    } else if (POSTS.contains(path)) {
+      if (!method.equals("POST")) {
+        throw Refusal.method(method, "POST");
+      }
+      guard.checkToken(ex);
+      post(ex, path);
+    } else {
+      throw Refusal.notFound("nothing at " + path + "; open / for the Diagnostics page");
+    }
+  }
+
+  // ---------------------------------------------------------------- GET: reads only
+
+  private void get(HttpExchange ex, String path) throws Refusal, IOException {
+    switch (path) {
+      case "/", "/index.html" -> page(ex);
+      case "/api/diagnostics" -> json(ex, 200, call(() -> Reports.diagnosticsJson(soko.diagnostics())));
+      case "/api/catalog" -> json(ex, 200, call(() -> {
+        Set<String> installed = new HashSet<>();
+        for (ModelCheck c : soko.list()) {
+          installed.add(c.model().manifest().id());
+        }
+        return Reports.catalogJson(soko.catalogs(), installed, soko.catalogWarnings());
+      }));
+      case "/api/events" -> hub.stream(ex);
+      default -> asset(ex, path);
+    }
+  }
+
+  private void page(HttpExchange ex) throws IOException {
+    String html = new String(resource("index.html"), StandardCharsets.UTF_8).replace("{{TOKEN}}", guard.token());
+    ex.getResponseHeaders().set("Content-Security-Policy", CSP);
+    send(ex, 200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void asset(HttpExchange ex, String path) throws IOException {
+    send(ex, 200, ASSETS.get(path), resource(path.substring(1)));
+  }
+
+  private static byte[] resource(String name) throws IOException {
+    try (InputStream in = Router.class.getResourceAsStream("/soko/web/" + name)) {
+      if (in == null) {
+        throw new IOException("the page's file " + name + " is missing from the soko-web jar");
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  // ---------------------------------------------------------------- POST: actions, token checked
+
+  private void post(HttpExchange ex, String path) throws Refusal, IOException {
+    switch (path) {
+      case "/api/plan" -> {
+        Body b = Body.read(ex, Set.of("model"));
+        String model = name(b.requiredString("model"));
+        String target = target(model);
+        json(ex, 200, call(() -> Reports.planJson(soko.plan(target))));
+      }
+      case "/api/install" -> {
+        Body b = Body.read(ex, Set.of("model", "accept"));
+        String model = name(b.requiredString("model"));
+        Optional<Acceptance> accepted = Optional.empty();
+        Optional<Body> a = b.object("accept", Acceptance.FIELDS);
+        if (a.isPresent()) {
+          accepted = Optional.of(Acceptance.read(a.get()));
+        }
+        String target = target(model);
+        DownloadPlan plan = call(() -> soko.plan(target));
+        long id = installs.start(model, target, plan, accepted);
+        json(ex, 202, "{\"id\":" + id + ",\"model\":" + quote(model) + ",\"state\":\"started\",\"plan\":"
+            + Reports.planJson(plan) + "}");
+      }
+      case "/api/verify" -> {
+        Body b = Body.read(ex, Set.of("model", "full"));
+        Optional<String> model = b.string("model");
+        if (model.isPresent()) {
+          name(model.get());
+        }
+        boolean full = b.flag("full");
+        String out = call(() -> Reports.modelsJson(soko.verify(model, full)));
+        hub.publish("changed", "{}");
+        json(ex, 200, out);
+      }
+      case "/api/remove" -> {
+        Body b = Body.read(ex, Set.of("model"));
+        String model = name(b.requiredString("model"));
+        String out = call(() -> Reports.gcJson(soko.remove(model)));
+        hub.publish("changed", "{}");
+        json(ex, 200, out);
+      }
+      case "/api/cache/clear" -> {
+        Body b = Body.read(ex, Set.of("dryRun"));
+        boolean dryRun = b.flag("dryRun");
+        String out = call(() -> {
+          CacheClearReport r = soko.clearCache(dryRun);
+          var roots = soko.settings().roots();
+          return Reports.cacheClearJson(r, roots.cache().toString(), roots.library().toString());
+        });
+        if (!dryRun) {
+          hub.publish("changed", "{}");
+        }
+        json(ex, 200, out);
+      }
+      case "/api/gc" -> {
+        Body b = Body.read(ex, Set.of("dryRun"));
+        boolean dryRun = b.flag("dryRun");
+        String out = call(() -> Reports.gcJson(soko.gc(dryRun)));
+        if (!dryRun) {
+          hub.publish("changed", "{}");
+        }
+        json(ex, 200, out);
+      }
+      default -> throw Refusal.notFound("nothing at " + path);
+    }
+  }
+
+  private static String name(String model) throws Refusal {
+    if (model.length() > MAX_NAME || model.chars().anyMatch(Character::isISOControl)) {
+      throw Refusal.badRequest("\"model\" is not a model name");
+    }
+    return model;
+  }
+
+  private String target(String model) throws Refusal {
+    Optional<String> t = call(() -> installable.target(model));
+    if (t.isEmpty()) {
+      throw new Refusal(404, "unknown-model", "no model or alias named \"" + model + "\" in the catalog");
+    }
+    return t.get();
+  }
+
+  // ---------------------------------------------------------------- Soko failures
+
+  @FunctionalInterface
+  private interface Action<T> {
+    T run() throws Exception;
+  }
+
+  private static <T> T call(Action<T> action) throws Refusal {
+    try {
+      return action.run();
+    } catch (Refusal r) {
+      throw r;
+    } catch (UnknownModelException | ModelNotInstalledException e) {
+      throw new Refusal(404, "unknown-model", e.getMessage(), Optional.empty(), Optional.empty(), e);
+    } catch (ConsentRequiredException e) {
+      throw new Refusal(409, "consent-required", e.getMessage(), Optional.empty(), Optional.empty(), e);
+    } catch (StoreLockedException e) {
+      throw new Refusal(409, "busy", e.getMessage(), Optional.empty(), Optional.empty(), e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw new Refusal(500, kind(e), message, Optional.empty(), Optional.empty(), e);
+    }
+  }
+
+  private static String kind(Exception e) {
+    String simple = e.getClass().getSimpleName();
+    return simple.endsWith("Exception") ? simple.substring(0, simple.length() - "Exception".length()).toLowerCase()
+        : simple.toLowerCase();
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  private static void refuse(HttpExchange ex, Refusal r) throws IOException {
+    r.allow().ifPresent(a -> ex.getResponseHeaders().set("Allow", a));
+    String body = Reports.httpErrorJson(r.getMessage(), r.type(), r.status());
+    if (r.extra().isPresent()) {
+      ObjectNode o = (ObjectNode) Body.MAPPER.readTree(body);
+      Body.MAPPER.readTree(r.extra().get()).properties().forEach(e -> o.set(e.getKey(), e.getValue()));
+      body = o.toString();
+    }
+    json(ex, r.status(), body);
+  }
+
+  private static void json(HttpExchange ex, int status, String body) throws IOException {
+    send(ex, status, "application/json; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+    ex.getResponseHeaders().set("X-Frame-Options", "DENY");
+    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private static String quote(String s) {
+    return Body.MAPPER.getNodeFactory().textNode(s).toString();
+  }
+
+  static List<String> postPaths() {
+    return List.copyOf(POSTS);
+  }
+}

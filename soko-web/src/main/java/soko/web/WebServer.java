@@ -1,0 +1,99 @@
+package soko.web;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import soko.app.Soko;
+
+/**
+ * The Diagnostics page and its API ({@code soko serve}) on the JDK's HTTP server.
+ *
+ * <pre>{@code
+ * try (WebServer web = WebServer.start(soko, "127.0.0.1", 0)) {
+ *   System.out.println(web.uri());
+ *   web.awaitClose();
+ * }
+ * }</pre>
+ *
+ * <p>Binds to the given address only (loopback unless asked otherwise). Each run has its own
+ * secret token, embedded in the served page and required on every action; requests from other
+ * origins or with a foreign Host are refused. See the README's "Diagnostics page" for the API.
+ */
+public final class WebServer implements AutoCloseable {
+  /** The address {@code soko serve} binds to unless another is asked for. */
+  public static final String LOOPBACK = "127.0.0.1";
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final EventHub hub;
+  private final URI uri;
+  private final Guard guard;
+  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+
+  private WebServer(HttpServer server, ExecutorService executor, EventHub hub, URI uri, Guard guard) {
+    this.server = server;
+    this.executor = executor;
+    this.hub = hub;
+    this.uri = uri;
+    this.guard = guard;
+  }
+
+  /**
+   * Starts serving on {@code host} (an address or name; {@value #LOOPBACK} is the safe default)
+   * and {@code port} (0 picks a free port).
+   */
+  public static WebServer start(Soko soko, String host, int port) throws IOException {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+    }
+    InetAddress address = InetAddress.getByName(host);
+    HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 64);
+    InetSocketAddress bound = server.getAddress();
+    boolean named = !host.isBlank() && !host.equals(address.getHostAddress());
+    Guard guard = Guard.forAddress(bound, named ? host : "");
+    EventHub hub = new EventHub();
+    Router router = new Router(soko, guard, hub, new Installs(soko, hub), Installable.catalogOnly(soko));
+    server.createContext("/", router);
+    ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    server.setExecutor(executor);
+    server.start();
+    String shown = address.isAnyLocalAddress() ? LOOPBACK : (named ? host : address.getHostAddress());
+    if (shown.contains(":") && !shown.startsWith("[")) {
+      shown = "[" + shown + "]";
+    }
+    URI uri = URI.create("http://" + shown + ":" + bound.getPort() + "/");
+    return new WebServer(server, executor, hub, uri, guard);
+  }
+
+  /** The page's address, e.g. {@code http://127.0.0.1:43127/}. */
+  public URI uri() {
+    return uri;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** This run's action token; the page gets it inside the served HTML. */
+  String token() {
+    return guard.token();
+  }
+
+  /** Blocks until {@link #close()} is called. */
+  public void awaitClose() throws InterruptedException {
+    closed.await();
+  }
+
+  /** Stops serving: open event streams end, running requests get a second to finish. */
+  @Override
+  public void close() {
+    hub.close();
+    server.stop(1);
+    executor.shutdownNow();
+    closed.countDown();
+  }
+}

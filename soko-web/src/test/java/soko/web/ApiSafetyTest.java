@@ -1,0 +1,237 @@
+package soko.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import soko.app.Soko;
+import soko.manifest.ManifestCodec;
+import soko.manifest.SourceUri;
+import soko.testkit.nginx.Nginx;
+
+/**
+ * Every request is hostile until checked: each refused request gets its status and one-line JSON
+ * error, and changes nothing in the store, the cache or the library, and fetches nothing.
+ */
+class ApiSafetyTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir
+  static Path dir;
+  static Soko soko;
+  static Nginx nginx;
+  static WebServer web;
+  static byte[] remote = Fixtures.bytes(4096, 7);
+  Map<String, String> before;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Assumptions.assumeTrue(Nginx.available(), () -> {
+      String why = "skipped: " + Nginx.unavailableReason().orElse("");
+      System.out.println(why);
+      return why;
+    });
+    soko = Fixtures.soko(dir.resolve("home"));
+    soko.install("demo-phrasebook");
+    nginx = Nginx.start(Files.createDirectories(dir.resolve("nginx")));
+    Files.write(nginx.root().resolve("remote.bin"), remote);
+    Fixtures.publishCatalog(soko, nginx, List.of(Fixtures.model("web-remote", "a remote test model", remote,
+        SourceUri.parse(nginx.uri("/remote.bin").toString()))));
+    Files.createDirectories(soko.settings().roots().library());
+    Files.writeString(soko.settings().roots().library().resolve("interview.wav"), "not really audio");
+    web = WebServer.start(soko, WebServer.LOOPBACK, 0);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (web != null) {
+      web.close();
+    }
+    if (nginx != null) {
+      nginx.close();
+    }
+  }
+
+  @BeforeEach
+  void snapshot() throws Exception {
+    before = Fixtures.snapshot(dir.resolve("home"));
+  }
+
+  @AfterEach
+  void nothingChangedAndNothingFetched() throws Exception {
+    assertThat(Fixtures.snapshot(dir.resolve("home"))).isEqualTo(before);
+    assertThat(nginx.accessLog()).extracting(Nginx.Entry::path).doesNotContain("/remote.bin");
+    assertThat(soko.isVerified("demo-phrasebook")).isTrue();
+  }
+
+  private static Map<String, String> token() {
+    return Map.of(Guard.TOKEN_HEADER, web.token());
+  }
+
+  private static void assertRefused(RawHttp.Response r, int status, String type, String message) throws Exception {
+    assertThat(r.status()).isEqualTo(status);
+    assertThat(r.headers().get("content-type")).isEqualTo("application/json; charset=utf-8");
+    JsonNode e = JSON.readTree(r.body()).get("error");
+    assertThat(e.get("type").asText()).isEqualTo(type);
+    assertThat(e.get("status").asInt()).isEqualTo(status);
+    assertThat(e.get("message").asText()).isEqualTo(message);
+  }
+
+  @Test
+  void theServedPageCarriesThisRunsTokenAndAStrictContentSecurityPolicy() throws Exception {
+    RawHttp.Response r = RawHttp.send(web.port(), "GET", "/", Map.of(), new byte[0]);
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).contains("<meta name=\"soko-token\" content=\"" + web.token() + "\">");
+    assertThat(r.headers().get("content-security-policy")).contains("script-src 'self'").contains("frame-ancestors 'none'");
+    assertThat(web.uri().toString()).startsWith("http://127.0.0.1:");
+  }
+
+  @Test
+  void anActionWithoutTheTokenIsRefused() throws Exception {
+    RawHttp.Response r = RawHttp.post(web.port(), "/api/remove", Map.of(), "{\"model\":\"demo-phrasebook\"}");
+
+    assertRefused(r, 403, "token", "the X-Soko-Token header is missing; actions are accepted only from the page that"
+        + " `soko serve` printed");
+  }
+
+  @Test
+  void anActionWithAWrongTokenIsRefused() throws Exception {
+    RawHttp.Response r = RawHttp.post(web.port(), "/api/cache/clear", Map.of(Guard.TOKEN_HEADER, web.token() + "x"),
+        "{\"dryRun\":false}");
+
+    assertRefused(r, 403, "token", "the X-Soko-Token header is wrong (each `soko serve` run has its own token);"
+        + " reload the page");
+  }
+
+  @Test
+  void aRequestFromAnotherOriginIsRefusedEvenWithTheToken() throws Exception {
+    RawHttp.Response r = RawHttp.post(web.port(), "/api/remove",
+        Map.of(Guard.TOKEN_HEADER, web.token(), "Origin", "http://evil.example"), "{\"model\":\"demo-phrasebook\"}");
+    RawHttp.Response events = RawHttp.send(web.port(), "GET", "/api/diagnostics", Map.of("Origin", "http://evil.example"),
+        new byte[0]);
+
+    assertRefused(r, 403, "origin", "requests from http://evil.example are refused; only the page served by"
+        + " `soko serve` may use this API");
+    assertThat(events.status()).isEqualTo(403);
+  }
+
+  @Test
+  void aForeignHostIsRefusedSoDnsRebindingCannotReachTheApi() throws Exception {
+    RawHttp.Response r = RawHttp.post(web.port(), "/api/gc",
+        Map.of(Guard.TOKEN_HEADER, web.token(), "Host", "evil.example:" + web.port()), "{\"dryRun\":false}");
+    RawHttp.Response page = RawHttp.send(web.port(), "GET", "/", Map.of("Host", "evil.example:" + web.port()), new byte[0]);
+
+    assertRefused(r, 403, "host", "the Host header \"evil.example:" + web.port() + "\" does not name this server;"
+        + " open the URL that `soko serve` printed");
+    assertThat(page.status()).isEqualTo(403);
+    assertThat(page.body()).doesNotContain(web.token());
+  }
+
+  @Test
+  void anActionSentAsGetIsRefusedWithTheAllowedMethod() throws Exception {
+    RawHttp.Response r = RawHttp.send(web.port(), "GET", "/api/remove?model=demo-phrasebook", Map.of(), new byte[0]);
+
+    assertRefused(r, 405, "method", "GET is not allowed here; use POST");
+    assertThat(r.headers().get("allow")).isEqualTo("POST");
+  }
+
+  @Test
+  void malformedJsonIsRefused() throws Exception {
+    RawHttp.Response r = RawHttp.post(web.port(), "/api/remove", token(), "{\"model\":\"demo-phrasebook\",}");
+
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).at("/error/type").asText()).isEqualTo("malformed-json");
+  }
+
+  @Test
+  void duplicateFieldsTrailingDataUnknownFieldsAndWrongTypesAreRefused() throws Exception {
+    List<String> bodies = List.of("{\"model\":\"x\",\"model\":\"demo-phrasebook\"}", "{\"model\":\"demo-phrasebook\"} {}",
+        "[\"demo-phrasebook\"]", "{\"model\":\"demo-phrasebook\",\"force\":true}", "{\"model\":7}", "");
+    for (String body : bodies) {
+      RawHttp.Response r = RawHttp.post(web.port(), "/api/remove", token(), body);
+      assertThat(r.status()).as(body).isEqualTo(400);
+    }
+    RawHttp.Response unknown = RawHttp.post(web.port(), "/api/remove", token(), "{\"model\":\"demo-phrasebook\",\"force\":true}");
+    assertRefused(unknown, 400, "bad-request", "unknown field \"force\"; this request takes model");
+  }
+
+  @Test
+  void aBodyOverTheSizeCapOrOfAnotherTypeIsRefused() throws Exception {
+    String huge = "{\"model\":\"" + "a".repeat(Body.MAX_BYTES) + "\"}";
+    RawHttp.Response big = RawHttp.post(web.port(), "/api/remove", token(), huge);
+    RawHttp.Response form = RawHttp.send(web.port(), "POST", "/api/remove",
+        Map.of(Guard.TOKEN_HEADER, web.token(), "Content-Type", "application/x-www-form-urlencoded"),
+        "model=demo-phrasebook".getBytes(StandardCharsets.UTF_8));
+
+    assertRefused(big, 413, "too-large", "the request body is larger than 16384 bytes");
+    assertRefused(form, 415, "content-type", "send the request body as application/json (got"
+        + " \"application/x-www-form-urlencoded\")");
+  }
+
+  @Test
+  void anUnknownModelIsNotFound() throws Exception {
+    RawHttp.Response install = RawHttp.post(web.port(), "/api/install", token(), "{\"model\":\"no-such-model\"}");
+    RawHttp.Response remove = RawHttp.post(web.port(), "/api/remove", token(), "{\"model\":\"no-such-model\"}");
+    RawHttp.Response verify = RawHttp.post(web.port(), "/api/verify", token(), "{\"model\":\"no-such-model\"}");
+
+    assertRefused(install, 404, "unknown-model", "no model or alias named \"no-such-model\" in the catalog");
+    assertThat(remove.status()).isEqualTo(404);
+    assertThat(JSON.readTree(remove.body()).at("/error/type").asText()).isEqualTo("unknown-model");
+    assertThat(verify.status()).isEqualTo(404);
+  }
+
+  @Test
+  void thePageCannotInstallFromAManifestFilePath() throws Exception {
+    Path manifest = dir.resolve("home").getParent().resolve("outside.json");
+    Files.write(manifest, ManifestCodec.write(Fixtures.model("outside", "x", remote,
+        SourceUri.parse(nginx.uri("/remote.bin").toString()))));
+
+    RawHttp.Response r = RawHttp.post(web.port(), "/api/plan", token(), "{\"model\":\"" + manifest + "\"}");
+
+    assertRefused(r, 404, "unknown-model", "no model or alias named \"" + manifest + "\" in the catalog");
+  }
+
+  @Test
+  void aDownloadWithoutTheAcceptedPlanIsRefusedWithThePlanToShow() throws Exception {
+    RawHttp.Response r = RawHttp.post(web.port(), "/api/install", token(), "{\"model\":\"web-remote\"}");
+
+    assertRefused(r, 409, "consent-required", "installing web-remote downloads 4.0 KiB; show the plan to the person and"
+        + " send their acceptance");
+    JsonNode plan = JSON.readTree(r.body()).get("plan");
+    assertThat(plan.get("bytesToDownload").asLong()).isEqualTo(4096);
+    assertThat(plan.get("hosts").get(0).asText()).isEqualTo("127.0.0.1:" + nginx.port());
+    assertThat(plan.at("/license/spdx").asText()).isEqualTo("CC0-1.0");
+  }
+
+  @Test
+  void anAcceptanceOfADifferentPlanIsRefused() throws Exception {
+    String accept = "{\"version\":\"1.0.0\",\"bytesToDownload\":4095,\"hosts\":[\"127.0.0.1:" + nginx.port()
+        + "\"],\"license\":\"CC0-1.0\"}";
+    RawHttp.Response r = RawHttp.post(web.port(), "/api/install", token(), "{\"model\":\"web-remote\",\"accept\":" + accept + "}");
+    String otherHost = "{\"version\":\"1.0.0\",\"bytesToDownload\":4096,\"hosts\":[\"elsewhere.example\"],\"license\":\"CC0-1.0\"}";
+    RawHttp.Response h = RawHttp.post(web.port(), "/api/install", token(), "{\"model\":\"web-remote\",\"accept\":" + otherHost + "}");
+
+    assertRefused(r, 409, "plan-changed", "the download plan for web-remote changed since it was shown; show the new"
+        + " plan and ask again");
+    assertThat(h.status()).isEqualTo(409);
+  }
+
+  @Test
+  void unknownPathsAreNotFound() throws Exception {
+    RawHttp.Response r = RawHttp.send(web.port(), "GET", "/../../etc/passwd", Map.of(), new byte[0]);
+
+    assertThat(r.status()).isEqualTo(404);
+  }
+}
