@@ -19,16 +19,30 @@ import java.util.stream.Stream;
 public final class MarianBenchmark {
   private MarianBenchmark() {}
 
+  /**
+   * {@code [threads]}: write a model to a temp folder, measure, delete it. {@code write DIR}: only
+   * write the model. {@code run DIR [threads]}: only measure an existing model, so that this
+   * process's peak RSS is loading and decoding, not generating.
+   */
   public static void main(String[] args) throws Exception {
-    int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
     int vocab = 60_716;
     TinyMarian.Geometry g = new TinyMarian.Geometry(vocab, 512, 8, 2048, 6, 6, 512, 1, -50, 0, false);
-    Path dir = Files.createTempDirectory("marian-bench");
+    boolean write = args.length > 0 && args[0].equals("write");
+    boolean run = args.length > 0 && args[0].equals("run");
+    int threads = run ? (args.length > 2 ? Integer.parseInt(args[2]) : 2)
+        : (args.length > 0 && !write ? Integer.parseInt(args[0]) : 2);
+    Path dir = write || run ? Path.of(args[1]) : Files.createTempDirectory("marian-bench");
     try {
-      long t0 = System.nanoTime();
-      TinyMarian.write(g, dir, "");
-      System.out.printf("wrote model in %d ms: encoder %d MB, decoder %d MB%n", ms(t0),
-          Files.size(dir.resolve("encoder_model.onnx")) >> 20, Files.size(dir.resolve("decoder_model_merged.onnx")) >> 20);
+      if (!run) {
+        Files.createDirectories(dir);
+        long t0 = System.nanoTime();
+        TinyMarian.write(g, dir, "");
+        System.out.printf("wrote model in %d ms: encoder %d MB, decoder %d MB%n", ms(t0),
+            Files.size(dir.resolve("encoder_model.onnx")) >> 20, Files.size(dir.resolve("decoder_model_merged.onnx")) >> 20);
+        if (write) {
+          return;
+        }
+      }
       int maxLength = 33; // 32 generated tokens: the eos bias of -50 keeps it from stopping early
       MarianConfig config = new MarianConfig(vocab, vocab - 1, Set.of(0), vocab - 1, maxLength, 1,
           List.of(List.of(vocab - 1)), Optional.empty(), 1.0, false, 512);
@@ -56,6 +70,9 @@ public final class MarianBenchmark {
         }
       }
     } finally {
+      if (write || run) {
+        return;
+      }
       try (Stream<Path> walk = Files.walk(dir)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(p);
