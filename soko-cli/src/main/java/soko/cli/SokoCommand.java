@@ -13,7 +13,8 @@ import soko.store.StoreException;
     description = "Soko (倉庫): the local model manager and runtime.%n"
         + "Exit codes: 0 ok, 1 failure, 2 usage, 3 verification failed, 4 consent refused or offline.",
     subcommands = {ListCommand.class, InstallCommand.class, RemoveCommand.class, VerifyCommand.class,
-        DiagnosticsCommand.class, CacheCommand.class, GcCommand.class, DemoCommand.class})
+        DiagnosticsCommand.class, CacheCommand.class, GcCommand.class, DemoCommand.class,
+        PushCommand.class})
 final class SokoCommand implements Runnable {
   @Mixin
   final Global global = new Global();
