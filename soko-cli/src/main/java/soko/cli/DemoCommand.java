@@ -26,6 +26,10 @@ final class DemoCommand implements Callable<Integer> {
     List<ModelCheck> checks = new ArrayList<>(soko.verify(java.util.Optional.empty(), false));
     out.println();
     out.print(Render.models(checks, true));
-    return checks.stream().allMatch(c -> c.state() == FileState.VERIFIED) ? ExitCode.OK : ExitCode.VERIFICATION;
+    if (!checks.stream().allMatch(c -> c.state() == FileState.VERIFIED)) {
+      return ExitCode.VERIFICATION;
+    }
+    DemoRun.run(soko, out);
+    return ExitCode.OK;
   }
 }

@@ -22,6 +22,13 @@ final class Errors {
     if (e instanceof ConsentRequiredException) {
       return ExitCode.CONSENT;
     }
+    if (e instanceof soko.acquisition.ContentMismatchException) {
+      return ExitCode.VERIFICATION;
+    }
+    if (e instanceof soko.acquisition.SourcesExhaustedException s
+        && s.failures().stream().allMatch(f -> f instanceof soko.acquisition.ContentMismatchException)) {
+      return ExitCode.VERIFICATION;
+    }
     if (e instanceof EngineException && e.getCause() instanceof ModelIntegrityException) {
       return ExitCode.VERIFICATION;
     }
@@ -34,6 +41,9 @@ final class Errors {
     }
     if (e instanceof ConsentRequiredException) {
       return "consent";
+    }
+    if (e instanceof soko.acquisition.AcquisitionException) {
+      return "download";
     }
     if (e instanceof ManifestException) {
       return "manifest";
@@ -49,6 +59,12 @@ final class Errors {
     }
     if (e instanceof EngineException) {
       return "engine";
+    }
+    if (e instanceof InputException) {
+      return "input";
+    }
+    if (e instanceof soko.app.InvalidSettingException) {
+      return "settings";
     }
     return "internal";
   }

@@ -2,11 +2,13 @@ package soko.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import soko.app.Soko;
 
-@Command(name = "install", description = "Install a model by name or from a manifest .json file. Idempotent; repairs a corrupt model.")
+@Command(name = "install", description = "Install a model by name, alias or manifest .json file; downloads only after consent (--yes, or a prompt on a terminal)."
+    + " Idempotent; repairs a corrupt model.")
 final class InstallCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;
@@ -14,9 +16,18 @@ final class InstallCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME|MANIFEST.json", description = "A bundled model name or a manifest file.")
   String target;
 
+  @Option(names = {"--yes", "-y"}, description = "Approve a download in advance, if one is needed.")
+  boolean yes;
+
   @Override
   public Integer call() throws Exception {
-    Soko.InstallResult r = root.soko().install(target);
+    Soko.InstallResult r = root.soko().pull(target, Interaction.consent(yes, root.err),
+        Interaction.progress(root.global.json, root.out, root.err));
+    print(root, r);
+    return ExitCode.OK;
+  }
+
+  static void print(SokoCommand root, Soko.InstallResult r) {
     var m = r.model().manifest();
     if (root.global.json) {
       root.out.print(soko.app.Reports.installJson(r));
@@ -26,6 +37,8 @@ final class InstallCommand implements Callable<Integer> {
       root.out.println("installed " + m.id() + " (" + r.filesWritten() + " file(s), " + Format.bytes(r.bytesWritten())
           + " written and verified)");
     }
-    return ExitCode.OK;
+    if (!root.global.json && m.demo()) {
+      root.out.println("note: " + m.name() + " is a DEMO, not real machine translation");
+    }
   }
 }

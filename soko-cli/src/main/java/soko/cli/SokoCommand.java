@@ -13,8 +13,9 @@ import soko.store.StoreException;
     description = "Soko (倉庫): the local model manager and runtime.%n"
         + "Exit codes: 0 ok, 1 failure, 2 usage, 3 verification failed, 4 consent refused or offline.",
     subcommands = {ListCommand.class, InstallCommand.class, RemoveCommand.class, VerifyCommand.class,
-        DiagnosticsCommand.class, CacheCommand.class, GcCommand.class, DemoCommand.class,
-        PushCommand.class})
+        DiagnosticsCommand.class, CacheCommand.class, GcCommand.class, DemoCommand.class, PullCommand.class,
+        CatalogCommand.class, KeygenCommand.class, VadCommand.class, TranscribeCommand.class, TranslateCommand.class,
+        ManifestCommand.class, PushCommand.class})
 final class SokoCommand implements Runnable {
   @Mixin
   final Global global = new Global();

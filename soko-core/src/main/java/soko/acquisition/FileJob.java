@@ -53,6 +53,8 @@ final class FileJob {
   private MessageDigest md = soko.verification.Hashing.newSha256();
   private long have;
   private Optional<PartialMetadata> meta = Optional.empty();
+  /** Where the bytes kept past the last checkpoint start, or -1 when every kept byte was checkpointed. */
+  private long uncheckpointedFrom = -1;
   private long transferred;
   private int attempts;
   private Optional<NetworkFailure> pending = Optional.empty();
@@ -121,7 +123,11 @@ final class FileJob {
       if (length == file.size()) {
         keep = length; // Complete by length: the sha256 decides, no request needed (a Range would get 416).
       } else if (meta.isPresent() && meta.get().validator().isPresent() && length < file.size()) {
-        keep = Math.min(length, meta.get().bytes());
+        // Keep every byte on disk, not only the checkpointed ones: after a killed process (kill -9,
+        // crash) the page cache still holds them, so a resume loses nothing. Only a power loss can
+        // leave a wrong tail; the final sha256 catches it and the tail past the checkpoint is fetched again.
+        keep = length;
+        uncheckpointedFrom = meta.get().bytes() < length ? meta.get().bytes() : -1;
       } else {
         keep = 0;
       }
@@ -342,6 +348,18 @@ final class FileJob {
       throw networkFailure(url, f.getCause(), trip, true);
     }
     Digest actual = Digest.of(md.digest());
+    if (!actual.equals(file.sha256()) && uncheckpointedFrom >= 0) {
+      // The tail kept past the last checkpoint was wrong (a power loss can do that): drop it and fetch it again.
+      long floor = uncheckpointedFrom;
+      uncheckpointedFrom = -1;
+      data.setLength(floor);
+      hashPrefix(floor);
+      have = floor;
+      meta = meta.map(m -> m.withBytes(floor));
+      transfer(url);
+      return;
+    }
+    uncheckpointedFrom = -1;
     if (!actual.equals(file.sha256())) {
       restartFromZero();
       IntegrityException ie = new IntegrityException(name, file.sha256(), file.size(), actual, file.size(), "");

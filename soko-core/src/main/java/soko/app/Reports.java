@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import soko.internal.json.Json;
+import soko.catalog.AliasEntry;
+import soko.catalog.CatalogEntry;
+import soko.catalog.Catalogs;
+import soko.events.TransferEvent;
 import soko.inventory.Diagnostics;
 import soko.inventory.EngineReport;
 import soko.inventory.Machine;
@@ -51,6 +55,128 @@ public final class Reports {
     o.put("bytesWritten", r.bytesWritten());
     o.put("origin", r.model().origin());
     return json(o);
+  }
+
+  /**
+   * One progress event as a single JSON line (for {@code --json} and the web page's event stream):
+   * {@code {"event":"progress","file":…,"bytes":…,"total":…,"bytesPerSecond":…,"etaSeconds":…}}.
+   * Events: started, progress, verifying, retrying, done, failed.
+   */
+  public static String eventJson(TransferEvent e) {
+    ObjectNode o = Json.object();
+    switch (e) {
+      case TransferEvent.Started s -> {
+        o.put("event", "started");
+        o.put("file", s.file());
+        o.put("total", s.totalBytes());
+        o.put("resumedFrom", s.resumedFrom());
+        o.put("host", s.host());
+      }
+      case TransferEvent.Progress p -> {
+        o.put("event", "progress");
+        o.put("file", p.file());
+        o.put("bytes", p.bytesDone());
+        o.put("total", p.totalBytes());
+        o.put("bytesPerSecond", p.bytesPerSecond());
+        p.eta().ifPresentOrElse(t -> o.put("etaSeconds", t.toSeconds()), () -> o.putNull("etaSeconds"));
+      }
+      case TransferEvent.Verifying v -> {
+        o.put("event", "verifying");
+        o.put("file", v.file());
+        o.put("bytes", v.bytes());
+      }
+      case TransferEvent.Retrying r -> {
+        o.put("event", "retrying");
+        o.put("file", r.file());
+        o.put("attempt", r.attempt());
+        o.put("delayMillis", r.delay().toMillis());
+        o.put("reason", r.reason());
+      }
+      case TransferEvent.Done d -> {
+        o.put("event", "done");
+        o.put("file", d.file());
+        o.put("sha256", d.sha256());
+        o.put("size", d.size());
+        o.put("bytesTransferred", d.bytesTransferred());
+      }
+      case TransferEvent.Failed f -> {
+        o.put("event", "failed");
+        o.put("file", f.file());
+        o.put("reason", f.reason());
+      }
+    }
+    return Json.writeLine(o);
+  }
+
+  static ObjectNode plan(DownloadPlan p) {
+    ObjectNode o = Json.object();
+    o.put("name", p.manifest().name().value());
+    o.put("version", p.manifest().version().text());
+    o.put("bytesToDownload", p.bytesToDownload());
+    o.put("bytesAlreadyPresent", p.bytesAlreadyPresent());
+    o.put("freeAfter", p.freeAfter());
+    ArrayNode hosts = o.putArray("hosts");
+    p.hosts().forEach(hosts::add);
+    ObjectNode lic = o.putObject("license");
+    lic.put("spdx", p.license().spdx());
+    lic.put("url", p.license().url().toString());
+    lic.put("attribution", p.license().attribution());
+    ArrayNode files = o.putArray("files");
+    for (DownloadPlan.PlannedFile f : p.files()) {
+      ObjectNode fo = files.addObject();
+      fo.put("path", f.file().path().value());
+      fo.put("size", f.file().size());
+      fo.put("alreadyPresent", f.partialBytes());
+    }
+    return o;
+  }
+
+  /** What a download would do, as consent shows it. */
+  public static String planJson(DownloadPlan p) {
+    return json(plan(p));
+  }
+
+  /**
+   * The catalog as {@code soko catalog --json} prints it: every available model with size,
+   * licence, source hosts, the aliases that name it and whether it is installed; and the aliases.
+   */
+  public static String catalogJson(Catalogs catalogs, java.util.Set<String> installed, List<String> warnings) {
+    ObjectNode root = Json.object();
+    ArrayNode models = root.putArray("models");
+    for (CatalogEntry e : catalogs.models()) {
+      Manifest m = e.manifest();
+      ObjectNode o = models.addObject();
+      o.put("name", m.name().value());
+      o.put("version", m.version().text());
+      o.put("description", m.description());
+      o.set("tasks", tasks(m.tasks()));
+      o.put("size", m.totalSize());
+      o.put("license", m.license().spdx());
+      o.put("licenseUrl", m.license().url().toString());
+      o.put("bundled", m.bundled());
+      o.put("demo", m.demo());
+      o.put("installed", installed.contains(m.id()));
+      ArrayNode hosts = o.putArray("sources");
+      m.files().stream().flatMap(f -> f.sources().stream()).map(src -> src.kind() == soko.manifest.SourceUri.Kind.BUNDLED
+          ? "bundled" : src.host()).distinct().forEach(hosts::add);
+      ArrayNode aliases = o.putArray("aliases");
+      catalogs.aliases().stream().filter(a -> a.alias().candidates().contains(m.name()))
+          .forEach(a -> aliases.add(a.alias().name()));
+      ArrayNode ids = o.putArray("catalogs");
+      e.catalogIds().forEach(ids::add);
+    }
+    ArrayNode aliases = root.putArray("aliases");
+    for (AliasEntry a : catalogs.aliases()) {
+      ObjectNode o = aliases.addObject();
+      o.put("alias", a.alias().name());
+      o.put("task", a.alias().task().toString());
+      ArrayNode c = o.putArray("candidates");
+      a.alias().candidates().forEach(n -> c.add(n.value()));
+      o.put("catalog", a.catalogId());
+    }
+    ArrayNode w = root.putArray("warnings");
+    warnings.forEach(w::add);
+    return json(root);
   }
 
   /** {@code {"error":{"message":…,"type":…,"exitCode":…}}}. */

@@ -18,7 +18,14 @@ import soko.acquisition.Downloader;
 import soko.acquisition.LocalSource;
 import soko.acquisition.Partial;
 import soko.events.ProgressListener;
+import java.net.URI;
+import java.util.OptionalLong;
+import soko.acquisition.DocumentFetcher;
 import soko.catalog.BuiltinCatalog;
+import soko.catalog.Catalog;
+import soko.catalog.CatalogTrust;
+import soko.catalog.TrustedKeys;
+import soko.internal.io.AtomicFiles;
 import soko.catalog.CatalogException;
 import soko.catalog.Catalogs;
 import soko.inventory.Diagnostics;
@@ -114,17 +121,118 @@ public final class Soko {
     }
   }
 
-  /** The built-in catalog merged with the accepted remote catalogs. */
+  /**
+   * The built-in catalog merged with the remote catalogs last accepted by {@link #updateCatalogs()}.
+   * Each stored remote catalog is re-verified (signature, expiry, rollback) when loaded; one that
+   * no longer passes is left out and named in {@link #catalogWarnings()}.
+   */
   public Catalogs catalogs() throws CatalogException {
     Catalogs c = catalogs;
     if (c == null) {
-      c = Catalogs.of(BuiltinCatalog.load(), List.of());
+      List<Catalog> remotes = new ArrayList<>();
+      List<String> warnings = new ArrayList<>();
+      for (CatalogSources.Configured source : configuredCatalogs()) {
+        Path env = catalogSources().envelope(source);
+        if (!Files.exists(env)) {
+          warnings.add("catalog " + source.catalogId() + " (" + source.url() + ") was never fetched: run `soko catalog update`");
+          continue;
+        }
+        try {
+          remotes.add(trust(source).accept(source.source(), Files.readAllBytes(env)));
+        } catch (CatalogException | IOException e) {
+          warnings.add(e.getMessage() + " (run `soko catalog update`)");
+        }
+      }
+      c = Catalogs.of(BuiltinCatalog.load(), remotes);
+      catalogWarnings = List.copyOf(warnings);
       catalogs = c;
     }
     return c;
   }
 
   private volatile Catalogs catalogs;
+  private volatile List<String> catalogWarnings = List.of();
+
+  /** Why configured remote catalogs are left out of {@link #catalogs()}, one line each. */
+  public List<String> catalogWarnings() throws CatalogException {
+    catalogs();
+    return catalogWarnings;
+  }
+
+  private CatalogSources catalogSources() {
+    return new CatalogSources(store.roots().data().resolve("state"));
+  }
+
+  private CatalogTrust trust(CatalogSources.Configured source) {
+    return new CatalogTrust(source.keys(), clock, store.catalogStateDir());
+  }
+
+  /** The remote catalogs configured with {@link #addCatalog}: catalog id, URL and trusted key ids. */
+  public List<String> catalogSourcesSummary() throws CatalogException {
+    return configuredCatalogs().stream()
+        .map(c -> c.catalogId() + " " + c.url() + " keys " + String.join(",", c.keys().keyIds())).toList();
+  }
+
+  private List<CatalogSources.Configured> configuredCatalogs() throws CatalogException {
+    try {
+      return catalogSources().read();
+    } catch (IOException | soko.internal.json.JsonProblem e) {
+      throw new soko.catalog.CatalogStateException(store.roots().data().resolve("state/catalog-sources.json"),
+          "(the configured catalog sources) is damaged (" + e.getMessage() + "): remove it and add the catalogs again", e);
+    }
+  }
+
+  /**
+   * Adds (or replaces) a remote catalog: where to fetch it, the catalog id it must carry, and the
+   * publisher keys trusted to sign it. Nothing is fetched until {@link #updateCatalogs()}.
+   */
+  public void addCatalog(URI url, String catalogId, TrustedKeys keys) throws CatalogException, StoreException {
+    CatalogSources.Configured added = new CatalogSources.Configured(catalogId, url, keys);
+    added.source(); // validates the id
+    List<CatalogSources.Configured> all = new ArrayList<>();
+    for (CatalogSources.Configured c : configuredCatalogs()) {
+      if (!c.catalogId().equals(catalogId)) {
+        all.add(c);
+      }
+    }
+    all.add(added);
+    try {
+      catalogSources().write(all);
+    } catch (IOException e) {
+      throw new soko.store.StoreIOException("cannot save the catalog sources", e);
+    }
+    catalogs = null;
+  }
+
+  /** The outcome of fetching one remote catalog. */
+  public record CatalogUpdate(String catalogId, URI url, OptionalLong version, Optional<String> error) {}
+
+  /**
+   * Fetches every configured remote catalog, verifies it (signature by a trusted key, expiry,
+   * rollback against the last accepted version, catalog id) and keeps it for offline use. A
+   * catalog that fails keeps the previously accepted copy. Refused when offline.
+   */
+  public List<CatalogUpdate> updateCatalogs() throws AppException, CatalogException {
+    List<CatalogUpdate> out = new ArrayList<>();
+    List<CatalogSources.Configured> sources = configuredCatalogs();
+    if (settings.offline() && sources.stream().anyMatch(c -> !"file".equalsIgnoreCase(c.url().getScheme()))) {
+      throw new ConsentRequiredException("offline: updating catalogs needs the network; run without --offline"
+          + " (and unset SOKO_OFFLINE)");
+    }
+    DocumentFetcher fetcher = new DocumentFetcher(DownloadSettings.DEFAULTS);
+    for (CatalogSources.Configured c : sources) {
+      try {
+        byte[] bytes = fetcher.fetch(c.url(), soko.catalog.CatalogCodec.MAX_BYTES * 2);
+        Catalog accepted = trust(c).accept(c.source(), bytes);
+        AtomicFiles.replace(catalogSources().envelope(c), bytes);
+        out.add(new CatalogUpdate(c.catalogId(), c.url(), OptionalLong.of(accepted.version()), Optional.empty()));
+      } catch (IOException | CatalogException e) {
+        out.add(new CatalogUpdate(c.catalogId(), c.url(), OptionalLong.empty(), Optional.of(e.getMessage())));
+      }
+    }
+    catalogs = null;
+    return out;
+  }
 
   /**
    * Finds a model: a bundled name, then a catalog name, {@code name@version} or alias (such as
@@ -440,5 +548,31 @@ public final class Soko {
     } catch (IllegalArgumentException e) {
       throw new soko.store.ModelNotInstalledException(name);
     }
+  }
+
+  // ---------------------------------------------------------------- running models
+
+  private volatile Engines runtime;
+
+  /**
+   * The runtime manager that runs installed models: one per Soko, created on first use with
+   * {@link RuntimeSettings} read from the environment (see there) over this machine's defaults.
+   *
+   * @throws InvalidSettingException when a runtime setting has an unusable value
+   */
+  public Engines runtime() {
+    Engines r = runtime;
+    if (r == null) {
+      synchronized (this) {
+        r = runtime;
+        if (r == null) {
+          Machine m = machine();
+          r = new Engines(this, RuntimeSettings.resolve(System.getenv(), m), m, engineProviders(),
+              Engines.discoverCloudProviders(), clock, true);
+          runtime = r;
+        }
+      }
+    }
+    return r;
   }
 }

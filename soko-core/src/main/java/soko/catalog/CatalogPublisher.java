@@ -1,5 +1,6 @@
 package soko.catalog;
 
+import soko.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

@@ -1,5 +1,6 @@
 package soko.catalog;
 
+import soko.internal.io.AtomicFiles;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package soko.store;
 
+import soko.internal.io.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,36 +16,12 @@ import java.util.UUID;
 final class Files2 {
   private Files2() {}
 
-  /** Atomically replaces {@code target} with {@code bytes}. A crash leaves the old or the new file, never a mix. */
   static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path dir = target.getParent();
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      fsyncDirectory(dir);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.replace(target, bytes);
   }
 
-  /** Flushes a folder's entries to disk so that a rename in it survives a crash. Best effort where unsupported. */
   static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // Windows cannot open folders as channels; NTFS journals renames itself.
-      if (!dir.getFileSystem().getSeparator().equals("\\") && e instanceof IOException io) {
-        throw io;
-      }
-    }
+    AtomicFiles.syncDirectory(dir);
   }
 
   /**

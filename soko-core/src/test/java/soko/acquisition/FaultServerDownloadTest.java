@@ -359,7 +359,24 @@ class FaultServerDownloadTest {
   }
 
   @Test
-  void bytesPastTheLastCheckpointAreNotTrusted() throws Exception {
+  void bytesPastTheLastCheckpointAreKeptAfterAKilledProcess() throws Exception {
+    FaultServer.Route[] r = new FaultServer.Route[1];
+    ModelFile file = served(r);
+    Files.createDirectories(downloads());
+    // kill -9 after writing 300000 good bytes of which only 100000 were checkpointed.
+    Files.write(downloads().resolve(file.sha256().hex() + ".partial"), java.util.Arrays.copyOf(content, 300_000));
+    new PartialMetadata(file.sha256(), SIZE, server.uri("/m.bin"), Optional.of("\"v1\""), Optional.empty(), 100_000)
+        .write(downloads().resolve(file.sha256().hex() + ".json"), downloads().resolve(file.sha256().hex() + ".json.tmp"));
+
+    Path result = downloader(FAST).fetch(file, events);
+
+    assertVerified(result, file);
+    assertThat(server.requests("/m.bin")).singleElement()
+        .satisfies(req -> assertThat(req.header("range")).contains("bytes=300000-"));
+  }
+
+  @Test
+  void aWrongTailPastTheLastCheckpointIsFetchedAgainFromTheCheckpoint() throws Exception {
     FaultServer.Route[] r = new FaultServer.Route[1];
     ModelFile file = served(r);
     Files.createDirectories(downloads());
@@ -373,8 +390,9 @@ class FaultServerDownloadTest {
     Path result = downloader(FAST).fetch(file, events);
 
     assertVerified(result, file);
-    assertThat(server.requests("/m.bin")).singleElement()
-        .satisfies(req -> assertThat(req.header("range")).contains("bytes=100000-"));
+    assertThat(server.requests("/m.bin")).hasSize(2);
+    assertThat(server.requests("/m.bin").get(0).header("range")).contains("bytes=300000-");
+    assertThat(server.requests("/m.bin").get(1).header("range")).contains("bytes=100000-");
     assertThat(events.letters("weights/m.bin")).startsWith("VS");
   }
 

@@ -59,13 +59,7 @@ record UploadState(String registry, String repository, Digest digest, String loc
     o.put("location", location);
     o.put("offset", offset);
     Path target = file(dir, registry, repository, digest);
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(java.nio.ByteBuffer.wrap(Json.write(o)));
-      ch.force(true);
-    }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    soko.internal.io.AtomicFiles.replace(target, Json.write(o));
   }
 
   static void delete(Path dir, String registry, String repository, Digest digest) throws IOException {

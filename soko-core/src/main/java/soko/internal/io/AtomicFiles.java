@@ -1,4 +1,4 @@
-package soko.catalog;
+package soko.internal.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,14 +15,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.UUID;
 
-/** Crash-safe small-file writes: temp file in the same folder, fsync, atomic rename, fsync the folder. */
-final class AtomicFiles {
-  static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+/**
+ * Crash-safe small-file writes (manifests, refs, records, catalog state): temp file in the same folder, fsync, atomic rename, fsync the folder. */
+public final class AtomicFiles {
+  public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private AtomicFiles() {}
 
   /** Replaces {@code target} with {@code bytes}, so readers see the old or the new content, never a mix. */
-  static void replace(Path target, byte[] bytes) throws IOException {
+  public static void replace(Path target, byte[] bytes) throws IOException {
     write(target, bytes, false, false);
   }
 
@@ -32,7 +33,7 @@ final class AtomicFiles {
    * from the moment it exists, where the file system has POSIX permissions; elsewhere (Windows) it
    * inherits the folder's access rules.
    */
-  static void create(Path target, byte[] bytes, boolean ownerOnly) throws IOException {
+  public static void create(Path target, byte[] bytes, boolean ownerOnly) throws IOException {
     write(target, bytes, true, ownerOnly);
   }
 
@@ -66,7 +67,8 @@ final class AtomicFiles {
     syncDirectory(dir);
   }
 
-  private static void syncDirectory(Path dir) throws IOException {
+  /** Makes renames in {@code dir} durable. A no-op where folders cannot be opened (Windows; NTFS journals renames). */
+  public static void syncDirectory(Path dir) throws IOException {
     FileChannel ch;
     try {
       ch = FileChannel.open(dir, StandardOpenOption.READ);

@@ -1,0 +1,32 @@
+package soko.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import soko.catalog.CatalogPublisher;
+import soko.catalog.SigningKey;
+
+@Command(name = "keygen", description = "Make an Ed25519 key pair for signing catalogs: NAME.key (private, mode 0600) and NAME.pub.json (trusted keys file to give to machines).")
+final class KeygenCommand implements Callable<Integer> {
+  @ParentCommand
+  SokoCommand root;
+
+  @Parameters(paramLabel = "NAME", description = "Path prefix of the key files, e.g. keys/team-2026.")
+  Path name;
+
+  @Option(names = "--comment", description = "Who the key belongs to, shown to admins.")
+  String comment = "";
+
+  @Override
+  public Integer call() throws Exception {
+    SigningKey key = CatalogPublisher.generateKey();
+    Path priv = name.resolveSibling(name.getFileName() + ".key");
+    Path pub = name.resolveSibling(name.getFileName() + ".pub.json");
+    CatalogPublisher.writeKey(key, priv, pub, comment);
+    root.out.println("key id " + key.keyId() + ": private key " + priv + " (keep it secret), trusted keys file " + pub);
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,17 @@
+package soko.app;
+
+import java.util.List;
+import soko.runtime.Segment;
+
+/**
+ * What voice activity detection found.
+ *
+ * @param segments speech, in order; their text is empty
+ * @param audioSeconds the length of the audio
+ * @param model the VAD model that ran
+ */
+public record SpeechRegions(List<Segment> segments, double audioSeconds, ModelUse model, Timings timings) {
+  public SpeechRegions {
+    segments = List.copyOf(segments);
+  }
+}

@@ -1,0 +1,17 @@
+package soko.app;
+
+import java.time.Duration;
+
+/**
+ * Where a job's time went.
+ *
+ * @param load loading models (zero when every session was already loaded)
+ * @param run running them
+ */
+public record Timings(Duration load, Duration run) {
+  public Timings {
+    if (load.isNegative() || run.isNegative()) {
+      throw new IllegalArgumentException("negative timing");
+    }
+  }
+}

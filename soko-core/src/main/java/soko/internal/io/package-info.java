@@ -1,0 +1,5 @@
+/** Crash-safe file writing shared by the store, the catalogs and the app layer. Not part of Soko's API. */
+@NullMarked
+package soko.internal.io;
+
+import org.jspecify.annotations.NullMarked;
