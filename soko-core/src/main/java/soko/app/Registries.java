@@ -190,7 +190,7 @@ public final class Registries {
     try {
       pulled = client.pullManifest(ref);
     } catch (OciException e) {
-      throw failure(e);
+      throw failure(e, ref);
     }
     Manifest m = pulled.model();
     String origin = SCHEME + pulled.reference();
@@ -264,7 +264,7 @@ public final class Registries {
       progress.done(d, f.size());
     } catch (OciException e) {
       progress.failed(d, e.getMessage());
-      throw failure(e);
+      throw failure(e, ref);
     } catch (StoreException | IntegrityException e) {
       progress.failed(d, e.getMessage());
       throw e;
@@ -353,7 +353,7 @@ public final class Registries {
         return p;
       }, Optional.empty(), List.copyOf(mounts), progress);
     } catch (OciException e) {
-      throw failure(e);
+      throw failure(e, ref);
     }
     int skipped = (int) files.keySet().stream().filter(progress.skippedDigests()::contains).count();
     return new PushResult(m.id(), SCHEME + ref, digest.toString(), SCHEME + ref.withDigest(digest), files.size() - skipped, skipped,
@@ -389,11 +389,24 @@ public final class Registries {
    * model is an {@link UnknownModelException}; everything else is a {@link NoSourceException}: the
    * registry could not provide (or take) the model.
    */
-  private static AppException failure(OciException e) {
-    AppException out = e instanceof OciNotFoundException ? new UnknownModelException(e.getMessage())
-        : new NoSourceException(e.getMessage());
+  private AppException failure(OciException e, OciReference ref) {
+    String message = e.getMessage();
+    if (!settings.insecureRegistries().contains(ref.registry()) && causedBySsl(e)) {
+      message += "; if " + ref.registry() + " is a plain-http registry on a trusted network, pass --insecure-registry "
+          + ref.registry() + " (or set " + ENV_INSECURE + ")";
+    }
+    AppException out = e instanceof OciNotFoundException ? new UnknownModelException(message) : new NoSourceException(message);
     out.initCause(e);
     return out;
+  }
+
+  private static boolean causedBySsl(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Optional<String> nonEmpty(String s) {

@@ -250,6 +250,49 @@ class RegistriesTest {
   }
 
   @Test
+  void aChunkedPushThatBrokeOffKeepsItsStateInTheCacheAndContinuesWhereTheRegistryStands() throws Exception {
+    int chunk = 256 * 1024;
+    Soko publisher = soko(dir.resolve("publisher"), false);
+    publisher.install(MODEL);
+    try (FaultServer proxy = FaultServer.start().forwardTo(registry.hostPort())) {
+      Registries chunked = new Registries(publisher, OciSettings.defaults().withInsecure(Set.of(proxy.hostPort()))
+          .withRetries(1, Duration.ZERO).withChunking(chunk, chunk));
+      String ref = "oci://" + proxy.hostPort() + "/soko/chunked:6.0.0";
+      int[] patches = {0};
+      proxy.rule(r -> r.method().equals("PATCH") && ++patches[0] > 2 ? Optional.of(FaultServer.Response.of(503)) : Optional.empty());
+
+      assertThatThrownBy(() -> chunked.push(MODEL, ref, List.of(), e -> {})).isInstanceOf(NoSourceException.class)
+          .hasMessageContaining("answered 503 to an upload chunk");
+      Path uploads = publisher.store().roots().cache().resolve(Registries.UPLOADS_FOLDER);
+      assertThat(uploads).isDirectoryContaining("glob:**.upload.json");
+      proxy.clearRules();
+      int before = proxy.requests().size();
+
+      Registries.PushResult r = chunked.push(MODEL, ref, List.of(), e -> {});
+
+      List<String> ranges = proxy.requests().subList(before, proxy.requests().size()).stream()
+          .filter(q -> q.method().equals("PATCH")).map(q -> q.header("Content-Range").orElse("")).toList();
+      assertThat(ranges).first().isEqualTo((2 * chunk) + "-" + (3 * chunk - 1));
+      int config = soko.acquisition.oci.ModelPack.write(publisher.verified(MODEL).manifest(), Optional.empty()).config().length;
+      assertThat(r.bytesUploaded()).as("the two acknowledged chunks are not sent again, the licence and config are")
+          .isEqualTo(2327524 - 2L * chunk + 1075 + config);
+      assertThat(uploads).isDirectoryNotContaining("glob:**.upload.json");
+    }
+  }
+
+  @Test
+  void httpsToAPlainHttpRegistrySuggestsMarkingItInsecure() throws Exception {
+    Soko machine = soko(dir.resolve("machine"), false);
+    Registries strict = new Registries(machine, OciSettings.defaults().withRetries(1, Duration.ZERO));
+
+    assertThatThrownBy(() -> strict.pull("oci://" + registry.hostPort() + "/soko/anything:1.0.0", plan -> true, e -> {}))
+        .isInstanceOf(NoSourceException.class)
+        .hasMessageStartingWith("cannot reach " + registry.hostPort())
+        .hasMessageEndingWith("; if " + registry.hostPort() + " is a plain-http registry on a trusted network, pass"
+            + " --insecure-registry " + registry.hostPort() + " (or set SOKO_INSECURE_REGISTRIES)");
+  }
+
+  @Test
   void aMissingModelIsAnUnknownModel() throws Exception {
     Soko machine = soko(dir.resolve("machine"), false);
 
