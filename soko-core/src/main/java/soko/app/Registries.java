@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import soko.acquisition.oci.CredentialStore;
+import soko.acquisition.oci.OciAuthException;
 import soko.acquisition.oci.Credentials;
 import soko.acquisition.oci.OciClient;
 import soko.acquisition.oci.OciException;
@@ -395,9 +396,21 @@ public final class Registries {
       message += "; if " + ref.registry() + " is a plain-http registry on a trusted network, pass --insecure-registry "
           + ref.registry() + " (or set " + ENV_INSECURE + ")";
     }
+    if (e instanceof OciAuthException && !hasCredentials(ref.registry())) {
+      message += "; no credentials for " + ref.registry() + " were found in " + ENV_USER + "/" + ENV_PASSWORD
+          + ", --authfile (" + ENV_AUTH_FILE + "), podman's auth.json or docker's config.json";
+    }
     AppException out = e instanceof OciNotFoundException ? new UnknownModelException(message) : new NoSourceException(message);
     out.initCause(e);
     return out;
+  }
+
+  private boolean hasCredentials(String registry) {
+    try {
+      return settings.credentials().find(registry).isPresent();
+    } catch (OciException broken) {
+      return true; // a broken source was reported on its own
+    }
   }
 
   private static boolean causedBySsl(Throwable e) {

@@ -225,7 +225,8 @@ class OciCliTest {
 
     assertThat(push.code()).isEqualTo(1);
     assertThat(push.err()).isEqualTo("soko: " + registry + " refused access to repository:team/anon:pull,push (insufficient_scope);"
-        + " check that your account may pull,push team/anon\n");
+        + " check that your account may pull,push team/anon; no credentials for " + registry + " were found in"
+        + " SOKO_REGISTRY_USER/SOKO_REGISTRY_PASSWORD, --authfile (REGISTRY_AUTH_FILE), podman's auth.json or docker's config.json\n");
   }
 
   @Test
