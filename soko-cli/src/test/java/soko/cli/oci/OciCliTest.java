@@ -81,7 +81,7 @@ class OciCliTest {
 
   private static Optional<String> skopeoMissing() {
     try {
-      skopeo(List.of("--version"), Path.of("."));
+      skopeo(List.of("--version"), shared);
       return Optional.empty();
     } catch (IOException e) {
       return Optional.of("skopeo is not usable (apt-get install skopeo): " + e.getMessage());
