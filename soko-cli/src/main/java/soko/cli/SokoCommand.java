@@ -15,7 +15,7 @@ import soko.store.StoreException;
     subcommands = {ListCommand.class, InstallCommand.class, RemoveCommand.class, VerifyCommand.class,
         DiagnosticsCommand.class, CacheCommand.class, GcCommand.class, DemoCommand.class, PullCommand.class,
         CatalogCommand.class, KeygenCommand.class, VadCommand.class, TranscribeCommand.class, TranslateCommand.class,
-        ManifestCommand.class, ServeCommand.class})
+        ManifestCommand.class, ServeCommand.class, PushCommand.class})
 final class SokoCommand implements Runnable {
   @Mixin
   final Global global = new Global();

@@ -1,0 +1,475 @@
+package soko.app;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import soko.acquisition.oci.CredentialStore;
+import soko.acquisition.oci.OciAuthException;
+import soko.acquisition.oci.Credentials;
+import soko.acquisition.oci.OciClient;
+import soko.acquisition.oci.OciException;
+import soko.acquisition.oci.OciNotFoundException;
+import soko.acquisition.oci.OciReference;
+import soko.acquisition.oci.OciSettings;
+import soko.acquisition.oci.PulledManifest;
+import soko.acquisition.oci.RegistryCredential;
+import soko.events.ProgressListener;
+import soko.internal.json.Json;
+import soko.manifest.Manifest;
+import soko.manifest.ModelFile;
+import soko.manifest.SourceUri;
+import soko.model.VerifiedModel;
+import soko.store.FileState;
+import soko.store.InstalledModel;
+import soko.store.Store;
+import soko.store.StoreException;
+import soko.store.StoreIOException;
+import soko.verification.Digest;
+import soko.verification.IntegrityException;
+
+/**
+ * Models as OCI artifacts: {@code soko pull oci://…} and {@code soko push NAME oci://…}, on top of
+ * {@link OciClient}. Pulls go through the same consent, offline rule, resumable partial files and
+ * verify-then-publish path as HTTP downloads; pushes read the verified blobs of an installed model.
+ * Thread-safe.
+ *
+ * <table>
+ *   <caption>Registry settings</caption>
+ *   <tr><th>setting</th><th>flag</th><th>environment</th></tr>
+ *   <tr><td>plain-http registries</td><td>--insecure-registry HOST:PORT (repeatable)</td><td>{@value #ENV_INSECURE} (comma- or space-separated)</td></tr>
+ *   <tr><td>user and password, for the registry named in the command</td><td></td><td>{@value #ENV_USER} and {@value #ENV_PASSWORD}</td></tr>
+ *   <tr><td>a credentials file (docker {@code config.json} or podman {@code auth.json} format)</td><td>--authfile FILE</td><td>{@value #ENV_AUTH_FILE}</td></tr>
+ * </table>
+ *
+ * <p>Credentials are looked up in this order, the first that knows the registry winning: the two
+ * environment variables, {@code --authfile} (else {@value #ENV_AUTH_FILE}),
+ * {@code $XDG_RUNTIME_DIR/containers/auth.json} (podman login), then {@code $DOCKER_CONFIG/config.json}
+ * or {@code ~/.docker/config.json} (docker login, with its credential helpers). They are sent over
+ * https only, unless the registry is listed as insecure.
+ */
+public final class Registries {
+  public static final String SCHEME = OciReference.SCHEME_PREFIX;
+  public static final String ENV_INSECURE = "SOKO_INSECURE_REGISTRIES";
+  public static final String ENV_USER = "SOKO_REGISTRY_USER";
+  public static final String ENV_PASSWORD = "SOKO_REGISTRY_PASSWORD";
+  /** The variable podman and skopeo read for their credentials file. */
+  public static final String ENV_AUTH_FILE = "REGISTRY_AUTH_FILE";
+  /** Where chunked pushes keep their upload state, under the store's cache root. */
+  public static final String UPLOADS_FOLDER = "uploads";
+
+  private static final String LOCK_SUFFIX = ".oci-lock";
+  private static final String PARTIAL_SUFFIX = ".partial";
+  /** Serialises fetches of one blob inside this JVM; a file lock does it across processes. */
+  private static final Map<Digest, ReentrantLock> FETCHING = new ConcurrentHashMap<>();
+
+  private final Soko soko;
+  private final OciSettings settings;
+  private final OciClient client;
+
+  /**
+   * Uses {@code settings} as given, except that chunked pushes keep their state in the store's
+   * cache root when {@code settings} names no folder for it.
+   */
+  public Registries(Soko soko, OciSettings settings) {
+    this.soko = soko;
+    this.settings = settings.uploadState().isPresent() ? settings
+        : settings.withUploadState(soko.store().roots().cache().resolve(UPLOADS_FOLDER));
+    this.client = new OciClient(this.settings);
+  }
+
+  /**
+   * Resolves registry settings from flags and the environment (see the class comment) and opens
+   * the registries use cases for {@code soko}.
+   *
+   * @param env the process environment (System.getenv() in production)
+   * @param props the system properties (for user.home)
+   * @param insecureFlags the {@code --insecure-registry} values
+   * @param authFileFlag the {@code --authfile} value
+   */
+  public static Registries open(Soko soko, Map<String, String> env, Properties props, List<String> insecureFlags,
+      Optional<Path> authFileFlag) throws AppException {
+    return new Registries(soko, settings(env, props, insecureFlags, authFileFlag));
+  }
+
+  /** The OCI settings {@link #open} uses, without an upload-state folder. */
+  public static OciSettings settings(Map<String, String> env, Properties props, List<String> insecureFlags,
+      Optional<Path> authFileFlag) throws AppException {
+    Set<String> insecure = new LinkedHashSet<>();
+    List<String> given = new ArrayList<>(insecureFlags);
+    nonEmpty(env.get(ENV_INSECURE)).ifPresent(v -> given.addAll(List.of(v.trim().split("[,\\s]+"))));
+    for (String h : given) {
+      String host = h.trim().toLowerCase(Locale.ROOT);
+      if (host.isEmpty()) {
+        continue;
+      }
+      if (host.contains("/") || host.startsWith(SCHEME)) {
+        throw new UnknownModelException("\"" + h + "\" is not a registry host; give HOST:PORT, like 127.0.0.1:5000,"
+            + " in --insecure-registry and " + ENV_INSECURE);
+      }
+      insecure.add(host);
+    }
+    List<CredentialStore> stores = new ArrayList<>();
+    Optional<String> user = nonEmpty(env.get(ENV_USER));
+    Optional<String> password = nonEmpty(env.get(ENV_PASSWORD));
+    if (user.isPresent() != password.isPresent()) {
+      throw new UnknownModelException((user.isPresent() ? ENV_USER : ENV_PASSWORD) + " is set but "
+          + (user.isPresent() ? ENV_PASSWORD : ENV_USER) + " is not; set both, or neither to use your docker or podman login");
+    }
+    if (user.isPresent()) {
+      RegistryCredential.Basic basic;
+      try {
+        basic = new RegistryCredential.Basic(user.get(), password.orElseThrow());
+      } catch (IllegalArgumentException e) {
+        throw new UnknownModelException(ENV_USER + " is not a valid user name: " + e.getMessage());
+      }
+      stores.add(registry -> Optional.of(basic));
+    }
+    Optional<Path> authFile = authFileFlag.or(() -> nonEmpty(env.get(ENV_AUTH_FILE)).map(Path::of));
+    if (authFile.isPresent()) {
+      if (!Files.isRegularFile(authFile.get())) {
+        throw new UnknownModelException("the credentials file " + authFile.get() + " does not exist; fix --authfile or "
+            + ENV_AUTH_FILE);
+      }
+      stores.add(Credentials.configFile(authFile.get(), Optional.empty()));
+    }
+    nonEmpty(env.get("XDG_RUNTIME_DIR")).map(Path::of).filter(Path::isAbsolute)
+        .ifPresent(run -> stores.add(Credentials.configFile(run.resolve("containers/auth.json"), Optional.empty())));
+    Path docker = nonEmpty(env.get("DOCKER_CONFIG")).map(Path::of)
+        .orElse(Path.of(props.getProperty("user.home", ".")).resolve(".docker"));
+    stores.add(Credentials.configFile(docker.resolve("config.json"), Optional.empty()));
+    return OciSettings.defaults().withInsecure(insecure).withCredentials(CredentialStore.chain(stores));
+  }
+
+  /** True when {@code text} is meant as a registry reference ({@code oci://…}). */
+  public static boolean isReference(String text) {
+    return text.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
+  }
+
+  public OciSettings ociSettings() {
+    return settings;
+  }
+
+  // ---------------------------------------------------------------- pull
+
+  /**
+   * Installs the model at {@code reference} ({@code oci://REGISTRY/REPO:TAG} or
+   * {@code …@sha256:HEX}): reads and verifies its manifest, then, once {@code consent} approves
+   * the {@link DownloadPlan}, downloads the blobs the store lacks, each resumable from the
+   * downloads folder, verified by size and sha256, and published atomically. The model is recorded
+   * with the origin {@code oci://REGISTRY/REPO[:TAG]@sha256:…}. Offline, nothing is requested:
+   * only a digest-pinned reference to a model already installed from it succeeds.
+   */
+  public Soko.InstallResult pull(String reference, Consent consent, ProgressListener listener)
+      throws AppException, StoreException, IntegrityException {
+    OciReference ref = parse(reference);
+    Store store = soko.store();
+    if (soko.settings().offline()) {
+      Optional<InstalledModel> pinned = installedFrom(ref);
+      if (pinned.isPresent() && store.checkWithoutHashing(pinned.get()).state() == FileState.VERIFIED) {
+        return new Soko.InstallResult(pinned.get(), true, 0, 0);
+      }
+      throw new ConsentRequiredException("offline: pulling " + SCHEME + ref + " needs the registry " + ref.registry()
+          + "; run without --offline (and unset SOKO_OFFLINE)");
+    }
+    PulledManifest pulled;
+    try {
+      pulled = client.pullManifest(ref);
+    } catch (OciException e) {
+      throw failure(e, ref);
+    }
+    Manifest m = pulled.model();
+    String origin = SCHEME + pulled.reference();
+    Optional<InstalledModel> existing = store.installed(m.name()).filter(i -> i.manifest().equals(m));
+    try (Store.Install tx = store.beginInstall(m)) {
+      List<ModelFile> missing = tx.missingFiles();
+      if (existing.isPresent() && missing.isEmpty()) {
+        return new Soko.InstallResult(existing.get(), true, 0, 0);
+      }
+      Map<Digest, ModelFile> unique = new LinkedHashMap<>();
+      missing.forEach(f -> unique.putIfAbsent(f.sha256(), f));
+      long bytes = unique.values().stream().mapToLong(ModelFile::size).sum();
+      if (!unique.isEmpty()) {
+        DownloadPlan plan = plan(m, unique.values(), ref.registry());
+        if (!consent.approve(plan)) {
+          throw new ConsentRequiredException("the download was not approved (" + plan.summary()
+              + "); run again with --yes, or answer yes when asked");
+        }
+        OciProgress progress = new OciProgress(listener, unique, ref.registry(), settings.clock(), settings.backoff(), false);
+        for (ModelFile f : unique.values()) {
+          fetch(pulled.reference(), f, tx, progress);
+        }
+      }
+      return new Soko.InstallResult(tx.commit(origin), false, missing.size(), bytes);
+    }
+  }
+
+  private DownloadPlan plan(Manifest m, Iterable<ModelFile> files, String registry) throws StoreException {
+    List<DownloadPlan.PlannedFile> planned = new ArrayList<>();
+    long toDownload = 0;
+    long present = 0;
+    for (ModelFile f : files) {
+      long have = Math.min(partialBytes(f.sha256()), f.size());
+      planned.add(new DownloadPlan.PlannedFile(f, have));
+      toDownload += f.size() - have;
+      present += have;
+    }
+    long free = soko.store().usage().cacheFree();
+    return new DownloadPlan(m, planned, toDownload, present, free - toDownload, List.of(registry), m.license());
+  }
+
+  private Path partial(Digest d) {
+    return soko.store().downloadsDir().resolve(d.hex() + PARTIAL_SUFFIX);
+  }
+
+  private long partialBytes(Digest d) {
+    try {
+      Path p = partial(d);
+      return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Fetches one blob into its partial file, verifies it and publishes it, unless another process did meanwhile. */
+  private void fetch(OciReference ref, ModelFile f, Store.Install tx, OciProgress progress)
+      throws AppException, StoreException, IntegrityException {
+    Digest d = f.sha256();
+    Store store = soko.store();
+    try (BlobLock lock = BlobLock.acquire(store.downloadsDir(), d)) {
+      if (tx.missingFiles().stream().noneMatch(x -> x.sha256().equals(d))) {
+        progress.done(d, f.size()); // published by another process while we waited for the lock
+        return;
+      }
+      long have = partialBytes(d);
+      if (have > 0) {
+        progress.verifying(d, Math.min(have, f.size()));
+      }
+      Path verified = client.fetchBlob(ref, d, f.size(), partial(d), progress);
+      store.publishVerified(f, verified);
+      progress.done(d, f.size());
+    } catch (OciException e) {
+      progress.failed(d, e.getMessage());
+      throw failure(e, ref);
+    } catch (StoreException | IntegrityException e) {
+      progress.failed(d, e.getMessage());
+      throw e;
+    }
+  }
+
+  /** The installed model whose origin is this digest-pinned reference, if any. */
+  private Optional<InstalledModel> installedFrom(OciReference ref) throws StoreException {
+    if (ref.digest().isEmpty()) {
+      return Optional.empty();
+    }
+    for (InstalledModel m : soko.store().installed()) {
+      if (isReference(m.origin())) {
+        try {
+          OciReference o = OciReference.parse(m.origin());
+          if (o.registry().equals(ref.registry()) && o.repository().equals(ref.repository()) && o.digest().equals(ref.digest())) {
+            return Optional.of(m);
+          }
+        } catch (IllegalArgumentException e) {
+          // an origin that is not a reference is simply not this one
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ---------------------------------------------------------------- push
+
+  /** What a push did. */
+  public record PushResult(String model, String reference, String digest, String pinned, int blobsUploaded, int blobsSkipped,
+      long bytesUploaded) {
+    /** What {@code soko push --json} prints. */
+    public String toJson() {
+      ObjectNode o = Json.object();
+      o.put("model", model);
+      o.put("reference", reference);
+      o.put("digest", digest);
+      o.put("pinned", pinned);
+      o.put("blobsUploaded", blobsUploaded);
+      o.put("blobsSkipped", blobsSkipped);
+      o.put("bytesUploaded", bytesUploaded);
+      return Reports.json(o);
+    }
+  }
+
+  /**
+   * Pushes installed model {@code name} to {@code reference} as a ModelPack artifact, reading its
+   * blobs from the verified store. Blobs the registry has are skipped; blobs in another repository
+   * of the same registry that the model came from (or in {@code mountFrom}) are mounted; the rest
+   * are uploaded, large ones in chunks that a later push continues after a crash. The manifest goes
+   * last and its digest is checked.
+   */
+  public PushResult push(String name, String reference, List<String> mountFrom, ProgressListener listener)
+      throws AppException, StoreException {
+    OciReference ref = parse(reference);
+    if (soko.settings().offline()) {
+      throw new ConsentRequiredException("offline: pushing " + name + " to " + SCHEME + ref
+          + " needs the network; run without --offline (and unset SOKO_OFFLINE)");
+    }
+    VerifiedModel model = soko.verified(name);
+    Manifest m = model.manifest();
+    Map<Digest, Path> blobs = new LinkedHashMap<>();
+    Map<Digest, ModelFile> files = new LinkedHashMap<>();
+    for (ModelFile f : m.files()) {
+      blobs.putIfAbsent(f.sha256(), model.file(f.path().value()));
+      files.putIfAbsent(f.sha256(), f);
+    }
+    Set<String> mounts = new LinkedHashSet<>(mountFrom);
+    for (ModelFile f : m.files()) {
+      for (SourceUri s : f.sources()) {
+        if (s.kind() == SourceUri.Kind.OCI) {
+          sameRegistryRepository(s.toString(), ref).ifPresent(mounts::add);
+        }
+      }
+    }
+    soko.store().installed(m.name()).map(InstalledModel::origin).filter(Registries::isReference)
+        .flatMap(o -> sameRegistryRepository(o, ref)).ifPresent(mounts::add);
+    OciProgress progress = new OciProgress(listener, files, ref.registry(), settings.clock(), settings.backoff(), true);
+    Digest digest;
+    try {
+      digest = client.push(ref, m, d -> {
+        Path p = blobs.get(d);
+        if (p == null) {
+          throw new IllegalArgumentException(d + " is not a file of " + m.id());
+        }
+        return p;
+      }, Optional.empty(), List.copyOf(mounts), progress);
+    } catch (OciException e) {
+      throw failure(e, ref);
+    }
+    int skipped = (int) files.keySet().stream().filter(progress.skippedDigests()::contains).count();
+    return new PushResult(m.id(), SCHEME + ref, digest.toString(), SCHEME + ref.withDigest(digest), files.size() - skipped, skipped,
+        progress.transferred());
+  }
+
+  private static Optional<String> sameRegistryRepository(String reference, OciReference target) {
+    try {
+      OciReference o = OciReference.parse(reference);
+      return o.registry().equals(target.registry()) && !o.repository().equals(target.repository())
+          ? Optional.of(o.repository()) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static OciReference parse(String reference) throws UnknownModelException {
+    if (!isReference(reference)) {
+      throw new UnknownModelException("\"" + reference + "\" is not a registry reference; write oci://REGISTRY/REPOSITORY:TAG,"
+          + " like oci://ghcr.io/org/model:1.0.0");
+    }
+    try {
+      return OciReference.parse(SCHEME + reference.substring(SCHEME.length()));
+    } catch (IllegalArgumentException e) {
+      throw new UnknownModelException(e.getMessage());
+    }
+  }
+
+  /**
+   * A registry failure as an app failure, keeping the one-line message and the cause. A missing
+   * model is an {@link UnknownModelException}; everything else is a {@link NoSourceException}: the
+   * registry could not provide (or take) the model.
+   */
+  private AppException failure(OciException e, OciReference ref) {
+    String message = e.getMessage();
+    if (!settings.insecureRegistries().contains(ref.registry()) && causedBySsl(e)) {
+      message += "; if " + ref.registry() + " is a plain-http registry on a trusted network, pass --insecure-registry "
+          + ref.registry() + " (or set " + ENV_INSECURE + ")";
+    }
+    if (e instanceof OciAuthException && !hasCredentials(ref.registry())) {
+      message += "; no credentials for " + ref.registry() + " were found in " + ENV_USER + "/" + ENV_PASSWORD
+          + ", --authfile (" + ENV_AUTH_FILE + "), podman's auth.json or docker's config.json";
+    }
+    AppException out = e instanceof OciNotFoundException ? new UnknownModelException(message) : new NoSourceException(message);
+    out.initCause(e);
+    return out;
+  }
+
+  private boolean hasCredentials(String registry) {
+    try {
+      return settings.credentials().find(registry).isPresent();
+    } catch (OciException broken) {
+      return true; // a broken source was reported on its own
+    }
+  }
+
+  private static boolean causedBySsl(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Optional<String> nonEmpty(String s) {
+    return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
+  }
+
+  /**
+   * Exclusive use of one blob's partial file: a lock within this JVM, then a file lock on a
+   * separate {@code <hex>.oci-lock} file (the partial itself cannot carry the lock: on POSIX,
+   * closing any channel of a file drops the process's locks on it). Waits for the holder.
+   */
+  private record BlobLock(ReentrantLock local, FileChannel channel, FileLock lock) implements AutoCloseable {
+    static BlobLock acquire(Path downloads, Digest d) throws StoreException {
+      ReentrantLock local = FETCHING.computeIfAbsent(d, k -> new ReentrantLock());
+      local.lock();
+      FileChannel ch = null;
+      try {
+        Files.createDirectories(downloads);
+        ch = FileChannel.open(downloads.resolve(d.hex() + LOCK_SUFFIX), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return new BlobLock(local, ch, ch.lock());
+      } catch (IOException e) {
+        closeQuietly(ch);
+        local.unlock();
+        throw new StoreIOException("cannot lock the download of " + d + " in " + downloads, e);
+      } catch (RuntimeException e) {
+        closeQuietly(ch);
+        local.unlock();
+        throw e;
+      }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+      if (ch != null) {
+        try {
+          ch.close();
+        } catch (IOException ignored) {
+          // nothing to release
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        lock.release();
+      } catch (IOException ignored) {
+        // closing the channel releases it anyway
+      }
+      closeQuietly(channel);
+      local.unlock();
+    }
+  }
+}
