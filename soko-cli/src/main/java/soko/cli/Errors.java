@@ -22,7 +22,8 @@ final class Errors {
     if (e instanceof ConsentRequiredException) {
       return ExitCode.CONSENT;
     }
-    if (e instanceof soko.acquisition.ContentMismatchException) {
+    if (e instanceof soko.acquisition.ContentMismatchException
+        || (e instanceof soko.app.RegistryException && e.getCause() instanceof soko.acquisition.oci.OciIntegrityException)) {
       return ExitCode.VERIFICATION;
     }
     if (e instanceof soko.acquisition.SourcesExhaustedException s
@@ -44,6 +45,9 @@ final class Errors {
     }
     if (e instanceof soko.acquisition.AcquisitionException) {
       return "download";
+    }
+    if (e instanceof soko.app.RegistryException) {
+      return e.getCause() instanceof soko.acquisition.oci.OciIntegrityException ? "integrity" : "registry";
     }
     if (e instanceof ManifestException) {
       return "manifest";

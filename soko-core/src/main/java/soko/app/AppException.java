@@ -2,7 +2,7 @@ package soko.app;
 
 /** A use case could not run. The message says what to do. */
 public sealed class AppException extends Exception
-    permits UnknownModelException, NoSourceException, ConsentRequiredException {
+    permits UnknownModelException, NoSourceException, ConsentRequiredException, RegistryException {
   AppException(String message) {
     super(message);
   }

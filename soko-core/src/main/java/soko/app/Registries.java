@@ -400,9 +400,12 @@ public final class Registries {
       message += "; no credentials for " + ref.registry() + " were found in " + ENV_USER + "/" + ENV_PASSWORD
           + ", --authfile (" + ENV_AUTH_FILE + "), podman's auth.json or docker's config.json";
     }
-    AppException out = e instanceof OciNotFoundException ? new UnknownModelException(message) : new NoSourceException(message);
-    out.initCause(e);
-    return out;
+    if (e instanceof OciNotFoundException) {
+      AppException out = new UnknownModelException(message);
+      out.initCause(e);
+      return out;
+    }
+    return new RegistryException(message, e);
   }
 
   private boolean hasCredentials(String registry) {

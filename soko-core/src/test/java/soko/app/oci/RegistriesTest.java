@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import soko.acquisition.oci.OciSettings;
 import soko.app.ConsentRequiredException;
 import soko.app.DownloadPlan;
-import soko.app.NoSourceException;
+import soko.app.RegistryException;
 import soko.app.Registries;
 import soko.app.Settings;
 import soko.app.Soko;
@@ -212,7 +212,7 @@ class RegistriesTest {
           ? Optional.of(new FaultServer.Response(200, Map.of("Content-Type", "application/octet-stream"), wrong)) : Optional.empty());
 
       assertThatThrownBy(() -> registries(machine, proxy.hostPort()).pull(viaProxy(pinned, proxy), plan -> true, e -> {}))
-          .isInstanceOf(NoSourceException.class)
+          .isInstanceOf(RegistryException.class)
           .hasMessageStartingWith("oci://" + proxy.hostPort() + "/soko/corrupt@" + weight.sha256() + ": the downloaded bytes hash to ")
           .hasMessageEndingWith("; the registry serves corrupt data, so the download was discarded");
 
@@ -261,7 +261,7 @@ class RegistriesTest {
       int[] patches = {0};
       proxy.rule(r -> r.method().equals("PATCH") && ++patches[0] > 2 ? Optional.of(FaultServer.Response.of(503)) : Optional.empty());
 
-      assertThatThrownBy(() -> chunked.push(MODEL, ref, List.of(), e -> {})).isInstanceOf(NoSourceException.class)
+      assertThatThrownBy(() -> chunked.push(MODEL, ref, List.of(), e -> {})).isInstanceOf(RegistryException.class)
           .hasMessageContaining("answered 503 to an upload chunk");
       Path uploads = publisher.store().roots().cache().resolve(Registries.UPLOADS_FOLDER);
       assertThat(uploads).isDirectoryContaining("glob:**.upload.json");
@@ -286,7 +286,7 @@ class RegistriesTest {
     Registries strict = new Registries(machine, OciSettings.defaults().withRetries(1, Duration.ZERO));
 
     assertThatThrownBy(() -> strict.pull("oci://" + registry.hostPort() + "/soko/anything:1.0.0", plan -> true, e -> {}))
-        .isInstanceOf(NoSourceException.class)
+        .isInstanceOf(RegistryException.class)
         .hasMessageStartingWith("cannot reach " + registry.hostPort())
         .hasMessageEndingWith("; if " + registry.hostPort() + " is a plain-http registry on a trusted network, pass"
             + " --insecure-registry " + registry.hostPort() + " (or set SOKO_INSECURE_REGISTRIES)");
