@@ -29,6 +29,7 @@ class ArchitectureTest {
   @BeforeAll
   static void importClasses() {
     soko = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(location -> !location.contains("-tests.jar")) // other modules' test jars
         .importPackages("soko");
   }
 
