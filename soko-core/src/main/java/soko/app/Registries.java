@@ -187,6 +187,15 @@ public final class Registries {
       throw new ConsentRequiredException("offline: pulling " + SCHEME + ref + " needs the registry " + ref.registry()
           + "; run without --offline (and unset SOKO_OFFLINE)");
     }
+    if (consent == Consent.REFUSE) {
+      // A consent that refuses everything cannot approve any plan: do not even read the manifest.
+      Optional<InstalledModel> pinned = installedFrom(ref);
+      if (pinned.isPresent() && store.checkWithoutHashing(pinned.get()).state() == FileState.VERIFIED) {
+        return new Soko.InstallResult(pinned.get(), true, 0, 0);
+      }
+      throw new ConsentRequiredException("pulling " + SCHEME + ref + " downloads from " + ref.registry()
+          + " and was not approved; run again with --yes, or answer yes when asked");
+    }
     PulledManifest pulled;
     try {
       pulled = client.pullManifest(ref);
