@@ -82,6 +82,11 @@ class CliContractTest {
         + " name is 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit, such as"
         + " whisper-base; expected a lower-case id such as whisper-base\n");
 
+    try (var files = Files.walk(home.resolve("data"))) {
+      assertThat(files.filter(Files::isRegularFile).map(p -> home.relativize(p).toString()))
+          .as("a refused manifest writes nothing but the store marker").containsExactly("data/soko-store.json");
+    }
+
     Cli.Result unknown = cli.run("install", "no-such-model");
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.err()).isEqualTo("soko: no model or alias named \"no-such-model\": run `soko catalog` to see what"
