@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import soko.internal.json.Json;
 import soko.internal.json.JsonProblem;
 import soko.internal.json.Node;
@@ -474,13 +479,86 @@ public final class Store implements StoreView {
     return check(model, VerifyMode.STAT_ONLY);
   }
 
-  /** Checks one installed model's files. Never throws for bad files: they come back as corrupt or missing. */
+  /**
+   * Checks one installed model's files. Never throws for bad files: they come back as corrupt or
+   * missing. Files that must be re-hashed are hashed in parallel, one thread per core at most.
+   */
   public ModelCheck check(InstalledModel model, VerifyMode mode) throws StoreException {
-    List<FileCheck> files = new ArrayList<>();
-    for (ModelFile f : model.manifest().files()) {
-      files.add(checkFile(f, mode));
+    return check(List.of(model), mode).getFirst();
+  }
+
+  /**
+   * Checks several models at once: first a {@code stat} of every file, then the files that must be
+   * re-hashed ({@link VerifyMode#FULL}, or a changed file under {@link VerifyMode#CACHED}) on up to
+   * one thread per core, so verifying several large files uses every core.
+   */
+  public List<ModelCheck> check(List<InstalledModel> models, VerifyMode mode) throws StoreException {
+    List<FileCheck[]> results = new ArrayList<>();
+    List<ModelFile> toHash = new ArrayList<>();
+    List<int[]> slots = new ArrayList<>();
+    for (int m = 0; m < models.size(); m++) {
+      List<ModelFile> files = models.get(m).manifest().files();
+      FileCheck[] r = new FileCheck[files.size()];
+      results.add(r);
+      for (int i = 0; i < r.length; i++) {
+        ModelFile f = files.get(i);
+        FileCheck stat = checkFile(f, VerifyMode.STAT_ONLY);
+        boolean hash = mode == VerifyMode.FULL ? stat.state() != FileState.MISSING
+            : mode == VerifyMode.CACHED && stat.state() == FileState.UNVERIFIED;
+        if (hash) {
+          toHash.add(f);
+          slots.add(new int[] {m, i});
+        } else {
+          r[i] = stat;
+        }
+      }
     }
-    return new ModelCheck(model, files);
+    List<FileCheck> hashed = hashAll(toHash);
+    for (int k = 0; k < hashed.size(); k++) {
+      results.get(slots.get(k)[0])[slots.get(k)[1]] = hashed.get(k);
+    }
+    List<ModelCheck> out = new ArrayList<>();
+    for (int m = 0; m < models.size(); m++) {
+      out.add(new ModelCheck(models.get(m), List.of(results.get(m))));
+    }
+    return out;
+  }
+
+  /** Re-hashes files, in parallel when there are several: hashing is CPU-bound at about 1 GB/s per core. */
+  private List<FileCheck> hashAll(List<ModelFile> files) throws StoreException {
+    int threads = Math.min(files.size(), Runtime.getRuntime().availableProcessors());
+    if (threads <= 1) {
+      List<FileCheck> out = new ArrayList<>();
+      for (ModelFile f : files) {
+        out.add(checkFile(f, VerifyMode.FULL));
+      }
+      return out;
+    }
+    List<Future<FileCheck>> futures = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads,
+        Thread.ofPlatform().name("soko-verify-", 0).daemon().factory())) {
+      for (ModelFile f : files) {
+        futures.add(pool.submit(() -> checkFile(f, VerifyMode.FULL)));
+      }
+      List<FileCheck> out = new ArrayList<>();
+      for (Future<FileCheck> fu : futures) {
+        try {
+          out.add(fu.get());
+        } catch (ExecutionException e) {
+          futures.forEach(x -> x.cancel(true));
+          if (e.getCause() instanceof StoreException se) {
+            throw se;
+          }
+          throw new IllegalStateException("verifying " + files.size() + " files failed", e.getCause());
+        } catch (InterruptedException e) {
+          futures.forEach(x -> x.cancel(true));
+          Thread.currentThread().interrupt();
+          throw new StoreIOException("interrupted while verifying " + files.size() + " files",
+              new InterruptedIOException("interrupted"));
+        }
+      }
+      return out;
+    }
   }
 
   /**
