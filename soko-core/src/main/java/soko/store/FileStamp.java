@@ -33,6 +33,12 @@ record FileStamp(long size, long mtimeNanos, OptionalLong ctimeNanos, String fil
     }
   }
 
+  /** Same size, modification time, change time and file key: the file has not changed. */
+  boolean sameAs(FileStamp o) {
+    return size == o.size && mtimeNanos == o.mtimeNanos && ctimeNanos.equals(o.ctimeNanos) && fileKey.equals(o.fileKey)
+        && regularFile == o.regularFile;
+  }
+
   private static long nanos(FileTime t) {
     return t.to(TimeUnit.NANOSECONDS);
   }

@@ -259,8 +259,9 @@ public final class Store implements StoreView {
       }
       // Present but unverified or corrupt: check it, and quarantine it when it is bad.
       Hashing.Measured m = Hashing.sha256(target);
-      if (m.digest().equals(digest)) {
-        writeRecord(digest, VerificationRecord.good(digest, FileStamp.of(target), clock.instant()));
+      if (m.digest().equals(digest) && FileStamp.of(target).sameAs(now)) {
+        // The stamp taken before hashing, so a change during the hash can never be recorded as good.
+        writeRecord(digest, VerificationRecord.good(digest, now, clock.instant()));
         return;
       }
       quarantine(target);
@@ -613,11 +614,18 @@ public final class Store implements StoreView {
       return new FileCheck(f, blob, FileState.UNVERIFIED, Optional.empty(), Optional.empty(), false);
     }
     Hashing.Measured m;
+    FileStamp after;
     try {
       m = Hashing.sha256(blob);
-      stamp = FileStamp.of(blob);
+      after = FileStamp.of(blob);
     } catch (IOException e) {
       throw new StoreIOException("cannot read " + blob, e);
+    }
+    if (!after.sameAs(stamp)) {
+      // Changed while it was being read: the digest proves nothing about the file as it is now.
+      // Record nothing, so the next check hashes it again, and refuse it for this use.
+      return new FileCheck(f, blob, FileState.CORRUPT, Optional.empty(),
+          Optional.of(f.path() + " changed while it was being verified; run `soko verify` again"), true);
     }
     boolean ok = m.size() == f.size() && m.digest().equals(f.sha256());
     Instant now = clock.instant();
@@ -669,6 +677,7 @@ public final class Store implements StoreView {
     List<String> removed = new ArrayList<>();
     long freed = 0;
     try (StoreLock.Held lock = StoreLock.acquire(layout.locks().resolve("refs.lock"), LOCK_TIMEOUT)) {
+      refuseLinkedFolders();
       Set<Digest> live = referenced();
       for (Path blob : listBlobs()) {
         Digest d;
@@ -825,7 +834,28 @@ public final class Store implements StoreView {
 
   // ---------------------------------------------------------------- helpers
 
+  /**
+   * Refuses to work through a store folder that is a link: a link planted at {@code quarantine/}
+   * or {@code blobs/} must not make gc delete files elsewhere.
+   */
+  private void refuseLinkedFolders() throws IOException {
+    Path data = layout.roots().data();
+    for (String sub : List.of("blobs", "blobs/sha256", "manifests", "refs", "state", "state/pending", "state/verified",
+        "tmp", "quarantine", "locks")) {
+      refuseLink(data.resolve(sub));
+    }
+  }
+
+  /** Refuses to list through a link: deletion never leaves the store's own folders. */
+  private static void refuseLink(Path dir) throws IOException {
+    if (Files.isSymbolicLink(dir)) {
+      throw new IOException(dir + " is a symbolic link; Soko never follows links inside its store: replace it with a"
+          + " real folder");
+    }
+  }
+
   private static List<Path> listDirs(Path dir) throws IOException {
+    refuseLink(dir);
     List<Path> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
@@ -840,6 +870,7 @@ public final class Store implements StoreView {
   }
 
   private static List<Path> listFiles(Path dir) throws IOException {
+    refuseLink(dir);
     List<Path> out = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {

@@ -27,11 +27,7 @@ record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, bo
 
 
   boolean matches(FileStamp now) {
-    return stamp.size() == now.size()
-        && stamp.mtimeNanos() == now.mtimeNanos()
-        && stamp.ctimeNanos().equals(now.ctimeNanos())
-        && stamp.fileKey().equals(now.fileKey())
-        && now.regularFile();
+    return now.regularFile() && stamp.sameAs(now);
   }
 
   byte[] toJson() {

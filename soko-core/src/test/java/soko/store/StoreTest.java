@@ -251,4 +251,40 @@ class StoreTest {
       assertThat(files).as("no temp file left behind").isEmpty();
     }
   }
+
+  @Test
+  void gcRefusesAStoreFolderThatIsALinkAndDeletesNothingOutside(@TempDir Path outside) throws Exception {
+    soko.install("silero-vad");
+    Path victim = Files.writeString(outside.resolve("photo.jpg"), "precious");
+    Path quarantine = home.resolve("data/quarantine");
+    Files.deleteIfExists(quarantine);
+    Files.createSymbolicLink(quarantine, outside);
+    assertThatThrownBy(() -> soko.gc(false)).isInstanceOf(StoreIOException.class)
+        .hasMessageContaining(quarantine + " is a symbolic link; Soko never follows links inside its store");
+    assertThat(victim).hasContent("precious");
+  }
+
+  @Test
+  void aFileChangedWhileItIsBeingHashedIsNeverTrustedAfterwards(@TempDir Path src) throws Exception {
+    // 256 MiB: hashing takes long enough that the change usually lands after the reader passed byte 0,
+    // where a digest computed from the old bytes would still match. Whatever the timing, the file must
+    // not be handed out as verified once it has changed.
+    Path big = StoreFixtures.randomFile(src, "big.bin", 256 * 1024 * 1024, 21);
+    Manifest m = StoreFixtures.manifest("big", big);
+    soko.install(m, "test");
+    Path blob = soko.verified("big").file("big.bin");
+    blob.toFile().setWritable(true);
+    Thread changer = new Thread(() -> {
+      try {
+        Thread.sleep(40);
+        flipByte(blob, 0);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    changer.start();
+    soko.verify(Optional.of("big"), true);
+    changer.join();
+    assertThatThrownBy(() -> soko.verified("big")).isInstanceOf(ModelIntegrityException.class);
+  }
 }
