@@ -355,7 +355,7 @@ public final class Soko {
    */
   public InstallResult install(Manifest manifest, String origin, Consent consent, ProgressListener listener)
       throws AppException, StoreException, IntegrityException, AcquisitionException {
-    Optional<InstalledModel> existing = store.installed(manifest.name()).filter(m -> m.manifest().equals(manifest));
+    Optional<InstalledModel> existing = installedOrDamaged(manifest.name()).filter(m -> m.manifest().equals(manifest));
     try (Store.Install tx = store.beginInstall(manifest)) {
       List<ModelFile> missing = tx.missingFiles();
       if (existing.isPresent() && missing.isEmpty()) {
@@ -394,6 +394,15 @@ public final class Soko {
         }
       }
       return new InstallResult(tx.commit(origin), false, missing.size(), bytes);
+    }
+  }
+
+  /** The installed model, or empty when its ref or manifest is damaged: installing again repairs it. */
+  private Optional<InstalledModel> installedOrDamaged(ModelName name) throws StoreException {
+    try {
+      return store.installed(name);
+    } catch (soko.store.ModelIntegrityException | soko.store.StoreConfigException damaged) {
+      return Optional.empty();
     }
   }
 

@@ -12,7 +12,7 @@ import soko.verification.Digest;
  * data/
  *   soko-store.json                    {"layout":1,"storeId":"…"}; a newer layout is refused
  *   blobs/sha256/1a/1a153a…            read-only, content-addressed, shared
- *   manifests/silero-vad/6.0.0.json    installed manifests, canonical JSON
+ *   manifests/silero-vad/6.0.0-1f2e3d4c5b6a.json  installed manifests by version and content
  *   refs/silero-vad.json               which version is installed, from where, when
  *   state/verified/1a/1a153a….json     verification records
  *   state/pending/*.json               digests pinned by installs in progress (gc keeps them)
@@ -55,8 +55,12 @@ final class Layout {
     return roots.data().resolve("manifests");
   }
 
-  Path manifest(ModelName name, Version version) {
-    return manifests().resolve(name.value()).resolve(version.text() + ".json");
+  /**
+   * An installed manifest, named by version and content: a reinstall with changed content writes a
+   * new file, so the ref switches from the old file to the new one atomically.
+   */
+  Path manifest(ModelName name, Version version, Digest manifestSha256) {
+    return manifests().resolve(name.value()).resolve(version.text() + "-" + manifestSha256.shortHex() + ".json");
   }
 
   Path refs() {

@@ -363,7 +363,8 @@ public final class Store implements StoreView {
         throw new ModelIntegrityException(manifest.id(), problems);
       }
       byte[] manifestBytes = ManifestCodec.write(manifest);
-      Path manifestFile = layout.manifest(manifest.name(), manifest.version());
+      Digest manifestSha = Hashing.sha256(manifestBytes);
+      Path manifestFile = layout.manifest(manifest.name(), manifest.version(), manifestSha);
       Instant now = clock.instant();
       try (StoreLock.Held lock = StoreLock.acquire(layout.locks().resolve("refs.lock"), LOCK_TIMEOUT)) {
         Files2.writeAtomically(manifestFile, manifestBytes);
@@ -371,12 +372,16 @@ public final class Store implements StoreView {
         ObjectNode ref = Json.object();
         ref.put("name", manifest.name().value());
         ref.put("version", manifest.version().text());
-        ref.put("manifestSha256", Hashing.sha256(manifestBytes).hex());
+        ref.put("manifestSha256", manifestSha.hex());
         ref.put("origin", origin);
         ref.put("installedAt", now.toString());
         Files2.writeAtomically(layout.ref(manifest.name()), Json.write(ref));
-        if (previous.isPresent() && !previous.get().version().equals(manifest.version())) {
-          Files.deleteIfExists(layout.manifest(manifest.name(), previous.get().version()));
+        // Only after the ref points at the new file: a crash before this line leaves the old, consistent pair.
+        if (previous.isPresent()) {
+          Path old = layout.manifest(manifest.name(), previous.get().version(), previous.get().manifestSha256());
+          if (!old.equals(manifestFile)) {
+            Files.deleteIfExists(old);
+          }
         }
       } catch (IOException e) {
         throw new StoreIOException("cannot record " + manifest.id() + " as installed", e);
@@ -448,7 +453,7 @@ public final class Store implements StoreView {
     if (ref.isEmpty()) {
       return Optional.empty();
     }
-    Path mf = layout.manifest(name, ref.get().version());
+    Path mf = layout.manifest(name, ref.get().version(), ref.get().manifestSha256());
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(mf);
@@ -651,7 +656,12 @@ public final class Store implements StoreView {
    * @return the bytes freed
    */
   public GcReport remove(ModelName name) throws StoreException {
-    InstalledModel model = require(name);
+    InstalledModel model;
+    try {
+      model = require(name);
+    } catch (ModelIntegrityException | StoreConfigException damaged) {
+      return removeDamaged(name);
+    }
     try (StoreLock.Held lock = StoreLock.acquire(layout.locks().resolve("refs.lock"), LOCK_TIMEOUT)) {
       Files.deleteIfExists(layout.ref(name));
       Files.deleteIfExists(model.manifestFile());
@@ -662,6 +672,22 @@ public final class Store implements StoreView {
     Set<Digest> candidates = new HashSet<>();
     model.manifest().files().forEach(f -> candidates.add(f.sha256()));
     return sweep(false, candidates, false);
+  }
+
+  /** Removes a model whose ref or manifest is damaged: its ref and manifests go, then unreferenced blobs. */
+  private GcReport removeDamaged(ModelName name) throws StoreException {
+    try (StoreLock.Held lock = StoreLock.acquire(layout.locks().resolve("refs.lock"), LOCK_TIMEOUT)) {
+      refuseLinkedFolders();
+      Files.deleteIfExists(layout.ref(name));
+      Path dir = layout.manifests().resolve(name.value());
+      for (Path f : listFiles(dir)) {
+        Files.deleteIfExists(f);
+      }
+      deleteEmptyDir(dir);
+    } catch (IOException e) {
+      throw new StoreIOException("cannot remove " + name, e);
+    }
+    return sweep(false, null, false);
   }
 
   /** Removes blobs that no installed model references, quarantined files, and stale temp files. */

@@ -153,13 +153,42 @@ class StoreTest {
   }
 
   @Test
-  void aTamperedInstalledManifestIsRefused() throws Exception {
+  void aTamperedInstalledManifestIsRefusedAndInstallingAgainRepairsIt() throws Exception {
     soko.install("silero-vad");
-    Path mf = home.resolve("data/manifests/silero-vad/6.0.0.json");
+    Path mf = soko.list().get(0).model().manifestFile();
+    assertThat(mf.getFileName().toString()).matches("6\\.0\\.0-[0-9a-f]{12}\\.json");
     String text = Files.readString(mf).replace("Silero VAD v6", "Silero VAD v7");
     Files.writeString(mf, text);
     assertThatThrownBy(() -> soko.verified("silero-vad")).isInstanceOf(ModelIntegrityException.class)
         .hasMessageContaining("was changed after install");
+    assertThat(soko.install("silero-vad").alreadyInstalled()).isFalse();
+    assertThat(soko.verified("silero-vad").manifest().description()).contains("Silero VAD v6");
+  }
+
+  @Test
+  void aModelWithADamagedManifestCanBeRemoved() throws Exception {
+    soko.install("silero-vad");
+    soko.install("demo-phrasebook");
+    Files.writeString(soko.list().get(1).model().manifestFile(), "{}");
+    assertThat(soko.remove("silero-vad").bytesFreed()).isEqualTo(2327524L + 1075L);
+    assertThat(soko.list()).extracting(c -> c.model().manifest().name().value()).containsExactly("demo-phrasebook");
+  }
+
+  @Test
+  void reinstallingWithChangedSourcesSwitchesToTheNewManifestAtomically(@TempDir Path src) throws Exception {
+    Path f = StoreFixtures.randomFile(src, "x.bin", 10_000, 31);
+    Manifest first = StoreFixtures.manifest("mirrored", f);
+    soko.install(first, "test");
+    Path copy = Files.copy(f, src.resolve("copy.bin"));
+    soko.manifest.ModelFile mf = first.files().get(0);
+    Manifest second = StoreFixtures.manifest("mirrored", "1.0.0", java.util.List.of(new soko.manifest.ModelFile(mf.path(),
+        mf.size(), mf.sha256(), java.util.List.of(mf.sources().get(0), new soko.manifest.SourceUri(copy.toUri())))));
+    Path before = soko.list().get(0).model().manifestFile();
+    soko.install(second, "test");
+    Path after = soko.list().get(0).model().manifestFile();
+    assertThat(after).isNotEqualTo(before);
+    assertThat(before).doesNotExist();
+    assertThat(soko.verified("mirrored").manifest()).isEqualTo(second);
   }
 
   @Test
