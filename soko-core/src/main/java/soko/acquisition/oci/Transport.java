@@ -64,7 +64,12 @@ final class Transport {
       Optional<String> authorization = auth.header(registry, call.scopes());
       String method = call.method();
       URI target = call.uri();
-      boolean atRegistry = true;
+      // An upload Location (or saved upload state) may name another host: credentials go to the registry only.
+      boolean atRegistry = sameOrigin(origin, target);
+      if ("http".equalsIgnoreCase(target.getScheme()) && origin.getScheme().equals("https")) {
+        throw new OciProtocolException(registry + " sent Soko to plain http (" + target.getHost()
+            + "); Soko refuses the downgrade", 0);
+      }
       HttpResponse<InputStream> resp = null;
       for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
         HttpRequest.Builder b = HttpRequest.newBuilder(target).method(method, method.equals(call.method())

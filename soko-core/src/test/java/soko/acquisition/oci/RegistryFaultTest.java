@@ -139,6 +139,31 @@ class RegistryFaultTest {
   }
 
   @Test
+  void anUploadLocationOnAnotherHostNeverReceivesTheRegistrysCredentials() throws Exception {
+    try (FaultServer storage = FaultServer.start()) {
+      storage.rule(r -> Optional.of(new FaultServer.Response(201, Map.of("Location", "/done"), new byte[0])));
+      server.rule(r -> {
+        if (r.header("Authorization").isEmpty()) {
+          return Optional.of(new FaultServer.Response(401, Map.of("WWW-Authenticate", "Basic realm=\"faulty\""), new byte[0]));
+        }
+        if (r.method().equals("POST") && r.path().endsWith("/blobs/uploads/")) {
+          return Optional.of(new FaultServer.Response(202,
+              Map.of("Location", "http://localhost:" + storage.port() + "/upload/1"), new byte[0]));
+        }
+        return Optional.of(FaultServer.Response.of(404));
+      });
+      try {
+        client(Credentials.of(Map.of(server.hostPort(), new RegistryCredential.Basic("alice", "s3cret"))))
+            .push(ref, model.manifest(), model::blob, Optional.empty());
+      } catch (OciException expected) {
+        // The fake storage does not complete the push; what matters is what it was sent.
+      }
+      assertThat(storage.requests()).as("the upload went to the other host").isNotEmpty()
+          .allSatisfy(r -> assertThat(r.header("Authorization")).as(r.method() + " " + r.path()).isEmpty());
+    }
+  }
+
+  @Test
   void aTokenThatExpiresHalfwayIsRenewedOnce() throws Exception {
     AtomicInteger issued = new AtomicInteger();
     server.rule(r -> r.path().equals("/token")
