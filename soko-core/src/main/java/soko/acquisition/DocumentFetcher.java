@@ -52,9 +52,21 @@ public final class DocumentFetcher {
       try {
         int status = c.getResponseCode();
         if (status >= 300 && status < 400 && c.getHeaderField("Location") != null) {
-          URI next = current.resolve(c.getHeaderField("Location"));
-          if (current.getScheme().equalsIgnoreCase("https") && !"https".equalsIgnoreCase(next.getScheme())) {
-            throw new IOException(url + " redirected from https to " + next.getScheme() + ", which is refused");
+          URI next;
+          try {
+            next = current.resolve(c.getHeaderField("Location"));
+          } catch (IllegalArgumentException e) {
+            throw new IOException(url + " redirected to an invalid URL", e);
+          }
+          String to = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+          if (!to.equals("https") && !to.equals("http")) {
+            throw new IOException(url + " redirected to a " + (to.isEmpty() ? "relative" : to + ":") + " URL, which is refused");
+          }
+          if (current.getScheme().equalsIgnoreCase("https") && !to.equals("https")) {
+            throw new IOException(url + " redirected from https to " + to + ", which is refused");
+          }
+          if (next.getRawUserInfo() != null) {
+            throw new IOException(url + " redirected to a URL with credentials in it, which is refused");
           }
           current = next;
           continue;

@@ -226,8 +226,10 @@ public final class Soko {
         Catalog accepted = trust(c).accept(c.source(), bytes);
         AtomicFiles.replace(catalogSources().envelope(c), bytes);
         out.add(new CatalogUpdate(c.catalogId(), c.url(), OptionalLong.of(accepted.version()), Optional.empty()));
-      } catch (IOException | CatalogException e) {
-        out.add(new CatalogUpdate(c.catalogId(), c.url(), OptionalLong.empty(), Optional.of(e.getMessage())));
+      } catch (IOException | CatalogException | RuntimeException e) {
+        // One bad source never stops the others from updating.
+        out.add(new CatalogUpdate(c.catalogId(), c.url(), OptionalLong.empty(),
+            Optional.of("catalog " + c.catalogId() + " (" + c.url() + "): " + e.getMessage())));
       }
     }
     catalogs = null;
