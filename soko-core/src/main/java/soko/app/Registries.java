@@ -74,7 +74,8 @@ public final class Registries {
   public static final String UPLOADS_FOLDER = "uploads";
 
   private static final String LOCK_SUFFIX = ".oci-lock";
-  private static final String PARTIAL_SUFFIX = ".partial";
+  // Not <hex>.partial: an HTTP download of the same file uses that name and its own lock.
+  private static final String PARTIAL_SUFFIX = ".oci.partial";
   /** Serialises fetches of one blob inside this JVM; a file lock does it across processes. */
   private static final Map<Digest, ReentrantLock> FETCHING = new ConcurrentHashMap<>();
 
@@ -240,6 +241,35 @@ public final class Registries {
     }
     long free = soko.store().usage().cacheFree();
     return new DownloadPlan(m, planned, toDownload, present, free - toDownload, List.of(registry), m.license());
+  }
+
+  /**
+   * OCI partial downloads (and their lock files) that another process is writing right now, which
+   * clearing the cache must keep.
+   */
+  static Set<Path> busyPartials(Path downloads) {
+    Set<Path> busy = new java.util.HashSet<>();
+    try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(downloads, "*" + LOCK_SUFFIX)) {
+      for (Path lock : ds) {
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+          java.nio.channels.FileLock held = ch.tryLock();
+          if (held != null) {
+            held.release();
+            continue;
+          }
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+          // Held by this process: busy too.
+        } catch (IOException e) {
+          continue;
+        }
+        String hex = lock.getFileName().toString().replace(LOCK_SUFFIX, "");
+        busy.add(lock);
+        busy.add(downloads.resolve(hex + PARTIAL_SUFFIX));
+      }
+    } catch (IOException e) {
+      // No downloads folder: nothing is busy.
+    }
+    return busy;
   }
 
   private Path partial(Digest d) {

@@ -483,7 +483,7 @@ public final class Soko {
    * keeps its partial file.
    */
   public CacheClearReport clearCache(boolean dryRun) throws StoreException {
-    java.util.Set<Path> busy = new java.util.HashSet<>();
+    java.util.Set<Path> busy = new java.util.HashSet<>(Registries.busyPartials(store.downloadsDir()));
     try {
       List<Partial> owned = downloader.partials();
       List<Partial> removable = dryRun ? owned : downloader.removePartials();

@@ -180,7 +180,7 @@ class RegistriesTest {
     byte[] all = Files.readAllBytes(publisher.verified(MODEL).file("silero_vad_v6.onnx"));
     int have = 1_000_000;
     Files.createDirectories(machine.store().downloadsDir());
-    Files.write(machine.store().downloadsDir().resolve(weight.sha256().hex() + ".partial"), Arrays.copyOf(all, have));
+    Files.write(machine.store().downloadsDir().resolve(weight.sha256().hex() + ".oci.partial"), Arrays.copyOf(all, have));
     List<TransferEvent> events = new CopyOnWriteArrayList<>();
     List<DownloadPlan> asked = new ArrayList<>();
     try (FaultServer proxy = FaultServer.start().forwardTo(registry.hostPort())) {
@@ -218,7 +218,7 @@ class RegistriesTest {
 
       assertThat(machine.list()).isEmpty();
       assertThat(machine.store().hasBlob(weight.sha256())).isFalse();
-      assertThat(machine.store().downloadsDir().resolve(weight.sha256().hex() + ".partial")).doesNotExist();
+      assertThat(machine.store().downloadsDir().resolve(weight.sha256().hex() + ".oci.partial")).doesNotExist();
     }
   }
 
@@ -304,5 +304,23 @@ class RegistriesTest {
         .isInstanceOf(UnknownModelException.class)
         .hasMessage("\"ghcr.io/org/model:1\" is not a registry reference; write oci://REGISTRY/REPOSITORY:TAG,"
             + " like oci://ghcr.io/org/model:1.0.0");
+  }
+
+  @Test
+  void clearingTheCacheKeepsAnOciPartialThatAnotherDownloadHolds() throws Exception {
+    Soko machine = soko(dir.resolve("machine"), false);
+    Path downloads = machine.store().downloadsDir();
+    String hex = "ab".repeat(32);
+    Files.write(downloads.resolve(hex + ".oci.partial"), new byte[1000]);
+    Path lockFile = downloads.resolve(hex + ".oci-lock");
+    Files.write(lockFile, new byte[0]);
+    Files.write(downloads.resolve("cd".repeat(32) + ".oci.partial"), new byte[500]);
+    // Another process holds the lock: a child JVM would, but a lock from this JVM blocks tryLock the same way.
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held = ch.lock()) {
+      machine.clearCache(false);
+    }
+    assertThat(downloads.resolve(hex + ".oci.partial")).exists();
+    assertThat(downloads.resolve("cd".repeat(32) + ".oci.partial")).as("an idle partial is cleared").doesNotExist();
   }
 }
