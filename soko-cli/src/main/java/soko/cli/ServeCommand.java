@@ -51,7 +51,8 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(web::close, "soko-serve-stop"));
     root.out.println("Soko Diagnostics: " + web.uri());
     if (!java.net.InetAddress.getByName(bind).isLoopbackAddress()) {
-      root.err.println("soko: listening on " + bind + ", not only on this computer; actions still need the page's token");
+      root.err.println("soko: listening on " + bind + ", not only on this computer: share the URL above only with people"
+          + " who may manage this computer's models; without its key every request is refused");
     }
     root.out.println("Press Ctrl-C to stop.");
     root.out.flush();

@@ -37,8 +37,14 @@ final class Guard {
   private final Set<String> hosts;
   private final Set<String> origins;
 
-  private Guard(String token, Set<String> hosts) {
+  /** Set when the server listens beyond loopback: then every request needs the key from the printed URL. */
+  private final boolean remote;
+
+  static final String KEY_COOKIE = "soko_key";
+
+  private Guard(String token, Set<String> hosts, boolean remote) {
     this.token = token;
+    this.remote = remote;
     this.hosts = Set.copyOf(hosts);
     Set<String> o = new LinkedHashSet<>();
     hosts.forEach(h -> o.add("http://" + h));
@@ -67,7 +73,7 @@ final class Guard {
       String h = requestedHost.toLowerCase(Locale.ROOT);
       hosts.add((h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h) + ":" + port);
     }
-    return new Guard(token, hosts);
+    return new Guard(token, hosts, !a.isLoopbackAddress());
   }
 
   private static List<InetAddress> localAddresses() {
@@ -86,6 +92,45 @@ final class Guard {
       literal = "[" + (zone >= 0 ? literal.substring(0, zone) : literal) + "]";
     }
     return literal.toLowerCase(Locale.ROOT) + ":" + port;
+  }
+
+  boolean remote() {
+    return remote;
+  }
+
+  /**
+   * Beyond loopback, anyone who can reach the port could load the page and read its token, so
+   * every request must carry the key: {@code ?key=} on the printed URL (the page then keeps it in
+   * a same-site, HTTP-only cookie) or that cookie. On loopback this check is off.
+   *
+   * @return true when the key came in the query, so the page should set the cookie
+   */
+  boolean checkKey(HttpExchange ex) throws Refusal {
+    if (!remote) {
+      return false;
+    }
+    String query = ex.getRequestURI().getRawQuery();
+    if (query != null) {
+      for (String part : query.split("&")) {
+        if (part.startsWith("key=") && same(part.substring(4))) {
+          return true;
+        }
+      }
+    }
+    for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
+      for (String c : header.split(";")) {
+        String kv = c.trim();
+        if (kv.startsWith(KEY_COOKIE + "=") && same(kv.substring(KEY_COOKIE.length() + 1))) {
+          return false;
+        }
+      }
+    }
+    throw Refusal.forbidden("key", "this Soko page is served beyond this computer, so it needs its key: open the URL"
+        + " `soko serve` printed (it ends with ?key=…)");
+  }
+
+  private boolean same(String given) {
+    return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
   }
 
   String token() {

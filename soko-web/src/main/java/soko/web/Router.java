@@ -68,6 +68,10 @@ final class Router implements HttpHandler {
   private void route(HttpExchange ex) throws Refusal, IOException {
     guard.checkHost(ex);
     guard.checkOrigin(ex);
+    if (guard.checkKey(ex)) {
+      ex.getResponseHeaders().add("Set-Cookie", Guard.KEY_COOKIE + "=" + guard.token()
+          + "; HttpOnly; SameSite=Strict; Path=/");
+    }
     String path = ex.getRequestURI().getRawPath();
     String method = ex.getRequestMethod();
     if (GETS.contains(path)) {

@@ -65,11 +65,11 @@ public final class WebServer implements AutoCloseable {
     if (shown.contains(":") && !shown.startsWith("[")) {
       shown = "[" + shown + "]";
     }
-    URI uri = URI.create("http://" + shown + ":" + bound.getPort() + "/");
+    URI uri = URI.create("http://" + shown + ":" + bound.getPort() + "/" + (guard.remote() ? "?key=" + guard.token() : ""));
     return new WebServer(server, executor, hub, uri, guard);
   }
 
-  /** The page's address, e.g. {@code http://127.0.0.1:43127/}. */
+  /** The page's address, e.g. {@code http://127.0.0.1:43127/}; beyond loopback it carries the page's key. */
   public URI uri() {
     return uri;
   }
