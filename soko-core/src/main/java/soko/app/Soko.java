@@ -365,7 +365,11 @@ public final class Soko {
       }
       long bytes = 0;
       List<ModelFile> remote = new ArrayList<>();
+      java.util.Set<soko.verification.Digest> written = new java.util.HashSet<>();
       for (ModelFile f : missing) {
+        if (!written.add(f.sha256())) {
+          continue; // two paths, one content: stored once
+        }
         if (hasLocalSource(f)) {
           fetchLocal(f);
           bytes += f.size();

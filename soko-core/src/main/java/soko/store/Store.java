@@ -757,12 +757,13 @@ public final class Store implements StoreView {
     }
     Instant staleBefore = clock.instant().minus(STALE_PENDING);
     for (Path pin : listFiles(layout.pending())) {
-      if (modified(pin).isBefore(staleBefore)) {
-        Files.deleteIfExists(pin);
-        continue;
-      }
       try {
         Node n = Json.parse(Files.readAllBytes(pin), 16 * 1024 * 1024, "pending install");
+        // A pin older than a day is dropped only when its process is gone: a long download keeps its blobs.
+        if (modified(pin).isBefore(staleBefore) && !processAlive(n)) {
+          Files.deleteIfExists(pin);
+          continue;
+        }
         for (Node b : n.get("blobs").array(Manifest.MAX_FILES)) {
           live.add(b.parse(Digest::ofHex, "64 hex digits"));
         }
@@ -771,6 +772,16 @@ public final class Store implements StoreView {
       }
     }
     return live;
+  }
+
+  /** Whether the pin's process is still running on this machine (pids are per machine; a shared store errs on keeping). */
+  private static boolean processAlive(Node pin) {
+    try {
+      long pid = pin.get("pid").integer(1, Long.MAX_VALUE);
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (JsonProblem e) {
+      return false;
+    }
   }
 
   /** Installed models, also counting the manifests of damaged refs so gc never frees their blobs. */

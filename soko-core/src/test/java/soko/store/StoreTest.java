@@ -316,4 +316,32 @@ class StoreTest {
     changer.join();
     assertThatThrownBy(() -> soko.verified("big")).isInstanceOf(ModelIntegrityException.class);
   }
+
+  @Test
+  void aPinOlderThanADayIsKeptWhileItsProcessRunsAndDroppedOnceItIsGone(@TempDir Path src) throws Exception {
+    Path f = StoreFixtures.randomFile(src, "slow.bin", 20_000, 41);
+    Manifest m = StoreFixtures.manifest("slow", f);
+    Store.Install tx = store.beginInstall(m); // this process: alive
+    try (InputStream in = Files.newInputStream(f)) {
+      store.putBlob(m.files().get(0), in, "test");
+    }
+    Path pins = home.resolve("data/state/pending");
+    try (var list = Files.list(pins)) {
+      for (Path pin : list.toList()) {
+        Files.setLastModifiedTime(pin, FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
+      }
+    }
+    assertThat(store.gc(false).removed()).as("a two-day download still running keeps its blobs").isEmpty();
+
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    try (var list = Files.list(pins)) {
+      for (Path pin : list.toList()) {
+        Files.writeString(pin, Files.readString(pin).replaceFirst("\"pid\": \\d+", "\"pid\": " + gone.pid()));
+        Files.setLastModifiedTime(pin, FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(2))));
+      }
+    }
+    assertThat(store.gc(false).removed()).as("the pin of a finished process is stale").hasSize(1);
+    tx.close();
+  }
 }
