@@ -222,7 +222,7 @@ public final class Engines implements AutoCloseable {
   public SpeechRegions detectSpeech(Audio audio) throws EngineException, StoreException {
     try (Lease<VoiceActivitySession> vad = vad()) {
       long start = System.nanoTime();
-      List<Segment> speech = vad.session().detect(audio);
+      List<Segment> speech = crashGuard(vad, () -> vad.session().detect(audio));
       Duration run = Duration.ofNanos(System.nanoTime() - start);
       return new SpeechRegions(speech, audio.length() / (double) Audio.SAMPLE_RATE, vad.model(),
           new Timings(vad.model().load(), run));
@@ -260,7 +260,7 @@ public final class Engines implements AutoCloseable {
           load = load.plus(asr.model().load());
           long start = System.nanoTime();
           for (Chunk c : chunks) {
-            shift(asr.session().transcribe(c.audio(audio), spoken, toEnglish), c, text);
+            shift(crashGuard(asr, () -> asr.session().transcribe(c.audio(audio), spoken, toEnglish)), c, text);
           }
           run = run.plusNanos(System.nanoTime() - start);
         }
@@ -281,7 +281,7 @@ public final class Engines implements AutoCloseable {
     }
     try (Lease<TranslationSession> mt = translation(from, to)) {
       long start = System.nanoTime();
-      String out = text.isBlank() ? "" : mt.session().translate(text, from, to);
+      String out = text.isBlank() ? "" : crashGuard(mt, () -> mt.session().translate(text, from, to));
       return new Translation(text, out, from, to, mt.model(), new Timings(mt.model().load(),
           Duration.ofNanos(System.nanoTime() - start)));
     }
@@ -365,6 +365,25 @@ public final class Engines implements AutoCloseable {
       if (!s.text().isBlank()) {
         into.add(new Segment(s.start().plus(chunk.offset()), s.end().plus(chunk.offset()), s.text().strip()));
       }
+    }
+  }
+
+  /** A call on a leased session. */
+  @FunctionalInterface
+  private interface EngineCall<T> {
+    T run() throws EngineException;
+  }
+
+  /**
+   * Runs a call; when the engine crashed, takes the session out of the pool so the next use loads
+   * the model again through {@code Soko.verified}: a file changed since the crash is caught there.
+   */
+  private static <T> T crashGuard(Lease<?> lease, EngineCall<T> call) throws EngineException {
+    try {
+      return call.run();
+    } catch (soko.runtime.EngineCrashedException e) {
+      lease.discard();
+      throw e;
     }
   }
 }

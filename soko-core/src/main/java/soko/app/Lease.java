@@ -36,6 +36,14 @@ public final class Lease<S extends EngineSession> implements AutoCloseable {
     return use;
   }
 
+  /**
+   * Takes the session out of the pool (after its engine crashed, say), so that the next use loads
+   * the model again through a fresh verification; it is closed once every lease on it is closed.
+   */
+  public void discard() {
+    entry.discard();
+  }
+
   @Override
   public void close() {
     if (!closed.getAndSet(true)) {

@@ -59,6 +59,8 @@ final class SessionPool {
     int leases;
     Instant lastUsed;
     boolean removed;
+    /** Out of the pool but still leased: closed when the last lease is released. */
+    boolean closeOnRelease;
 
     Entry(Key key, long estimate) {
       this.key = key;
@@ -66,12 +68,29 @@ final class SessionPool {
       this.lastUsed = clock.instant();
     }
 
+    /**
+     * Takes this session out of the pool, e.g. after its engine crashed: the next caller loads the
+     * model again, through a fresh verification. Closed once its last lease is released.
+     */
+    void discard() {
+      synchronized (lock) {
+        if (entries.get(key) == this) {
+          entries.remove(key);
+        }
+        removed = true;
+        closeOnRelease = true;
+      }
+    }
+
     void release() {
       @Nullable EngineSession toClose = null;
       synchronized (lock) {
         leases--;
         lastUsed = clock.instant();
-        if (leases == 0 && idle.isZero() && !removed) {
+        if (leases == 0 && closeOnRelease) {
+          closeOnRelease = false;
+          toClose = loading.isDone() && !loading.isCompletedExceptionally() ? loading.getNow(null) : null;
+        } else if (leases == 0 && idle.isZero() && !removed) {
           removed = true;
           entries.remove(key);
           toClose = loading.getNow(null);
@@ -217,9 +236,11 @@ final class SessionPool {
     synchronized (lock) {
       for (Entry e : entries.values()) {
         e.removed = true;
-        EngineSession s = e.loading.getNow(null);
+        EngineSession s = e.loading.isDone() && !e.loading.isCompletedExceptionally() ? e.loading.getNow(null) : null;
         if (s != null) {
           out.add(s);
+        } else {
+          e.closeOnRelease = true; // still loading: its loader holds a lease and closes it on release
         }
       }
       entries.clear();

@@ -251,4 +251,25 @@ class EnginesTest {
         new Engines.Chunk(76_800 + 480_000, 76_800 + 960_000),
         new Engines.Chunk(76_800 + 960_000, 69 * 16_000 + 3_200));
   }
+
+  @Test
+  void afterAnEngineCrashTheNextUseReloadsThroughVerificationAndCatchesAChangedFile() throws Exception {
+    Manifest m = install(soko, dir, "opus-mt-ja-en", 1000, false, jaEn());
+    try (Engines engines = engines(soko, settings(Duration.ofMinutes(5), 1 << 30), engine, clock)) {
+      assertThat(engines.translate("a", Language.JA, Language.EN).text()).isEqualTo("en:a");
+      engine.crashNextCall = true;
+      assertThatThrownBy(() -> engines.translate("b", Language.JA, Language.EN))
+          .isInstanceOf(soko.runtime.EngineCrashedException.class);
+      assertThat(engines.translate("c", Language.JA, Language.EN).text()).isEqualTo("en:c");
+      assertThat(engine.opens.get()).as("reloaded after the crash").isEqualTo(2);
+      assertThat(engine.closes.get()).as("the crashed session was closed").isEqualTo(1);
+      engine.crashNextCall = true;
+      assertThatThrownBy(() -> engines.translate("d", Language.JA, Language.EN))
+          .isInstanceOf(soko.runtime.EngineCrashedException.class);
+      corrupt(soko, m);
+      assertThatThrownBy(() -> engines.translate("e", Language.JA, Language.EN))
+          .isInstanceOf(ModelIntegrityException.class);
+      assertThat(engine.opens.get()).as("no engine opened the changed file").isEqualTo(2);
+    }
+  }
 }

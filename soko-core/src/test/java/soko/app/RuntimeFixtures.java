@@ -135,6 +135,8 @@ final class RuntimeFixtures {
     final AtomicInteger closes = new AtomicInteger();
     final AtomicInteger calls = new AtomicInteger();
     volatile CountDownLatch holdLoads = new CountDownLatch(0);
+    /** When set, the next translate call fails as if the engine's process had died. */
+    volatile boolean crashNextCall;
     final CountDownLatch loadStarted = new CountDownLatch(1);
 
     @Override
@@ -226,8 +228,12 @@ final class RuntimeFixtures {
       }
 
       @Override
-      public String translate(String text, Language from, Language to) {
+      public String translate(String text, Language from, Language to) throws EngineException {
         check();
+        if (crashNextCall) {
+          crashNextCall = false;
+          throw new soko.runtime.EngineCrashedException("the engine process died (exit status 134)");
+        }
         return to + ":" + text;
       }
     }
