@@ -26,6 +26,12 @@ public final class Main {
 
   /** Runs the command line with the given streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    Optional<Integer> plain = runPlain(args, out, err);
+    return plain.isPresent() ? plain.get() : runPicocli(args, out, err);
+  }
+
+  /** Runs the command line through picocli (every command, help and usage errors). */
+  static int runPicocli(String[] args, PrintWriter out, PrintWriter err) {
     SokoCommand root = new SokoCommand(out, err);
     CommandLine cl = new CommandLine(root);
     // Before the settings below: picocli applies them to the subcommands registered at that moment.
@@ -48,6 +54,74 @@ public final class Main {
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> Errors.report(ex, root.global, out, err));
     return cl.execute(args);
+  }
+
+  /**
+   * Runs {@code list} and {@code diagnostics}, which take no options of their own, without picocli
+   * when the command line holds only their name and global options, each at most once: picocli's
+   * classes cannot be in the AOT cache and cost more than the command itself. Empty for anything
+   * else, which picocli then parses (and reports as a usage error when it is one).
+   */
+  static Optional<Integer> runPlain(String[] args, PrintWriter out, PrintWriter err) {
+    SokoCommand root = new SokoCommand(out, err);
+    Global g = root.global;
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    String name = null;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        String option = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+        if (VALUED.contains(option)) {
+          String value;
+          if (a.contains("=")) {
+            value = a.substring(a.indexOf('=') + 1);
+          } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+            value = args[++i];
+          } else {
+            return Optional.empty();
+          }
+          if (!seen.add(option)) {
+            return Optional.empty();
+          }
+          java.nio.file.Path p = java.nio.file.Path.of(value);
+          if (option.equals("--home")) {
+            g.home = p;
+          } else {
+            g.library = p;
+          }
+        } else if (FLAGS.contains(a) && seen.add(a)) {
+          g.json |= a.equals("--json");
+          g.verbose |= a.equals("--verbose");
+          g.offline |= a.equals("--offline");
+        } else if (name == null && !a.startsWith("-")) {
+          name = a;
+        } else {
+          return Optional.empty();
+        }
+      }
+    } catch (java.nio.file.InvalidPathException e) {
+      return Optional.empty();
+    }
+    java.util.concurrent.Callable<Integer> command;
+    if ("list".equals(name) || "ls".equals(name)) {
+      ListCommand c = new ListCommand();
+      c.root = root;
+      command = c;
+    } else if ("diagnostics".equals(name) || "diag".equals(name)) {
+      DiagnosticsCommand c = new DiagnosticsCommand();
+      c.root = root;
+      command = c;
+    } else {
+      return Optional.empty();
+    }
+    int code;
+    try {
+      code = command.call();
+    } catch (Exception e) {
+      code = Errors.report(e, root.global, out, err);
+    }
+    out.flush();
+    return Optional.of(code);
   }
 
   /** A subcommand and every name it answers to (its {@code @Command} name and aliases). */

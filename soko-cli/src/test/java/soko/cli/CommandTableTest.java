@@ -51,4 +51,36 @@ class CommandTableTest {
     assertThat(typo.code()).isEqualTo(ExitCode.USAGE);
     assertThat(typo.err()).isEqualTo("soko: Unmatched argument at index 2: 'verfy' (see `soko --help`)\n");
   }
+
+  @Test
+  void listAndDiagnosticsRunWithoutPicocliAndPrintWhatPicocliWouldPrint() throws Exception {
+    Cli cli = new Cli(home);
+    assertThat(cli.run("demo").code()).isZero();
+    for (String[] args : List.of(new String[] {"--home", home.toString(), "list", "--json"},
+        new String[] {"--json", "ls", "--home=" + home}, new String[] {"--home", home.toString(), "list"})) {
+      java.io.StringWriter plain = new java.io.StringWriter();
+      java.io.StringWriter picocli = new java.io.StringWriter();
+      assertThat(Main.runPlain(args, new java.io.PrintWriter(plain), new java.io.PrintWriter(plain))).contains(0);
+      assertThat(Main.runPicocli(args, new java.io.PrintWriter(picocli), new java.io.PrintWriter(picocli))).isZero();
+      assertThat(plain.toString()).contains("silero-vad").isEqualTo(picocli.toString());
+    }
+    java.nio.file.Path file = java.nio.file.Files.writeString(home.resolve("not-a-folder"), "x");
+    String[] broken = {"--home", file.toString(), "diagnostics"};
+    java.io.StringWriter plain = new java.io.StringWriter();
+    java.io.StringWriter picocli = new java.io.StringWriter();
+    int code = Main.runPlain(broken, new java.io.PrintWriter(plain), new java.io.PrintWriter(plain)).orElseThrow();
+    assertThat(code).isNotZero().isEqualTo(Main.runPicocli(broken, new java.io.PrintWriter(picocli),
+        new java.io.PrintWriter(picocli)));
+    assertThat(plain.toString()).isNotEmpty().isEqualTo(picocli.toString());
+  }
+
+  @Test
+  void anythingButListOrDiagnosticsWithGlobalOptionsGoesToPicocli() {
+    java.io.PrintWriter sink = new java.io.PrintWriter(new java.io.StringWriter());
+    for (String[] args : List.of(new String[] {"list", "--bogus"}, new String[] {"list", "--help"},
+        new String[] {"verify"}, new String[] {"--json", "--json", "list"}, new String[] {"list", "extra"},
+        new String[] {"--home"}, new String[] {"--json=true", "list"}, new String[] {})) {
+      assertThat(Main.runPlain(args, sink, sink)).as(String.join(" ", args)).isEmpty();
+    }
+  }
 }
