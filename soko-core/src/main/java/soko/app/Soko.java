@@ -429,11 +429,7 @@ public final class Soko {
 
   /** Installed models with their state, without hashing anything. */
   public List<ModelCheck> list() throws StoreException {
-    List<ModelCheck> out = new ArrayList<>();
-    for (InstalledModel m : store.installed()) {
-      out.add(store.checkWithoutHashing(m));
-    }
-    return out;
+    return store.checkWithoutHashing(store.installed());
   }
 
   /**

@@ -1,9 +1,7 @@
 package soko.inventory;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import soko.store.InstalledModel;
 import soko.store.ModelCheck;
 import soko.store.StoreException;
 import soko.store.StoreView;
@@ -14,10 +12,7 @@ public final class Inventory {
 
   public static Diagnostics report(StoreView store, String rootsOrigin, Machine machine, List<EngineReport> engines,
       Clock clock) throws StoreException {
-    List<ModelCheck> models = new ArrayList<>();
-    for (InstalledModel m : store.installed()) {
-      models.add(store.checkWithoutHashing(m));
-    }
+    List<ModelCheck> models = store.checkWithoutHashing(store.installed());
     return new Diagnostics(clock.instant(), store.roots(), rootsOrigin, models, store.usage(), machine, engines);
   }
 }
