@@ -529,7 +529,22 @@ public final class Soko {
   }
 
   public Diagnostics diagnostics() throws StoreException {
-    return Inventory.report(store, settings.origin(), machine(), engines(), clock);
+    // The engines' probes (class loading, native libraries) run while the store is read.
+    java.util.concurrent.CompletableFuture<List<EngineReport>> engines = java.util.concurrent.CompletableFuture
+        .supplyAsync(this::engines, r -> Thread.ofPlatform().name("soko-engine-probe").daemon().start(r));
+    return Inventory.report(store, settings.origin(), machine(), () -> {
+      try {
+        return engines.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw e;
+      }
+    }, clock);
   }
 
   public Store store() {
