@@ -57,8 +57,9 @@ public final class Main {
   }
 
   /**
-   * Runs {@code list} and {@code diagnostics}, which take no options of their own, without picocli
-   * when the command line holds only their name and global options, each at most once: picocli's
+   * Runs {@code list} and {@code diagnostics}, which take no options of their own, and {@code verify
+   * [--full] [NAME]} without picocli when the command line holds only that and global options, each
+   * at most once: picocli's
    * classes cannot be in the AOT cache and cost more than the command itself. Empty for anything
    * else, which picocli then parses (and reports as a usage error when it is one).
    */
@@ -67,6 +68,8 @@ public final class Main {
     Global g = root.global;
     java.util.Set<String> seen = new java.util.HashSet<>();
     String name = null;
+    String model = null;
+    boolean full = false;
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -95,6 +98,10 @@ public final class Main {
           g.offline |= a.equals("--offline");
         } else if (name == null && !a.startsWith("-")) {
           name = a;
+        } else if ("verify".equals(name) && a.equals("--full") && seen.add(a)) {
+          full = true;
+        } else if ("verify".equals(name) && model == null && !a.startsWith("-")) {
+          model = a;
         } else {
           return Optional.empty();
         }
@@ -110,6 +117,12 @@ public final class Main {
     } else if ("diagnostics".equals(name) || "diag".equals(name)) {
       DiagnosticsCommand c = new DiagnosticsCommand();
       c.root = root;
+      command = c;
+    } else if ("verify".equals(name)) {
+      VerifyCommand c = new VerifyCommand();
+      c.root = root;
+      c.full = full;
+      c.name = model;
       command = c;
     } else {
       return Optional.empty();

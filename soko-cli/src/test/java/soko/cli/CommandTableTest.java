@@ -53,17 +53,31 @@ class CommandTableTest {
   }
 
   @Test
-  void listAndDiagnosticsRunWithoutPicocliAndPrintWhatPicocliWouldPrint() throws Exception {
+  void listDiagnosticsAndVerifyRunWithoutPicocliAndPrintWhatPicocliWouldPrint() throws Exception {
     Cli cli = new Cli(home);
     assertThat(cli.run("demo").code()).isZero();
     for (String[] args : List.of(new String[] {"--home", home.toString(), "list", "--json"},
-        new String[] {"--json", "ls", "--home=" + home}, new String[] {"--home", home.toString(), "list"})) {
+        new String[] {"--json", "ls", "--home=" + home}, new String[] {"--home", home.toString(), "list"},
+        new String[] {"--home", home.toString(), "verify"}, new String[] {"--home", home.toString(), "verify", "silero-vad"})) {
       java.io.StringWriter plain = new java.io.StringWriter();
       java.io.StringWriter picocli = new java.io.StringWriter();
       assertThat(Main.runPlain(args, new java.io.PrintWriter(plain), new java.io.PrintWriter(plain))).contains(0);
       assertThat(Main.runPicocli(args, new java.io.PrintWriter(picocli), new java.io.PrintWriter(picocli))).isZero();
       assertThat(plain.toString()).contains("silero-vad").isEqualTo(picocli.toString());
     }
+    for (String[] args : List.of(new String[] {"--home", home.toString(), "verify", "--full", "silero-vad", "--json"},
+        new String[] {"--home", home.toString(), "verify", "silero-vad", "--full", "--json"})) {
+      java.io.StringWriter plain = new java.io.StringWriter();
+      assertThat(Main.runPlain(args, new java.io.PrintWriter(plain), new java.io.PrintWriter(plain))).contains(0);
+      assertThat(CliContractTest.JSON.readTree(plain.toString()).get("models")).singleElement()
+          .satisfies(m -> assertThat(m.get("name").asText()).isEqualTo("silero-vad"));
+    }
+    String[] missing = {"--home", home.toString(), "verify", "no-such-model"};
+    java.io.StringWriter plainMissing = new java.io.StringWriter();
+    java.io.StringWriter picocliMissing = new java.io.StringWriter();
+    assertThat(Main.runPlain(missing, new java.io.PrintWriter(plainMissing), new java.io.PrintWriter(plainMissing)))
+        .contains(Main.runPicocli(missing, new java.io.PrintWriter(picocliMissing), new java.io.PrintWriter(picocliMissing)));
+    assertThat(plainMissing.toString()).contains("no-such-model").isEqualTo(picocliMissing.toString());
     java.nio.file.Path file = java.nio.file.Files.writeString(home.resolve("not-a-folder"), "x");
     String[] broken = {"--home", file.toString(), "diagnostics"};
     java.io.StringWriter plain = new java.io.StringWriter();
@@ -75,10 +89,12 @@ class CommandTableTest {
   }
 
   @Test
-  void anythingButListOrDiagnosticsWithGlobalOptionsGoesToPicocli() {
+  void anythingButListDiagnosticsOrVerifyWithTheirOptionsGoesToPicocli() {
     java.io.PrintWriter sink = new java.io.PrintWriter(new java.io.StringWriter());
     for (String[] args : List.of(new String[] {"list", "--bogus"}, new String[] {"list", "--help"},
-        new String[] {"verify"}, new String[] {"--json", "--json", "list"}, new String[] {"list", "extra"},
+        new String[] {"install", "x"}, new String[] {"--json", "--json", "list"},
+        new String[] {"--full", "verify"}, new String[] {"verify", "a", "b"}, new String[] {"verify", "--full", "--full"},
+        new String[] {"list", "--full"}, new String[] {"list", "extra"},
         new String[] {"--home"}, new String[] {"--json=true", "list"}, new String[] {})) {
       assertThat(Main.runPlain(args, sink, sink)).as(String.join(" ", args)).isEmpty();
     }
