@@ -46,6 +46,6 @@ public final class AotTraining {
       Main.run(run, w, w);
       w.flush();
     }
-    System.out.println(new VersionProvider().getVersion()[0]);
+    System.out.println(Main.version());
   }
 }

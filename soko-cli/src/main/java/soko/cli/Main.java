@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import picocli.CommandLine;
 
 /** Entry point of the {@code soko} command. */
 public final class Main {
@@ -12,9 +11,10 @@ public final class Main {
 
   public static void main(String[] args) {
     if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-      // Fast path: building picocli's model of every command costs several times a JVM start.
-      System.out.println(new VersionProvider().getVersion()[0]);
-      System.exit(ExitCode.OK);
+      // Fast path without picocli (its classes cannot be in the AOT cache), and a plain return:
+      // System.exit starts the platform logger (Runtime.exit logging), about 10 ms.
+      System.out.println(version());
+      return;
     }
     PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
@@ -32,28 +32,14 @@ public final class Main {
 
   /** Runs the command line through picocli (every command, help and usage errors). */
   static int runPicocli(String[] args, PrintWriter out, PrintWriter err) {
-    SokoCommand root = new SokoCommand(out, err);
-    CommandLine cl = new CommandLine(root);
-    // Before the settings below: picocli applies them to the subcommands registered at that moment.
-    for (Sub s : named(args).map(List::of).orElse(COMMANDS)) {
-      cl.addSubcommand(s.type());
-    }
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setParameterExceptionHandler((ex, a) -> {
-      String msg = ex.getMessage() + " (see `soko " + ex.getCommandLine().getCommandName().replace("soko", "").trim()
-          + " --help`)";
-      msg = msg.replace("`soko  --help`", "`soko --help`");
-      if (root.global.json) {
-        out.println(soko.app.Reports.errorJson(ex.getMessage(), ExitCode.USAGE, "usage"));
-      } else {
-        err.println("soko: " + msg.replace("`soko  ", "`soko "));
-      }
-      return ExitCode.USAGE;
-    });
-    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> Errors.report(ex, root.global, out, err));
-    return cl.execute(args);
+    // In its own class: Main must load and link without any picocli class (see main).
+    return PicocliRun.run(args, out, err);
+  }
+
+  /** This build's version line, e.g. {@code soko 0.1.0}. */
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return "soko " + (v == null ? "0.1.0-SNAPSHOT" : v);
   }
 
   /**
