@@ -145,10 +145,10 @@ compare() {
     verdict=$(awk -v r="${ratios[1]}" -v l="$limit" 'BEGIN {print (r <= l) ? "**met**" : "not met"}')
   fi
   local cells="" i2
-  for ((i = 0; i < n; i++)); do local shown=${cmds[$i]//$out/\$OUT}; shown=${shown//$JAVA_HOME\/bin\/java/java}; cells+="\`$shown\`: $(echo ${times[$i]} | stats) s<br>"; done
+  for ((i = 0; i < n; i++)); do local shown=${cmds[$i]//$out/\$OUT}; shown=${shown//$JAVA_HOME\/bin\/java/java}; shown=${shown//|/\\|}; cells+="\`$shown\`: $(echo ${times[$i]} | stats) s<br>"; done
   local rs=""
   for ((i = 1; i < n; i++)); do rs+="1/$((i + 1)): ${ratios[$i]} "; done
-  echo "| $id | $what | $target | ${cells%<br>} | $rs | $verdict |" >>"$results"
+  echo "| $id | $what | ${target//|/\\|} | ${cells%<br>} | $rs | $verdict |" >>"$results"
 }
 
 soko=./soko

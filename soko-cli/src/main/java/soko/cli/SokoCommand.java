@@ -11,11 +11,9 @@ import soko.store.StoreException;
 
 @Command(name = "soko", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Soko (倉庫): the local model manager and runtime.%n"
-        + "Exit codes: 0 ok, 1 failure, 2 usage, 3 verification failed, 4 consent refused or offline.",
-    subcommands = {ListCommand.class, InstallCommand.class, RemoveCommand.class, VerifyCommand.class,
-        DiagnosticsCommand.class, CacheCommand.class, GcCommand.class, DemoCommand.class, PullCommand.class,
-        CatalogCommand.class, KeygenCommand.class, VadCommand.class, TranscribeCommand.class, TranslateCommand.class,
-        ManifestCommand.class, ServeCommand.class, PushCommand.class})
+        + "Exit codes: 0 ok, 1 failure, 2 usage, 3 verification failed, 4 consent refused or offline.")
+// The subcommands are registered by Main (Main.COMMANDS), only the one named on the command line
+// when it is known: building picocli's model of every command costs more than the JVM's start.
 final class SokoCommand implements Runnable {
   @Mixin
   final Global global = new Global();

@@ -444,26 +444,20 @@ public final class Soko {
 
   /** Installed models with their state, without hashing anything. */
   public List<ModelCheck> list() throws StoreException {
-    List<ModelCheck> out = new ArrayList<>();
-    for (InstalledModel m : store.installed()) {
-      out.add(store.checkWithoutHashing(m));
-    }
-    return out;
+    return store.checkWithoutHashing(store.installed());
   }
 
   /**
-   * Verifies one model or all. Unchanged files cost a {@code stat}; {@code full} re-hashes everything.
+   * Verifies one model or all. Unchanged files cost a {@code stat}; {@code full} re-hashes everything,
+   * one file per core at a time across all the models.
    */
   public List<ModelCheck> verify(Optional<String> name, boolean full) throws StoreException {
     VerifyMode mode = full ? VerifyMode.FULL : VerifyMode.CACHED;
     List<InstalledModel> models = name.isPresent()
         ? List.of(store.require(parseName(name.get())))
         : store.installed();
-    List<ModelCheck> out = new ArrayList<>();
-    for (InstalledModel m : models) {
-      out.add(store.check(m, mode));
-    }
-    return out;
+    // One call, so a full verify of several models hashes their files across all cores.
+    return store.check(models, mode);
   }
 
   /**
@@ -550,7 +544,22 @@ public final class Soko {
   }
 
   public Diagnostics diagnostics() throws StoreException {
-    return Inventory.report(store, settings.origin(), machine(), engines(), clock);
+    // The engines' probes (class loading, native libraries) run while the store is read.
+    java.util.concurrent.CompletableFuture<List<EngineReport>> engines = java.util.concurrent.CompletableFuture
+        .supplyAsync(this::engines, r -> Thread.ofPlatform().name("soko-engine-probe").daemon().start(r));
+    return Inventory.report(store, settings.origin(), machine(), () -> {
+      try {
+        return engines.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw e;
+      }
+    }, clock);
   }
 
   public Store store() {

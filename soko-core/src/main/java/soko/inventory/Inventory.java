@@ -1,10 +1,10 @@
 package soko.inventory;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import soko.store.InstalledModel;
+import java.util.function.Supplier;
 import soko.store.ModelCheck;
+import soko.store.StorageUse;
 import soko.store.StoreException;
 import soko.store.StoreView;
 
@@ -14,10 +14,18 @@ public final class Inventory {
 
   public static Diagnostics report(StoreView store, String rootsOrigin, Machine machine, List<EngineReport> engines,
       Clock clock) throws StoreException {
-    List<ModelCheck> models = new ArrayList<>();
-    for (InstalledModel m : store.installed()) {
-      models.add(store.checkWithoutHashing(m));
-    }
-    return new Diagnostics(clock.instant(), store.roots(), rootsOrigin, models, store.usage(), machine, engines);
+    return report(store, rootsOrigin, machine, () -> engines, clock);
+  }
+
+  /**
+   * Like {@link #report(StoreView, String, Machine, List, Clock)}, asking for the engines only
+   * after reading the store, so the caller can probe them meanwhile.
+   */
+  public static Diagnostics report(StoreView store, String rootsOrigin, Machine machine,
+      Supplier<List<EngineReport>> engines, Clock clock) throws StoreException {
+    java.time.Instant at = clock.instant();
+    List<ModelCheck> models = store.checkWithoutHashing(store.installed());
+    StorageUse usage = store.usage();
+    return new Diagnostics(at, store.roots(), rootsOrigin, models, usage, machine, engines.get());
   }
 }

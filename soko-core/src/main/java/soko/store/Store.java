@@ -72,6 +72,15 @@ public final class Store implements StoreView {
   private final Layout layout;
   private final Clock clock;
 
+  /**
+   * Manifests already parsed by this store, by the sha256 of their bytes: listing and storage use
+   * read the same manifests, and strict parsing costs far more than reading and hashing them.
+   * Keyed by content, so a changed file is parsed again; bounded for long-running processes.
+   */
+  private final Map<Digest, Manifest> parsedManifests = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_PARSED_MANIFESTS = 4096;
+
   private Store(Layout layout, Clock clock) {
     this.layout = layout;
     this.clock = clock;
@@ -434,15 +443,17 @@ public final class Store implements StoreView {
       throw new StoreIOException("cannot list " + layout.refs(), e);
     }
     refs.sort(null);
+    List<ModelName> names = new ArrayList<>();
     for (Path r : refs) {
       String file = r.getFileName().toString();
-      ModelName name;
       try {
-        name = ModelName.parse(file.substring(0, file.length() - ".json".length()));
+        names.add(ModelName.parse(file.substring(0, file.length() - ".json".length())));
       } catch (IllegalArgumentException e) {
         continue; // not one of ours (temp files start with '.')
       }
-      installed(name).ifPresent(out::add);
+    }
+    for (Optional<InstalledModel> m : inSlices(names, MIN_READS_PER_THREAD, "reading", this::installed)) {
+      m.ifPresent(out::add);
     }
     return out;
   }
@@ -467,7 +478,7 @@ public final class Store implements StoreView {
           List.of("its installed manifest " + mf + " was changed after install"));
     }
     try {
-      Manifest m = ManifestCodec.parse(bytes, mf.toString());
+      Manifest m = parseManifest(bytes, ref.get().manifestSha256(), mf);
       return Optional.of(new InstalledModel(m, mf, ref.get().installedAt(), ref.get().origin()));
     } catch (ManifestException e) {
       throw new ModelIntegrityException(name + "@" + ref.get().version(), List.of(e.getMessage()));
@@ -483,6 +494,11 @@ public final class Store implements StoreView {
   @Override
   public ModelCheck checkWithoutHashing(InstalledModel model) throws StoreException {
     return check(model, VerifyMode.STAT_ONLY);
+  }
+
+  @Override
+  public List<ModelCheck> checkWithoutHashing(List<InstalledModel> models) throws StoreException {
+    return check(models, VerifyMode.STAT_ONLY);
   }
 
   /**
@@ -502,13 +518,17 @@ public final class Store implements StoreView {
     List<FileCheck[]> results = new ArrayList<>();
     List<ModelFile> toHash = new ArrayList<>();
     List<int[]> slots = new ArrayList<>();
+    List<ModelFile> all = new ArrayList<>();
+    models.forEach(m -> all.addAll(m.manifest().files()));
+    List<FileCheck> stats = inSlices(all, MIN_READS_PER_THREAD, "checking", f -> checkFile(f, VerifyMode.STAT_ONLY));
+    int k0 = 0;
     for (int m = 0; m < models.size(); m++) {
       List<ModelFile> files = models.get(m).manifest().files();
       FileCheck[] r = new FileCheck[files.size()];
       results.add(r);
       for (int i = 0; i < r.length; i++) {
         ModelFile f = files.get(i);
-        FileCheck stat = checkFile(f, VerifyMode.STAT_ONLY);
+        FileCheck stat = stats.get(k0++);
         boolean hash = mode == VerifyMode.FULL ? stat.state() != FileState.MISSING
             : mode == VerifyMode.CACHED && stat.state() == FileState.UNVERIFIED;
         if (hash) {
@@ -528,6 +548,63 @@ public final class Store implements StoreView {
       out.add(new ModelCheck(models.get(m), List.of(results.get(m))));
     }
     return out;
+  }
+
+  /** Below this many small reads (a ref and manifest, or a stat and record) per thread, one thread is faster. */
+  private static final int MIN_READS_PER_THREAD = 64;
+
+  /** Work on one item that may fail with a store error. */
+  private interface Work<T, R> {
+    R apply(T item) throws StoreException;
+  }
+
+  /**
+   * Applies {@code work} to every item and returns the results in order: in contiguous slices on
+   * up to one thread per core when there are at least {@code minPerThread} items per thread (a
+   * store of a thousand models has ten thousand small files to read), else on this thread.
+   */
+  private static <T, R> List<R> inSlices(List<T> items, int minPerThread, String what, Work<T, R> work)
+      throws StoreException {
+    int threads = Math.min(Runtime.getRuntime().availableProcessors(), items.size() / minPerThread);
+    if (threads <= 1) {
+      List<R> out = new ArrayList<>(items.size());
+      for (T item : items) {
+        out.add(work.apply(item));
+      }
+      return out;
+    }
+    List<Future<List<R>>> futures = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads,
+        Thread.ofPlatform().name("soko-read-", 0).daemon().factory())) {
+      for (int t = 0; t < threads; t++) {
+        List<T> slice = items.subList(items.size() * t / threads, items.size() * (t + 1) / threads);
+        futures.add(pool.submit(() -> {
+          List<R> out = new ArrayList<>(slice.size());
+          for (T item : slice) {
+            out.add(work.apply(item));
+          }
+          return out;
+        }));
+      }
+      List<R> out = new ArrayList<>(items.size());
+      for (Future<List<R>> fu : futures) {
+        try {
+          out.addAll(fu.get());
+        } catch (ExecutionException e) {
+          futures.forEach(x -> x.cancel(true));
+          if (e.getCause() instanceof StoreException se) {
+            throw se;
+          }
+          throw new IllegalStateException(what + " " + items.size() + " store entries failed", e.getCause());
+        } catch (InterruptedException e) {
+          futures.forEach(x -> x.cancel(true));
+          Thread.currentThread().interrupt();
+          throw new StoreIOException("interrupted while " + what + " " + items.size() + " store entries",
+              new InterruptedIOException("interrupted"));
+        }
+      }
+      return out;
+    }
   }
 
   /** Re-hashes files, in parallel when there are several: hashing is CPU-bound at about 1 GB/s per core. */
@@ -784,6 +861,20 @@ public final class Store implements StoreView {
     }
   }
 
+  /** Parses a manifest whose bytes have the given sha256, once per store and content. */
+  private Manifest parseManifest(byte[] bytes, Digest sha256, Path source) throws ManifestException {
+    Manifest known = parsedManifests.get(sha256);
+    if (known != null) {
+      return known;
+    }
+    Manifest m = ManifestCodec.parse(bytes, source.toString());
+    if (parsedManifests.size() >= MAX_PARSED_MANIFESTS) {
+      parsedManifests.clear();
+    }
+    parsedManifests.put(sha256, m);
+    return m;
+  }
+
   /** Installed models, also counting the manifests of damaged refs so gc never frees their blobs. */
   private List<InstalledModel> installedLenient() throws IOException {
     List<InstalledModel> out = new ArrayList<>();
@@ -793,7 +884,8 @@ public final class Store implements StoreView {
           continue;
         }
         try {
-          Manifest m = ManifestCodec.parse(Files.readAllBytes(mf), mf.toString());
+          byte[] bytes = Files.readAllBytes(mf);
+          Manifest m = parseManifest(bytes, Hashing.sha256(bytes), mf);
           out.add(new InstalledModel(m, mf, Instant.EPOCH, ""));
         } catch (ManifestException e) {
           // Unreadable manifest: its blobs may become orphans, which is what the user sees in diagnostics.

@@ -11,5 +11,14 @@ public interface StoreView {
   /** Checks without hashing: records and {@code stat} only. */
   ModelCheck checkWithoutHashing(InstalledModel model) throws StoreException;
 
+  /** {@link #checkWithoutHashing(InstalledModel)} of several models, in order. */
+  default List<ModelCheck> checkWithoutHashing(List<InstalledModel> models) throws StoreException {
+    List<ModelCheck> out = new java.util.ArrayList<>();
+    for (InstalledModel m : models) {
+      out.add(checkWithoutHashing(m));
+    }
+    return out;
+  }
+
   StorageUse usage() throws StoreException;
 }
