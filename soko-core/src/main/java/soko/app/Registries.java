@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import soko.acquisition.oci.CredentialStore;
 import soko.acquisition.oci.OciAuthException;
 import soko.acquisition.oci.Credentials;
@@ -39,7 +37,6 @@ import soko.store.FileState;
 import soko.store.InstalledModel;
 import soko.store.Store;
 import soko.store.StoreException;
-import soko.store.StoreIOException;
 import soko.verification.Digest;
 import soko.verification.IntegrityException;
 
@@ -77,7 +74,6 @@ public final class Registries {
   // Not <hex>.partial: an HTTP download of the same file uses that name and its own lock.
   private static final String PARTIAL_SUFFIX = ".oci.partial";
   /** Serialises fetches of one blob inside this JVM; a file lock does it across processes. */
-  private static final Map<Digest, ReentrantLock> FETCHING = new ConcurrentHashMap<>();
 
   private final Soko soko;
   private final OciSettings settings;
@@ -252,7 +248,7 @@ public final class Registries {
     try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(downloads, "*" + LOCK_SUFFIX)) {
       for (Path lock : ds) {
         try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
-          java.nio.channels.FileLock held = ch.tryLock();
+          FileLock held = ch.tryLock();
           if (held != null) {
             held.release();
             continue;
@@ -290,7 +286,8 @@ public final class Registries {
       throws AppException, StoreException, IntegrityException {
     Digest d = f.sha256();
     Store store = soko.store();
-    try (BlobLock lock = BlobLock.acquire(store.downloadsDir(), d)) {
+    // A separate lock file: on POSIX, closing any channel of the partial would drop a lock held on it.
+    try (Store.Held lock = store.lockDownload(d, LOCK_SUFFIX)) {
       if (tx.missingFiles().stream().noneMatch(x -> x.sha256().equals(d))) {
         progress.done(d, f.size()); // published by another process while we waited for the lock
         return;
@@ -466,52 +463,5 @@ public final class Registries {
 
   private static Optional<String> nonEmpty(String s) {
     return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
-  }
-
-  /**
-   * Exclusive use of one blob's partial file: a lock within this JVM, then a file lock on a
-   * separate {@code <hex>.oci-lock} file (the partial itself cannot carry the lock: on POSIX,
-   * closing any channel of a file drops the process's locks on it). Waits for the holder.
-   */
-  private record BlobLock(ReentrantLock local, FileChannel channel, FileLock lock) implements AutoCloseable {
-    static BlobLock acquire(Path downloads, Digest d) throws StoreException {
-      ReentrantLock local = FETCHING.computeIfAbsent(d, k -> new ReentrantLock());
-      local.lock();
-      FileChannel ch = null;
-      try {
-        Files.createDirectories(downloads);
-        ch = FileChannel.open(downloads.resolve(d.hex() + LOCK_SUFFIX), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        return new BlobLock(local, ch, ch.lock());
-      } catch (IOException e) {
-        closeQuietly(ch);
-        local.unlock();
-        throw new StoreIOException("cannot lock the download of " + d + " in " + downloads, e);
-      } catch (RuntimeException e) {
-        closeQuietly(ch);
-        local.unlock();
-        throw e;
-      }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-      if (ch != null) {
-        try {
-          ch.close();
-        } catch (IOException ignored) {
-          // nothing to release
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      try {
-        lock.release();
-      } catch (IOException ignored) {
-        // closing the channel releases it anyway
-      }
-      closeQuietly(channel);
-      local.unlock();
-    }
   }
 }

@@ -167,12 +167,6 @@ public final class Soko {
     return new CatalogTrust(source.keys(), clock, store.catalogStateDir());
   }
 
-  /** The remote catalogs configured with {@link #addCatalog}: catalog id, URL and trusted key ids. */
-  public List<String> catalogSourcesSummary() throws CatalogException {
-    return configuredCatalogs().stream()
-        .map(c -> c.catalogId() + " " + c.url() + " keys " + String.join(",", c.keys().keyIds())).toList();
-  }
-
   private List<CatalogSources.Configured> configuredCatalogs() throws CatalogException {
     try {
       return catalogSources().read();

@@ -29,10 +29,6 @@ public record Version(String text) implements Comparable<Version> {
     return m;
   }
 
-  public long major() { return Long.parseLong(parts().group(1)); }
-  public long minor() { return Long.parseLong(parts().group(2)); }
-  public long patch() { return Long.parseLong(parts().group(3)); }
-
   @Override
   public int compareTo(Version o) {
     Matcher a = parts();
