@@ -308,11 +308,9 @@ public final class Soko {
       throws AppException, ManifestException, CatalogException, StoreException {
     Manifest m = resolve(nameOrAlias).manifest();
     List<ModelFile> needed = new ArrayList<>();
-    try (Store.Install tx = store.beginInstall(m)) {
-      for (ModelFile f : tx.missingFiles()) {
-        if (!hasLocalSource(f)) {
-          needed.add(f);
-        }
+    for (ModelFile f : store.absentFiles(m)) {
+      if (!hasLocalSource(f)) {
+        needed.add(f);
       }
     }
     return plan(m, needed);

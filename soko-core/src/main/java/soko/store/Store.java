@@ -514,6 +514,22 @@ public final class Store implements StoreView {
 
   // ---------------------------------------------------------------- verification
 
+  /**
+   * The files of {@code manifest} the store lacks or holds corrupt, by stat and records only: for
+   * planning a download without writing or hashing anything. (An install checks again, and
+   * re-hashes a present file whose record is stale.)
+   */
+  public List<ModelFile> absentFiles(Manifest manifest) throws StoreException {
+    List<ModelFile> out = new ArrayList<>();
+    for (ModelFile f : manifest.files()) {
+      FileState state = checkFile(f, VerifyMode.STAT_ONLY).state();
+      if (state == FileState.MISSING || state == FileState.CORRUPT) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
   @Override
   public ModelCheck checkWithoutHashing(InstalledModel model) throws StoreException {
     return check(model, VerifyMode.STAT_ONLY);
