@@ -7,6 +7,7 @@
 #
 #   bash bench/run.sh           full: 1 GiB files, 4 GiB for memory, 1,000 models, 7 pairs
 #   bash bench/run.sh --quick   smoke run, about 2 minutes from scratch: 64 MiB files, 50 models, 3 pairs; prints only
+#   bash bench/run.sh [--quick] --only 1,6b   only those rows (for before/after figures); prints only
 #
 # Never asserts a timing: the ratios are for people. The machine may be shared; compare ratios.
 set -euo pipefail
@@ -15,7 +16,16 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 soko_find_jdk
 cd "$here"
 quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+only=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) quick=1 ;;
+    --only) only=",$2,"; shift ;;
+    *) echo "usage: bash bench/run.sh [--quick] [--only ROW,ROW...]" >&2; exit 2 ;;
+  esac
+  shift
+done
+wanted() { [ -z "$only" ] || [[ $only == *",$1,"* ]]; }
 if [ $quick = 1 ]; then
   MIB=64; BIG_MIB=256; MODELS=50; FILES=10; LIST_MODELS=200; PAIRS=3; out=bench/out/perf-quick
 else
@@ -116,6 +126,7 @@ stats() { tr ' ' '\n' | sort -n | awk '{a[NR]=$1} END {printf "%.3f / %.3f / %.3
 median() { tr ' ' '\n' | sort -g | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'; }
 compare() {
   local id=$1 what=$2 target=$3 limit=$4; shift 4
+  wanted "$id" || return 0
   local -a cmds=() preps=()
   while [ $# -gt 0 ]; do shift; cmds+=("$1"); preps+=("$2"); shift 2; done
   local n=${#cmds[@]} round i t0 t1
@@ -179,6 +190,7 @@ compare 7 "soko diagnostics --json, $MODELS models / $((MODELS * FILES)) blobs, 
   -- "$soko --home $out/inventory-home diagnostics --json" ":" -- "$hello" ":" -- "du -sb $out/inventory-home" ":"
 
 # ------------------------------------------------------------------ resume after a cut at 50%
+if wanted 5; then
 log "resume: cut a download at 50% with kill -9, then resume"
 rh=$out/resume-home; rm -rf "$rh"; : >"$ng/access.log"
 size=$((MIB * 1048576)); partial="$rh/cache/downloads/$sha_a.partial"
@@ -199,8 +211,10 @@ ratio5=$(awk -v s="$sent" -v z="$size" 'BEGIN {printf "%.4f", s / z}')
 verdict5=$(awk -v r="$ratio5" 'BEGIN {print (r <= 1.01) ? "**met**" : "not met"}')
 echo "== 5: resume: cut at $kept of $size bytes; nginx sent $sent bytes in all ($ratio5 × the size); resumed run $(awk -v a=$t0 -v b=$t1 'BEGIN {printf "%.3f", (b-a)/1e9}') s, openssl over the whole file $(awk -v a=$t2 -v b=$t3 'BEGIN {printf "%.3f", (b-a)/1e9}') s" >&2
 echo "| 5 | resume a $size_label download killed (kill -9) at $((kept * 100 / size))%: bytes nginx sent in all / file size | ≤ 1.01 | cut at $kept bytes; sent $sent bytes; resumed run $(awk -v a=$t0 -v b=$t1 'BEGIN {printf "%.3f", (b-a)/1e9}') s (re-hash of the kept prefix + the rest) | $ratio5 | $verdict5 |" >>"$results"
+fi
 
 # ------------------------------------------------------------------ memory
+if wanted 8; then
 mkfile big.bin $BIG_MIB
 big_label=$([ $BIG_MIB = 4096 ] && echo "4 GiB" || echo "$BIG_MIB MiB")
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
@@ -215,6 +229,7 @@ worst=$(( dl_rss > vf_rss ? dl_rss : vf_rss ))
 verdict8=$(awk -v k="$worst" 'BEGIN {print (k / 1024 <= 160) ? "**met**" : "not met"}')
 echo "== 8: peak RSS: install (download) $big_label $((dl_rss / 1024)) MiB, verify --full $((vf_rss / 1024)) MiB, hello-world $((hello_rss / 1024)) MiB" >&2
 echo "| 8 | peak RSS (\`/usr/bin/time -f %M\`) downloading and verifying a $big_label file | ≤ 160 MiB | install from nginx: $((dl_rss / 1024)) MiB<br>verify --full: $((vf_rss / 1024)) MiB<br>hello-world: $((hello_rss / 1024)) MiB | - | $verdict8 |" >>"$results"
+fi
 
 # ------------------------------------------------------------------ report
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -227,7 +242,7 @@ table=$(
   cat "$results"
 )
 echo "$table"
-if [ $quick = 0 ]; then
+if [ $quick = 0 ] && [ -z "$only" ]; then
   awk -v table="$table" '
     /<!-- bench\/run.sh:begin -->/ {print; print table; skip = 1; next}
     /<!-- bench\/run.sh:end -->/ {skip = 0}

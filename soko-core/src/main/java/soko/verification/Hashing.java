@@ -12,12 +12,15 @@ import java.security.NoSuchAlgorithmException;
 /**
  * SHA-256 of files and streams at the hashing limit of the machine.
  *
- * <p>Files are read through a {@link FileChannel} into a 1 MiB direct buffer: measured faster than
- * memory mapping and as fast as {@code openssl dgst -sha256} (the JDK's SHA intrinsics).
+ * <p>Files are read through a {@link FileChannel} into a 64 KiB direct buffer: measured faster than
+ * memory mapping and, in a fresh process, faster than a 1 MiB buffer (1 GiB from the page cache:
+ * 1.06-1.14 s against 1.60-1.77 s, {@code openssl dgst -sha256} 0.96-1.01 s): a chunk that fits the
+ * CPU's L2 cache is still there when it is hashed, and the JIT compiles the digest's update path
+ * sooner because it is called more often.
  */
 public final class Hashing {
   /** Read size for files and streams. */
-  public static final int BUFFER_SIZE = 1 << 20;
+  public static final int BUFFER_SIZE = 64 * 1024;
 
   private Hashing() {}
 
@@ -69,7 +72,7 @@ public final class Hashing {
   /** Hashes and counts a stream to its end. Does not close it. */
   public static Measured sha256(InputStream in) throws IOException {
     MessageDigest md = newSha256();
-    byte[] buf = new byte[64 * 1024];
+    byte[] buf = new byte[BUFFER_SIZE];
     long total = 0;
     int n;
     while ((n = in.read(buf)) >= 0) {
