@@ -247,7 +247,7 @@ public final class Reports {
   }
 
   static ArrayNode tasks(List<TaskSpec> specs) {
-    ArrayNode arr = Json.mapper().createArrayNode();
+    ArrayNode arr = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
     for (TaskSpec t : specs) {
       ObjectNode o = arr.addObject();
       o.put("task", t.task().id());

@@ -268,8 +268,7 @@ class CatalogTrustTest {
     assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, utf8("<html>captive portal</html>")))
         .isInstanceOf(CatalogMalformedException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /: the signed catalog envelope"
-            + " is not valid JSON at line 1, column 1: Unexpected character ('<' (code 60)): expected a valid value"
-            + " (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+            + " is not valid JSON at line 1, column 1: unexpected character '<' where a value was expected");
   }
 
   @Test
@@ -312,8 +311,8 @@ class CatalogTrustTest {
 
     assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, envelope))
         .isInstanceOf(CatalogMalformedException.class)
-        .hasMessage("catalog source \"" + SRC + "\": invalid catalog at /: the catalog breaks a limit: Document nesting depth (33)"
-            + " exceeds the maximum allowed (32, from `StreamReadConstraints.getMaxNestingDepth()`)");
+        .hasMessage("catalog source \"" + SRC + "\": invalid catalog at /: the catalog breaks a limit: nesting depth (33)"
+            + " exceeds the maximum allowed (32)");
   }
 
   @Test

@@ -90,7 +90,7 @@ class HostileManifestTest {
         Arguments.of("missing license", ManifestCodecTest.VALID.replaceFirst("\"license\": \\{[^}]*\\},", ""),
             "/license", "is missing; it is required"),
         Arguments.of("duplicate key", ManifestCodecTest.VALID.replace("\"name\": \"whisper-base\",",
-            "\"name\": \"whisper-base\", \"name\": \"other\","), "/", "Duplicate field 'name'"),
+            "\"name\": \"whisper-base\", \"name\": \"other\","), "/", "duplicate field \"name\""),
         Arguments.of("trailing garbage", ManifestCodecTest.VALID + "{}", "/", "not valid JSON"),
         Arguments.of("not JSON", "<html>", "/", "not valid JSON"),
         Arguments.of("empty document", "", "/", "the manifest is empty"),
