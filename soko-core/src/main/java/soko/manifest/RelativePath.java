@@ -10,6 +10,11 @@ import java.util.Locale;
 public record RelativePath(String value) {
   public static final int MAX_LENGTH = 255;
 
+  /** Names Windows reserves for devices, whatever the extension. */
+  private static final java.util.Set<String> RESERVED = java.util.Set.of("CON", "PRN", "AUX", "NUL",
+      "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+      "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9");
+
   public RelativePath {
     String why = problem(value);
     if (why != null) {
@@ -60,8 +65,9 @@ public record RelativePath(String value) {
       if (seg.endsWith(".") || seg.endsWith(" ")) {
         return "a path segment ends with '.' or a space, which Windows cannot store";
       }
-      String base = seg.split("\\.", 2)[0].toUpperCase(Locale.ROOT);
-      if (base.matches("CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9]")) {
+      int dot = seg.indexOf('.');
+      String base = (dot < 0 ? seg : seg.substring(0, dot)).toUpperCase(Locale.ROOT);
+      if (base.length() <= 4 && RESERVED.contains(base)) {
         return "the path uses the reserved Windows name " + seg;
       }
     }

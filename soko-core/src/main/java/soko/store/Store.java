@@ -446,7 +446,7 @@ public final class Store implements StoreView {
           n.get("version").parse(Version::parse, "a semver version"),
           n.get("manifestSha256").parse(Digest::ofHex, "64 hex digits"),
           n.get("origin").text(),
-          n.get("installedAt").parse(Instant::parse, "an ISO-8601 instant")));
+          n.get("installedAt").instant()));
     } catch (JsonProblem e) {
       throw new StoreConfigException(p + " is damaged (" + e.getMessage() + "): run `soko install " + name
           + "` to reinstall the model", e);

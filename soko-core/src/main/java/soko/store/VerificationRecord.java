@@ -56,7 +56,7 @@ record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, bo
     OptionalLong ctime = n.has("ctimeNanos")
         ? OptionalLong.of(n.get("ctimeNanos").integer(Long.MIN_VALUE, Long.MAX_VALUE)) : OptionalLong.empty();
     String key = n.get("fileKey").text();
-    Instant at = n.get("verifiedAt").parse(Instant::parse, "an ISO-8601 instant");
+    Instant at = n.get("verifiedAt").instant();
     boolean ok = n.get("ok").bool();
     String problem = n.has("problem") ? n.get("problem").text() : "";
     return new VerificationRecord(d, new FileStamp(size, mtime, ctime, key, true), at, ok, problem);

@@ -24,11 +24,22 @@ public final class Hashing {
 
   private Hashing() {}
 
-  public static MessageDigest newSha256() {
+  /** Copied for each use: a provider lookup per small file costs a fresh process more than the hashing. */
+  private static final MessageDigest PROTOTYPE = lookUpSha256();
+
+  private static MessageDigest lookUpSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this JDK has no SHA-256", e);
+    }
+  }
+
+  public static MessageDigest newSha256() {
+    try {
+      return (MessageDigest) PROTOTYPE.clone();
+    } catch (CloneNotSupportedException e) {
+      return lookUpSha256();
     }
   }
 
