@@ -24,14 +24,16 @@ import java.util.regex.Pattern;
 import soko.events.TransferEvent;
 import soko.manifest.ModelFile;
 import soko.verification.Digest;
+import soko.verification.Hashing;
 import soko.verification.IntegrityException;
 
 /**
  * One fetch of one file into its locked partial file: trust and re-hash the kept prefix, then try
  * each http(s) source with bounded retries until the bytes are complete and verified.
  *
- * <p>Invariant: {@code md} holds the sha256 of exactly the first {@code have} bytes of the partial
- * file, and the partial file is {@code have} bytes long.
+ * <p>Invariant: {@code pipe.digest()} holds the sha256 of exactly the first {@code have} bytes of
+ * the partial file, and the partial file is {@code have} bytes long. The hashing runs on the pipe's
+ * thread while the next buffer is received (see {@link HashPipe}).
  */
 final class FileJob {
   /** Bytes between fsync + metadata checkpoints, bounding what a crash can cost. */
@@ -49,8 +51,8 @@ final class FileJob {
    * are cancelled) closes an interruptible channel in the middle of a write.
    */
   private final RandomAccessFile data;
-  private final byte[] buffer;
-  private MessageDigest md = soko.verification.Hashing.newSha256();
+  private byte[] buffer;
+  private final HashPipe pipe;
   private long have;
   private Optional<PartialMetadata> meta = Optional.empty();
   /** Where the bytes kept past the last checkpoint start, or -1 when every kept byte was checkpointed. */
@@ -69,6 +71,7 @@ final class FileJob {
     this.emitter = emitter;
     this.data = data;
     this.buffer = new byte[settings.bufferSize()];
+    this.pipe = new HashPipe(settings.bufferSize(), name);
   }
 
   /** Bytes received over the network by this job. */
@@ -78,6 +81,14 @@ final class FileJob {
 
   /** Brings the partial file to the full, verified content, or throws. */
   void run(List<URI> sources) throws AcquisitionException {
+    try {
+      runWithPipe(sources);
+    } finally {
+      pipe.close();
+    }
+  }
+
+  private void runWithPipe(List<URI> sources) throws AcquisitionException {
     if (keepTrustedPrefix()) {
       return;
     }
@@ -143,7 +154,7 @@ final class FileJob {
       }
       have = keep;
       if (have == file.size()) {
-        if (Digest.of(md.digest()).equals(file.sha256())) {
+        if (Digest.of(pipe.digest().digest()).equals(file.sha256())) {
           return true;
         }
         restartFromZero();
@@ -155,6 +166,7 @@ final class FileJob {
   }
 
   private void hashPrefix(long length) throws IOException {
+    MessageDigest md = pipe.digest();
     md.reset();
     data.seek(0);
     long pos = 0;
@@ -163,14 +175,16 @@ final class FileJob {
       if (n < 0) {
         throw new IOException("the partial download ended at " + pos + " bytes, before " + length);
       }
-      md.update(buffer, 0, n);
+      for (int off = 0; off < n; off += Hashing.BUFFER_SIZE) {
+        md.update(buffer, off, Math.min(Hashing.BUFFER_SIZE, n - off));
+      }
       pos += n;
     }
   }
 
   private void restartFromZero() throws IOException {
     data.setLength(0);
-    md.reset();
+    pipe.digest().reset();
     have = 0;
     meta = Optional.empty();
     Files.deleteIfExists(paths.metadata(file.sha256()));
@@ -347,7 +361,7 @@ final class FileJob {
       }
       throw networkFailure(url, f.getCause(), trip, true);
     }
-    Digest actual = Digest.of(md.digest());
+    Digest actual = Digest.of(pipe.digest().digest());
     if (!actual.equals(file.sha256()) && uncheckpointedFrom >= 0) {
       // The tail kept past the last checkpoint was wrong (a power loss can do that): drop it and fetch it again.
       long floor = uncheckpointedFrom;
@@ -400,7 +414,7 @@ final class FileJob {
   private void write(int n) throws IOException {
     data.seek(have);
     data.write(buffer, 0, n);
-    md.update(buffer, 0, n);
+    buffer = pipe.handOff(buffer, n);
     have += n;
     transferred += n;
   }

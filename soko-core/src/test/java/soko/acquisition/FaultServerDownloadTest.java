@@ -44,6 +44,9 @@ class FaultServerDownloadTest {
   void stop() throws IOException {
     server.close();
     events.assertGrammar();
+    // Every fetch, finished, failed or cancelled, stops the thread that hashed its bytes.
+    assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("soko-hash"))
+        .filteredOn(Thread::isAlive).isEmpty();
   }
 
   Path downloads() {
