@@ -163,7 +163,7 @@ compare() {
 }
 
 soko=./soko
-sokoj="$java -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -XX:AOTCache=soko-cli/target/soko-cli.aot -jar soko-cli/target/soko-cli.jar"
+sokoj="$java -XX:+UseSerialGC -XX:AOTCache=soko-cli/target/soko-cli.aot -jar soko-cli/target/soko-cli.jar"
 hello="$java -jar $out/hello/hello.jar"
 H=$out/verify-home
 size_label=$([ $MIB = 1024 ] && echo "1 GiB" || echo "$MIB MiB")
@@ -224,8 +224,8 @@ rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
 mh=$out/mem-home; rm -rf "$mh"
 ln -f "$out/big.bin" "$ng/www/big.bin" 2>/dev/null || cp "$out/big.bin" "$ng/www/big.bin"
 data manifest bigdl "http://127.0.0.1:$port/big.bin" "$out/big.bin" "$out/big.json"
-dl_rss=$(rss "$java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -XX:AOTCache=soko-cli/target/soko-cli.aot -jar soko-cli/target/soko-cli.jar --home "$mh" install "$out/big.json" --yes)
-vf_rss=$(rss "$java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -XX:AOTCache=soko-cli/target/soko-cli.aot -jar soko-cli/target/soko-cli.jar --home "$mh" verify --full bigdl)
+dl_rss=$(rss "$java" -XX:+UseSerialGC -XX:AOTCache=soko-cli/target/soko-cli.aot -jar soko-cli/target/soko-cli.jar --home "$mh" install "$out/big.json" --yes)
+vf_rss=$(rss "$java" -XX:+UseSerialGC -XX:AOTCache=soko-cli/target/soko-cli.aot -jar soko-cli/target/soko-cli.jar --home "$mh" verify --full bigdl)
 hello_rss=$(rss $hello)
 rm -rf "$mh" "$ng/www/big.bin"
 worst=$(( dl_rss > vf_rss ? dl_rss : vf_rss ))

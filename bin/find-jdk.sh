@@ -1,10 +1,21 @@
 # Sourced by ./soko and ./run-tests: sets JAVA_HOME to a JDK 25 or newer.
 # Order: $JAVA_HOME if it is 25+, then the newest JDK 25+ under /usr/lib/jvm.
 soko_java_major() {
-  # The JDK's release file answers without starting a JVM (about 100 ms saved on every ./soko run).
+  # The JDK's release file answers without starting a JVM (about 100 ms saved on every ./soko run),
+  # read with bash builtins only: no process started, since ./soko --version is measured against a
+  # JVM hello-world (BENCHMARKS.md, row 6a).
   if [ -r "$1/release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1)
-    if [ -n "$v" ]; then echo "$v"; return 0; fi
+    local line v
+    while IFS= read -r line || [ -n "$line" ]; do
+      case $line in
+        JAVA_VERSION=\"[0-9]*)
+          v=${line#JAVA_VERSION=\"}
+          v=${v%%[!0-9]*}
+          echo "$v"
+          return 0
+          ;;
+      esac
+    done <"$1/release"
   fi
   "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
 }

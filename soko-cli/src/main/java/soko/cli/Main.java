@@ -39,7 +39,8 @@ public final class Main {
   /** This build's version line, e.g. {@code soko 0.1.0}. */
   static String version() {
     String v = Main.class.getPackage().getImplementationVersion();
-    return "soko " + (v == null ? "0.1.0-SNAPSHOT" : v);
+    // String.concat, not '+': the first '+' of a process bootstraps StringConcatFactory (about 10 ms).
+    return "soko ".concat(v == null ? "0.1.0-SNAPSHOT" : v);
   }
 
   /**
@@ -134,16 +135,23 @@ public final class Main {
     }
   }
 
-  /** Every subcommand, in the order {@code soko --help} lists them. */
-  static final List<Sub> COMMANDS = List.of(new Sub(ListCommand.class, "list", "ls"),
-      new Sub(InstallCommand.class, "install"), new Sub(RemoveCommand.class, "rm", "remove"),
-      new Sub(VerifyCommand.class, "verify"), new Sub(DiagnosticsCommand.class, "diagnostics", "diag"),
-      new Sub(CacheCommand.class, "cache"), new Sub(GcCommand.class, "gc"), new Sub(DemoCommand.class, "demo"),
-      new Sub(PullCommand.class, "pull"), new Sub(CatalogCommand.class, "catalog"),
-      new Sub(KeygenCommand.class, "keygen"), new Sub(VadCommand.class, "vad"),
-      new Sub(TranscribeCommand.class, "transcribe"), new Sub(TranslateCommand.class, "translate"),
-      new Sub(ManifestCommand.class, "manifest"), new Sub(ServeCommand.class, "serve"),
-      new Sub(PushCommand.class, "push"));
+  /**
+   * Every subcommand, in the order {@code soko --help} lists them. In a class of its own so that
+   * {@code soko --version} does not load the 17 command classes (Main's initialisation would).
+   */
+  static final class Table {
+    private Table() {}
+
+    static final List<Sub> COMMANDS = List.of(new Sub(ListCommand.class, "list", "ls"),
+        new Sub(InstallCommand.class, "install"), new Sub(RemoveCommand.class, "rm", "remove"),
+        new Sub(VerifyCommand.class, "verify"), new Sub(DiagnosticsCommand.class, "diagnostics", "diag"),
+        new Sub(CacheCommand.class, "cache"), new Sub(GcCommand.class, "gc"), new Sub(DemoCommand.class, "demo"),
+        new Sub(PullCommand.class, "pull"), new Sub(CatalogCommand.class, "catalog"),
+        new Sub(KeygenCommand.class, "keygen"), new Sub(VadCommand.class, "vad"),
+        new Sub(TranscribeCommand.class, "transcribe"), new Sub(TranslateCommand.class, "translate"),
+        new Sub(ManifestCommand.class, "manifest"), new Sub(ServeCommand.class, "serve"),
+        new Sub(PushCommand.class, "push"));
+  }
 
   /** The global options ({@link Global}) that take a value. */
   private static final List<String> VALUED = List.of("--home", "--library");
@@ -166,7 +174,7 @@ public final class Main {
       } else if (a.startsWith("-")) {
         return Optional.empty();
       } else {
-        return COMMANDS.stream().filter(s -> s.names().contains(a)).findFirst();
+        return Table.COMMANDS.stream().filter(s -> s.names().contains(a)).findFirst();
       }
     }
     return Optional.empty();

@@ -12,7 +12,7 @@ final class PicocliRun {
     SokoCommand root = new SokoCommand(out, err);
     CommandLine cl = new CommandLine(root);
     // Before the settings below: picocli applies them to the subcommands registered at that moment.
-    for (Main.Sub s : Main.named(args).map(List::of).orElse(Main.COMMANDS)) {
+    for (Main.Sub s : Main.named(args).map(List::of).orElse(Main.Table.COMMANDS)) {
       cl.addSubcommand(s.type());
     }
     cl.setOut(out);

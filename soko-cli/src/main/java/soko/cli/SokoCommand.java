@@ -12,7 +12,7 @@ import soko.store.StoreException;
 @Command(name = "soko", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "Soko (倉庫): the local model manager and runtime.%n"
         + "Exit codes: 0 ok, 1 failure, 2 usage, 3 verification failed, 4 consent refused or offline.")
-// The subcommands are registered by Main (Main.COMMANDS), only the one named on the command line
+// The subcommands are registered by Main (Main.Table.COMMANDS), only the one named on the command line
 // when it is known: building picocli's model of every command costs more than the JVM's start.
 final class SokoCommand implements Runnable {
   @Mixin

@@ -16,7 +16,7 @@ class CommandTableTest {
 
   @Test
   void everyCommandAnswersToExactlyTheNamesOfItsAnnotation() {
-    for (Main.Sub s : Main.COMMANDS) {
+    for (Main.Sub s : Main.Table.COMMANDS) {
       Command c = s.type().getAnnotation(Command.class);
       List<String> names = new ArrayList<>(List.of(c.name()));
       names.addAll(List.of(c.aliases()));
@@ -44,7 +44,7 @@ class CommandTableTest {
   void helpListsEveryCommandAndAnUnknownNameIsAUsageError() {
     Cli cli = new Cli(home);
     Cli.Result help = cli.run("--help");
-    for (Main.Sub s : Main.COMMANDS) {
+    for (Main.Sub s : Main.Table.COMMANDS) {
       assertThat(help.out()).contains("  " + s.names().getFirst());
     }
     Cli.Result typo = cli.run("verfy");
