@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Human-readable rendering: sizes, times, tables. */
 final class Format {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+  private static final ZoneId ZONE = ZoneId.systemDefault();
 
   private Format() {}
 
@@ -15,8 +15,30 @@ final class Format {
     return soko.app.Bytes.human(n);
   }
 
+  /**
+   * {@code yyyy-MM-dd HH:mm:ss} in the local time zone, written by hand for years 0 to 9999: a
+   * {@code DateTimeFormatter} pattern costs a fresh process several milliseconds to build and use.
+   */
   static String time(Instant t) {
-    return TIME.format(t);
+    java.time.LocalDateTime l = java.time.LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZONE.getRules().getOffset(t));
+    if (l.getYear() < 0 || l.getYear() > 9999) {
+      return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZONE).format(t);
+    }
+    char[] c = "0000-00-00 00:00:00".toCharArray();
+    put(c, 0, l.getYear(), 4);
+    put(c, 5, l.getMonthValue(), 2);
+    put(c, 8, l.getDayOfMonth(), 2);
+    put(c, 11, l.getHour(), 2);
+    put(c, 14, l.getMinute(), 2);
+    put(c, 17, l.getSecond(), 2);
+    return new String(c);
+  }
+
+  private static void put(char[] c, int at, int v, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      c[i] = (char) ('0' + v % 10);
+      v /= 10;
+    }
   }
 
   /** Renders rows as left-aligned columns separated by two spaces. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import soko.internal.json.Instants;
 import soko.internal.json.Json;
 import soko.catalog.AliasEntry;
 import soko.catalog.CatalogEntry;
@@ -226,11 +227,15 @@ public final class Reports {
     o.put("bundled", m.bundled());
     o.put("demo", m.demo());
     o.put("origin", c.model().origin());
-    o.put("installedAt", c.model().installedAt().toString());
+    o.put("installedAt", Instants.format(c.model().installedAt()));
     o.put("manifestPath", c.model().manifestFile().toString());
     o.put("size", m.totalSize());
     o.put("state", c.state().id());
-    c.verifiedAt().ifPresentOrElse(t -> o.put("verifiedAt", t.toString()), () -> o.putNull("verifiedAt"));
+    if (c.verifiedAt().isPresent()) {
+      o.put("verifiedAt", Instants.format(c.verifiedAt().get()));
+    } else {
+      o.putNull("verifiedAt");
+    }
     ArrayNode files = o.putArray("files");
     for (FileCheck f : c.files()) {
       ObjectNode fo = files.addObject();
@@ -239,7 +244,11 @@ public final class Reports {
       fo.put("size", f.file().size());
       fo.put("sha256", f.file().sha256().hex());
       fo.put("state", f.state().id());
-      f.verifiedAt().ifPresentOrElse(t -> fo.put("verifiedAt", t.toString()), () -> fo.putNull("verifiedAt"));
+      if (f.verifiedAt().isPresent()) {
+        fo.put("verifiedAt", Instants.format(f.verifiedAt().get()));
+      } else {
+        fo.putNull("verifiedAt");
+      }
       f.problem().ifPresent(p -> fo.put("problem", p));
       fo.put("rehashed", f.rehashed());
     }

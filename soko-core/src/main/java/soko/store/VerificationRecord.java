@@ -39,7 +39,7 @@ record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, bo
       o.put("ctimeNanos", stamp.ctimeNanos().getAsLong());
     }
     o.put("fileKey", stamp.fileKey());
-    o.put("verifiedAt", verifiedAt.toString());
+    o.put("verifiedAt", soko.internal.json.Instants.format(verifiedAt));
     o.put("ok", ok);
     if (!problem.isEmpty()) {
       o.put("problem", problem);
@@ -47,9 +47,12 @@ record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, bo
     return Json.writeLine(o).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  private static final java.util.Set<String> FIELDS =
+      java.util.Set.of("sha256", "size", "mtimeNanos", "ctimeNanos", "fileKey", "verifiedAt", "ok", "problem");
+
   static VerificationRecord parse(byte[] bytes) throws JsonProblem {
     Node n = Json.parse(bytes, 64 * 1024, "verification record");
-    n.object(java.util.Set.of("sha256", "size", "mtimeNanos", "ctimeNanos", "fileKey", "verifiedAt", "ok", "problem"));
+    n.object(FIELDS);
     Digest d = n.get("sha256").parse(Digest::ofHex, "64 hex digits");
     long size = n.get("size").integer(0, Long.MAX_VALUE);
     long mtime = n.get("mtimeNanos").integer(Long.MIN_VALUE, Long.MAX_VALUE);

@@ -3,8 +3,12 @@ package soko.internal.json;
 import java.time.Instant;
 import java.time.LocalDate;
 
-/** Reads the canonical UTC form of an instant by hand (see {@link Node#instant()}). */
-final class Instants {
+/**
+ * The canonical UTC form of an instant, {@code 2026-11-29T02:18:09.5Z}, read and written by hand:
+ * {@code DateTimeFormatter} costs a fresh process more than the documents that carry the instants
+ * (see {@link Node#instant()}).
+ */
+public final class Instants {
   private Instants() {}
 
   /**
@@ -48,6 +52,47 @@ final class Instants {
     }
     long days = LocalDate.of(year, month, day).toEpochDay();
     return Instant.ofEpochSecond(days * 86_400L + hour * 3600L + minute * 60L + second, nanos);
+  }
+
+  /** Exactly {@link Instant#toString()} for years 0000 to 9999 (which it falls back to otherwise). */
+  public static String format(Instant t) {
+    long seconds = t.getEpochSecond();
+    long days = Math.floorDiv(seconds, 86_400L);
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+    if (days < MIN_DAY || days > MAX_DAY) {
+      return t.toString();
+    }
+    LocalDate date = LocalDate.ofEpochDay(days);
+    StringBuilder sb = new StringBuilder(30);
+    pad(sb, date.getYear(), 4).append('-');
+    pad(sb, date.getMonthValue(), 2).append('-');
+    pad(sb, date.getDayOfMonth(), 2).append('T');
+    pad(sb, secondOfDay / 3600, 2).append(':');
+    pad(sb, secondOfDay / 60 % 60, 2).append(':');
+    pad(sb, secondOfDay % 60, 2);
+    int nanos = t.getNano();
+    if (nanos > 0) {
+      sb.append('.');
+      if (nanos % 1_000_000 == 0) {
+        pad(sb, nanos / 1_000_000, 3);
+      } else if (nanos % 1000 == 0) {
+        pad(sb, nanos / 1000, 6);
+      } else {
+        pad(sb, nanos, 9);
+      }
+    }
+    return sb.append('Z').toString();
+  }
+
+  private static final long MIN_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+  private static final long MAX_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+
+  private static StringBuilder pad(StringBuilder sb, int v, int width) {
+    String s = Integer.toString(v);
+    for (int i = s.length(); i < width; i++) {
+      sb.append('0');
+    }
+    return sb.append(s);
   }
 
   private static int digits(String s, int at, int count) {

@@ -25,7 +25,16 @@ class InstantsTest {
       };
       String text = Instant.ofEpochSecond(seconds, nanos).toString();
       assertThat(Instants.parseCanonical(text)).as(text).isEqualTo(Instant.parse(text));
+      assertThat(Instants.format(Instant.ofEpochSecond(seconds, nanos))).isEqualTo(text);
     }
+  }
+
+  @Test
+  void writesYearsOutsideFourDigitsAsTheJdkDoes() {
+    for (String s : List.of("+10000-01-01T00:00:00Z", "-0001-12-31T23:59:59.999Z", "+1000000000-12-31T23:59:59.999999999Z")) {
+      assertThat(Instants.format(Instant.parse(s))).isEqualTo(Instant.parse(s).toString());
+    }
+    assertThat(Instants.format(Instant.EPOCH)).isEqualTo("1970-01-01T00:00:00Z");
   }
 
   @Test
