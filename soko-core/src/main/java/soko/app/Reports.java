@@ -200,7 +200,7 @@ public final class Reports {
   }
 
   static String json(ObjectNode node) {
-    return new String(Json.write(node), java.nio.charset.StandardCharsets.UTF_8);
+    return Json.text(node);
   }
 
   static ObjectNode models(List<ModelCheck> checks) {

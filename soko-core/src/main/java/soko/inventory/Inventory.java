@@ -3,6 +3,7 @@ package soko.inventory;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
+import soko.store.InstalledModel;
 import soko.store.ModelCheck;
 import soko.store.StorageUse;
 import soko.store.StoreException;
@@ -24,8 +25,9 @@ public final class Inventory {
   public static Diagnostics report(StoreView store, String rootsOrigin, Machine machine,
       Supplier<List<EngineReport>> engines, Clock clock) throws StoreException {
     java.time.Instant at = clock.instant();
-    List<ModelCheck> models = store.checkWithoutHashing(store.installed());
-    StorageUse usage = store.usage();
+    List<InstalledModel> installed = store.installed();
+    List<ModelCheck> models = store.checkWithoutHashing(installed);
+    StorageUse usage = store.usage(installed);
     return new Diagnostics(at, store.roots(), rootsOrigin, models, usage, machine, engines.get());
   }
 }

@@ -916,10 +916,26 @@ public final class Store implements StoreView {
 
   /** Installed models, also counting the manifests of damaged refs so gc never frees their blobs. */
   private List<InstalledModel> installedLenient() throws IOException {
-    List<InstalledModel> out = new ArrayList<>();
+    return installedLenient(List.of());
+  }
+
+  /** Every manifest on disk, parsed leniently; those of {@code known} are taken as they are, not read again. */
+  private List<InstalledModel> installedLenient(List<InstalledModel> known) throws IOException {
+    List<InstalledModel> out = new ArrayList<>(known);
+    Set<Path> seen = new HashSet<>();
+    known.forEach(m -> seen.add(m.manifestFile()));
     for (Path dir : listDirs(layout.manifests())) {
-      for (Path mf : listFiles(dir)) {
-        if (!mf.getFileName().toString().endsWith(".json") || mf.getFileName().toString().startsWith(".")) {
+      refuseLink(dir);
+      List<Path> entries = new ArrayList<>();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+        ds.forEach(entries::add);
+      } catch (NoSuchFileException e) {
+        continue;
+      }
+      for (Path mf : entries) {
+        // Names first, so that the manifests already read cost no stat at all.
+        if (!mf.getFileName().toString().endsWith(".json") || mf.getFileName().toString().startsWith(".")
+            || seen.contains(mf) || !Files.isRegularFile(mf, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
         try {
@@ -961,33 +977,51 @@ public final class Store implements StoreView {
   /** Storage use, counting shared blobs once. Reads the store's own folders; hashes nothing. */
   @Override
   public StorageUse usage() throws StoreException {
+    return usage(List.of());
+  }
+
+  /**
+   * Storage use, given models already read (by {@link #installed()}) so that their manifests are
+   * not read again; every other manifest on disk is read, since its blobs are not orphans either.
+   * Each blob costs one {@code lstat}, and the blob folders are listed on all cores.
+   */
+  @Override
+  public StorageUse usage(List<InstalledModel> known) throws StoreException {
     try {
       Set<Digest> live = new HashSet<>();
-      for (InstalledModel m : installedLenient()) {
+      for (InstalledModel m : installedLenient(known)) {
         m.manifest().files().forEach(f -> live.add(f.sha256()));
       }
       long models = 0;
       int modelBlobs = 0;
       long orphans = 0;
       int orphanCount = 0;
-      for (Path blob : listBlobs()) {
-        long size = sizeOf(blob);
-        Digest d;
+      List<List<Sized>> perDir = inSlices(listDirs(layout.blobs()), 32, "measuring", dir -> {
         try {
-          d = Digest.ofHex(blob.getFileName().toString());
-        } catch (IllegalArgumentException e) {
-          continue;
+          return sizedFiles(dir);
+        } catch (IOException e) {
+          throw new StoreIOException("cannot list " + dir, e);
         }
-        if (live.contains(d)) {
-          models += size;
-          modelBlobs++;
-        } else {
-          orphans += size;
-          orphanCount++;
+      });
+      for (List<Sized> dir : perDir) {
+        for (Sized blob : dir) {
+          Digest d;
+          try {
+            d = Digest.ofHex(blob.path().getFileName().toString());
+          } catch (IllegalArgumentException e) {
+            continue;
+          }
+          if (live.contains(d)) {
+            models += blob.size();
+            modelBlobs++;
+          } else {
+            orphans += blob.size();
+            orphanCount++;
+          }
         }
       }
-      for (Path p : listFiles(layout.roots().data().resolve("quarantine"))) {
-        orphans += sizeOf(p);
+      for (Sized p : sizedFiles(layout.roots().data().resolve("quarantine"))) {
+        orphans += p.size();
         orphanCount++;
       }
       CacheSweeper.Usage cache = CacheSweeper.usage(layout.roots().cache(), layout.downloads());
@@ -999,6 +1033,32 @@ public final class Store implements StoreView {
       throw new StoreIOException("cannot measure storage in " + layout.roots().data(), e);
     }
   }
+
+  /** A file and its size, from one {@code lstat}. */
+  private record Sized(Path path, long size) {}
+
+  /** The files (not folders, not following links) in {@code dir} with their sizes, one {@code lstat} each. */
+  private static List<Sized> sizedFiles(Path dir) throws IOException {
+    refuseLink(dir);
+    List<Sized> out = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+          continue; // removed meanwhile (gc in another process)
+        }
+        if (!a.isDirectory()) {
+          out.add(new Sized(p, a.size()));
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    return out;
+  }
+
 
   // ---------------------------------------------------------------- helpers
 

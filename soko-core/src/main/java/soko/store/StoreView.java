@@ -21,4 +21,9 @@ public interface StoreView {
   }
 
   StorageUse usage() throws StoreException;
+
+  /** {@link #usage()}, given the models {@link #installed()} returned, so that they are not read again. */
+  default StorageUse usage(List<InstalledModel> installed) throws StoreException {
+    return usage();
+  }
 }

@@ -64,7 +64,12 @@ public final class Json {
 
   /** Serialises a tree with two-space indentation and a final newline; key order is insertion order. */
   public static byte[] write(JsonNode tree) {
-    return (TreeWriter.write(tree, true) + "\n").getBytes(StandardCharsets.UTF_8);
+    return text(tree).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@link #write} as text, for printing (no round trip through bytes: diagnostics can be megabytes). */
+  public static String text(JsonNode tree) {
+    return TreeWriter.write(tree, true).concat("\n");
   }
 
   /** Serialises a tree on one line, without a final newline. */

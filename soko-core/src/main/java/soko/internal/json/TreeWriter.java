@@ -21,7 +21,7 @@ final class TreeWriter {
   }
 
   static String write(JsonNode tree, boolean pretty) {
-    StringBuilder sb = new StringBuilder(256);
+    StringBuilder sb = new StringBuilder(tree.size() > 16 ? 64 * 1024 : 256);
     new TreeWriter(sb, pretty).value(tree, 0);
     return sb.toString();
   }
