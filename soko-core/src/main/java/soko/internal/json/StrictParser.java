@@ -11,8 +11,8 @@ import java.math.BigInteger;
  * {@code ObjectMapper} (whose set-up costs a fresh process about 70 ms, more than reading a store's
  * manifests). Refuses duplicate keys, nesting deeper than {@link Json#MAX_DEPTH}, numbers longer
  * than 40 characters, strings longer than 8 MiB, malformed UTF-8, control characters in strings,
- * and anything after the document. Integers become {@code BigIntegerNode}s, fractions
- * {@code DoubleNode}s.
+ * and anything after the document; one leading UTF-8 byte order mark is skipped. Integers become
+ * {@code BigIntegerNode}s, fractions {@code DoubleNode}s.
  */
 final class StrictParser {
   static final int MAX_NUMBER_LENGTH = 40;
@@ -48,6 +48,10 @@ final class StrictParser {
   /** Parses one whole document; blank input gives {@code null}. */
   static JsonNode parse(byte[] bytes) throws SyntaxError {
     StrictParser p = new StrictParser(bytes);
+    if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf) {
+      p.pos = 3; // a UTF-8 byte order mark, as some editors save it (RFC 8259 lets a parser ignore it)
+      p.lineStart = 3;
+    }
     p.skipSpace();
     if (p.pos == bytes.length) {
       return null;
@@ -105,15 +109,14 @@ final class StrictParser {
       }
       int keyAt = pos;
       String key = string();
-      skipSpace();
-      expect(':', "':' after a field name");
-      skipSpace();
-      JsonNode v = value(depth);
       if (o.has(key)) {
         pos = keyAt;
         throw error("duplicate field \"" + Node.shorten(key) + "\"");
       }
-      o.set(key, v);
+      skipSpace();
+      expect(':', "':' after a field name");
+      skipSpace();
+      o.set(key, value(depth));
       skipSpace();
       byte c = peek();
       if (c == ',') {

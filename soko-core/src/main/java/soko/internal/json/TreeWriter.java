@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Writes a tree as JSON text without an {@code ObjectMapper} (see {@link StrictParser} for why):
  * either indented by two spaces with {@code "key": value}, one member or item per line and empty
- * containers as {@code {}} and {@code []}, or on one line with no spaces.
+ * containers as {@code {}} and {@code []}, or on one line with no spaces. Escapes control
+ * characters, quote and backslash, and any unpaired surrogate (so that text always survives UTF-8).
  */
 final class TreeWriter {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -93,7 +94,11 @@ final class TreeWriter {
     int plain = 0;
     for (int i = 0; i < len; i++) {
       char c = s.charAt(i);
-      if (c >= 0x20 && c != '"' && c != '\\') {
+      if (c >= 0x20 && c != '"' && c != '\\' && !Character.isSurrogate(c)) {
+        continue;
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++; // a valid pair: written as it is (UTF-8 when encoded)
         continue;
       }
       out.append(s, plain, i);
@@ -106,7 +111,9 @@ final class TreeWriter {
         case '\n' -> out.append("\\n");
         case '\f' -> out.append("\\f");
         case '\r' -> out.append("\\r");
-        default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+        // Control characters, and a surrogate without its pair, which UTF-8 cannot encode.
+        default -> out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf])
+            .append(HEX[c & 0xf]);
       }
     }
     out.append(s, plain, len);

@@ -99,6 +99,32 @@ class StrictParserTest {
         .hasMessage("/: the record is empty; expected a JSON object");
   }
 
+  @Test
+  void aDuplicateFieldIsReportedWhereItsNameIs() {
+    assertThatThrownBy(() -> Json.parse("{\"a\":1,\"a\":[\n1]}".getBytes(UTF_8), 100, "manifest"))
+        .hasMessage("/: the manifest is not valid JSON at line 1, column 8: duplicate field \"a\"");
+    assertThatThrownBy(() -> Json.parse("{\n  \"files\": [\n    1\n  ],\n  \"files\": [\n    2\n  ]\n}".getBytes(UTF_8), 100,
+        "manifest")).hasMessage("/: the manifest is not valid JSON at line 5, column 3: duplicate field \"files\"");
+  }
+
+  @Test
+  void oneLeadingByteOrderMarkIsSkippedAsTheOracleSkipsIt() throws Exception {
+    byte[] bom = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{', '"', 'a', '"', ':', '1', '}'};
+    assertThat(StrictParser.parse(bom)).isEqualTo(ORACLE.readTree(bom));
+    byte[] twice = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, (byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{', '}'};
+    assertThatThrownBy(() -> StrictParser.parse(twice)).isInstanceOf(StrictParser.SyntaxError.class)
+        .hasMessageStartingWith("at line 1, column 1:");
+  }
+
+  @Test
+  void unpairedSurrogatesAreEscapedSoThatTextSurvivesUtf8() throws Exception {
+    var tree = Json.object().put("d", "x\ud800 y\udc00 z\ud83d\ude00");
+    byte[] written = Json.write(tree);
+    assertThat(new String(written, UTF_8)).contains("x\\uD800 y\\uDC00 z\ud83d\ude00");
+    assertThat(StrictParser.parse(written)).isEqualTo(tree);
+    assertThat(StrictParser.parse(Json.writeLine(tree).getBytes(UTF_8))).isEqualTo(tree);
+  }
+
   /**
    * Damaged copies of the valid documents: where the oracle accepts, the trees are equal; where
    * it refuses, so does Soko. Soko is stricter in two places, both checked: malformed UTF-8
