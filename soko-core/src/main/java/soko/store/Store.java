@@ -933,9 +933,10 @@ public final class Store implements StoreView {
         continue;
       }
       for (Path mf : entries) {
-        // Names first, so that the manifests already read cost no stat at all.
+        // Names first, so that the manifests already read cost no stat at all. Any other entry that
+        // is not a folder is read (through a link too): gc keeps the blobs of every manifest it can read.
         if (!mf.getFileName().toString().endsWith(".json") || mf.getFileName().toString().startsWith(".")
-            || seen.contains(mf) || !Files.isRegularFile(mf, LinkOption.NOFOLLOW_LINKS)) {
+            || seen.contains(mf) || Files.isDirectory(mf, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
         try {
@@ -1048,6 +1049,9 @@ public final class Store implements StoreView {
           a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
           continue; // removed meanwhile (gc in another process)
+        } catch (IOException e) {
+          out.add(new Sized(p, 0)); // unreadable: counted, with no size, rather than failing the whole report
+          continue;
         }
         if (!a.isDirectory()) {
           out.add(new Sized(p, a.size()));

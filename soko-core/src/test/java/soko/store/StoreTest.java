@@ -236,6 +236,25 @@ class StoreTest {
   }
 
   @Test
+  void gcKeepsTheBlobsOfAManifestThatIsALinkAndUsageCountsThemAsModels(@TempDir Path src) throws Exception {
+    Path f = StoreFixtures.randomFile(src, "w.bin", 70_000, 9);
+    Manifest m = StoreFixtures.manifest("linked", f);
+    soko.install(m, "test");
+    InstalledModel installed = store.require(ModelName.parse("linked"));
+    // A store rebuilt with links (cp -rs, stow): the manifest is a link to a copy of itself.
+    Path copy = src.resolve("manifest-copy.json");
+    Files.copy(installed.manifestFile(), copy);
+    Files.delete(installed.manifestFile());
+    Files.createSymbolicLink(installed.manifestFile(), copy);
+
+    assertThat(store.usage().orphanCount()).isZero();
+    assertThat(store.usage(store.installed()).models()).isEqualTo(70_000);
+    GcReport report = store.gc(false);
+    assertThat(report.removed()).isEmpty();
+    assertThat(store.hasBlob(m.files().get(0).sha256())).isTrue();
+  }
+
+  @Test
   void aCrashBeforeCommitLeavesNothingInstalled(@TempDir Path src) throws Exception {
     Path f = StoreFixtures.randomFile(src, "x.bin", 10_000, 5);
     Manifest m = StoreFixtures.manifest("crashy", f);
