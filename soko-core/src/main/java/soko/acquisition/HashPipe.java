@@ -44,7 +44,37 @@ final class HashPipe implements AutoCloseable {
       thread = Thread.ofPlatform().daemon().name("soko-hash " + name).start(this::hashLoop);
     }
     put(new Chunk(buffer, length, null));
-    return take(free);
+    while (true) {
+      byte[] next = pollUninterruptibly(free);
+      if (next != null) {
+        return next;
+      }
+      requireHasher();
+    }
+  }
+
+  /** A hasher that died (an Error) would otherwise leave the producer waiting for ever. */
+  private void requireHasher() {
+    if (!thread.isAlive()) {
+      throw new IllegalStateException("the thread hashing " + name + " stopped unexpectedly");
+    }
+  }
+
+  private static byte[] pollUninterruptibly(BlockingQueue<byte[]> q) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return q.poll(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** The digest, with every handed-off byte hashed; the producer's to use until its next hand-off. */
@@ -53,16 +83,21 @@ final class HashPipe implements AutoCloseable {
       CountDownLatch drained = new CountDownLatch(1);
       put(new Chunk(null, 0, drained));
       boolean interrupted = false;
-      while (true) {
-        try {
-          drained.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
+      try {
+        while (true) {
+          try {
+            if (drained.await(100, TimeUnit.MILLISECONDS)) {
+              break;
+            }
+            requireHasher();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
         }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
     return md;
