@@ -16,12 +16,12 @@ final class Format {
   }
 
   /**
-   * {@code yyyy-MM-dd HH:mm:ss} in the local time zone, written by hand for years 0 to 9999: a
+   * {@code yyyy-MM-dd HH:mm:ss} in the local time zone, written by hand for years 1 to 9999: a
    * {@code DateTimeFormatter} pattern costs a fresh process several milliseconds to build and use.
    */
   static String time(Instant t) {
     java.time.LocalDateTime l = java.time.LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZONE.getRules().getOffset(t));
-    if (l.getYear() < 0 || l.getYear() > 9999) {
+    if (l.getYear() < 1 || l.getYear() > 9999) { // yyyy is the year of the era
       return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZONE).format(t);
     }
     char[] c = "0000-00-00 00:00:00".toCharArray();

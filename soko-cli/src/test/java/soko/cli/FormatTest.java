@@ -20,7 +20,9 @@ class FormatTest {
       Instant t = Instant.ofEpochSecond(min + (long) (random.nextDouble() * (max - min)), random.nextInt(1_000_000_000));
       assertThat(Format.time(t)).isEqualTo(oracle.format(t));
     }
-    Instant far = Instant.parse("+12000-01-01T00:00:00Z");
-    assertThat(Format.time(far)).isEqualTo(oracle.format(far));
+    for (String edge : new String[] {"+12000-01-01T00:00:00Z", "0000-06-01T00:00:00Z", "-0001-06-01T00:00:00Z"}) {
+      Instant t = Instant.parse(edge);
+      assertThat(Format.time(t)).as(edge).isEqualTo(oracle.format(t)); // year of era: 0000 prints as 0001
+    }
   }
 }
