@@ -238,7 +238,7 @@ fi
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 table=$(
   echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $cpu, $(nproc) cores, $(awk '/MemTotal/ {printf "%d GiB", $2/1048576}' /proc/meminfo), $($java -version 2>&1 | head -n 1), load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "Command: \`bash bench/run.sh$([ $quick = 1 ] && echo ' --quick')\`; \$OUT is $out. Times are min / median / max of $PAIRS rounds after a warm-up, commands alternating; ratios are medians of the round-by-round ratios."
+  echo "Command: \`bash bench/run.sh$([ $quick = 1 ] && echo ' --quick')\`; \$OUT is ${out#"$here"/} under the checkout. Times are min / median / max of $PAIRS rounds after a warm-up, commands alternating; ratios are medians of the round-by-round ratios."
   echo
   echo "| # | what | target | commands (min / median / max, seconds) | ratio | verdict |"
   echo "| --- | --- | --- | --- | --- | --- |"
