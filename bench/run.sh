@@ -168,9 +168,10 @@ hello="$java -jar $out/hello/hello.jar"
 H=$out/verify-home
 size_label=$([ $MIB = 1024 ] && echo "1 GiB" || echo "$MIB MiB")
 
-compare 1 "full verify of a $size_label model vs openssl on its blob" "≤ 1.1" 1.1 \
+compare 1 "full verify of a $size_label model vs openssl on its blob (3: coreutils sha256sum)" "≤ 1.1" 1.1 \
   -- "$soko --home $H verify --full one" ":" \
-  -- "openssl dgst -sha256 $(blob $sha_a)" ":"
+  -- "openssl dgst -sha256 $(blob $sha_a)" ":" \
+  -- "sha256sum $(blob $sha_a)" ":"
 compare 2 "full verify of a model of 2 × $size_label on $(nproc) cores vs hashing both one after the other" "≤ 0.6" 0.6 \
   -- "$soko --home $H verify --full two" ":" \
   -- "openssl dgst -sha256 $(blob $sha_a) $(blob $sha_b)" ":" \
