@@ -58,7 +58,9 @@ import soko.verification.Hashing;
  *   <li>The free space must cover the bytes still missing.
  *   <li>Each http(s) source is tried in manifest order, up to {@link
  *       DownloadSettings#attemptsPerSource()} times for retry-worthy failures, with doubling
- *       backoff. A resumed request sends {@code Range: bytes=N-} and {@code If-Range} with the
+ *       backoff, or after the wait a 429 or 503 asks for in Retry-After when that is longer (up to
+ *       a minute; a server asking for longer is left for the next source, and the error says when
+ *       to try again). A resumed request sends {@code Range: bytes=N-} and {@code If-Range} with the
  *       saved strong ETag or Last-Modified, and only for the URL the partial came from. Bytes are
  *       appended only on a 206 whose Content-Range is exactly {@code N-(size-1)/size} and whose
  *       validator is unchanged; on 200, 412, 416 or any other 206 the file restarts from zero.

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import soko.events.TransferEvent;
 import soko.manifest.ModelFile;
 import soko.verification.Digest;
@@ -99,6 +100,10 @@ final class FileJob {
       for (int attempt = 1; attempt <= settings.attemptsPerSource(); attempt++) {
         if (attempts > 0) {
           Duration delay = attempt == 1 ? Duration.ZERO : settings.backoff(attempt - 1);
+          if (last instanceof TransferException te && te.retryAfter().isPresent()
+              && te.retryAfter().get().compareTo(delay) > 0) {
+            delay = te.retryAfter().get(); // the server said when; asking sooner would only be refused again
+          }
           emitter.emit(new TransferEvent.Retrying(name, attempts, delay,
               last != null ? last.problem() : failures.getLast().problem()));
           pause(delay);
@@ -112,7 +117,7 @@ final class FileJob {
             e.addSuppressed(last);
           }
           last = e;
-          if (!e.isRetryWorthy()) {
+          if (!e.isRetryWorthy() || waitsTooLong(e)) {
             break;
           }
         }
@@ -543,6 +548,9 @@ final class FileJob {
 
   private TransferException statusFailure(URI url, Exchange ex) {
     int status = ex.status();
+    Instant now = clock.instant();
+    Optional<Duration> retryAfter = status == 429 || status == 503
+        ? retryAfter(ex.connection().getHeaderField("Retry-After"), now) : Optional.empty();
     String fix = switch (status) {
       case 404, 410 -> "the file is not at this URL; fix the manifest or use another source";
       case 401, 403 -> "the server refuses access; Soko sends no credentials, so use a public source";
@@ -550,9 +558,49 @@ final class FileJob {
       default -> status >= 500 ? "the server has a problem; try again later" : "use another source";
     };
     String msg = ex.connection().getHeaderField(0);
-    return new TransferException(name, url, TransferException.Reason.HTTP_STATUS, OptionalInt.of(status),
-        "the server answered " + (msg != null ? msg.replaceFirst("^HTTP/\\S+\\s+", "") : Integer.toString(status)),
-        fix, null);
+    String problem = "the server answered "
+        + (msg != null ? msg.replaceFirst("^HTTP/\\S+\\s+", "") : Integer.toString(status));
+    if (retryAfter.isPresent()) {
+      problem += " and asks to wait " + retryAfter.get().toSeconds() + " s";
+      if (retryAfter.get().compareTo(MAX_RETRY_AFTER) > 0) {
+        fix = "try again after " + now.plus(retryAfter.get()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            + " (Soko waits at most " + MAX_RETRY_AFTER.toSeconds() + " s by itself), or add another source";
+      }
+    }
+    return new TransferException(name, url, TransferException.Reason.HTTP_STATUS, OptionalInt.of(status), retryAfter,
+        problem, fix, null);
+  }
+
+  /**
+   * The longest Retry-After Soko waits for before asking the same source again; a server that
+   * asks for longer is left for now (the next source is tried, or the error says when to retry).
+   */
+  static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
+  private static boolean waitsTooLong(AcquisitionException e) {
+    return e instanceof TransferException te && te.retryAfter().isPresent()
+        && te.retryAfter().get().compareTo(MAX_RETRY_AFTER) > 0;
+  }
+
+  /**
+   * A Retry-After header (RFC 9110, 10.2.3): delay-seconds or an HTTP-date, as a wait from
+   * {@code now} (zero for a date in the past); empty when absent or malformed.
+   */
+  static Optional<Duration> retryAfter(@Nullable String header, Instant now) {
+    if (header == null) {
+      return Optional.empty();
+    }
+    String v = header.strip();
+    if (!v.isEmpty() && v.length() <= 9 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
+    }
+    try {
+      Instant at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration d = Duration.between(now, at);
+      return Optional.of(d.isNegative() ? Duration.ZERO : d);
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   private TransferException networkFailure(URI url, IOException e, Optional<Watchdog.Trip> trip, boolean inBody) {

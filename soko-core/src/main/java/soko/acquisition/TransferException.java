@@ -1,6 +1,8 @@
 package soko.acquisition;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
@@ -31,13 +33,25 @@ public final class TransferException extends AcquisitionException {
   private final Reason reason;
   private final URI uri;
   private final OptionalInt status;
+  private final Optional<Duration> retryAfter;
 
   TransferException(String file, URI uri, Reason reason, OptionalInt status, String problem, String fix,
       @Nullable Throwable cause) {
+    this(file, uri, reason, status, Optional.empty(), problem, fix, cause);
+  }
+
+  TransferException(String file, URI uri, Reason reason, OptionalInt status, Optional<Duration> retryAfter,
+      String problem, String fix, @Nullable Throwable cause) {
     super(file, "downloading " + uri + ": " + problem, fix, cause);
     this.reason = reason;
     this.uri = uri;
     this.status = status;
+    this.retryAfter = retryAfter;
+  }
+
+  /** How long the server asked to wait before the next request (its Retry-After header), if it said. */
+  public Optional<Duration> retryAfter() {
+    return retryAfter;
   }
 
   public Reason reason() {

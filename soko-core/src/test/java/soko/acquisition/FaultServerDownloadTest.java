@@ -229,6 +229,66 @@ class FaultServerDownloadTest {
   }
 
   @Test
+  void a429WithRetryAfterWaitsAsLongAsTheServerAsksThenSucceeds() throws Exception {
+    FaultServer.Route[] r = new FaultServer.Route[1];
+    ModelFile file = served(r);
+    r[0].then(new Fault.RetryAfter(429, "1"));
+
+    Path result = downloader(FAST).fetch(file, events);
+
+    assertVerified(result, file);
+    assertThat(server.requests("/m.bin")).hasSize(2);
+    // FAST's own backoff is 1 ms: the 1 s is the server's.
+    assertThat(events.of(TransferEvent.Retrying.class)).extracting(TransferEvent.Retrying::delay)
+        .containsExactly(Duration.ofSeconds(1));
+    assertThat(events.of(TransferEvent.Retrying.class).getFirst().reason()).contains("asks to wait 1 s");
+  }
+
+  @Test
+  void aRetryAfterLongerThanAMinuteIsNotWaitedForAndTheErrorSaysWhenToTryAgain() throws Exception {
+    FaultServer.Route[] r = new FaultServer.Route[1];
+    ModelFile file = served(r);
+    r[0].then(new Fault.RetryAfter(503, "3600"));
+
+    assertThatThrownBy(() -> downloader(FAST).fetch(file, events))
+        .isInstanceOfSatisfying(TransferException.class, e -> {
+          assertThat(e.status()).hasValue(503);
+          assertThat(e.retryAfter()).contains(Duration.ofHours(1));
+          assertThat(e.isRetryWorthy()).isTrue();
+        })
+        .hasMessageContaining("asks to wait 3600 s")
+        .hasMessageContaining("try again after 20")
+        .hasMessageContaining("Soko waits at most 60 s by itself");
+    assertThat(server.requests("/m.bin")).as("one request, no retry an hour early").hasSize(1);
+  }
+
+  @Test
+  void aMalformedOrPastRetryAfterFallsBackToTheUsualBackoff() throws Exception {
+    FaultServer.Route[] r = new FaultServer.Route[1];
+    ModelFile file = served(r);
+    r[0].then(new Fault.RetryAfter(429, "soon")).then(new Fault.RetryAfter(503, "-5"))
+        .then(new Fault.RetryAfter(429, "Sun, 06 Nov 1994 08:49:37 GMT"));
+
+    Path result = downloader(FAST).fetch(file, events);
+
+    assertVerified(result, file);
+    assertThat(events.of(TransferEvent.Retrying.class)).extracting(TransferEvent.Retrying::delay)
+        .containsExactly(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(4));
+  }
+
+  @Test
+  void retryAfterIsReadAsSecondsOrAnHttpDate() {
+    java.time.Instant now = java.time.Instant.parse("2026-11-29T03:00:00Z");
+    assertThat(FileJob.retryAfter("120", now)).contains(Duration.ofSeconds(120));
+    assertThat(FileJob.retryAfter(" 0 ", now)).contains(Duration.ZERO);
+    assertThat(FileJob.retryAfter("Sun, 29 Nov 2026 03:01:30 GMT", now)).contains(Duration.ofSeconds(90));
+    assertThat(FileJob.retryAfter("Sun, 29 Nov 2026 02:00:00 GMT", now)).contains(Duration.ZERO);
+    for (String bad : new String[] {null, "", "-1", "1.5", "9999999999", "tomorrow", "120 s"}) {
+      assertThat(FileJob.retryAfter(bad, now)).as(String.valueOf(bad)).isEmpty();
+    }
+  }
+
+  @Test
   void notFoundIsNotRetriedOnTheSameSource() throws Exception {
     ModelFile file = modelFile("weights/m.bin", content, server.uri("/missing.bin"));
 

@@ -14,6 +14,9 @@ public sealed interface Fault {
   /** Answers with this status and a short text body. */
   record Status(int code) implements Fault {}
 
+  /** Answers with this status, a short text body and a Retry-After header with exactly this value. */
+  record RetryAfter(int code, String value) implements Fault {}
+
   /** Sends the right headers, then only {@code bytes} of the body, then closes the connection. */
   record TruncateAfter(long bytes) implements Fault {}
 

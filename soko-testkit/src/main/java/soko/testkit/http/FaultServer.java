@@ -247,6 +247,14 @@ public final class FaultServer implements AutoCloseable {
         writeText(out, st.code(), "fault: status " + st.code());
         return false;
       }
+      case Fault.RetryAfter ra -> {
+        byte[] b = ("fault: status " + ra.code()).getBytes(StandardCharsets.UTF_8);
+        writeHead(out, ra.code(), Map.of("Retry-After", ra.value(), "Content-Type", "text/plain; charset=utf-8",
+            "Content-Length", Integer.toString(b.length)));
+        out.write(b);
+        out.flush();
+        return false;
+      }
       case Fault.Redirect r -> {
         writeHead(out, r.status(), Map.of("Location", r.location().toString(), "Content-Length", "0"));
         return false;
