@@ -25,6 +25,8 @@ import java.util.Set;
  *       its DNS name at 127.0.0.1 is refused.
  *   <li>A present {@code Origin} must be this server's origin, and a present {@code
  *       Sec-Fetch-Site} must not be {@code cross-site} or {@code same-site}.
+ *   <li>Every request carries the per-run key ({@code ?key=} on the printed URL, then a cookie),
+ *       so that only whoever has that URL can load the page (see {@link #checkKey}).
  *   <li>Every POST carries the per-run token (header {@value #TOKEN_HEADER}) that the page
  *       received inside the served HTML; compared in constant time.
  * </ul>
@@ -37,14 +39,10 @@ final class Guard {
   private final Set<String> hosts;
   private final Set<String> origins;
 
-  /** Set when the server listens beyond loopback: then every request needs the key from the printed URL. */
-  private final boolean remote;
-
   static final String KEY_COOKIE = "soko_key";
 
-  private Guard(String token, Set<String> hosts, boolean remote) {
+  private Guard(String token, Set<String> hosts) {
     this.token = token;
-    this.remote = remote;
     this.hosts = Set.copyOf(hosts);
     Set<String> o = new LinkedHashSet<>();
     hosts.forEach(h -> o.add("http://" + h));
@@ -73,7 +71,7 @@ final class Guard {
       String h = requestedHost.toLowerCase(Locale.ROOT);
       hosts.add((h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h) + ":" + port);
     }
-    return new Guard(token, hosts, !a.isLoopbackAddress());
+    return new Guard(token, hosts);
   }
 
   private static List<InetAddress> localAddresses() {
@@ -94,21 +92,15 @@ final class Guard {
     return literal.toLowerCase(Locale.ROOT) + ":" + port;
   }
 
-  boolean remote() {
-    return remote;
-  }
-
   /**
-   * Beyond loopback, anyone who can reach the port could load the page and read its token, so
-   * every request must carry the key: {@code ?key=} on the printed URL (the page then keeps it in
-   * a same-site, HTTP-only cookie) or that cookie. On loopback this check is off.
+   * Every request must carry the key: {@code ?key=} on the URL {@code soko serve} printed (the
+   * page then keeps it in a same-site, HTTP-only cookie) or that cookie. Without it anyone who can
+   * reach the port could load the page and read its token: beyond loopback anyone on the network,
+   * and on loopback every other user of a shared computer.
    *
    * @return true when the key came in the query, so the page should set the cookie
    */
   boolean checkKey(HttpExchange ex) throws Refusal {
-    if (!remote) {
-      return false;
-    }
     String query = ex.getRequestURI().getRawQuery();
     if (query != null) {
       for (String part : query.split("&")) {
@@ -125,8 +117,8 @@ final class Guard {
         }
       }
     }
-    throw Refusal.forbidden("key", "this Soko page is served beyond this computer, so it needs its key: open the URL"
-        + " `soko serve` printed (it ends with ?key=…)");
+    throw Refusal.forbidden("key", "this Soko page needs its key: open the URL `soko serve` printed (it ends with"
+        + " ?key=…)");
   }
 
   private boolean same(String given) {

@@ -20,8 +20,9 @@ import soko.app.Soko;
  * }</pre>
  *
  * <p>Binds to the given address only (loopback unless asked otherwise). Each run has its own
- * secret token, embedded in the served page and required on every action; requests from other
- * origins or with a foreign Host are refused. See the README's "Diagnostics page" for the API.
+ * secret key, which the printed URL carries and every request needs (so that another user of the
+ * computer cannot load the page), and a token, embedded in the served page and required on every
+ * action; requests from other origins or with a foreign Host are refused. See the README's "Diagnostics page" for the API.
  */
 public final class WebServer implements AutoCloseable {
   /** The address {@code soko serve} binds to unless another is asked for. */
@@ -65,11 +66,11 @@ public final class WebServer implements AutoCloseable {
     if (shown.contains(":") && !shown.startsWith("[")) {
       shown = "[" + shown + "]";
     }
-    URI uri = URI.create("http://" + shown + ":" + bound.getPort() + "/" + (guard.remote() ? "?key=" + guard.token() : ""));
+    URI uri = URI.create("http://" + shown + ":" + bound.getPort() + "/?key=" + guard.token());
     return new WebServer(server, executor, hub, uri, guard);
   }
 
-  /** The page's address, e.g. {@code http://127.0.0.1:43127/}; beyond loopback it carries the page's key. */
+  /** The page's address with its key, e.g. {@code http://127.0.0.1:43127/?key=…}. */
   public URI uri() {
     return uri;
   }

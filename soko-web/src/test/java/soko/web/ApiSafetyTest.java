@@ -51,10 +51,13 @@ class ApiSafetyTest {
     Files.createDirectories(soko.settings().roots().library());
     Files.writeString(soko.settings().roots().library().resolve("interview.wav"), "not really audio");
     web = WebServer.start(soko, WebServer.LOOPBACK, 0);
+    // As a browser that opened the printed URL: the key rides along as the page's cookie.
+    RawHttp.cookie = Guard.KEY_COOKIE + "=" + web.uri().getQuery().substring("key=".length());
   }
 
   @AfterAll
   static void stop() throws Exception {
+    RawHttp.cookie = null;
     if (web != null) {
       web.close();
     }
@@ -95,7 +98,30 @@ class ApiSafetyTest {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body()).contains("<meta name=\"soko-token\" content=\"" + web.token() + "\">");
     assertThat(r.headers().get("content-security-policy")).contains("script-src 'self'").contains("frame-ancestors 'none'");
-    assertThat(web.uri().toString()).startsWith("http://127.0.0.1:");
+    assertThat(web.uri().toString()).startsWith("http://127.0.0.1:").contains("/?key=");
+  }
+
+  @Test
+  void onLoopbackTooThePageAndTheApiNeedTheKeySoAnotherUserCannotReadTheToken() throws Exception {
+    Map<String, String> noCookie = Map.of("Cookie", "");
+    RawHttp.Response page = RawHttp.send(web.port(), "GET", "/", noCookie, new byte[0]);
+    RawHttp.Response api = RawHttp.send(web.port(), "GET", "/api/diagnostics", noCookie, new byte[0]);
+    RawHttp.Response action = RawHttp.post(web.port(), "/api/remove", Map.of("Cookie", "", Guard.TOKEN_HEADER,
+        web.token()), "{\"model\":\"demo-phrasebook\"}");
+    RawHttp.Response wrong = RawHttp.send(web.port(), "GET", "/", Map.of("Cookie", Guard.KEY_COOKIE + "=nope"),
+        new byte[0]);
+
+    assertRefused(page, 403, "key", "this Soko page needs its key: open the URL `soko serve` printed (it ends with"
+        + " ?key=…)");
+    assertThat(page.body()).doesNotContain(web.token());
+    assertThat(api.status()).isEqualTo(403);
+    assertThat(action.status()).isEqualTo(403);
+    assertThat(wrong.status()).isEqualTo(403);
+
+    RawHttp.Response opened = RawHttp.send(web.port(), "GET", "/?" + web.uri().getQuery(), noCookie, new byte[0]);
+    assertThat(opened.status()).isEqualTo(200);
+    assertThat(opened.headers().get("set-cookie")).startsWith(Guard.KEY_COOKIE + "=").contains("HttpOnly")
+        .contains("SameSite=Strict");
   }
 
   @Test

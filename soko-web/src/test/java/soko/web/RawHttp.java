@@ -19,10 +19,19 @@ final class RawHttp {
 
   private RawHttp() {}
 
-  /** Sends one request; {@code headers} may override Host. */
+  /**
+   * The Cookie header sent with every request unless a test gives its own (the page's key cookie,
+   * as a browser that opened the printed URL sends it); null for none.
+   */
+  static volatile String cookie;
+
+  /** Sends one request; {@code headers} may override Host and Cookie. */
   static Response send(int port, String method, String path, Map<String, String> headers, byte[] body) throws IOException {
     Map<String, String> h = new LinkedHashMap<>();
     h.put("Host", "127.0.0.1:" + port);
+    if (cookie != null) {
+      h.put("Cookie", cookie);
+    }
     h.putAll(headers);
     h.put("Connection", "close");
     if (body.length > 0 || method.equals("POST")) {
