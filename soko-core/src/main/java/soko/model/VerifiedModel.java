@@ -3,6 +3,7 @@ package soko.model;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import soko.manifest.Manifest;
 import soko.manifest.ModelFile;
@@ -21,13 +22,32 @@ public final class VerifiedModel {
   private final Manifest manifest;
   private final Map<String, Path> files;
   private final Instant verifiedAt;
+  private final StampCheck stamps;
+
+  /** Tells, by {@code stat} only, which files are no longer the ones that were verified. */
+  @FunctionalInterface
+  public interface StampCheck {
+    /** The manifest paths of files changed, replaced or gone since they were verified. */
+    List<String> changedFiles();
+  }
+
+  /**
+   * For the store only (and engines' own tests): a model whose files are not watched, so {@link
+   * #changedSinceVerified()} is always empty.
+   *
+   * @param files each manifest path mapped to the verified blob on disk
+   */
+  public VerifiedModel(Manifest manifest, Map<String, Path> files, Instant verifiedAt) {
+    this(manifest, files, verifiedAt, List::of);
+  }
 
   /**
    * For the store only.
    *
    * @param files each manifest path mapped to the verified blob on disk
+   * @param stamps compares the files with their {@code stat} at verification
    */
-  public VerifiedModel(Manifest manifest, Map<String, Path> files, Instant verifiedAt) {
+  public VerifiedModel(Manifest manifest, Map<String, Path> files, Instant verifiedAt, StampCheck stamps) {
     for (ModelFile f : manifest.files()) {
       if (!files.containsKey(f.path().value())) {
         throw new IllegalArgumentException("no verified file for " + f.path());
@@ -39,6 +59,17 @@ public final class VerifiedModel {
     this.manifest = manifest;
     this.files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
     this.verifiedAt = verifiedAt;
+    this.stamps = stamps;
+  }
+
+  /**
+   * The manifest paths of files that changed since this handle was made (size, modification or
+   * change time, device or inode differ, or the file is gone), by one {@code stat} each. An engine
+   * that opens the files again later, such as after its process crashed, asks first and refuses a
+   * model with changed files: the verification covered the files as they were.
+   */
+  public List<String> changedSinceVerified() {
+    return stamps.changedFiles();
   }
 
   public Manifest manifest() {

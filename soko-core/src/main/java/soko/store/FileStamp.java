@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * inode, so a swapped file is caught).
  */
 record FileStamp(long size, long mtimeNanos, OptionalLong ctimeNanos, String fileKey, boolean regularFile) {
+  /** What stands for a file that is not there: the same as no real file's stamp. */
+  static final FileStamp MISSING = new FileStamp(-1, 0, OptionalLong.empty(), "", false);
 
   static FileStamp of(Path file) throws IOException {
     try {

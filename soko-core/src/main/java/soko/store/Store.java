@@ -694,16 +694,60 @@ public final class Store implements StoreView {
     if (mode == VerifyMode.STAT_ONLY) {
       throw new IllegalArgumentException("STAT_ONLY cannot prove a model good; use CACHED or FULL");
     }
-    ModelCheck check = check(require(name), mode);
+    InstalledModel installed = require(name);
+    // Stamps taken before and after the check, and equal: they describe the bytes the check
+    // verified, so that the handle can later tell whether a file changed (changedSinceVerified).
+    Map<String, FileStamp> before = stamps(installed);
+    ModelCheck check = check(installed, mode);
     if (check.state() != FileState.VERIFIED) {
       throw new ModelIntegrityException(check.model().manifest().id(), check.problems());
+    }
+    Map<String, FileStamp> after = stamps(installed);
+    if (!sameStamps(before, after)) {
+      throw new ModelIntegrityException(installed.manifest().id(), List.of("a file changed while it was being verified"));
     }
     Map<String, Path> files = new LinkedHashMap<>();
     Instant oldest = check.verifiedAt().orElse(clock.instant());
     for (FileCheck f : check.files()) {
       files.put(f.file().path().value(), f.blob());
     }
-    return new VerifiedModel(check.model().manifest(), files, oldest);
+    return new VerifiedModel(check.model().manifest(), files, oldest, () -> {
+      List<String> changed = new ArrayList<>();
+      for (FileCheck f : check.files()) {
+        try {
+          if (!FileStamp.of(f.blob()).sameAs(after.get(f.file().path().value()))) {
+            changed.add(f.file().path().value());
+          }
+        } catch (IOException e) {
+          changed.add(f.file().path().value());
+        }
+      }
+      return changed;
+    });
+  }
+
+  private Map<String, FileStamp> stamps(InstalledModel model) throws StoreIOException {
+    Map<String, FileStamp> out = new LinkedHashMap<>();
+    for (ModelFile f : model.manifest().files()) {
+      Path blob = layout.blob(f.sha256());
+      try {
+        out.put(f.path().value(), FileStamp.of(blob));
+      } catch (NoSuchFileException e) {
+        out.put(f.path().value(), FileStamp.MISSING);
+      } catch (IOException e) {
+        throw new StoreIOException("cannot read the attributes of " + blob, e);
+      }
+    }
+    return out;
+  }
+
+  private static boolean sameStamps(Map<String, FileStamp> a, Map<String, FileStamp> b) {
+    for (Map.Entry<String, FileStamp> e : a.entrySet()) {
+      if (!e.getValue().sameAs(b.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private FileCheck checkFile(ModelFile f, VerifyMode mode) throws StoreException {

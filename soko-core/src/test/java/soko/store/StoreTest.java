@@ -132,6 +132,21 @@ class StoreTest {
   }
 
   @Test
+  void aVerifiedHandleTellsWhichFilesChangedAfterwardsEvenWithTheModificationTimeRestored() throws Exception {
+    soko.install("silero-vad");
+    VerifiedModel vm = soko.verified("silero-vad");
+    assertThat(vm.changedSinceVerified()).isEmpty();
+    Path blob = vm.file("silero_vad_v6.onnx");
+    FileTime before = Files.getLastModifiedTime(blob);
+    flipByte(blob, 5000);
+    Files.setLastModifiedTime(blob, before);
+
+    assertThat(vm.changedSinceVerified()).containsExactly("silero_vad_v6.onnx");
+    Files.delete(blob);
+    assertThat(vm.changedSinceVerified()).containsExactly("silero_vad_v6.onnx");
+  }
+
+  @Test
   void installingAgainRepairsACorruptModelAndDeletesNothingElse() throws Exception {
     soko.install("silero-vad");
     flipByte(sileroBlob(), 10);

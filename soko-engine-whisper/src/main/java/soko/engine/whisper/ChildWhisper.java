@@ -128,6 +128,8 @@ final class ChildWhisper implements Transcriber {
 
   /** Starts a child, waits for it to be ready and has it load the model. */
   private Child launch() throws EngineException {
+    // A relaunch after a crash opens the model file again: only if it is still what was verified.
+    model.requireUnchanged();
     Child c = spawn();
     child = c;
     try {

@@ -1,12 +1,29 @@
 package soko.engine.whisper;
 
 import java.nio.file.Path;
+import java.util.List;
+import soko.model.VerifiedModel;
+import soko.runtime.ModelUnavailableException;
 
 /**
- * Which model a transcriber runs, for messages: the manifest id (name@version) and its verified
- * ggml file.
+ * Which model a transcriber runs: the manifest id (name@version) for messages, its verified ggml
+ * file, and the check that the files are still the ones that were verified (asked before every
+ * launch of a child process, which opens the file again).
  */
-record ModelRef(String id, Path file) {
+record ModelRef(String id, Path file, VerifiedModel.StampCheck stamps) {
+  ModelRef(String id, Path file) {
+    this(id, file, List::of);
+  }
+
+  /** Refuses to open the file again when it is no longer the one that was verified. */
+  void requireUnchanged() throws ModelUnavailableException {
+    List<String> changed = stamps.changedFiles();
+    if (!changed.isEmpty()) {
+      throw new ModelUnavailableException("model " + id + " changed since it was verified (" + String.join(", ", changed)
+          + "); open the model again, so that Soko verifies it again (or run `soko verify --full`)");
+    }
+  }
+
   String fileName() {
     Path name = file.getFileName();
     return name == null ? file.toString() : name.toString();

@@ -102,7 +102,7 @@ public final class WhisperEngineProvider implements EngineProvider {
     if (task != Task.ASR && task != Task.SPEECH_TRANSLATE) {
       throw new IllegalArgumentException(ENGINE_ID + " runs asr and speech-translate, not " + task);
     }
-    ModelRef ref = new ModelRef(model.manifest().id(), ggmlFile(model));
+    ModelRef ref = new ModelRef(model.manifest().id(), ggmlFile(model), model::changedSinceVerified);
     Transcriber transcriber = options.isolate()
         ? new ChildWhisper(ref, options.threads(), timeouts.start(), options.scratch())
         : new InProcessWhisper(ref, options.threads());

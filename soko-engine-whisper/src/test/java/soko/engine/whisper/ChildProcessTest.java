@@ -131,6 +131,37 @@ class ChildProcessTest {
   }
 
   @Test
+  void aChildIsNotStartedAgainOnAModelFileThatChangedSinceItWasVerified() throws Exception {
+    Path file = model();
+    var plain = TestModels.verified(file);
+    long size = Files.size(file);
+    var mtime = Files.getLastModifiedTime(file);
+    // The store's handle compares full stamps; size and modification time are enough for this test.
+    var watched = new soko.model.VerifiedModel(plain.manifest(), plain.files(), plain.verifiedAt(), () -> {
+      try {
+        return Files.size(file) == size && Files.getLastModifiedTime(file).equals(mtime)
+            ? List.of() : List.of(TestModels.FILE_NAME);
+      } catch (java.io.IOException e) {
+        return List.of(TestModels.FILE_NAME);
+      }
+    });
+    try (var session = (WhisperSpeechSession) new WhisperEngineProvider().open(watched, Task.ASR, options())) {
+      ProcessHandle child = session.childProcess().orElseThrow();
+      child.destroyForcibly();
+      child.onExit().get(10, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> session.transcribe(TestModels.tone(0.5), Language.JA, false))
+          .isInstanceOf(EngineCrashedException.class);
+      Files.write(file, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+
+      assertThatThrownBy(() -> session.transcribe(TestModels.tone(0.5), Language.JA, false))
+          .isInstanceOf(ModelUnavailableException.class)
+          .hasMessage("model whisper-test@1.0.0 changed since it was verified (" + TestModels.FILE_NAME + "); open the"
+              + " model again, so that Soko verifies it again (or run `soko verify --full`)");
+      assertThat(session.childProcess()).as("no child opened the changed file").isEmpty();
+    }
+  }
+
+  @Test
   void aCallOverTheTimeLimitKillsTheChild() throws Exception {
     var verified = TestModels.verified(model());
     var timeouts = new WhisperEngineProvider.Timeouts(Duration.ofMinutes(5), Duration.ofMillis(10), Duration.ZERO);
