@@ -741,9 +741,10 @@ public final class Store implements StoreView {
     return out;
   }
 
+  /** Equal stamps of files that are there (a file missing before or after is never "the same"). */
   private static boolean sameStamps(Map<String, FileStamp> a, Map<String, FileStamp> b) {
     for (Map.Entry<String, FileStamp> e : a.entrySet()) {
-      if (!e.getValue().sameAs(b.get(e.getKey()))) {
+      if (e.getValue() == FileStamp.MISSING || !e.getValue().sameAs(b.get(e.getKey()))) {
         return false;
       }
     }

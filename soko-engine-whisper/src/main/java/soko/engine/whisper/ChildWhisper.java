@@ -142,10 +142,12 @@ final class ChildWhisper implements Transcriber {
       if (ready.kind() != Protocol.Kind.READY || ready.int32() != Protocol.VERSION) {
         throw new IOException("unexpected first reply " + ready.kind());
       }
+      unchangedOrStop(c); // again just before the child opens the file (starting it took a while)
       Protocol.Frame loaded = exchange(c, new Protocol.Builder(Protocol.Kind.LOAD).string(model.file().toString()),
           startLimit, "while loading");
       switch (loaded.kind()) {
         case LOADED -> {
+          unchangedOrStop(c); // and after: a change while it loaded means it may have read other bytes
           return c;
         }
         case REFUSED -> {
@@ -162,6 +164,17 @@ final class ChildWhisper implements Transcriber {
       }
     } catch (IOException e) {
       throw died(kill(c), "while starting", e, false);
+    }
+  }
+
+  /** Stops the child and refuses when the model's files are no longer the verified ones. */
+  private void unchangedOrStop(Child c) throws ModelUnavailableException {
+    try {
+      model.requireUnchanged();
+    } catch (ModelUnavailableException e) {
+      stop(c);
+      child = null;
+      throw e;
     }
   }
 
