@@ -64,15 +64,60 @@ final class ServeCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
+  /**
+   * Opens the page through a file only this user can read, which redirects to the URL: the URL
+   * itself carries the key, and a command line (of xdg-open, and of the browser it starts) can be
+   * read by every user of the computer in /proc.
+   */
   private void openBrowser(String url) {
+    String target;
+    try {
+      target = redirectFile(url).toUri().toString();
+    } catch (IOException e) {
+      root.err.println("soko: could not write the file that opens the page (" + e.getMessage() + "); open the URL above"
+          + " yourself");
+      root.err.flush();
+      return;
+    }
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    List<String> command = os.contains("win") ? List.of("rundll32", "url.dll,FileProtocolHandler", url)
-        : os.contains("mac") ? List.of("open", url) : List.of("xdg-open", url);
+    List<String> command = os.contains("win") ? List.of("rundll32", "url.dll,FileProtocolHandler", target)
+        : os.contains("mac") ? List.of("open", target) : List.of("xdg-open", target);
     try {
       new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     } catch (IOException e) {
-      root.err.println("soko: could not open a browser (" + e.getMessage() + "); open " + url + " yourself");
+      root.err.println("soko: could not open a browser (" + e.getMessage() + "); open the URL above yourself");
       root.err.flush();
     }
+  }
+
+  /** A page in a new folder readable by this user only, redirecting to {@code url}; removed when the server stops. */
+  static java.nio.file.Path redirectFile(String url) throws IOException {
+    java.nio.file.Path dir;
+    java.nio.file.Path file;
+    boolean posix = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    if (posix) {
+      dir = java.nio.file.Files.createTempDirectory("soko-serve-",
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      file = java.nio.file.Files.createFile(dir.resolve("open.html"),
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    } else {
+      dir = java.nio.file.Files.createTempDirectory("soko-serve-"); // a user's own temp folder on Windows
+      file = java.nio.file.Files.createFile(dir.resolve("open.html"));
+    }
+    String href = url.replace("&", "&amp;").replace("\"", "&quot;");
+    java.nio.file.Files.writeString(file, "<!doctype html>\n<meta charset=\"utf-8\">\n<meta name=\"referrer\""
+        + " content=\"no-referrer\">\n<meta http-equiv=\"refresh\" content=\"0;url=" + href + "\">\n<title>Soko"
+        + " Diagnostics</title>\n<a href=\"" + href + "\">Open the Soko Diagnostics page</a>\n");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        java.nio.file.Files.deleteIfExists(file);
+        java.nio.file.Files.deleteIfExists(dir);
+      } catch (IOException e) {
+        // the temp folder's own clean-up takes it
+      }
+    }, "soko-serve-open-file"));
+    return file;
   }
 }

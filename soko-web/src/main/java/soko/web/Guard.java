@@ -25,8 +25,9 @@ import java.util.Set;
  *       its DNS name at 127.0.0.1 is refused.
  *   <li>A present {@code Origin} must be this server's origin, and a present {@code
  *       Sec-Fetch-Site} must not be {@code cross-site} or {@code same-site}.
- *   <li>Every request carries the per-run key ({@code ?key=} on the printed URL, then a cookie),
- *       so that only whoever has that URL can load the page (see {@link #checkKey}).
+ *   <li>The page and the API need the per-run key ({@code ?key=} on the printed URL, then the
+ *       header {@value #KEY_HEADER} from the page), so that only whoever has that URL can load
+ *       the page or read the store (see {@link #checkKey}).
  *   <li>Every POST carries the per-run token (header {@value #TOKEN_HEADER}) that the page
  *       received inside the served HTML; compared in constant time.
  * </ul>
@@ -39,7 +40,8 @@ final class Guard {
   private final Set<String> hosts;
   private final Set<String> origins;
 
-  static final String KEY_COOKIE = "soko_key";
+  /** The header the page sends its key in (the printed URL carries it as {@code ?key=}). */
+  static final String KEY_HEADER = "X-Soko-Key";
 
   private Guard(String token, Set<String> hosts) {
     this.token = token;
@@ -93,28 +95,25 @@ final class Guard {
   }
 
   /**
-   * Every request must carry the key: {@code ?key=} on the URL {@code soko serve} printed (the
-   * page then keeps it in a same-site, HTTP-only cookie) or that cookie. Without it anyone who can
-   * reach the port could load the page and read its token: beyond loopback anyone on the network,
-   * and on loopback every other user of a shared computer.
-   *
-   * @return true when the key came in the query, so the page should set the cookie
+   * The page and the API need the key: {@code ?key=} on the URL {@code soko serve} printed, or the
+   * header {@value #KEY_HEADER}, which the page's script sends (and {@code ?key=} for its event
+   * stream, where a browser cannot add headers). Without it anyone who can reach the port could
+   * load the page and read its token: beyond loopback anyone on the network, and on loopback every
+   * other user of a shared computer. No cookie: browsers send a cookie for 127.0.0.1 to every port
+   * there, so another local server the user visits would receive it.
    */
-  boolean checkKey(HttpExchange ex) throws Refusal {
+  void checkKey(HttpExchange ex) throws Refusal {
     String query = ex.getRequestURI().getRawQuery();
     if (query != null) {
       for (String part : query.split("&")) {
         if (part.startsWith("key=") && same(part.substring(4))) {
-          return true;
+          return;
         }
       }
     }
-    for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
-      for (String c : header.split(";")) {
-        String kv = c.trim();
-        if (kv.startsWith(KEY_COOKIE + "=") && same(kv.substring(KEY_COOKIE.length() + 1))) {
-          return false;
-        }
+    for (String header : ex.getRequestHeaders().getOrDefault(KEY_HEADER, List.of())) {
+      if (same(header.strip())) {
+        return;
       }
     }
     throw Refusal.forbidden("key", "this Soko page needs its key: open the URL `soko serve` printed (it ends with"

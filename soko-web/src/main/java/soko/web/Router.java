@@ -68,12 +68,11 @@ final class Router implements HttpHandler {
   private void route(HttpExchange ex) throws Refusal, IOException {
     guard.checkHost(ex);
     guard.checkOrigin(ex);
-    if (guard.checkKey(ex)) {
-      ex.getResponseHeaders().add("Set-Cookie", Guard.KEY_COOKIE + "=" + guard.token()
-          + "; HttpOnly; SameSite=Strict; Path=/");
-    }
     String path = ex.getRequestURI().getRawPath();
     String method = ex.getRequestMethod();
+    if (!ASSETS.containsKey(path)) {
+      guard.checkKey(ex); // the page (it holds the token) and the API; the script and style sheet are public
+    }
     if (GETS.contains(path)) {
       if (!method.equals("GET")) {
         throw Refusal.method(method, "GET");

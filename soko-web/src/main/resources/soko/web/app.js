@@ -47,7 +47,7 @@ class ApiError extends Error {
 }
 
 async function get(path) {
-  const r = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+  const r = await fetch(path, { headers: { Accept: 'application/json', 'X-Soko-Key': TOKEN }, cache: 'no-store' });
   const body = await r.json();
   if (!r.ok) throw new ApiError(r.status, body);
   return body;
@@ -56,7 +56,7 @@ async function get(path) {
 async function post(path, payload) {
   const r = await fetch(path, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Soko-Token': TOKEN, Accept: 'application/json' },
+    headers: { 'Content-Type': 'application/json', 'X-Soko-Token': TOKEN, 'X-Soko-Key': TOKEN, Accept: 'application/json' },
     body: JSON.stringify(payload || {}),
     cache: 'no-store',
   });
@@ -389,7 +389,8 @@ async function gc() {
 // ------------------------------------------------------------------ live updates
 
 function connect() {
-  const es = new EventSource('/api/events');
+  // A browser cannot add headers to an event stream: the key goes in the query, as in the printed URL.
+  const es = new EventSource('/api/events?key=' + encodeURIComponent(TOKEN));
   es.addEventListener('open', () => {
     document.body.dataset.live = 'true';
     $('live-text').textContent = 'Live';

@@ -20,17 +20,17 @@ final class RawHttp {
   private RawHttp() {}
 
   /**
-   * The Cookie header sent with every request unless a test gives its own (the page's key cookie,
-   * as a browser that opened the printed URL sends it); null for none.
+   * The key sent in the {@code X-Soko-Key} header of every request unless a test gives its own
+   * (as the page's script sends it); null for none.
    */
-  static volatile String cookie;
+  static volatile String key;
 
-  /** Sends one request; {@code headers} may override Host and Cookie. */
+  /** Sends one request; {@code headers} may override Host and X-Soko-Key. */
   static Response send(int port, String method, String path, Map<String, String> headers, byte[] body) throws IOException {
     Map<String, String> h = new LinkedHashMap<>();
     h.put("Host", "127.0.0.1:" + port);
-    if (cookie != null) {
-      h.put("Cookie", cookie);
+    if (key != null) {
+      h.put("X-Soko-Key", key);
     }
     h.putAll(headers);
     h.put("Connection", "close");
