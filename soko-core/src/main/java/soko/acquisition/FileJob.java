@@ -561,7 +561,8 @@ final class FileJob {
     String problem = "the server answered "
         + (msg != null ? msg.replaceFirst("^HTTP/\\S+\\s+", "") : Integer.toString(status));
     if (retryAfter.isPresent()) {
-      problem += " and asks to wait " + retryAfter.get().toSeconds() + " s";
+      long seconds = (retryAfter.get().toMillis() + 999) / 1000; // rounded up: never less than asked
+      problem += " and asks to wait " + seconds + " s";
       if (retryAfter.get().compareTo(MAX_RETRY_AFTER) > 0) {
         fix = "try again after " + now.plus(retryAfter.get()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
             + " (Soko waits at most " + MAX_RETRY_AFTER.toSeconds() + " s by itself), or add another source";
@@ -583,21 +584,58 @@ final class FileJob {
   }
 
   /**
-   * A Retry-After header (RFC 9110, 10.2.3): delay-seconds or an HTTP-date, as a wait from
-   * {@code now} (zero for a date in the past); empty when absent or malformed.
+   * A Retry-After header (RFC 9110, 10.2.3): delay-seconds or an HTTP-date in any of its three
+   * forms (RFC 9110, 5.6.7), as a wait from {@code now} (zero for a date in the past); empty when
+   * absent or malformed. Seconds too many to count are capped at 31 years: still "later".
    */
   static Optional<Duration> retryAfter(@Nullable String header, Instant now) {
     if (header == null) {
       return Optional.empty();
     }
     String v = header.strip();
-    if (!v.isEmpty() && v.length() <= 9 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
+    if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return Optional.of(Duration.ofSeconds(v.length() > 9 ? 999_999_999L : Long.parseLong(v)));
+    }
+    Optional<Instant> at = httpDate(v, now);
+    return at.map(t -> {
+      Duration d = Duration.between(now, t);
+      return d.isNegative() ? Duration.ZERO : d;
+    });
+  }
+
+  // After the day name, which is redundant (and which a two-digit year could contradict).
+  private static final java.time.format.DateTimeFormatter RFC_850 =
+      java.time.format.DateTimeFormatter.ofPattern("dd-MMM-yy HH:mm:ss 'GMT'", java.util.Locale.ENGLISH);
+  private static final java.time.format.DateTimeFormatter ASCTIME =
+      java.time.format.DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss yyyy", java.util.Locale.ENGLISH);
+
+  /** IMF-fixdate, or the obsolete RFC 850 and asctime forms a recipient must also accept. */
+  private static Optional<Instant> httpDate(String v, Instant now) {
+    try {
+      return Optional.of(java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+          .toInstant());
+    } catch (java.time.format.DateTimeParseException e) {
+      // try the obsolete forms
+    }
+    int comma = v.indexOf(", ");
+    try {
+      if (comma < 0) {
+        throw new java.time.format.DateTimeParseException("no day name", v, 0);
+      }
+      java.time.LocalDateTime t = java.time.LocalDateTime.parse(v.substring(comma + 2), RFC_850);
+      // A two-digit year more than 50 years ahead means the most recent past year ending so.
+      if (t.toInstant(java.time.ZoneOffset.UTC).isAfter(now.plus(Duration.ofDays(50L * 365)))) {
+        t = t.minusYears(100);
+      }
+      return Optional.of(t.toInstant(java.time.ZoneOffset.UTC));
+    } catch (java.time.format.DateTimeParseException e) {
+      // try asctime
     }
     try {
-      Instant at = java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Duration d = Duration.between(now, at);
-      return Optional.of(d.isNegative() ? Duration.ZERO : d);
+      if (v.length() < 4 || v.charAt(3) != ' ') {
+        return Optional.empty();
+      }
+      return Optional.of(java.time.LocalDateTime.parse(v.substring(4), ASCTIME).toInstant(java.time.ZoneOffset.UTC));
     } catch (java.time.format.DateTimeParseException e) {
       return Optional.empty();
     }

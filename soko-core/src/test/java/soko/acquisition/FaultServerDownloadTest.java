@@ -283,7 +283,15 @@ class FaultServerDownloadTest {
     assertThat(FileJob.retryAfter(" 0 ", now)).contains(Duration.ZERO);
     assertThat(FileJob.retryAfter("Sun, 29 Nov 2026 03:01:30 GMT", now)).contains(Duration.ofSeconds(90));
     assertThat(FileJob.retryAfter("Sun, 29 Nov 2026 02:00:00 GMT", now)).contains(Duration.ZERO);
-    for (String bad : new String[] {null, "", "-1", "1.5", "9999999999", "tomorrow", "120 s"}) {
+    // The two obsolete forms a recipient must also accept (RFC 9110, 5.6.7).
+    assertThat(FileJob.retryAfter("Sunday, 29-Nov-26 03:01:30 GMT", now)).contains(Duration.ofSeconds(90));
+    assertThat(FileJob.retryAfter("Sun Nov 29 03:01:30 2026", now)).contains(Duration.ofSeconds(90));
+    assertThat(FileJob.retryAfter("Sun Nov  1 03:00:00 2026", now)).contains(Duration.ZERO);
+    assertThat(FileJob.retryAfter("Sunday, 06-Nov-94 08:49:37 GMT", now)).as("1994, not 2094").contains(Duration.ZERO);
+    // More seconds than fit: still a wait, and a long one (so the source is left for now).
+    assertThat(FileJob.retryAfter("99999999999999999999", now)).contains(Duration.ofSeconds(999_999_999));
+    assertThat(FileJob.retryAfter("0000000120", now)).contains(Duration.ofSeconds(999_999_999));
+    for (String bad : new String[] {null, "", "-1", "1.5", "tomorrow", "120 s", "Sun, 29 Nov 2026 03:01:30 CET"}) {
       assertThat(FileJob.retryAfter(bad, now)).as(String.valueOf(bad)).isEmpty();
     }
   }
