@@ -256,7 +256,7 @@ public final class Reports {
   }
 
   static ArrayNode tasks(List<TaskSpec> specs) {
-    ArrayNode arr = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+    ArrayNode arr = Json.array();
     for (TaskSpec t : specs) {
       ObjectNode o = arr.addObject();
       o.put("task", t.task().id());

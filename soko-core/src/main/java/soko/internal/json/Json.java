@@ -1,8 +1,7 @@
 package soko.internal.json;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -21,20 +20,12 @@ public final class Json {
 
   private Json() {}
 
-  /** Built on first use only. */
-  private static final class MapperHolder {
-    static final ObjectMapper MAPPER = new ObjectMapper()
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
-  }
-
-  /** A mapper for the rare caller that needs data binding; trees are read and written by {@link #parse} and {@link #write}. */
-  public static ObjectMapper mapper() {
-    return MapperHolder.MAPPER;
-  }
-
   public static ObjectNode object() {
     return JsonNodeFactory.instance.objectNode();
+  }
+
+  public static ArrayNode array() {
+    return JsonNodeFactory.instance.arrayNode();
   }
 
   /**
