@@ -11,10 +11,6 @@ import soko.runtime.ModelUnavailableException;
  * launch of a child process, which opens the file again).
  */
 record ModelRef(String id, Path file, VerifiedModel.StampCheck stamps) {
-  ModelRef(String id, Path file) {
-    this(id, file, List::of);
-  }
-
   /** Refuses to open the file again when it is no longer the one that was verified. */
   void requireUnchanged() throws ModelUnavailableException {
     List<String> changed = stamps.changedFiles();
