@@ -10,7 +10,6 @@ import picocli.CommandLine.ParentCommand;
 import soko.app.Engines;
 import soko.app.ModelUse;
 import soko.app.Transcript;
-import soko.manifest.Language;
 import soko.runtime.Audio;
 import soko.runtime.Segment;
 
@@ -18,17 +17,6 @@ import soko.runtime.Segment;
     "Transcribe Japanese or Korean speech in a WAV file: VAD finds speech, then the installed recogniser",
     "(alias ja-asr or ko-asr) reads each speech region. With --translate, English text instead (alias ja-en-speech or ko-en-speech)."})
 final class TranscribeCommand implements Callable<Integer> {
-  /** The spoken languages Soko transcribes. */
-  enum Spoken {
-    ja(Language.JA), ko(Language.KO);
-
-    final Language language;
-
-    Spoken(Language language) {
-      this.language = language;
-    }
-  }
-
   @ParentCommand
   SokoCommand root;
 
@@ -36,7 +24,7 @@ final class TranscribeCommand implements Callable<Integer> {
   Path file;
 
   @Option(names = "--lang", required = true, paramLabel = "ja|ko", description = "The spoken language: ${COMPLETION-CANDIDATES}.")
-  Spoken lang;
+  SourceLanguage lang;
 
   @Option(names = "--translate", description = "Translate the speech into English text.")
   boolean translate;

@@ -24,16 +24,6 @@ import soko.manifest.Language;
     "OPUS-MT when installed, otherwise the bundled DEMO phrasebook (fixed phrases only, not real translation).",
     "Reads standard input, one text per line, when no TEXT is given."})
 final class TranslateCommand implements Callable<Integer> {
-  enum Source {
-    ja(Language.JA), ko(Language.KO);
-
-    final Language language;
-
-    Source(Language language) {
-      this.language = language;
-    }
-  }
-
   enum Target {
     en(Language.EN);
 
@@ -51,7 +41,7 @@ final class TranslateCommand implements Callable<Integer> {
   SokoCommand root;
 
   @Option(names = "--from", required = true, paramLabel = "ja|ko", description = "The source language: ${COMPLETION-CANDIDATES}.")
-  Source from;
+  SourceLanguage from;
 
   @Option(names = "--to", paramLabel = "en", defaultValue = "en", description = "The target language (only en).")
   Target to;
