@@ -2,18 +2,24 @@ package soko.acquisition;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -564,7 +570,7 @@ final class FileJob {
       long seconds = (retryAfter.get().toMillis() + 999) / 1000; // rounded up: never less than asked
       problem += " and asks to wait " + seconds + " s";
       if (retryAfter.get().compareTo(MAX_RETRY_AFTER) > 0) {
-        fix = "try again after " + now.plus(retryAfter.get()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        fix = "try again after " + now.plus(retryAfter.get()).truncatedTo(ChronoUnit.SECONDS)
             + " (Soko waits at most " + MAX_RETRY_AFTER.toSeconds() + " s by itself), or add another source";
       }
     }
@@ -604,39 +610,39 @@ final class FileJob {
   }
 
   // After the day name, which is redundant (and which a two-digit year could contradict).
-  private static final java.time.format.DateTimeFormatter RFC_850 =
-      java.time.format.DateTimeFormatter.ofPattern("dd-MMM-yy HH:mm:ss 'GMT'", java.util.Locale.ENGLISH);
-  private static final java.time.format.DateTimeFormatter ASCTIME =
-      java.time.format.DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss yyyy", java.util.Locale.ENGLISH);
+  private static final DateTimeFormatter RFC_850 =
+      DateTimeFormatter.ofPattern("dd-MMM-yy HH:mm:ss 'GMT'", Locale.ENGLISH);
+  private static final DateTimeFormatter ASCTIME =
+      DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss yyyy", Locale.ENGLISH);
 
   /** IMF-fixdate, or the obsolete RFC 850 and asctime forms a recipient must also accept. */
   private static Optional<Instant> httpDate(String v, Instant now) {
     try {
-      return Optional.of(java.time.ZonedDateTime.parse(v, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+      return Optional.of(ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
           .toInstant());
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       // try the obsolete forms
     }
     int comma = v.indexOf(", ");
     try {
       if (comma < 0) {
-        throw new java.time.format.DateTimeParseException("no day name", v, 0);
+        throw new DateTimeParseException("no day name", v, 0);
       }
-      java.time.LocalDateTime t = java.time.LocalDateTime.parse(v.substring(comma + 2), RFC_850);
+      LocalDateTime t = LocalDateTime.parse(v.substring(comma + 2), RFC_850);
       // A two-digit year more than 50 years ahead means the most recent past year ending so.
-      if (t.toInstant(java.time.ZoneOffset.UTC).isAfter(now.plus(Duration.ofDays(50L * 365)))) {
+      if (t.toInstant(ZoneOffset.UTC).isAfter(now.plus(Duration.ofDays(50L * 365)))) {
         t = t.minusYears(100);
       }
-      return Optional.of(t.toInstant(java.time.ZoneOffset.UTC));
-    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.of(t.toInstant(ZoneOffset.UTC));
+    } catch (DateTimeParseException e) {
       // try asctime
     }
     try {
       if (v.length() < 4 || v.charAt(3) != ' ') {
         return Optional.empty();
       }
-      return Optional.of(java.time.LocalDateTime.parse(v.substring(4), ASCTIME).toInstant(java.time.ZoneOffset.UTC));
-    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.of(LocalDateTime.parse(v.substring(4), ASCTIME).toInstant(ZoneOffset.UTC));
+    } catch (DateTimeParseException e) {
       return Optional.empty();
     }
   }
