@@ -1,6 +1,10 @@
 package soko.cli;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -91,29 +95,29 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** A page in a new folder readable by this user only, redirecting to {@code url}; removed when the server stops. */
-  static java.nio.file.Path redirectFile(String url) throws IOException {
-    java.nio.file.Path dir;
-    java.nio.file.Path file;
-    boolean posix = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  static Path redirectFile(String url) throws IOException {
+    Path dir;
+    Path file;
+    boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     if (posix) {
-      dir = java.nio.file.Files.createTempDirectory("soko-serve-",
-          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-              java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-      file = java.nio.file.Files.createFile(dir.resolve("open.html"),
-          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      dir = Files.createTempDirectory("soko-serve-",
+          PosixFilePermissions.asFileAttribute(
+              PosixFilePermissions.fromString("rwx------")));
+      file = Files.createFile(dir.resolve("open.html"),
+          PosixFilePermissions.asFileAttribute(
+              PosixFilePermissions.fromString("rw-------")));
     } else {
-      dir = java.nio.file.Files.createTempDirectory("soko-serve-"); // a user's own temp folder on Windows
-      file = java.nio.file.Files.createFile(dir.resolve("open.html"));
+      dir = Files.createTempDirectory("soko-serve-"); // a user's own temp folder on Windows
+      file = Files.createFile(dir.resolve("open.html"));
     }
     String href = url.replace("&", "&amp;").replace("\"", "&quot;");
-    java.nio.file.Files.writeString(file, "<!doctype html>\n<meta charset=\"utf-8\">\n<meta name=\"referrer\""
+    Files.writeString(file, "<!doctype html>\n<meta charset=\"utf-8\">\n<meta name=\"referrer\""
         + " content=\"no-referrer\">\n<meta http-equiv=\"refresh\" content=\"0;url=" + href + "\">\n<title>Soko"
         + " Diagnostics</title>\n<a href=\"" + href + "\">Open the Soko Diagnostics page</a>\n");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        java.nio.file.Files.deleteIfExists(file);
-        java.nio.file.Files.deleteIfExists(dir);
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(dir);
       } catch (IOException e) {
         // the temp folder's own clean-up takes it
       }
