@@ -28,6 +28,7 @@ import soko.acquisition.oci.OciSettings;
 import soko.acquisition.oci.PulledManifest;
 import soko.acquisition.oci.RegistryCredential;
 import soko.events.ProgressListener;
+import soko.internal.io.Entries;
 import soko.internal.json.Json;
 import soko.manifest.Manifest;
 import soko.manifest.ModelFile;
@@ -287,7 +288,9 @@ public final class Registries {
     Digest d = f.sha256();
     Store store = soko.store();
     // A separate lock file: on POSIX, closing any channel of the partial would drop a lock held on it.
+    setAside(store.downloadsDir(), true, d, progress);
     try (Store.Held lock = store.lockDownload(d, LOCK_SUFFIX)) {
+      setAside(partial(d), false, d, progress);
       if (tx.missingFiles().stream().noneMatch(x -> x.sha256().equals(d))) {
         progress.done(d, f.size()); // published by another process while we waited for the lock
         return;
@@ -305,6 +308,27 @@ public final class Registries {
     } catch (StoreException | IntegrityException e) {
       progress.failed(d, e.getMessage());
       throw e;
+    }
+  }
+
+  /**
+   * Moves a link or special file found where the downloads folder or a partial download belongs
+   * into the cache's quarantine folder, never following it, and says so.
+   */
+  private void setAside(Path entry, boolean folder, Digest d, OciProgress progress) throws StoreException {
+    try {
+      Optional<String> problem = folder ? Entries.folderProblem(entry) : Entries.fileProblem(entry);
+      if (problem.isPresent()) {
+        Path moved = Entries.moveAside(entry, soko.store().roots().cache().resolve("quarantine"), settings.clock().instant());
+        progress.notice(d, entry + ": " + problem.get() + "; Soko moved it aside to " + moved + " without following it");
+      }
+      if (folder) {
+        Files.createDirectories(entry);
+      }
+    } catch (java.nio.file.NoSuchFileException gone) {
+      // moved or removed meanwhile by another download or a cache clear
+    } catch (IOException e) {
+      throw new soko.store.StoreIOException("cannot move aside the foreign entry " + entry, e);
     }
   }
 
