@@ -161,16 +161,19 @@ class DiagnosticsPageTest {
   }
 
   /**
-   * At 320 px and at every photographed width, in both schemes: no sideways scroll, every text
+   * At 320 and 900 px and at every photographed width, in both schemes: no sideways scroll (of the
+   * page, or of a table inside its card), every text
    * meets its contrast; then a picture {@code <state>-<width>-<scheme>.png}. Ends at 1280 px, light.
    */
   private void photograph(String state, boolean fullPage) throws Exception {
     for (Chromium.Scheme scheme : Chromium.Scheme.values()) {
       Chromium.scheme(driver, scheme);
-      for (int width : Stream.concat(Stream.of(320), Chromium.WIDTHS.stream()).toList()) {
+      for (int width : Stream.concat(Stream.of(320, 900), Chromium.WIDTHS.stream()).sorted().toList()) {
         Chromium.viewport(driver, width, height(width));
         assertThat(PageChecks.widths(driver)).as("[scrollWidth, clientWidth] of %s at %d px, %s", state, width, scheme)
             .satisfies(w -> assertThat(w.get(0)).isLessThanOrEqualTo(w.get(1)));
+        assertThat(PageChecks.sidewaysScrollers(driver)).as("boxes scrolling sideways in %s at %d px", state, width)
+            .isEmpty();
         assertThat(PageChecks.textContrasts(driver)).as("texts below their contrast in %s at %d px, %s", state, width, scheme)
             .filteredOn(t -> t.ratio() < t.needed()).isEmpty();
         if (driver.findElements(By.cssSelector("dialog[open]")).size() == 1) {
@@ -339,6 +342,23 @@ class DiagnosticsPageTest {
   }
 
   @Test
+  void aModelWithAMissingFileOffersRepairWhichPutsTheFileBack() throws Exception {
+    soko.install("silero-vad");
+    FileCheck license = soko.list().getFirst().files().get(1);
+    Files.delete(license.blob());
+    openPage();
+
+    assertThat(badge("silero-vad").getText()).isEqualTo("Missing");
+    assertThat(text("#models tr[data-model='silero-vad'] .problems li")).startsWith("LICENSE is missing from the store (");
+    assertThat(text("#catalog tr[data-catalog-model='silero-vad'] .badge")).isEqualTo("Installed, files missing");
+    driver.findElement(By.cssSelector("#catalog button[data-key='catalog-repair:silero-vad']")).click();
+    wait.until(d -> !d.findElements(By.cssSelector("#models tr[data-model='silero-vad'] .badge[data-state='verified']")).isEmpty());
+
+    assertThat(license.blob()).exists();
+    assertThat(soko.verify(java.util.Optional.of("silero-vad"), true).getFirst().state().id()).isEqualTo("verified");
+  }
+
+  @Test
   void repairingADownloadedModelAsksConsentForItsBadFileOnlyAndFetchesOnlyThat() throws Exception {
     assumeNginx();
     byte[] a = Fixtures.bytes(300 * 1024, 21);
@@ -423,6 +443,8 @@ class DiagnosticsPageTest {
   @Test
   void anInstallShowsItsEtaRunsOncePerModelAndCancelsKeepingThePartialDownload() throws Exception {
     assumeNginx();
+    soko.install("silero-vad");
+    soko.install("demo-phrasebook");
     byte[] weights = Fixtures.bytes(24 * 1024 * 1024, 12);
     try (Nginx nginx = Nginx.start(Files.createDirectories(dir.resolve("nginx")))) {
       Files.write(nginx.root().resolve("web-big.bin"), weights);
@@ -451,6 +473,7 @@ class DiagnosticsPageTest {
       assertThat(JSON.readTree(second.body()).get("error").get("message").asText())
           .isEqualTo("an install of web-big is already running; wait for it to finish or cancel it");
       photograph("installing", true);
+      readmePictures();
 
       tabTo(".progress-box[data-model='web-big'] button.cancel");
       press(Keys.ENTER);
@@ -458,7 +481,7 @@ class DiagnosticsPageTest {
           .getDomAttribute("data-state")));
 
       assertThat(text(".progress-box[data-model='web-big'] .progress-label")).isEqualTo("Install of web-big@1.0.0 cancelled");
-      assertThat(soko.list()).isEmpty();
+      assertThat(soko.list()).extracting(c -> c.model().manifest().name().value()).doesNotContain("web-big");
       Path downloads = soko.settings().roots().cache().resolve("downloads");
       long kept;
       try (Stream<Path> s = Files.list(downloads)) {
@@ -471,6 +494,19 @@ class DiagnosticsPageTest {
           + " already downloaded)");
       driver.findElement(By.id("consent-cancel")).click();
     }
+  }
+
+  /** The two pictures the README shows: a desktop in the light scheme, a phone in the dark one, as a person sees them. */
+  private void readmePictures() throws Exception {
+    Chromium.viewport(driver, 1280, 860);
+    driver.executeScript("window.scrollTo(0, 0)");
+    Chromium.screenshot(driver, "readme-desktop-light", false);
+    Chromium.scheme(driver, Chromium.Scheme.DARK);
+    Chromium.viewport(driver, 390, 844);
+    driver.executeScript("document.getElementById('install-h').scrollIntoView(); window.scrollBy(0, -16)");
+    Chromium.screenshot(driver, "readme-phone-dark", false);
+    Chromium.scheme(driver, Chromium.Scheme.LIGHT);
+    Chromium.viewport(driver, 1280, height(1280));
   }
 
   private Map<String, String> keyAndToken() {

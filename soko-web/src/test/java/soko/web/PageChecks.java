@@ -189,6 +189,17 @@ final class PageChecks {
         "const d = document.documentElement; return [d.scrollWidth, d.clientWidth]");
   }
 
+  /** The boxes that scroll sideways inside the page (a table wider than its card hides its last columns). */
+  @SuppressWarnings("unchecked")
+  static List<String> sidewaysScrollers(ChromeDriver driver) {
+    return (List<String>) driver.executeScript("""
+        return [...document.querySelectorAll('.table-scroll, .card, .dialog-content')]
+          .filter((e) => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth + 1)
+          .map((e) => (e.firstElementChild ? e.firstElementChild.id || e.firstElementChild.tagName : e.className)
+            + ' ' + e.scrollWidth + ' > ' + e.clientWidth);
+        """);
+  }
+
   /** The open dialog's box and its last button's box against the viewport: [left, top, right, bottom] each. */
   @SuppressWarnings("unchecked")
   static Map<String, List<Number>> dialogBoxes(ChromeDriver driver) {
