@@ -448,7 +448,7 @@ async function askToInstall(target, repairing) {
     if (repairing) body.repair = true;
     if (accept) body.accept = accept;
     const r = await post('/api/install', body);
-    trackInstall({ id: r.id, model: r.model, name: r.plan.name, repair: r.repair, plan: r.plan });
+    trackInstall({ id: r.id, model: r.model, name: r.plan.name, repair: r.repair, plan: r.plan }, true);
   } catch (e) {
     status(e.message, 'error');
   }
@@ -458,8 +458,20 @@ function repair(name) {
   return askToInstall(name, true);
 }
 
-function trackInstall(info) {
-  if (finished.has(info.id) || installs.has(info.id)) return;
+/**
+ * Shows a progress box for an install (once per install, whether the event stream or the POST's
+ * answer tells first). Started from this page, it takes the keyboard focus: the button that
+ * started it is disabled now, and Cancel (or Dismiss, when it is over already) is what comes next.
+ */
+function trackInstall(info, startedHere) {
+  if (!finished.has(info.id) && !installs.has(info.id)) addProgressBox(info);
+  const i = installs.get(info.id);
+  if (startedHere && i && (!document.activeElement || document.activeElement === document.body)) {
+    i.box.querySelector('.progress-head button').focus();
+  }
+}
+
+function addProgressBox(info) {
   const plan = info.plan;
   const i = { id: info.id, model: info.model, name: info.name, repair: info.repair, state: 'running', done: {}, speed: {}, total: 0 };
   for (const f of plan.files) {
@@ -467,7 +479,10 @@ function trackInstall(info) {
     i.total += f.size;
   }
   // A new box per install; an older finished box of the same model goes.
-  for (const old of document.querySelectorAll('#progress-list .progress-box[data-model="' + CSS.escape(i.name) + '"]')) old.remove();
+  for (const old of document.querySelectorAll('#progress-list .progress-box[data-model="' + CSS.escape(i.name) + '"]')) {
+    installs.delete(Number(old.dataset.installId));
+    old.remove();
+  }
   const labelId = 'progress-label-' + i.id;
   const cancel = el('button', { type: 'button', class: 'cancel', text: 'Cancel', 'data-key': 'cancel:' + i.id,
     'aria-label': 'Cancel ' + (i.repair ? 'repairing ' : 'installing ') + i.name });

@@ -331,6 +331,11 @@ class DiagnosticsPageTest {
         .isEmpty());
 
     assertThat(text(".progress-box[data-model='demo-phrasebook'] .progress-label")).isEqualTo("Repaired demo-phrasebook");
+    // The Repair button went quiet while it ran; the keyboard focus went to the progress box, whose button now dismisses it.
+    wait.until(d -> "Dismiss".equals(d.switchTo().activeElement().getText()));
+    press(Keys.ENTER);
+    wait.until(d -> d.findElements(By.cssSelector(".progress-box[data-model='demo-phrasebook']")).isEmpty());
+    assertThat(driver.switchTo().activeElement().getDomAttribute("id")).isEqualTo("install-name");
     assertThat(text("#status")).isEqualTo("Repaired demo-phrasebook 1.0.0.");
     assertThat(soko.verify(java.util.Optional.of("demo-phrasebook"), true).getFirst().state().id()).isEqualTo("verified");
     assertThat(Hashing.sha256(bad.blob()).digest().hex()).isEqualTo(expected);
