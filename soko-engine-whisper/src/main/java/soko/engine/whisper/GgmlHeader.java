@@ -63,6 +63,8 @@ record GgmlHeader(
   // Bounds well beyond every published whisper model, yet small enough that a buffer sized from
   // them cannot exhaust memory.
   private static final int MAX_VOCAB = 1 << 20;
+  /** English-only models have 51864 tokens, multilingual ones 51865, large-v3 51866. */
+  static final int MIN_VOCAB = 51_864;
   private static final int MAX_CTX = 1 << 16;
   private static final int MAX_STATE = 1 << 14;
   private static final int MAX_LAYERS = 1 << 10;
@@ -164,6 +166,16 @@ record GgmlHeader(
       WeightType weightType = (ftype < 0 || quantisationVersion > MAX_QUANTISATION_VERSION ? Optional.<WeightType>empty()
           : WeightType.ofCode(ftype % QUANTISATION_VERSION_FACTOR)).orElseThrow(() -> new GgmlFormatException(
               "its weight type (ftype) " + ftype + " is not a ggml weight type whisper.cpp reads"));
+      if (nVocab < MIN_VOCAB) {
+        // whisper.cpp's special and timestamp token ids reach 51863; a shorter vocabulary makes it write past its logits.
+        throw new GgmlFormatException("its n_vocab is " + nVocab + ", but whisper.cpp's special and timestamp tokens need"
+            + " at least " + MIN_VOCAB);
+      }
+      if (nAudioState % weightType.matrices.blockElements != 0) {
+        // ggml stores each row of a quantised matrix in whole blocks; whisper.cpp would abort creating them.
+        throw new GgmlFormatException("its " + weightType.label() + " weights come in blocks of "
+            + weightType.matrices.blockElements + ", which do not divide its width (n_audio_state) " + nAudioState);
+      }
       in.require(8, "the mel filter size");
       int bands = in.int32("the mel filter size");
       int bins = in.int32("the mel filter size");
@@ -271,8 +283,8 @@ record GgmlHeader(
               + h.weightType.label() + " weights stores " + expected.type().label());
         }
         long data = type.bytes(expected.elements());
-        if (data < 0) {
-          throw new GgmlFormatException("tensor \"" + name + "\" has " + expected.elements() + " values, which do not fill"
+        if (dims[0] % type.blockElements != 0 || data < 0) {
+          throw new GgmlFormatException("tensor \"" + name + "\" has rows of " + dims[0] + " values, which do not fill"
               + " whole " + type.label() + " blocks of " + type.blockElements);
         }
         long dataStart = at + 12 + 4L * nDims + nameLength;

@@ -195,4 +195,24 @@ class GgmlVariantsTest {
     assertThatThrownBy(() -> GgmlHeader.read(file))
         .hasMessage("its weight type (ftype) 2005 is not a ggml weight type whisper.cpp reads");
   }
+
+  @Test
+  void aVocabularyTooSmallForWhispersSpecialTokensIsRefused() throws Exception {
+    var small = new HyperParameters(1_000, 1_500, 64, 1, 2, 448, 64, 1, 2, 80, 1);
+    Path file = new WhisperTestModel(small, 96).writeTo(dir.resolve("m.bin"));
+
+    assertThatThrownBy(() -> GgmlHeader.read(file))
+        .hasMessage("its n_vocab is 1000, but whisper.cpp's special and timestamp tokens need at least 51864");
+  }
+
+  @Test
+  void quantisedWeightsWhoseBlocksDoNotDivideTheWidthAreRefused() throws Exception {
+    // Even without tensors: whisper.cpp creates its tensors from the header, and ggml cannot lay out
+    // 48-value rows in blocks of 32.
+    var odd = new HyperParameters(51_865, 1_500, 48, 1, 2, 448, 48, 1, 2, 80, FileType.Q5_0.headerValue());
+    Path file = WhisperTestModel.of(odd).writeTo(dir.resolve("m.bin"));
+
+    assertThatThrownBy(() -> GgmlHeader.read(file))
+        .hasMessage("its q5_0 weights come in blocks of 32, which do not divide its width (n_audio_state) 48");
+  }
 }
