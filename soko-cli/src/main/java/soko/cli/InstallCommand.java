@@ -7,13 +7,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import soko.app.Soko;
 
-@Command(name = "install", description = "Install a model by name, alias or manifest .json file; downloads only after consent (--yes, or a prompt on a terminal)."
-    + " Idempotent; repairs a corrupt model.")
+@Command(name = "install", header = "Install a model by name, alias or manifest file.",
+    description = {"Downloads only after consent: --yes approves in advance, and on a terminal Soko asks;"
+        + " without either it exits 4 before any network request.",
+        "Idempotent: an installed, verified model is left as it is, and a corrupt one is repaired."})
 final class InstallCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;
 
-  @Parameters(paramLabel = "NAME|MANIFEST.json", description = "A bundled model name or a manifest file.")
+  @Parameters(paramLabel = "NAME|MANIFEST.json", description = "A model or alias of the catalog (see `soko catalog`), or a manifest file.")
   String target;
 
   @Option(names = {"--yes", "-y"}, description = "Approve a download in advance, if one is needed.")

@@ -9,7 +9,9 @@ import picocli.CommandLine.ParentCommand;
 import soko.catalog.CatalogPublisher;
 import soko.catalog.SigningKey;
 
-@Command(name = "keygen", description = "Make an Ed25519 key pair for signing catalogs: NAME.key (private, mode 0600) and NAME.pub.json (trusted keys file to give to machines).")
+@Command(name = "keygen", header = "Make an Ed25519 key pair for signing catalogs.",
+    description = {"NAME.key is the private key (mode 0600; keep it secret) and NAME.pub.json the trusted keys file"
+        + " to give to machines.", "Never overwrites a key."})
 final class KeygenCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;

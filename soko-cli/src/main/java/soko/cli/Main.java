@@ -70,7 +70,7 @@ public final class Main {
           } else {
             return Optional.empty();
           }
-          if (!seen.add(option)) {
+          if (!seen.add(option) || value.isBlank()) { // picocli refuses an empty folder with a usage error
             return Optional.empty();
           }
           java.nio.file.Path p = java.nio.file.Path.of(value);
@@ -137,7 +137,7 @@ public final class Main {
 
   /**
    * Every subcommand, in the order {@code soko --help} lists them. In a class of its own so that
-   * {@code soko --version} does not load the 17 command classes (Main's initialisation would).
+   * {@code soko --version} does not load the command classes (Main's initialisation would).
    */
   static final class Table {
     private Table() {}
@@ -150,7 +150,11 @@ public final class Main {
         new Sub(KeygenCommand.class, "keygen"), new Sub(VadCommand.class, "vad"),
         new Sub(TranscribeCommand.class, "transcribe"), new Sub(TranslateCommand.class, "translate"),
         new Sub(ManifestCommand.class, "manifest"), new Sub(ServeCommand.class, "serve"),
-        new Sub(PushCommand.class, "push"));
+        new Sub(PushCommand.class, "push"), new Sub(HelpCommand.class, "help"),
+        new Sub(CompletionCommand.class, "completion"));
+
+    /** The commands that read the whole tree (to show another command's help, or to complete any). */
+    static final List<Class<?>> WHOLE_TREE = List.of(HelpCommand.class, CompletionCommand.class);
   }
 
   /** The global options ({@link Global}) that take a value. */
@@ -174,7 +178,8 @@ public final class Main {
       } else if (a.startsWith("-")) {
         return Optional.empty();
       } else {
-        return Table.COMMANDS.stream().filter(s -> s.names().contains(a)).findFirst();
+        return Table.COMMANDS.stream().filter(s -> s.names().contains(a))
+            .filter(s -> !Table.WHOLE_TREE.contains(s.type())).findFirst();
       }
     }
     return Optional.empty();

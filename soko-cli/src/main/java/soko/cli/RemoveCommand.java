@@ -7,12 +7,13 @@ import picocli.CommandLine.ParentCommand;
 import soko.app.Reports;
 import soko.store.GcReport;
 
-@Command(name = "rm", aliases = "remove", description = "Uninstall a model and free the files no other model uses.")
+@Command(name = "rm", aliases = "remove", header = "Uninstall a model.",
+    description = "Frees the stored files no other installed model uses.")
 final class RemoveCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;
 
-  @Parameters(paramLabel = "NAME")
+  @Parameters(paramLabel = "NAME", description = "An installed model (see `soko list`).")
   String name;
 
   @Override
