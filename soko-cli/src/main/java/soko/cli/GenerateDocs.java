@@ -43,8 +43,6 @@ public final class GenerateDocs {
     for (Map.Entry<String, String> page : pages.entrySet()) {
       Files.writeString(man.resolve(page.getKey()), page.getValue(), StandardCharsets.UTF_8);
     }
-    System.out.println("soko: wrote " + completion.resolve("soko.bash") + ", " + completion.resolve("_soko") + " and "
-        + pages.size() + " manual pages in " + man);
   }
 
   /** The whole command tree, with output nowhere (nothing runs). */

@@ -59,6 +59,7 @@ final class ManPages {
     sb.append(".\\\" Generated from the command tree of soko; do not edit.\n");
     sb.append(".TH \"").append(roff(name.toUpperCase(Locale.ROOT))).append("\" \"1\" \"\" \"").append(roff(version))
         .append("\" \"Soko Manual\"\n");
+    sb.append(".nh\n.ad l\n"); // no hyphenation, ragged right: command names and options stay whole
     sb.append(".SH NAME\n").append(roff(name)).append(" \\- ").append(text(summary(spec))).append('\n');
 
     sb.append(".SH SYNOPSIS\n.B ").append(roff(spec.qualifiedName(" "))).append('\n');
@@ -81,8 +82,8 @@ final class ManPages {
 
     sb.append(".SH DESCRIPTION\n");
     List<String> paragraphs = new ArrayList<>();
-    for (String line : spec.usageMessage().header()) {
-      paragraphs.add(line);
+    if (spec.usageMessage().description().length == 0) { // else NAME has said it
+      paragraphs.addAll(List.of(spec.usageMessage().header()));
     }
     for (String line : spec.usageMessage().description()) {
       paragraphs.add(line);

@@ -70,7 +70,7 @@ class CliContractTest {
   void wrongSyntaxIsTwoAndNothingElseIs() throws Exception {
     Cli.Result unknownOption = cli.run("list", "--frobnicate");
     assertThat(unknownOption.code()).isEqualTo(2);
-    assertThat(unknownOption.err().lines()).singleElement().asString().startsWith("soko: Unknown option: '--frobnicate'");
+    assertThat(unknownOption.err().lines()).singleElement().asString().startsWith("soko: unknown option '--frobnicate'");
     Cli.Result missingArg = cli.run("install");
     assertThat(missingArg.code()).isEqualTo(2);
 
