@@ -18,10 +18,34 @@ public final class Main {
     }
     PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    Optional<String> unreadable = unreadableArguments(args, System.getProperty("sun.jnu.encoding", "UTF-8"));
+    if (unreadable.isPresent()) {
+      err.println("soko: " + unreadable.get());
+      System.exit(ExitCode.USAGE);
+    }
     int code = run(args, out, err);
     out.flush();
     err.flush();
     System.exit(code);
+  }
+
+  /**
+   * Why the arguments cannot be trusted, when the JVM decoded them with a charset that could not
+   * carry them: on Linux the locale decides it ({@code sun.jnu.encoding}, ASCII under LANG=C), and
+   * what it cannot decode arrives as U+FFFD. Empty when they are fine. The {@code ./soko} launcher
+   * runs the JVM in a UTF-8 locale; this catches a JVM started some other way.
+   */
+  static Optional<String> unreadableArguments(String[] args, String charset) {
+    if (charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8")) {
+      return Optional.empty();
+    }
+    for (String a : args) {
+      if (a.indexOf('\uFFFD') >= 0) {
+        return Optional.of("the command line has characters that the locale's character set (" + charset
+            + ") cannot carry; run soko in a UTF-8 locale, such as with LC_ALL=C.UTF-8 (the ./soko launcher sets it)");
+      }
+    }
+    return Optional.empty();
   }
 
   /** Runs the command line with the given streams; returns the exit code. */
