@@ -23,9 +23,17 @@ final class InstallCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Soko.InstallResult r = root.soko().pull(target, Interaction.consent(yes, root.err),
-        Interaction.progress(root.global.json, root.out, root.err));
-    print(root, r);
+    Soko soko = root.soko();
+    try (Interaction.Download d = new Interaction.Download(root, yes)) {
+      Soko.InstallResult r;
+      try {
+        r = soko.pull(target, d.consent(), d.progress());
+      } catch (Exception e) {
+        return d.failed(e);
+      }
+      d.close();
+      print(root, r);
+    }
     return ExitCode.OK;
   }
 
