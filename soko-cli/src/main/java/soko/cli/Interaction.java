@@ -122,6 +122,9 @@ final class Interaction {
         if (interrupted.getAndSet(true)) {
           Runtime.getRuntime().halt(ExitCode.INTERRUPTED); // a second Ctrl-C: no more waiting
         }
+        if (bar != null) {
+          bar.interrupted = true;
+        }
         worker.interrupt();
       });
     }
@@ -243,6 +246,8 @@ final class Interaction {
     private volatile int width;
     private final Signal winch;
     private final SignalHandler previousWinch;
+    /** Set on Ctrl-C: the cancelled downloads' failures are not news. */
+    volatile boolean interrupted;
     /** The line on screen, to draw again after a resize; null when the cursor is at a line's start. */
     private String[] shown;
 
@@ -300,8 +305,12 @@ final class Interaction {
           endLine();
         }
         case TransferEvent.Failed f -> {
-          clear();
-          err.println(f.file() + ": failed: " + f.reason());
+          if (interrupted) {
+            endLine(); // the command says what was kept, in one line of its own
+          } else {
+            clear();
+            err.println(f.file() + ": failed: " + f.reason());
+          }
         }
       }
       err.flush();
@@ -310,7 +319,7 @@ final class Interaction {
     private void draw(String file, long done, long total, String note) {
       shown = new String[] {file, Long.toString(done), Long.toString(total), note};
       String line = render(file, done, total, note, width, colour);
-      err.print(ansi ? "\r\033[K" + line : "\r" + line + " ".repeat(Math.max(0, width - 1 - Format.width(strip(line)))));
+      err.print(ansi ? "\r\033[K" + line : "\r" + line + " ".repeat(Math.max(0, width - RESERVED - Format.width(strip(line)))));
     }
 
     private void clear() {
@@ -342,14 +351,17 @@ final class Interaction {
   /** The bar is at most this wide (between its brackets), and is dropped below {@link #MIN_BAR}. */
   static final int MAX_BAR = 30;
   static final int MIN_BAR = 5;
+  /** Columns a progress line leaves free at the right: one against wrapping, two for "^C". */
+  static final int RESERVED = 3;
 
   /**
-   * One line of progress, at most {@code columns - 1} wide (the last column would make some
-   * terminals wrap): {@code file [####    ] 45% 12.0 MiB/286 MiB 5.1 MiB/s, 3m 10s left}. What does
-   * not fit goes, in this order: the note, the sizes, the bar; then the file name is shortened.
+   * One line of progress, at most {@code columns - 3} wide (the last column would make some
+   * terminals wrap, and the terminal's echo of Ctrl-C, "^C", needs two more): {@code file [####
+   * ] 45% 12.0 MiB/286 MiB 5.1 MiB/s, 3m 10s left}. What does not fit goes, in this order: the
+   * note, the sizes, the bar; then the file name is shortened.
    */
   static String render(String file, long done, long total, String note, int columns, boolean colour) {
-    int room = Math.max(1, columns - 1);
+    int room = Math.max(1, columns - RESERVED);
     int pct = total <= 0 ? 100 : (int) Math.min(100, done * 100 / total);
     String percent = pct + "%";
     String sizes = Format.bytes(done) + "/" + Format.bytes(total);

@@ -156,6 +156,7 @@ class InterruptTest {
       assertThat(rows.stream().filter(l -> l.contains("big.bin") || l.contains("#")).toList()).as(screen)
           .singleElement().asString().startsWith("big.bin [").contains("] 100%");
       assertThat(rows).allSatisfy(l -> assertThat(Format.width(l)).isLessThanOrEqualTo(40));
+      assertThat(rows.stream().filter(l -> l.startsWith("big.bin")).findFirst().orElseThrow()).hasSizeLessThanOrEqualTo(37);
     } finally {
       new ProcessBuilder("tmux", "-S", socket.toString(), "kill-server").start().waitFor(10, TimeUnit.SECONDS);
     }
