@@ -99,7 +99,8 @@ final class Interaction {
     Download(SokoCommand root, boolean yes) {
       this.root = root;
       Consent asked = Interaction.consent(yes, root.err);
-      this.consent = plan -> {
+      // REFUSE as itself: the registry pull knows it and then reads nothing at all.
+      this.consent = asked == Consent.REFUSE ? asked : plan -> {
         kept.plan.set(plan);
         return asked.approve(plan);
       };

@@ -23,7 +23,24 @@ final class PicocliRun {
     // Only the subcommand the command line names, when it is known: building picocli's model of
     // every command costs more than the JVM's start. Help, completion, unknown names: all of them.
     CommandLine cl = commandLine(root, Main.named(args).map(List::of).orElse(Main.Table.COMMANDS));
+    if (helpWanted(args)) {
+      // Only for help: the width costs a child process (stty) on a terminal.
+      Map<String, String> env = System.getenv();
+      boolean terminal = Terminal.interactive();
+      cl.setColorScheme(Help.defaultColorScheme(Terminal.colour(env, terminal) ? Help.Ansi.ON : Help.Ansi.OFF));
+      Terminal.columns(env, terminal)
+          .ifPresent(c -> cl.setUsageHelpWidth(Math.clamp(c - 1, MIN_HELP_WIDTH, MAX_HELP_WIDTH)));
+    }
     return cl.execute(args);
+  }
+
+  private static boolean helpWanted(String[] args) {
+    for (String a : args) {
+      if (a.equals("-h") || a.equals("--help") || a.equals("help")) {
+        return true;
+      }
+    }
+    return args.length == 0;
   }
 
   /** Every command, configured as for a run: for help, completion scripts and man pages. */
@@ -42,11 +59,8 @@ final class PicocliRun {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
-    Map<String, String> env = System.getenv();
-    boolean terminal = Terminal.interactive();
-    cl.setColorScheme(Help.defaultColorScheme(Terminal.colour(env, terminal) ? Help.Ansi.ON : Help.Ansi.OFF));
-    Terminal.columns(env, terminal)
-        .ifPresent(c -> cl.setUsageHelpWidth(Math.clamp(c - 1, MIN_HELP_WIDTH, MAX_HELP_WIDTH)));
+    // Colour in usage help only on a terminal and without NO_COLOR (see run); picocli's own
+    // detection for anything else, which agrees.
     cl.setParameterExceptionHandler((ex, a) -> {
       String message = usageError(ex);
       if (root.global.json) {

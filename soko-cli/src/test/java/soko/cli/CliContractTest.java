@@ -92,7 +92,7 @@ class CliContractTest {
     assertThat(unknown.err()).isEqualTo("soko: no model or alias named \"no-such-model\": run `soko catalog` to see what"
         + " is available, or give a path to a manifest .json file\n");
     assertThat(cli.run("rm", "silero-vad").err())
-        .isEqualTo("soko: silero-vad is not installed: run `soko install silero-vad` (or `soko list` to see what is)\n");
+        .isEqualTo("soko: silero-vad is not installed, so there is nothing to remove (`soko list` shows what is installed)\n");
   }
 
   @Test
