@@ -95,6 +95,8 @@ final class Interaction {
     private final Signal intSignal = new Signal("INT");
     private final SignalHandler previous;
     private boolean closed;
+    /** Set once the download is approved: from then on Ctrl-C cancels it and keeps what it has. */
+    private volatile boolean downloading;
 
     Download(SokoCommand root, boolean yes) {
       this.root = root;
@@ -102,7 +104,9 @@ final class Interaction {
       // REFUSE as itself: the registry pull knows it and then reads nothing at all.
       this.consent = asked == Consent.REFUSE ? asked : plan -> {
         kept.plan.set(plan);
-        return asked.approve(plan);
+        boolean approved = asked.approve(plan);
+        downloading = approved;
+        return approved;
       };
       ProgressListener shown;
       if (root.global.json) {
@@ -120,6 +124,13 @@ final class Interaction {
         shown.on(event);
       };
       this.previous = handle(intSignal, s -> {
+        if (!downloading) {
+          // At the consent question, or before it: nothing to keep, and a read of the terminal
+          // cannot be interrupted. What Ctrl-C does without this handler: exit, running the hooks.
+          root.err.println();
+          root.err.flush();
+          System.exit(ExitCode.INTERRUPTED);
+        }
         if (interrupted.getAndSet(true)) {
           Runtime.getRuntime().halt(ExitCode.INTERRUPTED); // a second Ctrl-C: no more waiting
         }

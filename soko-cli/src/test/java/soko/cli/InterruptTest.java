@@ -162,6 +162,37 @@ class InterruptTest {
     }
   }
 
+  @Test
+  void ctrlCAtTheConsentQuestionEndsAtOnceAndDownloadsNothing() throws Exception {
+    Assumptions.assumeTrue(CompletionAndManPagesTest.installed("tmux"), "skipped: tmux is not installed (apt-get install tmux)");
+    Child child = new Child(dir, Map.of(), List.of());
+    String command = String.join(" ", child.command(List.of(), "--home", home.toString(), "install", manifest.toString())
+        .stream().map(InterruptTest::shellQuote).toList()) + "; echo EXIT=$?; sleep 60";
+    String session = "soko-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    Path socket = dir.resolve("tmux.sock");
+    try {
+      run("tmux", "-S", socket.toString(), "new-session", "-d", "-s", session, "-x", "80", "-y", "30", command);
+      String screen = awaitScreen(socket, session, "Download? [y/N]");
+      assertThat(screen).contains("Soko wants to download big-model@1.0.0:");
+      run("tmux", "-S", socket.toString(), "send-keys", "-t", session, "C-c");
+      screen = awaitScreen(socket, session, "EXIT=");
+      assertThat(screen).as(screen).contains("EXIT=130").doesNotContain("interrupted:");
+      assertThat(nginx.accessLog()).as("nothing requested").isEmpty();
+    } finally {
+      new ProcessBuilder("tmux", "-S", socket.toString(), "kill-server").start().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  static String awaitScreen(Path socket, String session, String text) throws Exception {
+    String screen = "";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline && !screen.contains(text)) {
+      Thread.sleep(200);
+      screen = run("tmux", "-S", socket.toString(), "capture-pane", "-p", "-t", session);
+    }
+    return screen;
+  }
+
   static String shellQuote(String s) {
     return "'" + s.replace("'", "'\\''") + "'";
   }
