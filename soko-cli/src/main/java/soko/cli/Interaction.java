@@ -225,6 +225,7 @@ final class Interaction {
         case TransferEvent.Done d -> files.put(d.file(), new long[] {d.size(), d.size()});
         case TransferEvent.Retrying r -> { }
         case TransferEvent.Failed f -> { }
+        case TransferEvent.Notice n -> { }
       }
     }
 
@@ -333,7 +334,7 @@ final class Interaction {
           }
         }
         case TransferEvent.Notice n -> {
-          err.print("\r\033[K");
+          clear();
           err.println(n.file() + ": " + n.message());
         }
       }

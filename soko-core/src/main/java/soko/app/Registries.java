@@ -179,8 +179,7 @@ public final class Registries {
    * is unset, as in a service started without one.
    */
   public static List<Path> loginFilesFor(Map<String, String> env, Properties props) {
-    Path home = nonEmpty(env.get("HOME")).map(Path::of).filter(Path::isAbsolute)
-        .orElse(Path.of(props.getProperty("user.home", ".")));
+    Path home = Settings.userHome(env, props);
     List<Path> out = new ArrayList<>();
     nonEmpty(env.get("XDG_RUNTIME_DIR")).map(Path::of).filter(Path::isAbsolute)
         .ifPresent(run -> out.add(run.resolve("containers/auth.json")));
