@@ -251,22 +251,36 @@ class StoreTest {
   }
 
   @Test
-  void gcKeepsTheBlobsOfAManifestThatIsALinkAndUsageCountsThemAsModels(@TempDir Path src) throws Exception {
+  void aManifestThatIsALinkIsNeverFollowedAndGcMovesTheLinkAsideLeavingItsTargetAlone(@TempDir Path src)
+      throws Exception {
     Path f = StoreFixtures.randomFile(src, "w.bin", 70_000, 9);
     Manifest m = StoreFixtures.manifest("linked", f);
     soko.install(m, "test");
     InstalledModel installed = store.require(ModelName.parse("linked"));
-    // A store rebuilt with links (cp -rs, stow): the manifest is a link to a copy of itself.
+    // The manifest replaced by a link to a copy of itself outside the store: never read through.
     Path copy = src.resolve("manifest-copy.json");
     Files.copy(installed.manifestFile(), copy);
+    byte[] copyBytes = Files.readAllBytes(copy);
     Files.delete(installed.manifestFile());
     Files.createSymbolicLink(installed.manifestFile(), copy);
 
-    assertThat(store.usage().orphanCount()).isZero();
-    assertThat(store.usage(store.installed()).models()).isEqualTo(70_000);
-    GcReport report = store.gc(false);
-    assertThat(report.removed()).isEmpty();
-    assertThat(store.hasBlob(m.files().get(0).sha256())).isTrue();
+    assertThatThrownBy(() -> store.require(ModelName.parse("linked"))).isInstanceOf(ModelIntegrityException.class)
+        .hasMessageContaining("its manifest " + installed.manifestFile()
+            + " is a symbolic link; Soko never follows links inside its store");
+    StorageUse before = store.usage();
+    GcReport dry = store.gc(true);
+    assertThat(before.orphanCount()).as("its blob is named by no manifest Soko reads").isEqualTo(1);
+    assertThat(dry.removed()).as("gc and diagnostics agree").hasSize(before.orphanCount());
+    assertThat(dry.bytesFreed()).isEqualTo(before.orphans());
+
+    GcReport real = store.gc(false);
+    assertThat(real.notices()).singleElement().asString().startsWith("moved aside " + installed.manifestFile());
+    assertThat(installed.manifestFile()).doesNotExist();
+    assertThat(copy).as("the link's target is untouched").hasBinaryContent(copyBytes);
+    assertThat(store.notices()).singleElement().asString().contains("a symbolic link to " + copy)
+        .contains("found where the store keeps a manifest");
+    soko.install(m, "test");
+    assertThat(soko.verified("linked").manifest()).isEqualTo(m);
   }
 
   @Test

@@ -1,0 +1,146 @@
+package soko.store;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Moves things aside instead of deleting them on the spot: a corrupt blob replaced by a good copy,
+ * and any link or other non-regular file found where a store file or folder belongs. A link is
+ * moved as a link; what it points to is never opened, changed or deleted. {@code soko gc} deletes
+ * the quarantine; until then diagnostics lists it ({@link #notices()}).
+ *
+ * <p>Thread-safe (each move is one rename).
+ */
+final class Quarantine {
+  /** {@code kind.name.millis}, as {@link Layout#quarantined} names entries. */
+  private static final Pattern NAME = Pattern.compile("([a-z]+)\\.(.+)\\.(\\d{1,19})(-\\d+)?");
+
+  private final Layout layout;
+  private final Clock clock;
+
+  Quarantine(Layout layout, Clock clock) {
+    this.layout = layout;
+    this.clock = clock;
+  }
+
+  /**
+   * Moves {@code entry} (a file, or a link as a link) into the quarantine.
+   *
+   * @param kind what belonged there: {@code blob}, {@code record}, {@code manifest}, {@code ref},
+   *     {@code pin}, {@code removal} or {@code folder}
+   * @return where it went
+   */
+  Path moveAside(Path entry, String kind) throws IOException {
+    Path dir = layout.quarantine();
+    Files2.refuseLink(dir);
+    Files.createDirectories(dir);
+    String name = entryName(entry);
+    Instant now = clock.instant();
+    Path target = layout.quarantined(kind, name, now);
+    for (int n = 1; Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+      target = dir.resolve(layout.quarantined(kind, name, now).getFileName() + "-" + n);
+    }
+    try {
+      Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException otherFileSystem) {
+      // An entry of the cache root on another file system: copied (a link as a link), then deleted.
+      Files.move(entry, target);
+    }
+    Files2.fsyncDirectory(dir);
+    return target;
+  }
+
+  /** The name an entry keeps in the quarantine: its path under its root, with '/' as '+'. */
+  private String entryName(Path entry) {
+    Path data = layout.roots().data();
+    Path cache = layout.roots().cache();
+    if (entry.startsWith(data) && !entry.equals(data)) {
+      return "data+" + data.relativize(entry).toString();
+    }
+    if (entry.startsWith(cache) && !entry.equals(cache)) {
+      return "cache+" + cache.relativize(entry).toString();
+    }
+    return entry.getFileName().toString();
+  }
+
+  /**
+   * Makes {@code dir} a real folder: when a link or a file is there, moves it aside first.
+   *
+   * @return a line saying what was moved aside, if anything was
+   */
+  java.util.Optional<String> realFolder(Path dir) throws IOException {
+    Files2.Kind k = Files2.kind(dir);
+    if (k == Files2.Kind.FOLDER) {
+      return java.util.Optional.empty();
+    }
+    String moved = null;
+    if (k != Files2.Kind.MISSING) {
+      String what = describe(dir, k);
+      Path to = moveAside(dir, "folder");
+      moved = dir + " was " + what + "; Soko never follows links inside its store: moved it aside to " + to
+          + " and made a new, empty folder";
+    }
+    Files.createDirectories(dir);
+    return java.util.Optional.ofNullable(moved);
+  }
+
+  /** Every entry in the quarantine (files and links; never followed). */
+  List<Path> entries() throws IOException {
+    return Files2.listFiles(layout.quarantine());
+  }
+
+  /**
+   * One line per quarantined entry: what it was, where it was found, when, and that gc deletes it.
+   * For diagnostics; reads only the quarantine folder.
+   */
+  List<String> notices() throws IOException {
+    List<String> out = new ArrayList<>();
+    List<Path> entries = entries();
+    entries.sort(null);
+    for (Path p : entries) {
+      Files2.Kind k = Files2.kind(p);
+      Matcher m = NAME.matcher(p.getFileName().toString());
+      String what = describe(p, k);
+      if (!m.matches()) {
+        out.add(p + ": " + what + " moved aside; `soko gc` deletes it");
+        continue;
+      }
+      String from = m.group(2).replace('+', '/');
+      String at = Instant.ofEpochMilli(Long.parseLong(m.group(3))).toString();
+      String kind = m.group(1);
+      String found = k == Files2.Kind.FILE && kind.equals("blob")
+          ? "a corrupt copy of " + from + ", replaced by a good copy"
+          : what + " found where the store keeps " + ("folder".equals(kind) ? "the folder " : "a " + kind + " ") + from;
+      out.add(p + ": " + found + ", moved aside " + at + "; `soko gc` deletes it"
+          + (k == Files2.Kind.LINK ? " (never what it points to)" : ""));
+    }
+    return out;
+  }
+
+  private static String describe(Path p, Files2.Kind k) {
+    return switch (k) {
+      case LINK -> "a symbolic link" + target(p);
+      case FILE -> "a file";
+      case FOLDER -> "a folder";
+      case OTHER -> "a special file (not a regular file)";
+      case MISSING -> "gone";
+    };
+  }
+
+  private static String target(Path link) {
+    try {
+      return " to " + Files.readSymbolicLink(link);
+    } catch (IOException | UnsupportedOperationException e) {
+      return "";
+    }
+  }
+}
