@@ -3,7 +3,10 @@ package soko.store;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import soko.manifest.ModelName;
 import soko.manifest.Version;
 import soko.verification.Digest;
@@ -58,11 +61,13 @@ import soko.verification.Digest;
  *   state/catalog-envelopes/3fa2c4d1e0b9.json
  *                                        the last accepted signed catalog of each source (named by
  *                                        the source id's sha256), for offline use; re-verified on load
- *   quarantine/blob.1a153a….1764377524000
+ *   quarantine/blob.data+blobs+sha256+1a+1a153a….1764377524000
+ *   quarantine/folder.cache+downloads.1764377524000
  *                                        things moved aside, never deleted on the spot: a corrupt
  *                                        blob replaced by a good copy, or a link or other non-regular
  *                                        file found where a store file or folder belongs (moved as a
- *                                        link, never its target); named kind.name.millis; {@code soko gc}
+ *                                        link, never its target); named kind.where.millis, where being
+ *                                        the path under its root with '+' for '/'; {@code soko gc}
  *                                        deletes them and diagnostics lists them until then
  *   tmp/blob-7d1e….tmp                   blobs being written (same file system as blobs/, so the
  *                                        publish is a link or a rename); gc deletes those a day old
@@ -221,13 +226,36 @@ final class Layout {
   }
 
   /**
-   * Where an entry moved aside goes: {@code quarantine/<kind>.<name>.<millis>}, with {@code name}
-   * free of separators.
+   * Where an entry moved aside goes: {@code quarantine/<kind>.<where>.<millis>}, {@code where}
+   * being its path under its root (such as {@code data+blobs+sha256+1a+1a15…}).
    *
-   * @param kind what the entry was, such as {@code blob}, {@code ref} or {@code folder}
+   * @param kind what belonged there, such as {@code blob}, {@code ref} or {@code folder}
    */
-  Path quarantined(String kind, String name, Instant at) {
-    return quarantine().resolve(kind + "." + name.replace('/', '+').replace('\\', '+') + "." + at.toEpochMilli());
+  Path quarantined(String kind, Path entry, Instant at) {
+    String where;
+    if (entry.startsWith(roots.data()) && !entry.equals(roots.data())) {
+      where = "data/" + roots.data().relativize(entry);
+    } else if (entry.startsWith(roots.cache()) && !entry.equals(roots.cache())) {
+      where = "cache/" + roots.cache().relativize(entry);
+    } else {
+      where = entry.getFileName().toString();
+    }
+    return quarantine().resolve(kind + "." + where.replace('/', '+').replace('\\', '+') + "." + at.toEpochMilli());
+  }
+
+  /** A quarantined entry's name read back: what it was, where it was found, when. */
+  record Quarantined(String kind, String where, Instant at) {}
+
+  private static final Pattern QUARANTINED = Pattern.compile("([a-z]+)\\.(.+)\\.(\\d{1,19})(-\\d+)?");
+
+  /** The parts of a name {@link #quarantined} made (with a {@code -n} suffix when one was taken). */
+  static Optional<Quarantined> quarantinedName(String fileName) {
+    Matcher m = QUARANTINED.matcher(fileName);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Quarantined(m.group(1), m.group(2).replace('+', '/'),
+        Instant.ofEpochMilli(Long.parseLong(m.group(3)))));
   }
 
   Path dataTmp() {

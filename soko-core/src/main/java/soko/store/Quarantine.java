@@ -9,8 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * Moves things aside instead of deleting them on the spot: a corrupt blob replaced by a good copy,
@@ -21,9 +20,6 @@ import java.util.regex.Pattern;
  * <p>Thread-safe (each move is one rename).
  */
 final class Quarantine {
-  /** {@code kind.name.millis}, as {@link Layout#quarantined} names entries. */
-  private static final Pattern NAME = Pattern.compile("([a-z]+)\\.(.+)\\.(\\d{1,19})(-\\d+)?");
-
   private final Layout layout;
   private final Clock clock;
 
@@ -43,11 +39,10 @@ final class Quarantine {
     Path dir = layout.quarantine();
     Files2.refuseLink(dir);
     Files.createDirectories(dir);
-    String name = entryName(entry);
     Instant now = clock.instant();
-    Path target = layout.quarantined(kind, name, now);
+    Path target = layout.quarantined(kind, entry, now);
     for (int n = 1; Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
-      target = dir.resolve(layout.quarantined(kind, name, now).getFileName() + "-" + n);
+      target = dir.resolve(layout.quarantined(kind, entry, now).getFileName() + "-" + n);
     }
     try {
       Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
@@ -59,28 +54,15 @@ final class Quarantine {
     return target;
   }
 
-  /** The name an entry keeps in the quarantine: its path under its root, with '/' as '+'. */
-  private String entryName(Path entry) {
-    Path data = layout.roots().data();
-    Path cache = layout.roots().cache();
-    if (entry.startsWith(data) && !entry.equals(data)) {
-      return "data+" + data.relativize(entry).toString();
-    }
-    if (entry.startsWith(cache) && !entry.equals(cache)) {
-      return "cache+" + cache.relativize(entry).toString();
-    }
-    return entry.getFileName().toString();
-  }
-
   /**
    * Makes {@code dir} a real folder: when a link or a file is there, moves it aside first.
    *
    * @return a line saying what was moved aside, if anything was
    */
-  java.util.Optional<String> realFolder(Path dir) throws IOException {
+  Optional<String> realFolder(Path dir) throws IOException {
     Files2.Kind k = Files2.kind(dir);
     if (k == Files2.Kind.FOLDER) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     String moved = null;
     if (k != Files2.Kind.MISSING) {
@@ -90,7 +72,7 @@ final class Quarantine {
           + " and made a new, empty folder";
     }
     Files.createDirectories(dir);
-    return java.util.Optional.ofNullable(moved);
+    return Optional.ofNullable(moved);
   }
 
   /** Every entry in the quarantine (files and links; never followed). */
@@ -108,19 +90,18 @@ final class Quarantine {
     entries.sort(null);
     for (Path p : entries) {
       Files2.Kind k = Files2.kind(p);
-      Matcher m = NAME.matcher(p.getFileName().toString());
+      Optional<Layout.Quarantined> name = Layout.quarantinedName(p.getFileName().toString());
       String what = describe(p, k);
-      if (!m.matches()) {
+      if (name.isEmpty()) {
         out.add(p + ": " + what + " moved aside; `soko gc` deletes it");
         continue;
       }
-      String from = m.group(2).replace('+', '/');
-      String at = Instant.ofEpochMilli(Long.parseLong(m.group(3))).toString();
-      String kind = m.group(1);
+      String kind = name.get().kind();
       String found = k == Files2.Kind.FILE && kind.equals("blob")
-          ? "a corrupt copy of " + from + ", replaced by a good copy"
-          : what + " found where the store keeps " + ("folder".equals(kind) ? "the folder " : "a " + kind + " ") + from;
-      out.add(p + ": " + found + ", moved aside " + at + "; `soko gc` deletes it"
+          ? "a corrupt copy of " + name.get().where() + ", replaced by a good copy"
+          : what + " found where the store keeps " + ("folder".equals(kind) ? "the folder " : "a " + kind + " ")
+              + name.get().where();
+      out.add(p + ": " + found + ", moved aside " + name.get().at() + "; `soko gc` deletes it"
           + (k == Files2.Kind.LINK ? " (never what it points to)" : ""));
     }
     return out;

@@ -62,7 +62,7 @@ final class StoreSetup {
     Path aside = layout.roots().data().resolve(".quarantine-" + UUID.randomUUID());
     Files.move(q, aside, StandardCopyOption.ATOMIC_MOVE);
     Files.createDirectories(q);
-    Files.move(aside, layout.quarantined("folder", "data+quarantine", now), StandardCopyOption.ATOMIC_MOVE);
+    Files.move(aside, layout.quarantined("folder", q, now), StandardCopyOption.ATOMIC_MOVE);
     Files2.fsyncDirectory(q);
   }
 
