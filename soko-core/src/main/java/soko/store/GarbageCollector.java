@@ -22,7 +22,9 @@ import soko.verification.Digest;
  *
  * <p>A removal is resumable: it first writes its intent ({@link Removals}), then deletes the ref,
  * the manifests and the blobs no other model uses, then the intent. Killed at any step, the next
- * {@code soko rm} of the name, or gc, finishes it. Thread-safe (the lock serialises).
+ * {@code soko rm} of the name, or gc, finishes it. The steps, as {@link Steps} names them:
+ * {@code intent-written}, {@code ref-deleted}, {@code manifests-deleted}, {@code blob-deleted}
+ * (after each blob). Thread-safe (the lock serialises).
  */
 final class GarbageCollector {
   /** Temp files older than this are left over from a crash. */

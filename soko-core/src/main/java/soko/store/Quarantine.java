@@ -67,7 +67,13 @@ final class Quarantine {
     String moved = null;
     if (k != Files2.Kind.MISSING) {
       String what = describe(dir, k);
-      Path to = moveAside(dir, "folder");
+      Path to;
+      try {
+        to = moveAside(dir, "folder");
+      } catch (java.nio.file.NoSuchFileException movedMeanwhile) {
+        Files.createDirectories(dir); // another thread or process moved it aside first
+        return Optional.empty();
+      }
       moved = dir + " was " + what + "; Soko never follows links inside its store: moved it aside to " + to
           + " and made a new, empty folder";
     }
