@@ -67,7 +67,15 @@ final class Interaction {
       };
     }
     if (!terminal()) {
-      return ProgressListener.NONE;
+      // No progress in a pipe; notices (such as a foreign entry moved aside) still reach stderr.
+      return event -> {
+        if (event instanceof TransferEvent.Notice n) {
+          synchronized (err) {
+            err.println("soko: " + n.file() + ": " + n.message());
+            err.flush();
+          }
+        }
+      };
     }
     return new ThrottledListener(new Bar(err), Duration.ofMillis(100), InstantSource.system());
   }
@@ -99,6 +107,10 @@ final class Interaction {
         case TransferEvent.Failed f -> {
           err.print("\r\033[K");
           err.println(f.file() + ": failed: " + f.reason());
+        }
+        case TransferEvent.Notice n -> {
+          err.print("\r\033[K");
+          err.println(n.file() + ": " + n.message());
         }
       }
       err.flush();

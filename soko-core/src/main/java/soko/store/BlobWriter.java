@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Optional;
+import soko.internal.io.Entries;
 import soko.manifest.ModelFile;
 import soko.verification.Digest;
 import soko.verification.Hashing;
@@ -76,17 +77,14 @@ final class BlobWriter {
 
   /** See {@link Store#publishVerified}. */
   void publishVerified(ModelFile file, Path verified) throws StoreException, IntegrityException {
-    Files2.Kind kind = Files2.kind(verified);
-    if (kind != Files2.Kind.FILE) {
-      // Never moved, chmodded or published: a link would make the blob point outside the store.
-      throw new StoreIOException("cannot move " + verified + " into the store",
-          kind == Files2.Kind.MISSING ? new java.nio.file.NoSuchFileException(verified.toString())
-              : new Files2.NotRegularFileException(verified, kind));
-    }
     Path tmp = newTmp();
     try {
       try {
+        // Only a plain file with one name becomes a blob: a link (or a second name of a user's
+        // file) would make the store publish, and chmod, a file outside it.
+        refuseForeign(verified, verified);
         Files.move(verified, tmp, StandardCopyOption.ATOMIC_MOVE);
+        refuseForeign(verified, tmp); // swapped between the check and the move
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
           ch.force(true);
         }
@@ -107,6 +105,14 @@ final class BlobWriter {
       throw new StoreIOException("cannot move " + verified + " into the store", e);
     } finally {
       Files2.deleteQuietly(tmp);
+    }
+  }
+
+  private static void refuseForeign(Path verified, Path entry) throws IOException, StoreIOException {
+    Optional<String> foreign = Entries.fileProblem(entry);
+    if (foreign.isPresent()) {
+      throw new StoreIOException("cannot move " + verified + " into the store: " + foreign.get()
+          + "; Soko never publishes it. Run `soko cache clear` and install again", new IOException(foreign.get()));
     }
   }
 

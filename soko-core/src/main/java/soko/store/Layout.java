@@ -93,11 +93,15 @@ import soko.verification.Digest;
  *                                        a chunked registry push in progress, to resume it (named by
  *                                        the registry/repository's sha256 and the blob)
  *       {"registry":"127.0.0.1:5000","repository":"soko/m","digest":"sha256:…","location":"…","offset":1048576}
+ *   quarantine/60ed5bc3….partial.1764377524000
+ *                                        a link or special file found where a download's file belongs,
+ *                                        moved aside as itself by soko.acquisition (named name.millis;
+ *                                        a cache clear empties it)
  *   tmp/                                 scratch for engines (native libraries, whisper child logs)
  * </pre>
  *
- * The names in {@code downloads/} and {@code uploads/} are chosen by soko.acquisition; the store
- * only hands out the folders, measures them and clears them.
+ * The names in {@code downloads/}, {@code uploads/} and the cache's {@code quarantine/} are chosen
+ * by soko.acquisition; the store only hands out the folders, measures them and clears them.
  */
 final class Layout {
   static final int LAYOUT_VERSION = 1;

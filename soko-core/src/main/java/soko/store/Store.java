@@ -154,8 +154,9 @@ public final class Store implements StoreView {
 
   /**
    * Moves a complete, already verified file (such as a finished download) into the store. When
-   * the file is on another file system it is copied and hashed again on the way. A link or other
-   * non-regular file is refused, never followed.
+   * the file is on another file system it is copied and hashed again on the way. Only a plain file
+   * with one name is taken: a link, a special file or a second name of another file is refused,
+   * never moved, chmodded or published.
    */
   public void publishVerified(ModelFile file, Path verified) throws StoreException, IntegrityException {
     blobs.publishVerified(file, verified);
