@@ -73,18 +73,22 @@ class TokenizerOracleTest {
         wrong.add("ids " + Arrays.toString(ids) + " expected " + c.get("ids") + " tokens "
             + tokenizer.encode(s, true, false).tokens());
       }
-      if (!Arrays.equals(plain, ints(c.get("plain")))) {
-        wrong.add("plain " + Arrays.toString(plain) + " expected " + c.get("plain"));
+      // generate.py writes null where a value repeats another one.
+      JsonNode expectedPlain = c.get("plain").isNull() ? c.get("ids") : c.get("plain");
+      JsonNode expectedAsText = c.get("astext").isNull() ? c.get("ids") : c.get("astext");
+      String expectedDecoded = c.get("decoded").textValue();
+      String expectedAll = c.get("decoded_all").isNull() ? expectedDecoded : c.get("decoded_all").textValue();
+      if (!Arrays.equals(plain, ints(expectedPlain))) {
+        wrong.add("plain " + Arrays.toString(plain) + " expected " + expectedPlain);
       }
-      if (!Arrays.equals(asText, ints(c.get("astext")))) {
-        wrong.add("as text " + Arrays.toString(asText) + " expected " + c.get("astext"));
+      if (!Arrays.equals(asText, ints(expectedAsText))) {
+        wrong.add("as text " + Arrays.toString(asText) + " expected " + expectedAsText);
       }
-      if (!decoded.equals(c.get("decoded").textValue())) {
-        wrong.add("decoded '" + escape(decoded) + "' expected '" + escape(c.get("decoded").textValue()) + "'");
+      if (!decoded.equals(expectedDecoded)) {
+        wrong.add("decoded '" + escape(decoded) + "' expected '" + escape(expectedDecoded) + "'");
       }
-      if (!decodedAll.equals(c.get("decoded_all").textValue())) {
-        wrong.add("decoded with specials '" + escape(decodedAll) + "' expected '"
-            + escape(c.get("decoded_all").textValue()) + "'");
+      if (!decodedAll.equals(expectedAll)) {
+        wrong.add("decoded with specials '" + escape(decodedAll) + "' expected '" + escape(expectedAll) + "'");
       }
       if (!wrong.isEmpty()) {
         mismatches.add("#" + i + " '" + escape(s) + "': " + String.join("; ", wrong));
@@ -99,7 +103,7 @@ class TokenizerOracleTest {
             + escape(r.get("skip").textValue()) + "' / '" + escape(r.get("all").textValue()) + "'");
       }
     }
-    assertThat(expected.get("random").size()).isEqualTo(1000);
+    assertThat(expected.get("random").size()).isEqualTo(500);
     assertThat(mismatches).as(name + ": " + mismatches.size() + " mismatches; the first:\n"
         + String.join("\n", mismatches.subList(0, Math.min(12, mismatches.size())))).isEmpty();
   }
