@@ -1,4 +1,4 @@
-package soko.engine.onnx.marian;
+package soko.engine.onnx.translation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import soko.manifest.Language;
 
 /**
  * Decoding invariants on random-weight models with the exact Optimum contract. Random weights give
@@ -34,34 +35,32 @@ class MarianInvariantsTest {
         Arguments.of(new TinyMarian.Geometry(540, 32, 4, 64, 2, 2, 96, 4, 0, 0, false)));
   }
 
-  MarianModel load(TinyModelDir.Options options) throws Exception {
+  TranslationModel load(TinyModelDir.Options options) throws Exception {
     Map<String, Path> files = TinyModelDir.write(dir, options);
-    return MarianModel.load(OrtEnvironment.getEnvironment(), files, 1);
+    return TranslationModel.load(OrtEnvironment.getEnvironment(), files, 1);
   }
 
-  long[][] sources(MarianModel m, List<String> sentences) throws Exception {
+  long[][] sources(TranslationModel m, List<String> sentences) throws Exception {
     // Token ids through the real tokenizer path, without sentence splitting.
     List<long[]> out = new ArrayList<>();
     for (String s : sentences) {
-      out.add(textOf(m).encode(s, 0));
+      out.add(textOf(m).encode(s, Language.JA));
     }
     return out.toArray(long[][]::new);
   }
 
-  static MarianText textOf(MarianModel m) throws Exception {
-    var f = MarianTranslator.class.getDeclaredField("text");
-    f.setAccessible(true);
-    return (MarianText) f.get(m.translator());
+  static TextCodec textOf(TranslationModel m) {
+    return m.translator().codec();
   }
 
   /** The largest difference between cached logits and logits recomputed from the whole prefix, over all steps. */
-  static double cacheDrift(MarianModel m, long[][] sources) throws Exception {
-    MarianConfig config = m.translator().config();
+  static double cacheDrift(TranslationModel m, long[][] sources) throws Exception {
+    ModelConfig config = m.translator().config();
     Generator generator = new Generator(m.onnx(), config);
-    List<MarianOnnx.Logits> steps = new ArrayList<>();
+    List<Seq2SeqOnnx.Logits> steps = new ArrayList<>();
     List<int[]> outputs = generator.greedy(sources, (step, logits) -> steps.add(logits));
     double drift = 0;
-    try (MarianOnnx.Encoded enc = m.onnx().encode(sources)) {
+    try (Seq2SeqOnnx.Encoded enc = m.onnx().encode(sources)) {
       for (int step = 0; step < steps.size(); step++) {
         long[][] prefixes = new long[sources.length][step + 1];
         for (int b = 0; b < sources.length; b++) {
@@ -71,7 +70,7 @@ class MarianInvariantsTest {
             prefixes[b][t] = t - 1 < out.length ? out[t - 1] : config.padId();
           }
         }
-        MarianOnnx.Started full = m.onnx().firstStep(enc, prefixes);
+        Seq2SeqOnnx.Started full = m.onnx().firstStep(enc, prefixes);
         full.cache().close();
         for (int b = 0; b < sources.length; b++) {
           if (step > outputs.get(b).length) {
@@ -89,16 +88,16 @@ class MarianInvariantsTest {
   @ParameterizedTest
   @MethodSource("geometries")
   void geometryIsReadFromTheModelFiles(TinyMarian.Geometry g) throws Exception {
-    try (MarianModel m = load(TinyModelDir.Options.of(g))) {
+    try (TranslationModel m = load(TinyModelDir.Options.of(g))) {
       assertThat(m.onnx().geometry())
-          .isEqualTo(new MarianOnnx.Geometry(g.decoderLayers(), g.heads(), g.headDim(), g.dModel(), g.vocab()));
+          .isEqualTo(new Seq2SeqOnnx.Geometry(g.decoderLayers(), g.heads(), g.headDim(), g.dModel(), g.vocab()));
     }
   }
 
   @ParameterizedTest
   @MethodSource("geometries")
   void cachedDecodingMatchesFullRecomputeAtEveryStep(TinyMarian.Geometry g) throws Exception {
-    try (MarianModel m = load(TinyModelDir.Options.of(g).withMaxLength(10))) {
+    try (TranslationModel m = load(TinyModelDir.Options.of(g).withMaxLength(10))) {
       assertThat(cacheDrift(m, sources(m, SENTENCES))).isLessThan(1e-4);
     }
   }
@@ -106,7 +105,7 @@ class MarianInvariantsTest {
   @Test
   void aModelWhoseCachedBranchIsWrongFailsTheCacheInvariant() throws Exception {
     TinyMarian.Geometry broken = TinyMarian.Geometry.small(300).withBrokenCache();
-    try (MarianModel m = load(TinyModelDir.Options.of(broken).withMaxLength(10))) {
+    try (TranslationModel m = load(TinyModelDir.Options.of(broken).withMaxLength(10))) {
       assertThat(cacheDrift(m, sources(m, SENTENCES))).isGreaterThan(1e-2);
     }
   }
@@ -114,7 +113,7 @@ class MarianInvariantsTest {
   @ParameterizedTest
   @MethodSource("geometries")
   void aPaddedBatchDecodesLikeEachSentenceAlone(TinyMarian.Geometry g) throws Exception {
-    try (MarianModel m = load(TinyModelDir.Options.of(g.withBiases(3, 0)))) {
+    try (TranslationModel m = load(TinyModelDir.Options.of(g.withBiases(3, 0)))) {
       Generator generator = new Generator(m.onnx(), m.translator().config());
       long[][] batch = sources(m, SENTENCES);
       List<int[]> together = generator.greedy(batch, Generator.StepObserver.NONE);
@@ -130,7 +129,7 @@ class MarianInvariantsTest {
   @ParameterizedTest
   @MethodSource("geometries")
   void beamSearchWithOneBeamIsGreedy(TinyMarian.Geometry g) throws Exception {
-    try (MarianModel m = load(TinyModelDir.Options.of(g.withBiases(2, 0)).withMaxLength(16))) {
+    try (TranslationModel m = load(TinyModelDir.Options.of(g.withBiases(2, 0)).withMaxLength(16))) {
       Generator generator = new Generator(m.onnx(), m.translator().config());
       long[][] batch = sources(m, SENTENCES);
       assertThat(generator.beam(batch, 1, true)).containsExactlyElementsOf(
@@ -142,30 +141,30 @@ class MarianInvariantsTest {
   void translationIsDeterministicAcrossRunsAndSessions() throws Exception {
     TinyModelDir.Options o = TinyModelDir.Options.of(TinyMarian.Geometry.small(300));
     String text = "猫が窓のそばで寝ています。駅はどこですか。";
-    try (MarianModel a = load(o)) {
-      String first = a.translator().translate(text, 1);
-      String beam = a.translator().translate(text, 3);
-      assertThat(a.translator().translate(text, 1)).isEqualTo(first);
-      assertThat(a.translator().translate(text, 3)).isEqualTo(beam);
-      try (MarianModel b = MarianModel.load(OrtEnvironment.getEnvironment(), TinyModelDir.write(dir.resolve("again"), o), 2)) {
-        assertThat(b.translator().translate(text, 1)).isEqualTo(first);
+    try (TranslationModel a = load(o)) {
+      String first = a.translator().translate(text, Language.JA, Language.EN, 1);
+      String beam = a.translator().translate(text, Language.JA, Language.EN, 3);
+      assertThat(a.translator().translate(text, Language.JA, Language.EN, 1)).isEqualTo(first);
+      assertThat(a.translator().translate(text, Language.JA, Language.EN, 3)).isEqualTo(beam);
+      try (TranslationModel b = TranslationModel.load(OrtEnvironment.getEnvironment(), TinyModelDir.write(dir.resolve("again"), o), 2)) {
+        assertThat(b.translator().translate(text, Language.JA, Language.EN, 1)).isEqualTo(first);
       }
     }
   }
 
   @Test
   void aModelThatAlwaysEndsAtOnceTranslatesToEmptyText() throws Exception {
-    try (MarianModel m = load(TinyModelDir.Options.of(TinyMarian.Geometry.small(300).withBiases(50, 0)))) {
+    try (TranslationModel m = load(TinyModelDir.Options.of(TinyMarian.Geometry.small(300).withBiases(50, 0)))) {
       assertThat(new Generator(m.onnx(), m.translator().config()).greedy(sources(m, SENTENCES),
           Generator.StepObserver.NONE)).allSatisfy(out -> assertThat(out).isEmpty());
-      assertThat(m.translator().translate("猫です。\n犬です。", 1)).isEqualTo("\n");
+      assertThat(m.translator().translate("猫です。\n犬です。", Language.JA, Language.EN, 1)).isEqualTo("\n");
     }
   }
 
   @Test
   void thePadTokenIsNeverGeneratedEvenWhenTheModelPrefersIt() throws Exception {
     TinyMarian.Geometry g = TinyMarian.Geometry.small(300).withBiases(0, 50);
-    try (MarianModel m = load(TinyModelDir.Options.of(g))) {
+    try (TranslationModel m = load(TinyModelDir.Options.of(g))) {
       Generator generator = new Generator(m.onnx(), m.translator().config());
       long[][] batch = sources(m, SENTENCES);
       List<int[]> outputs = new ArrayList<>(generator.greedy(batch, Generator.StepObserver.NONE));
@@ -177,7 +176,7 @@ class MarianInvariantsTest {
   @Test
   void aModelThatNeverEndsStopsAtMaxLength() throws Exception {
     TinyMarian.Geometry g = TinyMarian.Geometry.small(300).withBiases(-50, 0);
-    try (MarianModel m = load(TinyModelDir.Options.of(g).withMaxLength(9))) {
+    try (TranslationModel m = load(TinyModelDir.Options.of(g).withMaxLength(9))) {
       Generator generator = new Generator(m.onnx(), m.translator().config());
       long[][] batch = sources(m, SENTENCES);
       assertThat(generator.greedy(batch, Generator.StepObserver.NONE)).allSatisfy(out -> assertThat(out).hasSize(8));
@@ -188,7 +187,7 @@ class MarianInvariantsTest {
   @Test
   void aForcedEosTakesTheLastPosition() throws Exception {
     TinyMarian.Geometry g = TinyMarian.Geometry.small(300).withBiases(-50, 0);
-    try (MarianModel m = load(TinyModelDir.Options.of(g).withMaxLength(9).withForcedEos())) {
+    try (TranslationModel m = load(TinyModelDir.Options.of(g).withMaxLength(9).withForcedEos())) {
       Generator generator = new Generator(m.onnx(), m.translator().config());
       long[][] batch = sources(m, SENTENCES);
       assertThat(generator.greedy(batch, Generator.StepObserver.NONE)).allSatisfy(out -> assertThat(out).hasSize(7));
@@ -198,10 +197,10 @@ class MarianInvariantsTest {
 
   @Test
   void inputLongerThanTheEncoderAcceptsIsTranslatedInPieces() throws Exception {
-    try (MarianModel m = load(TinyModelDir.Options.of(TinyMarian.Geometry.small(300)).withMaxLength(4))) {
+    try (TranslationModel m = load(TinyModelDir.Options.of(TinyMarian.Geometry.small(300)).withMaxLength(4))) {
       String longSentence = "猫が窓のそばで寝ています".repeat(30);
-      assertThat(textOf(m).encode(longSentence, 0).length).isGreaterThan(64);
-      assertThat(m.translator().translateSentences(List.of(longSentence), 1).getFirst()).isNotEmpty();
+      assertThat(textOf(m).encode(longSentence, Language.JA).length).isGreaterThan(64);
+      assertThat(m.translator().translateSentences(List.of(longSentence), Language.JA, Language.EN, 1).getFirst()).isNotEmpty();
     }
   }
 }

@@ -1,7 +1,8 @@
-package soko.engine.onnx.marian;
+package soko.engine.onnx.translation;
 
 import ai.onnxruntime.OrtException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import soko.manifest.Language;
 import soko.manifest.Task;
@@ -13,19 +14,19 @@ import soko.runtime.ModelUnavailableException;
 import soko.runtime.TranslationSession;
 
 /**
- * A translation session over a loaded Marian model. Thread-safe: translations run concurrently;
+ * A translation session over a loaded model. Thread-safe: translations run concurrently;
  * {@link #close()} waits for running translations and then frees the model.
  */
-final class MarianTranslationSession implements TranslationSession {
+final class OnnxTranslationSession implements TranslationSession {
   private final VerifiedModel model;
-  private final MarianModel marian;
+  private final TranslationModel loaded;
   private final List<TaskSpec> specs;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private boolean closed;
 
-  MarianTranslationSession(VerifiedModel model, MarianModel marian) {
+  OnnxTranslationSession(VerifiedModel model, TranslationModel loaded) {
     this.model = model;
-    this.marian = marian;
+    this.loaded = loaded;
     this.specs = model.manifest().tasks().stream().filter(t -> t.task() == Task.TRANSLATE).toList();
   }
 
@@ -36,7 +37,7 @@ final class MarianTranslationSession implements TranslationSession {
 
   @Override
   public String translate(String text, Language from, Language to) throws EngineException {
-    if (specs.stream().noneMatch(s -> s.languages().contains(from) && s.target().equals(java.util.Optional.of(to)))) {
+    if (specs.stream().noneMatch(s -> s.languages().contains(from) && s.target().equals(Optional.of(to)))) {
       throw new ModelUnavailableException(model.manifest().id() + " translates " + specs.stream()
           .map(TaskSpec::toString).toList() + ", not " + from + "→" + to + "; install a model for " + from + "→" + to);
     }
@@ -48,7 +49,12 @@ final class MarianTranslationSession implements TranslationSession {
       if (text.isBlank()) {
         return text;
       }
-      return marian.translator().translate(text, marian.translator().config().numBeams());
+      return loaded.translator().translate(text, from, to, loaded.translator().config().numBeams());
+    } catch (TextCodec.UnsupportedLanguageException e) {
+      ModelUnavailableException u = new ModelUnavailableException(model.manifest().id() + " cannot translate "
+          + from + "→" + to + ": " + e.getMessage() + "; its manifest lists a language its tokenizer lacks");
+      u.initCause(e);
+      throw u;
     } catch (OrtException e) {
       throw new EngineCrashedException("ONNX Runtime failed while translating with " + model.manifest().id() + ": "
           + e.getMessage(), e);
@@ -63,7 +69,7 @@ final class MarianTranslationSession implements TranslationSession {
     try {
       if (!closed) {
         closed = true;
-        marian.close();
+        loaded.close();
       }
     } finally {
       lock.writeLock().unlock();

@@ -1,4 +1,4 @@
-package soko.engine.onnx.marian;
+package soko.engine.onnx.translation;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;

@@ -1,6 +1,6 @@
-package soko.engine.onnx.marian;
+package soko.engine.onnx.translation;
 
-/** A model's files do not follow the Marian/Optimum export contract; the message names the file and the part. */
+/** A model's files do not follow the Optimum export contract Soko runs; the message names the file and the part. */
 final class ModelFormatException extends Exception {
   ModelFormatException(String message) {
     super(message);

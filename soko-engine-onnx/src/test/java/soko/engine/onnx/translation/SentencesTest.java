@@ -1,4 +1,4 @@
-package soko.engine.onnx.marian;
+package soko.engine.onnx.translation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package soko.engine.onnx.marian;
+package soko.engine.onnx.translation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,11 +23,11 @@ import soko.runtime.EngineOptions;
 import soko.runtime.ModelUnavailableException;
 import soko.runtime.TranslationSession;
 
-class MarianEngineProviderTest {
+class TranslationEngineProviderTest {
   @TempDir
   Path dir;
 
-  final MarianEngineProvider provider = new MarianEngineProvider();
+  final TranslationEngineProvider provider = new TranslationEngineProvider();
 
   EngineOptions options() {
     return new EngineOptions(1, dir.resolve("scratch"), false);
@@ -107,9 +107,10 @@ class MarianEngineProviderTest {
         "_quantized");
     files.put("onnx/encoder_model_quantized.onnx", dir.resolve("m/onnx/encoder_model_quantized.onnx"));
     files.put("onnx/decoder_model_merged_quantized.onnx", dir.resolve("m/onnx/decoder_model_merged_quantized.onnx"));
-    MarianFiles chosen = MarianFiles.choose(files);
+    ModelFiles chosen = ModelFiles.choose(files);
     assertThat(chosen.encoder().getFileName().toString()).isEqualTo("encoder_model_quantized.onnx");
-    assertThat(chosen.decoder().getFileName().toString()).isEqualTo("decoder_model_merged_quantized.onnx");
+    assertThat(chosen.decoders()).extracting(p -> p.getFileName().toString())
+        .containsExactly("decoder_model_merged_quantized.onnx");
   }
 
   @Test
@@ -121,10 +122,10 @@ class MarianEngineProviderTest {
         TaskSpec.translate(Language.JA, Language.EN)), files, Instant.EPOCH);
     assertThatThrownBy(() -> provider.open(model, Task.TRANSLATE, options()))
         .isInstanceOf(ModelUnavailableException.class)
-        .hasMessage("tiny-ja-en@1.0.0 is not a usable Marian model: the model has no decoder_model_merged.onnx (or a"
-            + " variant [decoder_model_merged_quantized.onnx, decoder_model_merged_int8.onnx,"
-            + " decoder_model_merged_uint8.onnx, decoder_model_merged_q4.onnx, decoder_model_merged_bnb4.onnx]);"
-            + " reinstall it or fix its manifest");
+        .hasMessage("tiny-ja-en@1.0.0 is not a usable translation model: the model has no complete set of ONNX"
+            + " graphs of one variant: it needs encoder_model<v>.onnx with decoder_model_merged<v>.onnx, or with"
+            + " decoder_model<v>.onnx and decoder_with_past_model<v>.onnx, for <v> one of [\"_quantized\", \"_int8\","
+            + " \"_uint8\", \"\", \"_q4\", \"_bnb4\"]; it has [encoder_model.onnx]; reinstall it or fix its manifest");
   }
 
   @Test
@@ -135,7 +136,7 @@ class MarianEngineProviderTest {
     VerifiedModel model = TinyModelDir.verified("tiny-ja-en", files);
     assertThatThrownBy(() -> provider.open(model, Task.TRANSLATE, options()))
         .isInstanceOf(ModelUnavailableException.class)
-        .hasMessageStartingWith("tiny-ja-en@1.0.0 is not a usable Marian model: the model's tokenizer is unusable: ")
+        .hasMessageStartingWith("tiny-ja-en@1.0.0 is not a usable translation model: the model's tokenizer is unusable: ")
         .hasMessageContaining("is truncated or corrupt");
   }
 }

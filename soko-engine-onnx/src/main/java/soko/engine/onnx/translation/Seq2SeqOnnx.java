@@ -1,4 +1,4 @@
-package soko.engine.onnx.marian;
+package soko.engine.onnx.translation;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
@@ -19,59 +19,98 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The two ONNX sessions of an Optimum Marian export and the raw operations on them: encode a padded
- * batch, and run one decoder step with or without the KV cache.
+ * The ONNX sessions of an Optimum sequence-to-sequence export and the raw operations on them: encode
+ * a padded batch, and run one decoder step with or without the KV cache. Two decoder layouts:
  *
- * <p>The merged decoder's contract: step 0 feeds zero-length past tensors with
- * {@code use_cache_branch=false} and returns the decoder and encoder keys/values; later steps feed
- * {@code use_cache_branch=true}, the previous step's decoder presents and step 0's encoder presents,
- * because the cached branch returns empty placeholders for the encoder presents.
+ * <ul>
+ *   <li>{@link Layout#MERGED}: {@code decoder_model_merged.onnx}. Step 0 feeds zero-length past
+ *       tensors with {@code use_cache_branch=false} and returns the decoder and encoder keys/values;
+ *       later steps feed {@code use_cache_branch=true}, the previous step's decoder presents and step
+ *       0's encoder presents, because the cached branch returns empty placeholders for the encoder
+ *       presents.
+ *   <li>{@link Layout#SPLIT}: {@code decoder_model.onnx} for step 0 (no past inputs) and
+ *       {@code decoder_with_past_model.onnx} for later steps, which takes the same pasts and returns
+ *       decoder presents only.
+ * </ul>
+ *
+ * <p>Inputs are fed by name, and only those a session declares: exports differ on whether the
+ * with-past decoder keeps {@code encoder_hidden_states}. Float16 tensors are refused; int8-quantized
+ * graphs (DynamicQuantizeLinear, MatMulInteger) take and return float tensors and run as they are.
  *
  * <p>Thread-safe: ONNX Runtime sessions may run concurrently; each call owns its tensors.
  */
-final class MarianOnnx implements AutoCloseable {
+final class Seq2SeqOnnx implements AutoCloseable {
   private static final Pattern PAST = Pattern.compile("past_key_values\\.(\\d+)\\.(decoder|encoder)\\.(key|value)");
   private static final int MAX_LAYERS = 256;
+
+  /** How the decoder is exported. */
+  enum Layout {
+    /** One decoder with an If node on {@code use_cache_branch}. */
+    MERGED,
+    /** A decoder without past inputs and a decoder with them. */
+    SPLIT
+  }
 
   /** The model's shape, read from the sessions' inputs and outputs. */
   record Geometry(int layers, int heads, int headDim, int hidden, int vocab) {}
 
   private final OrtEnvironment env;
   private final OrtSession encoder;
-  private final OrtSession decoder;
+  private final OrtSession firstDecoder;
+  private final OrtSession nextDecoder;
+  private final Layout layout;
   private final Geometry geometry;
   private final int padId;
+  private final Set<String> firstInputs;
+  private final Set<String> nextInputs;
 
-  private MarianOnnx(OrtEnvironment env, OrtSession encoder, OrtSession decoder, Geometry geometry, int padId) {
+  private Seq2SeqOnnx(OrtEnvironment env, OrtSession encoder, OrtSession firstDecoder, OrtSession nextDecoder,
+      Layout layout, Geometry geometry, int padId) throws OrtException {
     this.env = env;
     this.encoder = encoder;
-    this.decoder = decoder;
+    this.firstDecoder = firstDecoder;
+    this.nextDecoder = nextDecoder;
+    this.layout = layout;
     this.geometry = geometry;
     this.padId = padId;
+    this.firstInputs = Set.copyOf(firstDecoder.getInputNames());
+    this.nextInputs = Set.copyOf(nextDecoder.getInputNames());
   }
 
   /**
-   * Loads both sessions and checks that they follow the contract.
+   * Loads the sessions and checks that they follow the contract.
    *
+   * @param decoderFiles the merged decoder, or the decoder and the decoder with past, as {@code layout} says
    * @throws ModelFormatException when a session lacks an input or output of the contract
    */
-  static MarianOnnx open(OrtEnvironment env, Path encoderFile, Path decoderFile, int threads, MarianConfig config)
-      throws OrtException, ModelFormatException {
+  static Seq2SeqOnnx open(OrtEnvironment env, Path encoderFile, Layout layout, List<Path> decoderFiles, int threads,
+      ModelConfig config) throws OrtException, ModelFormatException {
+    int expected = layout == Layout.MERGED ? 1 : 2;
+    if (decoderFiles.size() != expected) {
+      throw new IllegalArgumentException(layout + " needs " + expected + " decoder files");
+    }
     List<AutoCloseable> opened = new ArrayList<>();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(threads);
       options.setInterOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
       OrtSession enc = env.createSession(encoderFile.toString(), options);
       opened.add(enc);
-      OrtSession dec = env.createSession(decoderFile.toString(), options);
-      opened.add(dec);
-      Geometry g = geometry(enc, dec, config);
-      return new MarianOnnx(env, enc, dec, g, config.padId());
+      OrtSession first = env.createSession(decoderFiles.get(0).toString(), options);
+      opened.add(first);
+      OrtSession next = first;
+      if (layout == Layout.SPLIT) {
+        next = env.createSession(decoderFiles.get(1).toString(), options);
+        opened.add(next);
+      }
+      Geometry g = layout == Layout.MERGED ? mergedGeometry(enc, first, config) : splitGeometry(enc, first, next, config);
+      return new Seq2SeqOnnx(env, enc, first, next, layout, g, config.padId());
     } catch (OrtException | ModelFormatException | RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -88,7 +127,7 @@ final class MarianOnnx implements AutoCloseable {
       throws ModelFormatException {
     NodeInfo n = infos.get(name);
     if (n == null) {
-      throw new ModelFormatException(file + " has no \"" + name + "\"; it has " + infos.keySet());
+      throw new ModelFormatException(file + " has no \"" + name + "\"; it has " + new java.util.TreeSet<>(infos.keySet()));
     }
     ValueInfo v = n.getInfo();
     if (!(v instanceof TensorInfo t) || t.type != type || t.getShape().length != rank) {
@@ -106,59 +145,128 @@ final class MarianOnnx implements AutoCloseable {
     return (int) v;
   }
 
-  static Geometry geometry(OrtSession enc, OrtSession dec, MarianConfig config) throws OrtException, ModelFormatException {
+  private static int encoderHidden(OrtSession enc) throws OrtException, ModelFormatException {
     String e = "the encoder";
-    String d = "the decoder";
     Map<String, NodeInfo> encIn = enc.getInputInfo();
-    Map<String, NodeInfo> encOut = enc.getOutputInfo();
     tensor(encIn, "input_ids", OnnxJavaType.INT64, 2, e);
     tensor(encIn, "attention_mask", OnnxJavaType.INT64, 2, e);
-    int hidden = fixed(tensor(encOut, "last_hidden_state", OnnxJavaType.FLOAT, 3, e), 2, "hidden size", e);
-    Map<String, NodeInfo> decIn = dec.getInputInfo();
-    Map<String, NodeInfo> decOut = dec.getOutputInfo();
-    tensor(decIn, "encoder_attention_mask", OnnxJavaType.INT64, 2, d);
-    tensor(decIn, "input_ids", OnnxJavaType.INT64, 2, d);
-    tensor(decIn, "encoder_hidden_states", OnnxJavaType.FLOAT, 3, d);
-    if (!decIn.containsKey("use_cache_branch")) {
-      throw new ModelFormatException("the decoder has no \"use_cache_branch\" input; use the merged decoder"
-          + " (decoder_model_merged.onnx) of an Optimum export");
+    if (encIn.size() != 2) {
+      throw new ModelFormatException("the encoder has inputs " + new java.util.TreeSet<>(encIn.keySet())
+          + "; an Optimum encoder has input_ids and attention_mask only");
     }
-    tensor(decIn, "use_cache_branch", OnnxJavaType.BOOL, 1, d);
+    return fixed(tensor(enc.getOutputInfo(), "last_hidden_state", OnnxJavaType.FLOAT, 3, e), 2, "hidden size", e);
+  }
+
+  private static int layers(Map<String, NodeInfo> inputs, String file) throws ModelFormatException {
     int layers = 0;
-    for (String name : decIn.keySet()) {
+    for (String name : inputs.keySet()) {
       Matcher m = PAST.matcher(name);
       if (m.matches() && m.group(2).equals("decoder") && m.group(3).equals("key")) {
         layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
       }
     }
     if (layers == 0 || layers > MAX_LAYERS) {
-      throw new ModelFormatException("the decoder has " + layers + " past_key_values inputs; expected 1 to "
+      throw new ModelFormatException(file + " has " + layers + " past_key_values inputs; expected 1 to "
           + MAX_LAYERS + " layers of past_key_values.N.decoder.key");
     }
-    TensorInfo first = tensor(decIn, pastName(0, "decoder", "key"), OnnxJavaType.FLOAT, 4, d);
-    int heads = fixed(first, 1, "number of attention heads", d);
-    int headDim = fixed(first, 3, "attention head size", d);
-    for (int i = 0; i < layers; i++) {
-      for (String part : List.of("decoder", "encoder")) {
-        for (String kv : List.of("key", "value")) {
-          tensor(decIn, pastName(i, part, kv), OnnxJavaType.FLOAT, 4, d);
-          tensor(decOut, presentName(i, part, kv), OnnxJavaType.FLOAT, 4, d);
-        }
-      }
-    }
-    TensorInfo logits = tensor(decOut, "logits", OnnxJavaType.FLOAT, 3, d);
+    return layers;
+  }
+
+  private static int vocab(Map<String, NodeInfo> outputs, String file, ModelConfig config) throws ModelFormatException {
+    TensorInfo logits = tensor(outputs, "logits", OnnxJavaType.FLOAT, 3, file);
     long v = logits.getShape()[2];
     int vocab = v > 0 ? (int) v : config.vocabSize();
     if (vocab != config.vocabSize()) {
-      throw new ModelFormatException("the decoder's logits have " + vocab + " entries but config.json says the"
+      throw new ModelFormatException(file + "'s logits have " + vocab + " entries but config.json says the"
           + " vocabulary has " + config.vocabSize() + "; the files are from different models");
     }
+    return vocab;
+  }
+
+  /** Checks the pasts of one decoder and returns {heads, head size}. */
+  private static int[] pasts(Map<String, NodeInfo> in, Map<String, NodeInfo> out, int layers, boolean encoderPresents,
+      String file) throws ModelFormatException {
+    TensorInfo first = tensor(in, pastName(0, "decoder", "key"), OnnxJavaType.FLOAT, 4, file);
+    int heads = fixed(first, 1, "number of attention heads", file);
+    int headDim = fixed(first, 3, "attention head size", file);
+    for (int i = 0; i < layers; i++) {
+      for (String part : List.of("decoder", "encoder")) {
+        for (String kv : List.of("key", "value")) {
+          tensor(in, pastName(i, part, kv), OnnxJavaType.FLOAT, 4, file);
+          if (part.equals("decoder") || encoderPresents) {
+            tensor(out, presentName(i, part, kv), OnnxJavaType.FLOAT, 4, file);
+          }
+        }
+      }
+    }
+    return new int[] {heads, headDim};
+  }
+
+  static Geometry mergedGeometry(OrtSession enc, OrtSession dec, ModelConfig config)
+      throws OrtException, ModelFormatException {
+    int hidden = encoderHidden(enc);
+    String d = "the merged decoder";
+    Map<String, NodeInfo> decIn = dec.getInputInfo();
+    Map<String, NodeInfo> decOut = dec.getOutputInfo();
+    tensor(decIn, "encoder_attention_mask", OnnxJavaType.INT64, 2, d);
+    tensor(decIn, "input_ids", OnnxJavaType.INT64, 2, d);
+    tensor(decIn, "encoder_hidden_states", OnnxJavaType.FLOAT, 3, d);
+    if (!decIn.containsKey("use_cache_branch")) {
+      throw new ModelFormatException("the merged decoder has no \"use_cache_branch\" input; it is not a merged"
+          + " decoder: name the file decoder_model.onnx and add decoder_with_past_model.onnx, or use the"
+          + " decoder_model_merged.onnx of an Optimum export");
+    }
+    tensor(decIn, "use_cache_branch", OnnxJavaType.BOOL, 1, d);
+    int layers = layers(decIn, d);
+    int[] hd = pasts(decIn, decOut, layers, true, d);
+    int vocab = vocab(decOut, d, config);
     int expectedInputs = 4 + 4 * layers;
     if (decIn.size() != expectedInputs) {
-      throw new ModelFormatException("the decoder has " + decIn.size() + " inputs; a " + layers
-          + "-layer merged Marian decoder has " + expectedInputs + ": " + decIn.keySet());
+      throw new ModelFormatException("the merged decoder has " + decIn.size() + " inputs; a " + layers
+          + "-layer merged decoder has " + expectedInputs + ": " + new java.util.TreeSet<>(decIn.keySet()));
     }
-    return new Geometry(layers, heads, headDim, hidden, vocab);
+    return new Geometry(layers, hd[0], hd[1], hidden, vocab);
+  }
+
+  static Geometry splitGeometry(OrtSession enc, OrtSession first, OrtSession next, ModelConfig config)
+      throws OrtException, ModelFormatException {
+    int hidden = encoderHidden(enc);
+    String d = "decoder_model";
+    Map<String, NodeInfo> firstIn = first.getInputInfo();
+    tensor(firstIn, "encoder_attention_mask", OnnxJavaType.INT64, 2, d);
+    tensor(firstIn, "input_ids", OnnxJavaType.INT64, 2, d);
+    tensor(firstIn, "encoder_hidden_states", OnnxJavaType.FLOAT, 3, d);
+    if (firstIn.size() != 3) {
+      throw new ModelFormatException("decoder_model has inputs " + new java.util.TreeSet<>(firstIn.keySet())
+          + "; the decoder without past takes encoder_attention_mask, input_ids and encoder_hidden_states (is it"
+          + " a decoder with past or a merged decoder?)");
+    }
+    String w = "decoder_with_past_model";
+    Map<String, NodeInfo> nextIn = next.getInputInfo();
+    if (nextIn.containsKey("use_cache_branch")) {
+      throw new ModelFormatException("decoder_with_past_model has a use_cache_branch input, so it is a merged"
+          + " decoder; name it decoder_model_merged.onnx");
+    }
+    tensor(nextIn, "encoder_attention_mask", OnnxJavaType.INT64, 2, w);
+    tensor(nextIn, "input_ids", OnnxJavaType.INT64, 2, w);
+    int layers = layers(nextIn, w);
+    int[] hd = pasts(nextIn, next.getOutputInfo(), layers, false, w);
+    Map<String, NodeInfo> firstOut = first.getOutputInfo();
+    for (int i = 0; i < layers; i++) {
+      for (String part : List.of("decoder", "encoder")) {
+        for (String kv : List.of("key", "value")) {
+          tensor(firstOut, presentName(i, part, kv), OnnxJavaType.FLOAT, 4, d);
+        }
+      }
+    }
+    int allowed = 2 + 4 * layers + (nextIn.containsKey("encoder_hidden_states") ? 1 : 0);
+    if (nextIn.size() != allowed) {
+      throw new ModelFormatException("decoder_with_past_model has " + nextIn.size() + " inputs; a " + layers
+          + "-layer decoder with past has " + allowed + ": " + new java.util.TreeSet<>(nextIn.keySet()));
+    }
+    int vocab = vocab(firstOut, d, config);
+    vocab(next.getOutputInfo(), w, config);
+    return new Geometry(layers, hd[0], hd[1], hidden, vocab);
   }
 
   static String pastName(int layer, String part, String kv) {
@@ -171,6 +279,10 @@ final class MarianOnnx implements AutoCloseable {
 
   Geometry geometry() {
     return geometry;
+  }
+
+  Layout layout() {
+    return layout;
   }
 
   private OnnxTensor longs(long[] data, long... shape) throws OrtException {
@@ -310,7 +422,7 @@ final class MarianOnnx implements AutoCloseable {
     }
 
     private void replace(OnnxTensor[] kv, AutoCloseable owner) {
-      decoderOwner.ifPresent(MarianOnnx::closeQuietly);
+      decoderOwner.ifPresent(Seq2SeqOnnx::closeQuietly);
       decoderKv = kv;
       decoderOwner = Optional.of(owner);
     }
@@ -342,7 +454,7 @@ final class MarianOnnx implements AutoCloseable {
 
     @Override
     public void close() {
-      decoderOwner.ifPresent(MarianOnnx::closeQuietly);
+      decoderOwner.ifPresent(Seq2SeqOnnx::closeQuietly);
       first.close();
     }
   }
@@ -386,22 +498,25 @@ final class MarianOnnx implements AutoCloseable {
     try {
       OnnxTensor ids = longs(flat, batch, tokens);
       created.add(ids);
-      OnnxTensor empty = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
-          new long[] {batch, geometry.heads(), 0, geometry.headDim()});
-      created.add(empty);
-      OnnxTensor flag = OnnxTensor.createTensor(env, new boolean[] {false});
-      created.add(flag);
       in.put("input_ids", ids);
       in.put("encoder_attention_mask", enc.mask);
       in.put("encoder_hidden_states", enc.hidden);
-      in.put("use_cache_branch", flag);
-      for (int i = 0; i < geometry.layers(); i++) {
-        for (String part : List.of("decoder", "encoder")) {
-          in.put(pastName(i, part, "key"), empty);
-          in.put(pastName(i, part, "value"), empty);
+      if (layout == Layout.MERGED) {
+        OnnxTensor empty = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
+            new long[] {batch, geometry.heads(), 0, geometry.headDim()});
+        created.add(empty);
+        OnnxTensor flag = OnnxTensor.createTensor(env, new boolean[] {false});
+        created.add(flag);
+        in.put("use_cache_branch", flag);
+        for (int i = 0; i < geometry.layers(); i++) {
+          for (String part : List.of("decoder", "encoder")) {
+            in.put(pastName(i, part, "key"), empty);
+            in.put(pastName(i, part, "value"), empty);
+          }
         }
       }
-      OrtSession.Result r = decoder.run(in);
+      in.keySet().retainAll(firstInputs);
+      OrtSession.Result r = firstDecoder.run(in);
       try {
         Logits logits = logits(r, batch, tokens);
         return new Started(logits, new Cache(r, tokens));
@@ -430,7 +545,8 @@ final class MarianOnnx implements AutoCloseable {
         in.put(pastName(i, "encoder", "key"), cache.encoderKv[2 * i]);
         in.put(pastName(i, "encoder", "value"), cache.encoderKv[2 * i + 1]);
       }
-      OrtSession.Result r = decoder.run(in);
+      in.keySet().retainAll(nextInputs);
+      OrtSession.Result r = nextDecoder.run(in);
       try {
         Logits logits = logits(r, batch, 1);
         cache.advance(r, 1);
@@ -455,7 +571,10 @@ final class MarianOnnx implements AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(decoder);
+    if (nextDecoder != firstDecoder) {
+      closeQuietly(nextDecoder);
+    }
+    closeQuietly(firstDecoder);
     closeQuietly(encoder);
   }
 }

@@ -1,10 +1,12 @@
-package soko.engine.onnx.marian;
+package soko.engine.onnx.translation;
 
 import ai.onnxruntime.OrtException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import soko.manifest.Language;
 
 /**
  * Translates text: splits it into sentences, tokenizes, decodes batches of similar length (greedy
@@ -12,31 +14,36 @@ import java.util.List;
  * Inputs longer than the encoder accepts are cut into pieces translated one after another.
  * Thread-safe.
  */
-final class MarianTranslator {
+final class Translator {
   /** Decoder rows per batch: sentences × beams stay at or under this. */
   static final int MAX_ROWS = 16;
 
-  private final MarianText text;
-  private final MarianConfig config;
+  private final TextCodec text;
+  private final ModelConfig config;
   private final Generator generator;
 
-  MarianTranslator(MarianOnnx model, MarianText text, MarianConfig config) {
+  Translator(Seq2SeqOnnx model, TextCodec text, ModelConfig config) {
     this.text = text;
     this.config = config;
     this.generator = new Generator(model, config);
   }
 
-  MarianConfig config() {
+  ModelConfig config() {
     return config;
   }
 
-  String translate(String input, int beams) throws OrtException {
+  TextCodec codec() {
+    return text;
+  }
+
+  String translate(String input, Language from, Language to, int beams)
+      throws OrtException, TextCodec.UnsupportedLanguageException {
     List<Sentences.Line> lines = Sentences.split(input);
     List<String> all = new ArrayList<>();
     for (Sentences.Line l : lines) {
       all.addAll(l.sentences());
     }
-    List<String> translated = translateSentences(all, beams);
+    List<String> translated = translateSentences(all, from, to, beams);
     StringBuilder out = new StringBuilder();
     int next = 0;
     for (Sentences.Line l : lines) {
@@ -53,22 +60,20 @@ final class MarianTranslator {
   }
 
   /** Each sentence's translation, in order. */
-  List<String> translateSentences(List<String> sentences, int beams) throws OrtException {
-    int eos = config.primaryEos();
-    int limit = config.maxPositions();
+  List<String> translateSentences(List<String> sentences, Language from, Language to, int beams)
+      throws OrtException, TextCodec.UnsupportedLanguageException {
+    Optional<Integer> forced = text.forcedFirstToken(to);
+    int limit = config.maxPositions() - text.specialTokenCount();
     // Every input chunk with the sentence it belongs to.
     List<long[]> chunks = new ArrayList<>();
     List<Integer> owner = new ArrayList<>();
     for (int s = 0; s < sentences.size(); s++) {
-      long[] ids = text.encode(sentences.get(s), eos);
-      if (ids.length <= 1) {
-        continue; // nothing but eos: nothing to translate
+      int[] ids = text.encodeText(sentences.get(s));
+      if (ids.length == 0) {
+        continue; // nothing but special tokens: nothing to translate
       }
-      for (int from = 0; from < ids.length - 1; from += limit - 1) {
-        int to = Math.min(ids.length - 1, from + limit - 1);
-        long[] chunk = Arrays.copyOf(Arrays.copyOfRange(ids, from, to), to - from + 1);
-        chunk[to - from] = eos;
-        chunks.add(chunk);
+      for (int start = 0; start < ids.length; start += limit) {
+        chunks.add(text.wrap(Arrays.copyOfRange(ids, start, Math.min(ids.length, start + limit)), from));
         owner.add(s);
       }
     }
@@ -79,16 +84,16 @@ final class MarianTranslator {
     }
     Arrays.sort(order, Comparator.comparingInt(i -> chunks.get(i).length));
     int perBatch = Math.max(1, MAX_ROWS / beams);
-    for (int from = 0; from < order.length; from += perBatch) {
-      int to = Math.min(order.length, from + perBatch);
-      long[][] batch = new long[to - from][];
-      for (int i = from; i < to; i++) {
-        batch[i - from] = chunks.get(order[i]);
+    for (int start = 0; start < order.length; start += perBatch) {
+      int end = Math.min(order.length, start + perBatch);
+      long[][] batch = new long[end - start][];
+      for (int i = start; i < end; i++) {
+        batch[i - start] = chunks.get(order[i]);
       }
-      List<int[]> outputs = beams == 1 ? generator.greedy(batch, Generator.StepObserver.NONE)
-          : generator.beam(batch, beams, config.earlyStopping());
-      for (int i = from; i < to; i++) {
-        chunkText[order[i]] = text.decode(outputs.get(i - from));
+      List<int[]> outputs = beams == 1 ? generator.greedy(batch, forced, Generator.StepObserver.NONE)
+          : generator.beam(batch, beams, config.earlyStopping(), forced);
+      for (int i = start; i < end; i++) {
+        chunkText[order[i]] = text.decode(outputs.get(i - start));
       }
     }
     List<StringBuilder> result = new ArrayList<>();

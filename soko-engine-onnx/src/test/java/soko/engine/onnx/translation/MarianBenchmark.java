@@ -1,4 +1,4 @@
-package soko.engine.onnx.marian;
+package soko.engine.onnx.translation;
 
 import ai.onnxruntime.OrtEnvironment;
 import java.nio.file.Files;
@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * Not a test: prints load, encoder and per-token decoding times for a random-weight model at
  * OPUS-MT geometry (d=512, 8 heads, FFN 2048, 6+6 layers, vocab 60,716, fp32). Run with the test
- * classpath: {@code java -cp ... soko.engine.onnx.marian.MarianBenchmark [threads]}. Writes about
+ * classpath: {@code java -cp ... soko.engine.onnx.translation.MarianBenchmark [threads]}. Writes about
  * 450 MB under java.io.tmpdir and deletes it afterwards.
  */
 public final class MarianBenchmark {
@@ -44,11 +44,11 @@ public final class MarianBenchmark {
         }
       }
       int maxLength = 33; // 32 generated tokens: the eos bias of -50 keeps it from stopping early
-      MarianConfig config = new MarianConfig(vocab, vocab - 1, Set.of(0), vocab - 1, maxLength, 1,
-          List.of(List.of(vocab - 1)), Optional.empty(), 1.0, false, 512);
+      ModelConfig config = new ModelConfig(ModelConfig.Family.MARIAN, vocab, vocab - 1, Set.of(0), vocab - 1,
+          maxLength, 0, 1, List.of(List.of(vocab - 1)), Optional.empty(), Optional.empty(), 1.0, false, 0, 1.0, 512);
       long t1 = System.nanoTime();
-      try (MarianOnnx onnx = MarianOnnx.open(OrtEnvironment.getEnvironment(), dir.resolve("encoder_model.onnx"),
-          dir.resolve("decoder_model_merged.onnx"), threads, config)) {
+      try (Seq2SeqOnnx onnx = Seq2SeqOnnx.open(OrtEnvironment.getEnvironment(), dir.resolve("encoder_model.onnx"),
+          Seq2SeqOnnx.Layout.MERGED, List.of(dir.resolve("decoder_model_merged.onnx")), threads, config)) {
         System.out.printf("loaded both sessions in %d ms with %d threads%n", ms(t1), threads);
         Random random = new Random(1);
         long[][] source = new long[1][25];
@@ -58,7 +58,7 @@ public final class MarianBenchmark {
         Generator generator = new Generator(onnx, config);
         for (int round = 0; round < 3; round++) {
           long te = System.nanoTime();
-          try (MarianOnnx.Encoded e = onnx.encode(source)) {
+          try (Seq2SeqOnnx.Encoded e = onnx.encode(source)) {
             System.out.printf("round %d: encoder (25 tokens) %.1f ms%n", round, (System.nanoTime() - te) / 1e6);
           }
           long tg = System.nanoTime();

@@ -1,30 +1,38 @@
-package soko.engine.onnx.marian;
+package soko.engine.onnx.translation;
 
 import ai.onnxruntime.OrtException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Greedy and beam-search decoding over {@link MarianOnnx} with the KV cache, following the
- * transformers conventions: the decoder starts from the decoder start token, banned words get
- * -infinity, the forced eos (if configured) is the only choice at the last position, and decoding
- * stops at eos or when the output reaches {@code max_length} tokens counting the start token.
+ * Greedy and beam-search decoding over {@link Seq2SeqOnnx} with the KV cache, following the
+ * transformers logits processors and their order: repetition penalty, no-repeat n-grams, banned
+ * words, minimum length, then the forced first token (the target language of multilingual models)
+ * and the forced eos at the last position, each of which leaves its token as the only choice with
+ * log-probability 0. Decoding starts from the decoder start token and stops at eos or when the output
+ * reaches {@code max_length} tokens counting the start token. As in transformers, greedy search
+ * processes raw logits and beam search log-probabilities; the sequences the processors look at
+ * include the start token.
  *
- * <p>Outputs exclude the start token and the eos. Stateless apart from its configuration; thread-safe.
+ * <p>Outputs exclude the start token and the eos; a forced first token is part of the output.
+ * Stateless apart from its configuration; thread-safe.
  */
 final class Generator {
   /** Receives the raw logits of every step; for tests. */
   interface StepObserver {
     StepObserver NONE = (step, logits) -> { };
 
-    void step(int step, MarianOnnx.Logits logits);
+    void step(int step, Seq2SeqOnnx.Logits logits);
   }
 
-  private final MarianOnnx model;
-  private final MarianConfig config;
+  private final Seq2SeqOnnx model;
+  private final ModelConfig config;
 
-  Generator(MarianOnnx model, MarianConfig config) {
+  Generator(Seq2SeqOnnx model, ModelConfig config) {
     this.model = model;
     this.config = config;
   }
@@ -34,30 +42,63 @@ final class Generator {
   }
 
   /**
-   * Bans tokens in place: bad words whose prefix matches the end of {@code history}, and everything
-   * but the forced eos at the last allowed position.
+   * Applies the logits processors in place.
    *
    * @param history the generated tokens so far, without the start token
+   * @param forcedFirst the token to force at the first position, if any
    */
-  private void process(float[] scores, int offset, int vocab, List<Integer> history) {
-    for (List<Integer> bad : config.badWords()) {
-      int n = bad.size();
-      if (n - 1 <= history.size() && history.subList(history.size() - (n - 1), history.size()).equals(bad.subList(0, n - 1))) {
-        scores[offset + bad.get(n - 1)] = Float.NEGATIVE_INFINITY;
-      }
-    }
-    if (config.forcedEosId().isPresent() && history.size() + 1 == maxNewTokens()) {
-      int eos = config.forcedEosId().get();
-      for (int v = 0; v < vocab; v++) {
-        if (v != eos) {
-          scores[offset + v] = Float.NEGATIVE_INFINITY;
+  private void process(float[] scores, List<Integer> history, Optional<Integer> forcedFirst) {
+    int curLen = history.size() + 1; // transformers counts the start token
+    if (config.repetitionPenalty() != 1.0) {
+      Set<Integer> seen = new HashSet<>(history);
+      seen.add(config.decoderStartId());
+      float penalty = (float) config.repetitionPenalty();
+      for (int t : seen) {
+        if (t >= 0 && t < scores.length) {
+          scores[t] = scores[t] < 0 ? scores[t] * penalty : scores[t] / penalty;
         }
       }
     }
+    int n = config.noRepeatNgramSize();
+    if (n > 0 && curLen + 1 >= n) {
+      List<Integer> seq = new ArrayList<>(curLen);
+      seq.add(config.decoderStartId());
+      seq.addAll(history);
+      List<Integer> prefix = seq.subList(curLen + 1 - n, curLen);
+      for (int i = 0; i + n <= seq.size(); i++) {
+        if (seq.subList(i, i + n - 1).equals(prefix)) {
+          scores[seq.get(i + n - 1)] = Float.NEGATIVE_INFINITY;
+        }
+      }
+    }
+    for (List<Integer> bad : config.badWords()) {
+      int m = bad.size();
+      if (m - 1 <= history.size() && history.subList(history.size() - (m - 1), history.size()).equals(bad.subList(0, m - 1))) {
+        scores[bad.get(m - 1)] = Float.NEGATIVE_INFINITY;
+      }
+    }
+    if (curLen < config.minLength()) {
+      for (int eos : config.eosIds()) {
+        scores[eos] = Float.NEGATIVE_INFINITY;
+      }
+    }
+    Optional<Integer> forced = history.isEmpty() ? forcedFirst.or(config::forcedBosId) : Optional.empty();
+    if (config.forcedEosId().isPresent() && curLen == config.maxLength() - 1) {
+      forced = config.forcedEosId(); // transformers runs the forced-eos processor after the forced-bos one
+    }
+    if (forced.isPresent()) {
+      Arrays.fill(scores, Float.NEGATIVE_INFINITY);
+      scores[forced.get()] = 0;
+    }
+  }
+
+  /** Greedy decoding of a batch with nothing forced; ties go to the lowest token id. */
+  List<int[]> greedy(long[][] sources, StepObserver observer) throws OrtException {
+    return greedy(sources, Optional.empty(), observer);
   }
 
   /** Greedy decoding of a batch; ties go to the lowest token id. */
-  List<int[]> greedy(long[][] sources, StepObserver observer) throws OrtException {
+  List<int[]> greedy(long[][] sources, Optional<Integer> forcedFirst, StepObserver observer) throws OrtException {
     int batch = sources.length;
     List<List<Integer>> out = new ArrayList<>();
     for (int b = 0; b < batch; b++) {
@@ -66,10 +107,10 @@ final class Generator {
     boolean[] finished = new boolean[batch];
     long[] tokens = new long[batch];
     Arrays.fill(tokens, config.decoderStartId());
-    try (MarianOnnx.Encoded enc = model.encode(sources)) {
-      MarianOnnx.Started started = model.firstStep(enc, column(tokens));
-      try (MarianOnnx.Cache cache = started.cache()) {
-        MarianOnnx.Logits logits = started.logits();
+    try (Seq2SeqOnnx.Encoded enc = model.encode(sources)) {
+      Seq2SeqOnnx.Started started = model.firstStep(enc, column(tokens));
+      try (Seq2SeqOnnx.Cache cache = started.cache()) {
+        Seq2SeqOnnx.Logits logits = started.logits();
         for (int step = 0; ; step++) {
           observer.step(step, logits);
           int remaining = 0;
@@ -79,7 +120,7 @@ final class Generator {
               continue;
             }
             float[] scores = Arrays.copyOfRange(logits.values(), b * logits.vocab(), (b + 1) * logits.vocab());
-            process(scores, 0, logits.vocab(), out.get(b));
+            process(scores, out.get(b), forcedFirst);
             int best = argmax(scores);
             tokens[b] = best;
             if (config.eosIds().contains(best)) {
@@ -173,6 +214,12 @@ final class Generator {
    * ties go to the lower beam, then the lower token id.
    */
   List<int[]> beam(long[][] sources, int beams, boolean earlyStopping) throws OrtException {
+    return beam(sources, beams, earlyStopping, Optional.empty());
+  }
+
+  /** Beam search with a forced first token, if any. */
+  List<int[]> beam(long[][] sources, int beams, boolean earlyStopping, Optional<Integer> forcedFirst)
+      throws OrtException {
     int batch = sources.length;
     int rows = batch * beams;
     int vocab = model.geometry().vocab();
@@ -188,17 +235,17 @@ final class Generator {
     }
     long[] tokens = new long[rows];
     Arrays.fill(tokens, config.decoderStartId());
-    try (MarianOnnx.Encoded single = model.encode(sources);
-        MarianOnnx.Encoded enc = single.repeat(beams)) {
-      MarianOnnx.Started started = model.firstStep(enc, column(tokens));
-      try (MarianOnnx.Cache cache = started.cache()) {
-        MarianOnnx.Logits logits = started.logits();
+    try (Seq2SeqOnnx.Encoded single = model.encode(sources);
+        Seq2SeqOnnx.Encoded enc = single.repeat(beams)) {
+      Seq2SeqOnnx.Started started = model.firstStep(enc, column(tokens));
+      try (Seq2SeqOnnx.Cache cache = started.cache()) {
+        Seq2SeqOnnx.Logits logits = started.logits();
         for (int step = 0; step < maxNewTokens(); step++) {
           double[] scores = new double[rows * vocab];
           for (int r = 0; r < rows; r++) {
             float[] row = Arrays.copyOfRange(logits.values(), r * vocab, (r + 1) * vocab);
             logSoftmax(row);
-            process(row, 0, vocab, seqs.get(r));
+            process(row, seqs.get(r), forcedFirst);
             for (int v = 0; v < vocab; v++) {
               scores[r * vocab + v] = beamScores[r] + row[v];
             }
