@@ -4,6 +4,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import soko.engine.onnx.json.JsonFormatException;
 import soko.engine.onnx.sentencepiece.SentencePieceFormatException;
@@ -82,7 +84,10 @@ final class TranslationModel implements AutoCloseable {
     Prepared p = prepare(files);
     Seq2SeqOnnx onnx = Seq2SeqOnnx.open(env, p.files().encoder(), p.files().layout(), p.files().decoders(), threads,
         p.config());
-    return new TranslationModel(onnx, new Translator(onnx, p.codec(), p.config()));
+    List<Path> graphs = new ArrayList<>(p.files().decoders());
+    graphs.add(p.files().encoder());
+    boolean batch = !QuantizedGraphs.quantizeActivations(graphs);
+    return new TranslationModel(onnx, new Translator(onnx, p.codec(), p.config(), batch));
   }
 
   Translator translator() {

@@ -11,7 +11,9 @@ import soko.manifest.Language;
 /**
  * Translates text: splits it into sentences, tokenizes, decodes batches of similar length (greedy
  * for one beam, beam search otherwise), and joins the results in the original order and line layout.
- * Inputs longer than the encoder accepts are cut into pieces translated one after another.
+ * Inputs longer than the encoder accepts are cut into pieces translated one after another. Graphs
+ * that quantize activations at run time are fed one sentence at a time, so that a sentence's
+ * translation does not depend on the sentences around it (see {@link QuantizedGraphs}).
  * Thread-safe.
  */
 final class Translator {
@@ -21,11 +23,21 @@ final class Translator {
   private final TextCodec text;
   private final ModelConfig config;
   private final Generator generator;
+  private final boolean batchSentences;
 
-  Translator(Seq2SeqOnnx model, TextCodec text, ModelConfig config) {
+  /**
+   * @param batchSentences whether several sentences may share a batch (false for graphs whose
+   *     results depend on the batch)
+   */
+  Translator(Seq2SeqOnnx model, TextCodec text, ModelConfig config, boolean batchSentences) {
     this.text = text;
     this.config = config;
     this.generator = new Generator(model, config);
+    this.batchSentences = batchSentences;
+  }
+
+  boolean batchesSentences() {
+    return batchSentences;
   }
 
   ModelConfig config() {
@@ -83,7 +95,7 @@ final class Translator {
       order[i] = i;
     }
     Arrays.sort(order, Comparator.comparingInt(i -> chunks.get(i).length));
-    int perBatch = Math.max(1, MAX_ROWS / beams);
+    int perBatch = batchSentences ? Math.max(1, MAX_ROWS / beams) : 1;
     for (int start = 0; start < order.length; start += perBatch) {
       int end = Math.min(order.length, start + perBatch);
       long[][] batch = new long[end - start][];
