@@ -66,8 +66,9 @@ final class SentencePieceCodec implements TextCodec {
     return vocab;
   }
 
-  int unknownId() {
-    return unknownId;
+  @Override
+  public java.util.OptionalInt unknownId() {
+    return java.util.OptionalInt.of(unknownId);
   }
 
   @Override

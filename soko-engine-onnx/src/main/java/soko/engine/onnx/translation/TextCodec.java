@@ -33,6 +33,9 @@ interface TextCodec {
   /** The text of output ids, without special tokens, trimmed. */
   String decode(int[] output);
 
+  /** The id unknown text gets, if the tokenizer has one. */
+  java.util.OptionalInt unknownId();
+
   /** The encoder input for one sentence: {@link #wrap} of {@link #encodeText}. */
   default long[] encode(String sentence, Language from) throws UnsupportedLanguageException {
     return wrap(encodeText(sentence), from);

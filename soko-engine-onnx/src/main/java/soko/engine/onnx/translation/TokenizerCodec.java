@@ -247,6 +247,11 @@ final class TokenizerCodec implements TextCodec {
     return text.strip();
   }
 
+  @Override
+  public OptionalInt unknownId() {
+    return unknown;
+  }
+
   Convention convention() {
     return convention;
   }

@@ -23,7 +23,7 @@ import soko.runtime.EngineOptions;
 import soko.runtime.ModelUnavailableException;
 import soko.runtime.TranslationSession;
 
-class TranslationEngineProviderTest {
+class MarianEngineProviderTest {
   @TempDir
   Path dir;
 
