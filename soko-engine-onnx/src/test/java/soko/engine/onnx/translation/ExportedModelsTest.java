@@ -2,7 +2,6 @@ package soko.engine.onnx.translation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
@@ -37,7 +36,7 @@ class ExportedModelsTest {
   }
 
   TranslationModel load(String model, TinyExports.Graphs graphs) throws Exception {
-    return TranslationModel.load(OrtEnvironment.getEnvironment(),
+    return TranslationModel.load(TestOrt.environment(),
         TinyExports.write(dir.resolve(model + "-" + graphs), model, graphs), 1);
   }
 

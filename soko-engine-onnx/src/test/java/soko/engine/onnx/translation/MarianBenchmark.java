@@ -1,6 +1,5 @@
 package soko.engine.onnx.translation;
 
-import ai.onnxruntime.OrtEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -47,7 +46,7 @@ public final class MarianBenchmark {
       ModelConfig config = new ModelConfig(ModelConfig.Family.MARIAN, vocab, vocab - 1, Set.of(0), vocab - 1,
           maxLength, 0, 1, List.of(List.of(vocab - 1)), Optional.empty(), Optional.empty(), 1.0, false, 0, 1.0, 512);
       long t1 = System.nanoTime();
-      try (Seq2SeqOnnx onnx = Seq2SeqOnnx.open(OrtEnvironment.getEnvironment(), dir.resolve("encoder_model.onnx"),
+      try (Seq2SeqOnnx onnx = Seq2SeqOnnx.open(TestOrt.environment(), dir.resolve("encoder_model.onnx"),
           Seq2SeqOnnx.Layout.MERGED, List.of(dir.resolve("decoder_model_merged.onnx")), threads, config)) {
         System.out.printf("loaded both sessions in %d ms with %d threads%n", ms(t1), threads);
         Random random = new Random(1);

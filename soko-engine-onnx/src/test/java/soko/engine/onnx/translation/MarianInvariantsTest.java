@@ -2,7 +2,6 @@ package soko.engine.onnx.translation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnxruntime.OrtEnvironment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,7 @@ class MarianInvariantsTest {
 
   TranslationModel load(TinyModelDir.Options options) throws Exception {
     Map<String, Path> files = TinyModelDir.write(dir, options);
-    return TranslationModel.load(OrtEnvironment.getEnvironment(), files, 1);
+    return TranslationModel.load(TestOrt.environment(), files, 1);
   }
 
   long[][] sources(TranslationModel m, List<String> sentences) throws Exception {
@@ -146,7 +145,7 @@ class MarianInvariantsTest {
       String beam = a.translator().translate(text, Language.JA, Language.EN, 3);
       assertThat(a.translator().translate(text, Language.JA, Language.EN, 1)).isEqualTo(first);
       assertThat(a.translator().translate(text, Language.JA, Language.EN, 3)).isEqualTo(beam);
-      try (TranslationModel b = TranslationModel.load(OrtEnvironment.getEnvironment(), TinyModelDir.write(dir.resolve("again"), o), 2)) {
+      try (TranslationModel b = TranslationModel.load(TestOrt.environment(), TinyModelDir.write(dir.resolve("again"), o), 2)) {
         assertThat(b.translator().translate(text, Language.JA, Language.EN, 1)).isEqualTo(first);
       }
     }

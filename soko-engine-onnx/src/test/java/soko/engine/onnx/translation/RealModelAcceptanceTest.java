@@ -2,7 +2,6 @@ package soko.engine.onnx.translation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.onnxruntime.OrtEnvironment;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +70,7 @@ class RealModelAcceptanceTest {
     }
     assertThat(sources).hasSizeGreaterThanOrEqualTo(50);
     Language from = new Language(language);
-    try (TranslationModel m = TranslationModel.load(OrtEnvironment.getEnvironment(), filesUnder(dir), 2)) {
+    try (TranslationModel m = TranslationModel.load(TestOrt.environment(), filesUnder(dir), 2)) {
       TextCodec codec = m.translator().codec();
       long tokens = 0;
       long unknown = 0;
