@@ -17,8 +17,13 @@ import soko.engine.onnx.json.Node;
  * The tokens a {@code tokenizer.json} adds on top of its model (special tokens such as
  * {@code </s>} and language tokens such as {@code __ja__}), and how they are cut out of text before
  * the model sees it: leftmost-longest matches, tokens with {@code normalized: false} in the raw
- * text, the others in the normalized text. Ids follow the Rust library: a token the model knows
- * keeps the model's id, the others are numbered from the model's size in file order.
+ * text, the others in the normalized text.
+ *
+ * <p>Ids: a token the model knows keeps the model's id; the Rust library numbers the others from
+ * the model's size in file order and ignores the {@code id} the file declares (it only warns). Where
+ * the two differ, Soko takes the declared id, as Transformers.js does, because that is the id the
+ * publisher's model was trained with; when the declared id belongs to another token, the file is
+ * refused.
  */
 final class AddedVocabulary {
   static final int MAX_TOKENS = 1_000_000;
@@ -41,9 +46,10 @@ final class AddedVocabulary {
   private final @Nullable CharTrie raw;
   private final @Nullable CharTrie normalizedTrie;
 
-  private AddedVocabulary(List<AddedToken> list, Model model, Optional<Normalizer> normalizer) {
+  private AddedVocabulary(List<AddedToken> list, List<Integer> declared, Model model, Optional<Normalizer> normalizer) {
     int next = model.vocabSize();
-    for (AddedToken t : list) {
+    for (int i = 0; i < list.size(); i++) {
+      AddedToken t = list.get(i);
       if (t.content().isEmpty()) {
         continue;
       }
@@ -57,6 +63,10 @@ final class AddedVocabulary {
       } else {
         OptionalInt inModel = model.tokenToId(t.content());
         id = inModel.isPresent() ? inModel.getAsInt() : next++;
+        int wanted = declared.get(i);
+        if (inModel.isEmpty() && wanted != id && model.idToToken(wanted).isEmpty() && !tokens.containsKey(wanted)) {
+          id = wanted;
+        }
       }
       if (t.normalized() && normalizer.isPresent()) {
         String n = normalizer.get().normalize(t.content());
@@ -98,23 +108,21 @@ final class AddedVocabulary {
   static AddedVocabulary read(Optional<Node> list, Model model, Optional<Normalizer> normalizer)
       throws JsonFormatException {
     List<AddedToken> tokens = new ArrayList<>();
+    List<Integer> declared = new ArrayList<>();
     List<Node> nodes = list.isPresent() ? list.get().array(MAX_TOKENS) : List.of();
     for (Node n : nodes) {
       n.object(Set.of("id", "content", "single_word", "lstrip", "rstrip", "normalized", "special"));
       tokens.add(new AddedToken(n.get("content").text(), n.get("single_word").bool(), n.get("lstrip").bool(),
           n.get("rstrip").bool(), n.get("normalized").bool(), n.get("special").bool()));
+      declared.add((int) n.get("id").integer(0, Integer.MAX_VALUE));
     }
-    AddedVocabulary v = new AddedVocabulary(tokens, model, normalizer);
+    AddedVocabulary v = new AddedVocabulary(tokens, declared, model, normalizer);
     for (int i = 0; i < nodes.size(); i++) {
-      Node n = nodes.get(i);
-      long declared = n.get("id").integer(0, Integer.MAX_VALUE);
       Integer actual = v.ids.get(tokens.get(i).content());
-      if (actual != null && actual != declared) {
-        // The Rust library only warns and uses its own number; a model would then see other ids
-        // than its publisher meant, so Soko refuses the file.
-        throw n.get("id").problem("the token \"" + tokens.get(i).content() + "\" is declared as id " + declared
-            + " but takes id " + actual + " (its place in the model's vocabulary or in added_tokens); the"
-            + " tokenizer.json is inconsistent");
+      if (actual != null && actual.intValue() != declared.get(i)) {
+        throw nodes.get(i).get("id").problem("the token \"" + tokens.get(i).content() + "\" is declared as id "
+            + declared.get(i) + " but takes id " + actual + " (its place in the model's vocabulary or in"
+            + " added_tokens), and the declared id belongs to another token; the tokenizer.json is inconsistent");
       }
     }
     return v;

@@ -20,10 +20,13 @@
  *       {@code normalized} and {@code special}.
  * </ul>
  *
- * <p>Known departures, none of which the supported exports meet: Unicode normalization forms and
- * regular expressions come from the JDK (Unicode 16, {@code java.util.regex}) rather than the Rust
- * crates; the Metaspace "first" scheme decides "at the start of the input" by position, not through
- * the Rust library's offset alignments; empty regular-expression matches replace nothing.
+ * <p>Known departures, none of which the test files meet: Unicode normalization forms and regular
+ * expressions come from the JDK (Unicode 16, {@code java.util.regex}) rather than the Rust crates;
+ * the Metaspace "first" scheme decides "at the start of the input" from what each normalizer does to
+ * the first character, not from the Rust library's offset alignments; empty regular-expression
+ * matches replace nothing; an added token keeps the id the file declares where the Rust library
+ * would renumber it (see {@code AddedVocabulary}); {@code truncation} and {@code padding} are
+ * ignored.
  *
  * <p>A {@code Precompiled} normalizer whose charsmap is {@code null} (the Xenova OPUS-MT exports
  * carry one, and the Rust library cannot load them) runs Transformers.js' approximation of

@@ -63,13 +63,29 @@ class TokenizerTest {
   }
 
   @Test
-  void anAddedTokenWhoseDeclaredIdDisagreesWithItsPlaceIsRefused() throws Exception {
+  void anAddedTokenWhoseDeclaredIdBelongsToAnotherTokenIsRefused() throws Exception {
     ObjectNode t = tree("m2m100");
     // added_tokens: <s>, <pad>, </s>, <unk>, then the languages in M2M100's order; ja is the 43rd.
-    ((ObjectNode) t.get("added_tokens").get(46)).put("id", 9999);
+    ((ObjectNode) t.get("added_tokens").get(46)).put("id", 5);
     assertThatThrownBy(() -> parse(t)).hasMessage("tokenizer.json /added_tokens/46/id: the token \"__ja__\" is"
-        + " declared as id 9999 but takes id 645 (its place in the model's vocabulary or in added_tokens); the"
-        + " tokenizer.json is inconsistent");
+        + " declared as id 5 but takes id 645 (its place in the model's vocabulary or in added_tokens), and the"
+        + " declared id belongs to another token; the tokenizer.json is inconsistent");
+    ObjectNode u = tree("m2m100");
+    ((ObjectNode) u.get("added_tokens").get(2)).put("id", 7); // </s> is id 2 in the model's own vocabulary
+    assertThatThrownBy(() -> parse(u)).hasMessageStartingWith("tokenizer.json /added_tokens/2/id: the token"
+        + " \"</s>\" is declared as id 7 but takes id 2");
+  }
+
+  /** The Rust library renumbers such a token (and warns); the model was trained with the declared id. */
+  @Test
+  void anAddedTokenKeepsAFreeDeclaredIdWhereTheRustLibraryWouldRenumberIt() throws Exception {
+    ObjectNode t = tree("m2m100");
+    ((ObjectNode) t.get("added_tokens").get(46)).put("id", 9999);
+    Tokenizer tokenizer = parse(t);
+    assertThat(tokenizer.tokenToId("__ja__")).hasValue(9999);
+    assertThat(tokenizer.idToToken(9999)).contains("__ja__");
+    assertThat(tokenizer.encode("x __ja__", false, false).ids()).endsWith(9999);
+    assertThat(tokenizer.tokenToId("__jv__")).hasValue(646);
   }
 
   @Test
