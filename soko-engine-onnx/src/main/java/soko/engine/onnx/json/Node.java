@@ -138,7 +138,15 @@ public final class Node {
     if (!(value instanceof Json.Number n)) {
       throw problem("expected a whole number from " + min + " to " + max + ", found " + kind());
     }
-    BigDecimal d = new BigDecimal(n.text());
+    String t = n.text();
+    if (t.length() <= 18 && t.chars().allMatch(c -> c == '-' || (c >= '0' && c <= '9'))) {
+      long v = Long.parseLong(t); // the common case, without BigDecimal: vocabularies have 100,000s of ids
+      if (v < min || v > max) {
+        throw problem(t + " is out of range; expected a whole number from " + min + " to " + max);
+      }
+      return v;
+    }
+    BigDecimal d = new BigDecimal(t);
     BigDecimal whole;
     try {
       whole = new BigDecimal(d.toBigIntegerExact());
