@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# Builds the self-contained distribution of the soko CLI for this machine's platform:
+#   dist/target/soko-VERSION-linux-x64.tar.gz   unpack anywhere, run bin/soko; no JDK needed
+#   dist/target/soko_VERSION_amd64.deb          with --deb: /opt/soko, /usr/bin/soko, completions, man pages
+#
+#   bin/build-dist.sh [--no-build] [--keep-all-natives] [--deb]
+#     --no-build          use soko-cli/target as the last `./mvnw package` or `verify` left it (CI, right after the tests)
+#     --keep-all-natives  keep the native libraries of every platform in the third-party jars (to measure what stripping saves)
+#     --deb               also build the Debian package
+#
+# The archive holds: runtime/ (a jlink image of the JDK modules Soko uses), app/ (soko-cli.jar, the
+# jars it needs, ONNX Runtime's native libraries for this platform and the AOT cache built with that
+# runtime), bin/soko (the launcher), share/ (shell completions and man pages, when the build made
+# them), THIRD-PARTY-NOTICES.txt and licenses/ (generated from the dependency tree).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$here/bin/find-jdk.sh"
+soko_find_jdk
+build=1
+strip=1
+deb=0
+for a in "$@"; do
+  case $a in
+    --no-build) build=0 ;;
+    --keep-all-natives) strip=0 ;;
+    --deb) deb=1 ;;
+    *) echo "usage: bin/build-dist.sh [--no-build] [--keep-all-natives] [--deb]" >&2; exit 2 ;;
+  esac
+done
+log() { echo "build-dist: $*" >&2; }
+die() { echo "build-dist: $*" >&2; exit 1; }
+cd "$here"
+cli=soko-cli/target
+
+# ------------------------------------------------------------------ the JDK modules Soko needs
+# From `jdeps --print-module-deps` over soko-cli.jar and every jar in app/lib, less what only
+# optional code paths of Jackson databind reach (java.desktop for java.beans, java.sql, java.xml:
+# loaded by name and skipped when absent; every command of the distribution test runs without them):
+#   java.base        everything
+#   java.net.http    downloads, catalogs, OCI registries (HTTPS: the TLS provider and the EC, RSA and
+#                    Ed25519 algorithms are in java.base since JDK 22; jdk.crypto.ec is an empty module
+#                    in JDK 25, and java.naming/jdk.crypto.cryptoki are not needed: see dist/test-dist.sh)
+#   jdk.httpserver   soko serve (the Diagnostics page)
+#   jdk.management   com.sun.management.OperatingSystemMXBean (memory size for diagnostics); brings java.management
+#   java.logging     ONNX Runtime's Java binding logs through java.util.logging
+modules=java.base,java.net.http,jdk.httpserver,jdk.management,java.logging
+
+# ------------------------------------------------------------------ build
+if [ $build = 1 ]; then
+  log "building soko-cli and its runtime dependencies"
+  ./mvnw -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip -pl soko-cli -am package
+fi
+[ -f "$cli/soko-cli.jar" ] && [ -d "$cli/lib" ] || die "no $cli/soko-cli.jar: run ./mvnw package (or drop --no-build)"
+[ -f "$cli/runtime-dependencies.txt" ] || die "no $cli/runtime-dependencies.txt (written by soko-cli's package phase): rebuild with ./mvnw package"
+version=$(sed -n 's/^version=//p' "$cli/maven-archiver/pom.properties")
+[ -n "$version" ] || die "cannot read the version from $cli/maven-archiver/pom.properties"
+
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) platform=linux-x64; ort_native=linux-x64; whisper_native=debian-amd64; deb_arch=amd64 ;;
+  Linux-aarch64) platform=linux-aarch64; ort_native=linux-aarch64; whisper_native=debian-arm64; deb_arch=arm64 ;;
+  *) die "packaging for $(uname -s) $(uname -m) is not supported yet (linux x86_64 and aarch64 are)" ;;
+esac
+name=soko-$version-$platform
+out=$here/dist/target
+stage=$out/$name
+rm -rf "$stage" "$out/$name.tar.gz"
+mkdir -p "$stage/bin" "$stage/app/lib" "$stage/app/native"
+
+# ------------------------------------------------------------------ runtime
+log "linking the Java runtime ($modules)"
+# --generate-cds-archive: the runtime's own class-data archive, used where the AOT cache is not
+# (soko --version, whisper.cpp's child JVM).
+# The vendor lines of the JDK's release file, which jlink does not copy (THIRD-PARTY-NOTICES names them).
+info=""
+for key in IMPLEMENTOR IMPLEMENTOR_VERSION JAVA_RUNTIME_VERSION; do
+  value=$(sed -n "s/^$key=//p" "$JAVA_HOME/release")
+  [ -n "$value" ] && info+=":$key=$value"
+done
+"$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
+  --generate-cds-archive ${info:+--release-info "add${info}"} --output "$stage/runtime"
+java=$stage/runtime/bin/java
+
+# ------------------------------------------------------------------ application and native libraries
+cp "$cli/soko-cli.jar" "$stage/app/"
+cp "$cli"/lib/*.jar "$stage/app/lib/"
+ort_jar=$(echo "$stage"/app/lib/onnxruntime-[0-9]*.jar)
+whisper_jar=$(echo "$stage"/app/lib/whisper-jni-[0-9]*.jar)
+[ -f "$ort_jar" ] && [ -f "$whisper_jar" ] || die "the ONNX Runtime or whisper-jni jar is missing from $cli/lib"
+# ONNX Runtime: this platform's libraries go to app/native, where the launcher points ONNX Runtime
+# (onnxruntime.native.path), instead of being unpacked from the jar into each user's cache.
+(cd "$stage/app/native" && "$JAVA_HOME/bin/jar" xf "$ort_jar" "ai/onnxruntime/native/$ort_native/")
+mv "$stage/app/native/ai/onnxruntime/native/$ort_native"/* "$stage/app/native/"
+rm -rf "$stage/app/native/ai"
+[ -f "$stage/app/native/libonnxruntime.so" ] || die "$ort_jar has no ai/onnxruntime/native/$ort_native/libonnxruntime.so"
+if [ $strip = 1 ]; then
+  # Every platform's libraries leave the ONNX Runtime jar (this one's are in app/native); whisper-jni
+  # unpacks its own at run time, so its jar keeps this platform's folder only.
+  "$JAVA_HOME/bin/java" "$here/dist/StripJar.java" "$ort_jar" "$ort_jar" ai/onnxruntime/native/ >&2
+  drop=()
+  for d in $(unzip -Z1 "$whisper_jar" | sed -n 's#^\([a-z0-9-]*-[a-z0-9]*\)/.*#\1#p' | sort -u); do
+    [ "$d" = "$whisper_native" ] || drop+=("$d/")
+  done
+  "$JAVA_HOME/bin/java" "$here/dist/StripJar.java" "$whisper_jar" "$whisper_jar" "${drop[@]}" >&2
+  unzip -Z1 "$whisper_jar" | grep -q "^$whisper_native/libwhisper" || die "whisper-jni lost its $whisper_native libraries"
+fi
+
+# ------------------------------------------------------------------ launcher
+cp dist/soko.sh "$stage/bin/soko"
+chmod 755 "$stage/bin/soko"
+
+# ------------------------------------------------------------------ completions and man pages
+# Generated by soko-cli's build into target/completion/ and target/man/. Required once soko-cli's
+# pom generates them (or with SOKO_DIST_REQUIRE_DOCS=1); until then their absence is a warning.
+expect_docs=${SOKO_DIST_REQUIRE_DOCS:-}
+if [ -z "$expect_docs" ]; then
+  grep -q 'completion' soko-cli/pom.xml && grep -q 'man' soko-cli/pom.xml && expect_docs=1 || expect_docs=0
+fi
+missing=()
+bash_completion=""
+for f in soko.bash soko soko_completion soko-completion.bash; do
+  [ -f "$cli/completion/$f" ] && { bash_completion=$cli/completion/$f; break; }
+done
+if [ -n "$bash_completion" ]; then
+  mkdir -p "$stage/share/bash-completion/completions"
+  cp "$bash_completion" "$stage/share/bash-completion/completions/soko"
+else
+  missing+=("bash completion ($cli/completion/soko.bash)")
+fi
+if [ -f "$cli/completion/_soko" ]; then
+  mkdir -p "$stage/share/zsh/site-functions"
+  cp "$cli/completion/_soko" "$stage/share/zsh/site-functions/_soko"
+else
+  missing+=("zsh completion ($cli/completion/_soko)")
+fi
+if compgen -G "$cli/man/*.1" >/dev/null; then
+  mkdir -p "$stage/share/man/man1"
+  cp "$cli"/man/*.1 "$stage/share/man/man1/"
+else
+  missing+=("man pages ($cli/man/*.1)")
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$expect_docs" = 1 ]; then
+    die "soko-cli's build should have generated: ${missing[*]}; run ./mvnw -pl soko-cli -am package"
+  fi
+  log "WARNING: not in this distribution (soko-cli's build does not generate them yet): ${missing[*]}"
+fi
+
+# ------------------------------------------------------------------ licences and notices
+if [ -f LICENSE ]; then
+  cp LICENSE "$stage/LICENSE"
+else
+  log "WARNING: the project has no LICENSE file, so the distribution carries no licence for Soko itself"
+fi
+"$JAVA_HOME/bin/java" dist/ThirdPartyNotices.java "$cli/runtime-dependencies.txt" "$stage/app/lib" "$stage/runtime" \
+  dist "$stage" "$version" >&2
+
+# ------------------------------------------------------------------ AOT cache
+# Built last, with the final jars: the JVM ignores a cache whose jars changed (size or time) since.
+log "training the AOT cache with the distribution's runtime"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+# The same options as bin/soko where they matter to the cache: no --enable-native-access here (the
+# jar's manifest grants it), or the JVM refuses the cache at run time (a different module setting).
+if ! ORT_DISABLE_TELEMETRY=1 "$java" -XX:+UseSerialGC -XX:AOTCacheOutput="$stage/app/soko-cli.aot" -Djava.io.tmpdir="$scratch" \
+    -Donnxruntime.native.path="$stage/app/native" \
+    -cp "$stage/app/soko-cli.jar" soko.cli.AotTraining "$scratch/home" >"$scratch/out" 2>"$scratch/log"; then
+  cat "$scratch/log" >&2
+  die "the AOT training run failed"
+fi
+rm -f "$stage/app/soko-cli.aot.config"
+
+# ------------------------------------------------------------------ check and pack
+got=$("$stage/bin/soko" --version)
+[ "$got" = "soko $version" ] || die "bin/soko --version printed '$got', not 'soko $version'"
+log "packing $name.tar.gz"
+# File times are kept as they are: the AOT cache records its jars' modification times.
+tar -C "$out" --owner=0 --group=0 --numeric-owner -czf "$out/$name.tar.gz.tmp" "$name"
+mv "$out/$name.tar.gz.tmp" "$out/$name.tar.gz"
+echo "$out/$name.tar.gz $(stat -c %s "$out/$name.tar.gz") bytes (unpacked $(du -sb "$stage" | cut -f1) bytes; runtime $(du -sb "$stage/runtime" | cut -f1), app $(du -sb "$stage/app" | cut -f1))"
+
+# ------------------------------------------------------------------ Debian package
+if [ $deb = 1 ]; then
+  # By hand with dpkg-deb rather than jpackage: jpackage brings its own native launcher, which
+  # cannot keep bin/soko's per-command flags, and its own layout; this package is the same tree
+  # as the archive, under /opt/soko.
+  command -v dpkg-deb >/dev/null || die "dpkg-deb is needed for --deb (Debian package dpkg)"
+  deb_version=${version//-/\~} # 0.1.0-SNAPSHOT -> 0.1.0~SNAPSHOT: sorts before 0.1.0, as a snapshot should
+  pkg=$out/deb/soko_${deb_version}_$deb_arch
+  rm -rf "$out/deb"
+  mkdir -p "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/share/doc/soko"
+  cp -a "$stage" "$pkg/opt/soko"
+  ln -s /opt/soko/bin/soko "$pkg/usr/bin/soko"
+  if [ -f "$stage/share/bash-completion/completions/soko" ]; then
+    mkdir -p "$pkg/usr/share/bash-completion/completions"
+    cp "$stage/share/bash-completion/completions/soko" "$pkg/usr/share/bash-completion/completions/soko"
+  fi
+  if [ -f "$stage/share/zsh/site-functions/_soko" ]; then
+    # Debian's zsh reads packaged completions from vendor-completions (site-functions is for /usr/local).
+    mkdir -p "$pkg/usr/share/zsh/vendor-completions"
+    cp "$stage/share/zsh/site-functions/_soko" "$pkg/usr/share/zsh/vendor-completions/_soko"
+  fi
+  if [ -d "$stage/share/man/man1" ]; then
+    mkdir -p "$pkg/usr/share/man/man1"
+    for m in "$stage"/share/man/man1/*.1; do gzip -9n <"$m" >"$pkg/usr/share/man/man1/${m##*/}.gz"; done
+  fi
+  {
+    echo "Soko $version"
+    echo
+    if [ -f LICENSE ]; then cat LICENSE; echo; fi
+    cat "$stage/THIRD-PARTY-NOTICES.txt"
+  } >"$pkg/usr/share/doc/soko/copyright"
+  cat >"$pkg/DEBIAN/control" <<EOF
+Package: soko
+Version: $deb_version
+Architecture: $deb_arch
+Section: utils
+Priority: optional
+Maintainer: Soko developers <soko@localhost>
+Installed-Size: $(du -sk --exclude=DEBIAN "$pkg" | cut -f1)
+Depends: libc6, libstdc++6, libgcc-s1, libgomp1
+Description: local model runtime and model manager (soko command)
+ Installs, verifies and runs the speech and translation models of a
+ local-first app that transcribes Japanese and Korean speech and translates
+ it into English on the user's machine. Carries its own Java runtime in
+ /opt/soko; needs no JDK.
+EOF
+  dpkg-deb --root-owner-group -Zgzip --build "$pkg" "$out/soko_${deb_version}_$deb_arch.deb" >&2
+  rm -rf "$out/deb"
+  echo "$out/soko_${deb_version}_$deb_arch.deb $(stat -c %s "$out/soko_${deb_version}_$deb_arch.deb") bytes"
+fi

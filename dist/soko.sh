@@ -1,0 +1,46 @@
+#!/bin/bash
+# The soko launcher of the self-contained distribution (bin/soko). It runs Soko on the Java runtime
+# shipped beside it (../runtime) and never looks for another: JAVA_HOME and PATH are not read. It
+# may be moved anywhere with its folder, or reached through a symbolic link (/usr/bin/soko).
+# Flags as in the checkout's ./soko (see BENCHMARKS.md for the figures behind them).
+set -euo pipefail
+self=${BASH_SOURCE[0]}
+[ -L "$self" ] && self=$(readlink -f "$self")
+case $self in */*) bin=${self%/*} ;; *) bin=. ;; esac
+root=$(cd "$bin/.." && pwd -P)
+java=$root/runtime/bin/java
+app=$root/app
+if [ ! -x "$java" ] || [ ! -f "$app/soko-cli.jar" ]; then
+  echo "soko: this installation is incomplete ($root should hold runtime/bin/java and app/soko-cli.jar): unpack the archive again" >&2
+  exit 1
+fi
+# SerialGC starts faster. No hsperfdata file in /tmp (-XX:-UsePerfData): Soko writes nothing outside
+# its own folders, and jps is not needed to find it (jcmd PID still works).
+flags=(-XX:+UseSerialGC -XX:-UsePerfData)
+# The AOT cache was built for this runtime and these jars at packaging time; the JVM checks that
+# they match and ignores the cache silently if not. A lone --version is faster without it.
+if [ -f "$app/soko-cli.aot" ] && [ "$*" != "--version" ] && [ "$*" != "-V" ]; then
+  flags+=(-XX:AOTCache="$app/soko-cli.aot" -Xlog:aot=off -Xlog:cds=off)
+fi
+# list and diagnostics never hash: the C1 compiler alone compiles sooner and costs less CPU.
+command=""
+skip=0
+for a in "$@"; do
+  if [ $skip = 1 ]; then skip=0; continue; fi
+  case $a in
+    --home | --library) skip=1 ;;
+    -*) ;;
+    *) command=$a; break ;;
+  esac
+done
+case $command in
+  list | ls | diagnostics | diag) flags+=(-XX:TieredStopAtLevel=1) ;;
+esac
+# ONNX Runtime's official builds (1.29 on Linux) otherwise keep a device id and an event database
+# under ~/.cache/Microsoft/DeveloperTools, write logs into TMPDIR and send usage events to Microsoft;
+# Soko writes nothing outside its folders and makes no connection the user did not approve.
+export ORT_DISABLE_TELEMETRY=1
+# ONNX Runtime loads its native libraries from app/native (unpacked at packaging time) instead of
+# unpacking a copy from its jar.
+exec "$java" "${flags[@]}" -Donnxruntime.native.path="$app/native" \
+  -Djava.io.tmpdir="${SOKO_TMPDIR:-${TMPDIR:-/tmp}}" -jar "$app/soko-cli.jar" "$@"
