@@ -15,8 +15,10 @@ if [ ! -x "$java" ] || [ ! -f "$app/soko-cli.jar" ]; then
   exit 1
 fi
 # SerialGC starts faster. No hsperfdata file in /tmp (-XX:-UsePerfData): Soko writes nothing outside
-# its own folders, and jps is not needed to find it (jcmd PID still works).
-flags=(-XX:+UseSerialGC -XX:-UsePerfData)
+# its own folders, and jps is not needed to find it (jcmd PID still works). The heap is sized as if
+# the machine had at most 64 GiB (MaxRAM): from 128 GiB on, the default heap would be too large for
+# compressed pointers, and the JVM would ignore both class-data archives, which are built with them.
+flags=(-XX:+UseSerialGC -XX:-UsePerfData -XX:MaxRAM=64g)
 # The AOT cache was built for this runtime and these jars at packaging time; the JVM checks that
 # they match and ignores the cache silently if not. A lone --version is faster without it.
 if [ -f "$app/soko-cli.aot" ] && [ "$*" != "--version" ] && [ "$*" != "-V" ]; then

@@ -82,9 +82,12 @@ soko --home "$H" verify no-such-model >/dev/null 2>&1; code=$?
 [ $code = 1 ] && pass "exit code 1 (missing model) comes through the launcher" || fail "verify no-such-model exited $code, not 1"
 soko --home "$H" --no-such-flag >/dev/null 2>&1; code=$?
 [ $code = 2 ] && pass "exit code 2 (usage) comes through the launcher" || fail "soko --no-such-flag exited $code, not 2"
-check "the JVM accepts the AOT cache (-XX:AOTMode=on)" "${clean_env[@]}" ORT_DISABLE_TELEMETRY=1 "$root/runtime/bin/java" \
-  -XX:+UseSerialGC -XX:-UsePerfData -XX:AOTCache="$root/app/soko-cli.aot" -XX:AOTMode=on -Djava.io.tmpdir="$work/tmp" \
-  -Donnxruntime.native.path="$root/app/native" -jar "$root/app/soko-cli.jar" --home "$H" list
+# -XX:AOTMode=on makes an unusable AOT cache an error instead of a silent slow start; through
+# JDK_JAVA_OPTIONS it comes before bin/soko's own flags, which are what is checked.
+for args in "list" "verify --full"; do
+  check "the JVM accepts the AOT cache with bin/soko's flags: $args (-XX:AOTMode=on)" \
+    "${clean_env[@]}" JDK_JAVA_OPTIONS=-XX:AOTMode=on "$root/bin/soko" --home "$H" $args
+done
 
 # ------------------------------------------------------------------ soko serve (jdk.httpserver)
 soko --home "$H" serve --port 0 >"$work/serve.out" 2>&1 &
