@@ -5,41 +5,55 @@
 # side by side: alternating runs (A B C A B C ...) after a warm-up, whole processes. Writes the
 # table into BENCHMARKS.md between its markers; asserts no timing.
 #
-#   bash bench/dist.sh [--rounds N]     (default 11 rounds)
+#   bash bench/dist.sh [--rounds N] [--timing-only]
+#     --rounds N       rounds of each command after the warm-up (default 11)
+#     --timing-only    keep the builds and sizes of the last run (bench/out/dist); time again
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$here/bin/find-jdk.sh"
 soko_find_jdk
 cd "$here"
 rounds=11
+build=1
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) rounds=$2; shift ;;
-    *) echo "usage: bash bench/dist.sh [--rounds N]" >&2; exit 2 ;;
+    --timing-only) build=0 ;;
+    *) echo "usage: bash bench/dist.sh [--rounds N] [--timing-only]" >&2; exit 2 ;;
   esac
   shift
 done
 log() { echo "bench-dist: $*" >&2; }
 out=$here/bench/out/dist
-rm -rf "$out"
-mkdir -p "$out"
+if [ $build = 1 ]; then
+  rm -rf "$out"
+  mkdir -p "$out"
+  log "building the archive with every platform's native libraries"
+  bin/build-dist.sh --keep-all-natives >"$out/build-all.txt"
+  log "building the archive with this platform's native libraries only, and the .deb"
+  bin/build-dist.sh --no-build --deb >"$out/build.txt"
+else
+  [ -f "$out/build.txt" ] && [ -f "$out/build-all.txt" ] || { log "no earlier run in $out: run without --timing-only"; exit 1; }
+  rm -rf "$out"/soko-*-linux-* "$out/home" "$out/hello" "$out/stderr.log"
+fi
 
 # ------------------------------------------------------------------ sizes
-log "building the archive with every platform's native libraries"
-bin/build-dist.sh --keep-all-natives >"$out/build-all.txt"
-all_tgz=$(awk '{print $2; exit}' "$out/build-all.txt")
-all_unpacked=$(sed -n 's/.*(unpacked \([0-9]*\) bytes.*/\1/p' "$out/build-all.txt")
-log "building the archive with this platform's native libraries only, and the .deb"
-bin/build-dist.sh --no-build --deb >"$out/build.txt"
-archive=$(awk 'NR == 1 {print $1}' "$out/build.txt")
-tgz=$(awk 'NR == 1 {print $2}' "$out/build.txt")
-unpacked=$(sed -n '1s/.*(unpacked \([0-9]*\) bytes; runtime \([0-9]*\), app \([0-9]*\)).*/\1/p' "$out/build.txt")
-runtime=$(sed -n '1s/.*runtime \([0-9]*\), app.*/\1/p' "$out/build.txt")
-appsize=$(sed -n '1s/.*, app \([0-9]*\)).*/\1/p' "$out/build.txt")
-deb_size=$(awk 'NR == 2 {print $2}' "$out/build.txt")
+# bin/build-dist.sh prints one line per file on stdout: "PATH BYTES bytes (unpacked …)".
+all_tgz=$(awk '/\.tar\.gz [0-9]+ bytes/ {print $2}' "$out/build-all.txt")
+all_unpacked=$(sed -n 's/.*\.tar\.gz [0-9]* bytes (unpacked \([0-9]*\) bytes.*/\1/p' "$out/build-all.txt")
+line=$(grep -E '\.tar\.gz [0-9]+ bytes' "$out/build.txt")
+archive=$(echo "$line" | awk '{print $1}')
+tgz=$(echo "$line" | awk '{print $2}')
+unpacked=$(echo "$line" | sed -n 's/.*(unpacked \([0-9]*\) bytes; runtime \([0-9]*\), app \([0-9]*\)).*/\1/p')
+runtime=$(echo "$line" | sed -n 's/.*runtime \([0-9]*\), app.*/\1/p')
+appsize=$(echo "$line" | sed -n 's/.*, app \([0-9]*\)).*/\1/p')
+deb=$(awk '/\.deb [0-9]+ bytes/ {print $1}' "$out/build.txt")
+deb_size=$(awk '/\.deb [0-9]+ bytes/ {print $2}' "$out/build.txt")
+[ -n "$all_tgz" ] && [ -n "$tgz" ] && [ -n "$deb_size" ] || { log "cannot read the sizes from bin/build-dist.sh's output ($out/build*.txt)"; exit 1; }
 mib() { awk -v b="$1" 'BEGIN {printf "%.1f MiB", b / 1048576}'; }
 
 # ------------------------------------------------------------------ start-up
+[ -f "$archive" ] || { log "$archive is gone: run without --timing-only"; exit 1; }
 tar -C "$out" -xzf "$archive"
 dist=$(echo "$out"/soko-*-linux-*/bin/soko)
 home=$out/home
@@ -95,7 +109,7 @@ table=$(
   echo "| $(basename "$archive"), every platform's native libraries kept in the jars | $all_tgz ($(mib "$all_tgz")); unpacked $all_unpacked ($(mib "$all_unpacked")) |"
   echo "| $(basename "$archive"), this platform's only (as shipped) | $tgz ($(mib "$tgz")); unpacked $unpacked ($(mib "$unpacked")): runtime/ $(mib "$runtime"), app/ $(mib "$appsize") |"
   echo "| saved by dropping the other platforms' libraries | $((all_tgz - tgz)) ($(mib $((all_tgz - tgz))), $(awk -v a="$all_tgz" -v b="$tgz" 'BEGIN {printf "%.0f%%", 100 * (a - b) / a}') of the archive) |"
-  echo "| $(basename "$(awk 'NR == 2 {print $1}' "$out/build.txt")") | $deb_size ($(mib "$deb_size")) |"
+  echo "| $(basename "$deb") | $deb_size ($(mib "$deb_size")) |"
   echo
   echo "Start-up, whole processes, min / median / max of $rounds rounds after a warm-up, commands alternating; ratios are medians of the round-by-round ratios (1: the distribution's bin/soko, 2: the checkout's ./soko on the JDK, 3: a JVM hello-world on the JDK)."
   echo

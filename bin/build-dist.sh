@@ -27,7 +27,7 @@ for a in "$@"; do
     *) echo "usage: bin/build-dist.sh [--no-build] [--keep-all-natives] [--deb]" >&2; exit 2 ;;
   esac
 done
-log() { echo "build-dist: $*" >&2; }
+log() { echo "build-dist: [${SECONDS}s] $*" >&2; }
 die() { echo "build-dist: $*" >&2; exit 1; }
 cd "$here"
 cli=soko-cli/target
@@ -77,7 +77,7 @@ for key in IMPLEMENTOR IMPLEMENTOR_VERSION JAVA_RUNTIME_VERSION; do
   [ -n "$value" ] && info+=":$key=$value"
 done
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-  --generate-cds-archive ${info:+--release-info "add${info}"} --output "$stage/runtime"
+  --generate-cds-archive ${info:+--release-info "add${info}"} --output "$stage/runtime" >&2
 java=$stage/runtime/bin/java
 # The archive for heaps without compressed pointers (over 32 GiB): bin/soko caps the heap below that
 # (-XX:MaxRAM=64g), so it is never used; 14 MiB unpacked, 3.7 MiB of the archive.
@@ -179,6 +179,7 @@ log "packing $name.tar.gz"
 # File times are kept as they are: the AOT cache records its jars' modification times.
 tar -C "$out" --owner=0 --group=0 --numeric-owner -czf "$out/$name.tar.gz.tmp" "$name"
 mv "$out/$name.tar.gz.tmp" "$out/$name.tar.gz"
+log "done"
 echo "$out/$name.tar.gz $(stat -c %s "$out/$name.tar.gz") bytes (unpacked $(du -sb "$stage" | cut -f1) bytes; runtime $(du -sb "$stage/runtime" | cut -f1), app $(du -sb "$stage/app" | cut -f1))"
 
 # ------------------------------------------------------------------ Debian package
