@@ -192,7 +192,13 @@ public final class ThirdPartyNotices {
     }
     Files.writeString(out.resolve("THIRD-PARTY-NOTICES.txt"), s.toString());
     System.out.println("ThirdPartyNotices: " + artifacts.stream().filter(a -> !a.group().equals(OWN_GROUP)).count()
-        + " third-party libraries, " + Files.list(licences).count() + " licence files");
+        + " third-party libraries, " + countFiles(licences) + " files in licenses/");
+  }
+
+  static long countFiles(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).count();
+    }
   }
 
   static List<Artifact> readDependencies(Path file) throws IOException {

@@ -5,10 +5,11 @@
 #      fails loudly if anything runs it: the launcher must use its own runtime;
 #   2. --version, demo, verify, verify --full, list --json, diagnostics (ONNX Runtime loads its
 #      libraries from app/native), exit codes through the launcher, the AOT cache accepted by the JVM
-#      (-XX:AOTMode=on refuses to start with an unusable cache), soko serve on loopback, and an
-#      install over HTTPS from nginx on loopback (TLS with an EC certificate; refused without trust);
-#   3. nothing written outside --home: HOME and TMPDIR stay empty, and /tmp gains nothing of Soko's,
-#      the JVM's or ONNX Runtime's;
+#      (-XX:AOTMode=on refuses to start with an unusable cache), soko serve on loopback, an install
+#      over HTTPS from nginx on loopback (TLS 1.3, EC certificate; refused without trust), and
+#      whisper.cpp in a child JVM (a test model from soko-testkit);
+#   3. nothing written outside --home: HOME, TMPDIR and /tmp stay empty (each run sees a private
+#      /tmp in a mount namespace of its own; without root, /tmp is compared before and after);
 #   4. with --deb, as root: apt-get install ./soko_*.deb, soko demo through /usr/bin/soko, the
 #      package's files, apt-get remove; the package is removed on any exit.
 #
@@ -36,7 +37,9 @@ check() { # description, then a command; passes when it exits 0
   if "$@" >"$work/last.out" 2>&1; then pass "$what"; else fail "$what"; sed 's/^/      /' "$work/last.out" | tail -n 20; fi
 }
 
-work=$(mktemp -d /tmp/soko-dist-test.XXXXXX)
+# Not under /tmp: each soko run below sees a private /tmp (see soko_cmd).
+mkdir -p "$out"
+work=$(mktemp -d "$out/test.XXXXXX")
 nginx_pid=""
 serve_pid=""
 deb_installed=0
@@ -61,8 +64,21 @@ done
 H=$work/soko-home
 # The whole environment: nothing of this shell's leaks in (no JAVA_TOOL_OPTIONS, no XDG_*, no SOKO_*).
 clean_env=(env -i HOME="$work/home" TMPDIR="$work/tmp" PATH="$work/trap/bin:/usr/bin:/bin" JAVA_HOME="$work/trap/jdk" LANG=C.UTF-8)
-soko() { "${clean_env[@]}" "$root/bin/soko" "$@"; }
-touch "$work/marker"
+# Where it can (root, util-linux unshare), each run gets a mount namespace of its own whose /tmp is
+# $work/private-tmp: whatever Soko, the JVM or a native library writes to /tmp lands there, where
+# the end of the test finds it, and other processes on the machine cannot be mistaken for Soko.
+# unshare, sh and env each exec the next, so a background run's $! is the JVM's own PID.
+mkdir -p "$work/private-tmp"
+if unshare --mount sh -c "mount --bind '$work/private-tmp' /tmp" 2>/dev/null; then
+  private_tmp=1
+  isolate=(unshare --mount sh -c 'mount --bind "$0" /tmp && exec "$@"' "$work/private-tmp")
+else
+  private_tmp=0
+  isolate=()
+  echo "dist: note: no private /tmp (unshare --mount needs root); /tmp is compared before and after instead"
+fi
+soko_cmd=("${isolate[@]}" "${clean_env[@]}" "$root/bin/soko")
+soko() { "${soko_cmd[@]}" "$@"; }
 tmp_before=$(find /tmp -maxdepth 1 -mindepth 1 -printf '%f\n' | sort)
 
 got=$(soko --version 2>&1)
@@ -86,11 +102,11 @@ soko --home "$H" --no-such-flag >/dev/null 2>&1; code=$?
 # JDK_JAVA_OPTIONS it comes before bin/soko's own flags, which are what is checked.
 for args in "list" "verify --full"; do
   check "the JVM accepts the AOT cache with bin/soko's flags: $args (-XX:AOTMode=on)" \
-    "${clean_env[@]}" JDK_JAVA_OPTIONS=-XX:AOTMode=on "$root/bin/soko" --home "$H" $args
+    "${isolate[@]}" "${clean_env[@]}" JDK_JAVA_OPTIONS=-XX:AOTMode=on "$root/bin/soko" --home "$H" $args
 done
 
 # ------------------------------------------------------------------ soko serve (jdk.httpserver)
-soko --home "$H" serve --port 0 >"$work/serve.out" 2>&1 &
+"${soko_cmd[@]}" --home "$H" serve --port 0 >"$work/serve.out" 2>&1 &
 serve_pid=$!
 url=""
 for _ in $(seq 200); do
@@ -157,7 +173,7 @@ EOF
   "$root/runtime/bin/keytool" -importcert -noprompt -alias soko-test-ca -file "$ng/ca.pem" -keystore "$work/trust.p12" \
     -storetype PKCS12 -storepass changeit >/dev/null 2>&1
   # JDK_JAVA_OPTIONS is read by the runtime's own java launcher: the documented way to add JVM options.
-  if "${clean_env[@]}" JDK_JAVA_OPTIONS="-Djavax.net.ssl.trustStore=$work/trust.p12 -Djavax.net.ssl.trustStorePassword=changeit" \
+  if "${isolate[@]}" "${clean_env[@]}" JDK_JAVA_OPTIONS="-Djavax.net.ssl.trustStore=$work/trust.p12 -Djavax.net.ssl.trustStorePassword=changeit" \
       "$root/bin/soko" --home "$H" install "$work/tls-model.json" --yes >"$work/tls2.out" 2>&1 \
       && soko --home "$H" verify --full tls-test >/dev/null 2>&1; then
     pass "install over HTTPS (TLS 1.3, EC P-256 certificate) with the CA trusted, then verify --full"
@@ -169,13 +185,54 @@ else
   echo "dist: skip HTTPS test: needs /usr/sbin/nginx and openssl (bin/install-test-deps.sh installs them)"
 fi
 
+# ------------------------------------------------------------------ whisper.cpp in a child JVM
+# whisper-jni's libraries come from its stripped jar, in a child process of the bundled runtime. The
+# model is the testkit's ggml file with no tensors (made with the build's JDK: test data only); it
+# loads and runs, and recognises nothing.
+testkit=$(ls "$here"/soko-testkit/target/soko-testkit-*.jar 2>/dev/null | grep -v -- '-sources\|-javadoc' | head -n 1 || true)
+jdk_java=""
+if [ -n "$testkit" ]; then
+  . "$here/bin/find-jdk.sh"
+  soko_find_jdk >/dev/null 2>&1 && jdk_java=$JAVA_HOME/bin/java
+fi
+if [ -n "$jdk_java" ] && command -v espeak-ng >/dev/null; then
+  mkdir -p "$work/ggml"
+  printf 'class Gen { public static void main(String[] a) throws Exception {\n  soko.testkit.ggml.WhisperTestModel.tinyMultilingual().writeTo(java.nio.file.Path.of(a[0])); } }\n' >"$work/ggml/Gen.java"
+  "$jdk_java" -cp "$testkit" "$work/ggml/Gen.java" "$work/ggml/ggml-test.bin"
+  espeak-ng -v ja -w "$work/ggml/clip.wav" "おはようございます" 2>/dev/null
+  gsize=$(stat -c %s "$work/ggml/ggml-test.bin")
+  gsha=$(sha256sum "$work/ggml/ggml-test.bin" | cut -c1-64)
+  cat >"$work/ggml/whisper-test.json" <<EOF
+{"schemaVersion": 1, "name": "whisper-test", "version": "1.0.0",
+ "tasks": [{"task": "asr", "languages": ["ja"]}],
+ "engine": {"id": "whisper.cpp", "version": ">=1.7 <2"},
+ "license": {"spdx": "MIT", "url": "https://127.0.0.1/LICENSE", "attribution": "test data"},
+ "files": [{"path": "ggml-test.bin", "size": $gsize, "sha256": "$gsha", "sources": ["file:$work/ggml/ggml-test.bin"]}],
+ "totalSize": $gsize}
+EOF
+  soko --home "$H" install "$work/ggml/whisper-test.json" >/dev/null 2>&1
+  soko --home "$H" transcribe "$work/ggml/clip.wav" --lang ja >"$work/whisper.out" 2>&1; code=$?
+  if [ $code = 0 ] && grep -q "whisper-test@1.0.0 (whisper.cpp" "$work/whisper.out"; then
+    pass "transcribe runs whisper.cpp in a child JVM of the bundled runtime"
+  else
+    fail "transcribe with whisper.cpp: exit $code: $(tail -n 3 "$work/whisper.out")"
+  fi
+else
+  echo "dist: skip the whisper.cpp test: needs soko-testkit's jar (./mvnw package), a JDK 25 to write its test model, and espeak-ng"
+fi
+
 # ------------------------------------------------------------------ nothing written outside --home
 left=$(find "$work/home" "$work/tmp" -mindepth 1 2>/dev/null)
 [ -z "$left" ] && pass "HOME and TMPDIR are untouched" || fail "written outside --home: $left"
-new_tmp=$(comm -13 <(echo "$tmp_before") <(find /tmp -maxdepth 1 -mindepth 1 -printf '%f\n' | sort) \
-  | grep -E '^(onnxruntime|hsperfdata|soko|whisper|lib.*\.so|jna|jffi)' | grep -v "^$(basename "$work")\$")
-[ -z "$new_tmp" ] && pass "/tmp gains nothing of Soko's, the JVM's or ONNX Runtime's" \
-  || fail "new in /tmp since the test started (on a shared machine another process may have made it): $new_tmp"
+if [ $private_tmp = 1 ]; then
+  left=$(find "$work/private-tmp" -mindepth 1 2>/dev/null)
+  [ -z "$left" ] && pass "/tmp is untouched (each run saw a private /tmp)" || fail "written to /tmp: $left"
+else
+  new_tmp=$(comm -13 <(echo "$tmp_before") <(find /tmp -maxdepth 1 -mindepth 1 -printf '%f\n' | sort) \
+    | grep -E '^(onnxruntime|hsperfdata|soko|whisper|lib.*\.so|jna|jffi|mat-debug|\.ses)' || true)
+  [ -z "$new_tmp" ] && pass "/tmp gains nothing of Soko's, the JVM's or ONNX Runtime's" \
+    || fail "new in /tmp since the test started (on a shared machine another process may have made it): $new_tmp"
+fi
 [ -d "$H/data/blobs" ] && [ -d "$H/cache" ] && pass "the store is under --home" || fail "no store under --home"
 unpacked=$(find "$H" -name 'libonnxruntime*')
 [ -z "$unpacked" ] && pass "no copy of ONNX Runtime's libraries under --home" || fail "ONNX Runtime was unpacked: $unpacked"
@@ -191,16 +248,17 @@ if [ $test_deb = 1 ]; then
     fail "a soko package is already installed on this machine: not touching it (remove it, then run again)"
   else
     cp "${debs[0]}" "$work/"
+    find "$work/home" "$work/tmp" "$work/private-tmp" -mindepth 1 -delete # reported above; start clean
     deb=$work/$(basename "${debs[0]}")
     if DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=120 install "$deb" >"$work/apt.out" 2>&1; then
       deb_installed=1
       pass "apt-get install ./$(basename "$deb")"
       [ "$(readlink /usr/bin/soko)" = /opt/soko/bin/soko ] && pass "/usr/bin/soko links to /opt/soko/bin/soko" || fail "/usr/bin/soko: $(ls -l /usr/bin/soko)"
-      check "soko --version through /usr/bin/soko, with JAVA_HOME and PATH trapped" "${clean_env[@]}" /usr/bin/soko --version
-      check "soko demo through /usr/bin/soko" "${clean_env[@]}" soko --home "$work/deb-home" demo
-      check "soko verify --full of the demo's models" "${clean_env[@]}" soko --home "$work/deb-home" verify --full
-      left=$(find "$work/home" "$work/tmp" -mindepth 1 2>/dev/null)
-      [ -z "$left" ] && pass "the installed soko leaves HOME and TMPDIR untouched" || fail "the installed soko wrote: $left"
+      check "soko --version through /usr/bin/soko, with JAVA_HOME and PATH trapped" "${isolate[@]}" "${clean_env[@]}" /usr/bin/soko --version
+      check "soko demo through /usr/bin/soko" "${isolate[@]}" "${clean_env[@]}" soko --home "$work/deb-home" demo
+      check "soko verify --full of the demo's models" "${isolate[@]}" "${clean_env[@]}" soko --home "$work/deb-home" verify --full
+      left=$(find "$work/home" "$work/tmp" "$work/private-tmp" -mindepth 1 2>/dev/null)
+      [ -z "$left" ] && pass "the installed soko leaves HOME, TMPDIR and /tmp untouched" || fail "the installed soko wrote: $left"
       files=$(dpkg -L soko)
       for f in /usr/share/doc/soko/copyright /opt/soko/THIRD-PARTY-NOTICES.txt /opt/soko/app/soko-cli.aot; do
         echo "$files" | grep -qx "$f" && pass "the package has $f" || fail "the package lacks $f"
