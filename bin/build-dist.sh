@@ -89,22 +89,26 @@ cp "$cli"/lib/*.jar "$stage/app/lib/"
 ort_jar=$(echo "$stage"/app/lib/onnxruntime-[0-9]*.jar)
 whisper_jar=$(echo "$stage"/app/lib/whisper-jni-[0-9]*.jar)
 [ -f "$ort_jar" ] && [ -f "$whisper_jar" ] || die "the ONNX Runtime or whisper-jni jar is missing from $cli/lib"
-# ONNX Runtime: this platform's libraries go to app/native, where the launcher points ONNX Runtime
-# (onnxruntime.native.path), instead of being unpacked from the jar into each user's cache.
-(cd "$stage/app/native" && "$JAVA_HOME/bin/jar" xf "$ort_jar" "ai/onnxruntime/native/$ort_native/")
-mv "$stage/app/native/ai/onnxruntime/native/$ort_native"/* "$stage/app/native/"
-rm -rf "$stage/app/native/ai"
-[ -f "$stage/app/native/libonnxruntime.so" ] || die "$ort_jar has no ai/onnxruntime/native/$ort_native/libonnxruntime.so"
 if [ $strip = 1 ]; then
-  # Every platform's libraries leave the ONNX Runtime jar (this one's are in app/native); whisper-jni
-  # unpacks its own at run time, so its jar keeps this platform's folder only.
+  # ONNX Runtime: this platform's libraries go to app/native, where the launcher points ONNX Runtime
+  # (onnxruntime.native.path), instead of being unpacked from the jar into each user's cache; every
+  # platform's libraries then leave the jar.
+  (cd "$stage/app/native" && "$JAVA_HOME/bin/jar" xf "$ort_jar" "ai/onnxruntime/native/$ort_native/")
+  mv "$stage/app/native/ai/onnxruntime/native/$ort_native"/* "$stage/app/native/"
+  rm -rf "$stage/app/native/ai"
+  [ -f "$stage/app/native/libonnxruntime.so" ] || die "$ort_jar has no ai/onnxruntime/native/$ort_native/libonnxruntime.so"
   "$JAVA_HOME/bin/java" "$here/dist/StripJar.java" "$ort_jar" "$ort_jar" ai/onnxruntime/native/ >&2
+  # whisper-jni unpacks its own libraries at run time: its jar keeps this platform's folder only.
   drop=()
   for d in $(unzip -Z1 "$whisper_jar" | sed -n 's#^\([a-z0-9-]*-[a-z0-9]*\)/.*#\1#p' | sort -u); do
     [ "$d" = "$whisper_native" ] || drop+=("$d/")
   done
   "$JAVA_HOME/bin/java" "$here/dist/StripJar.java" "$whisper_jar" "$whisper_jar" "${drop[@]}" >&2
   unzip -Z1 "$whisper_jar" | grep -q "^$whisper_native/libwhisper" || die "whisper-jni lost its $whisper_native libraries"
+else
+  # The jars as published: ONNX Runtime unpacks this platform's libraries from its jar at run time
+  # (into Soko's cache), as in a checkout.
+  rmdir "$stage/app/native"
 fi
 
 # ------------------------------------------------------------------ launcher
@@ -171,9 +175,10 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # The same options as bin/soko where they matter to the cache: no --enable-native-access here (the
 # jar's manifest grants it), or the JVM refuses the cache at run time (a different module setting).
+native=()
+[ -d "$stage/app/native" ] && native=(-Donnxruntime.native.path="$stage/app/native")
 if ! ORT_DISABLE_TELEMETRY=1 "$java" -XX:+UseSerialGC -XX:-UsePerfData -XX:MaxRAM=64g -XX:AOTCacheOutput="$stage/app/soko-cli.aot" -Djava.io.tmpdir="$scratch" \
-    -Donnxruntime.native.path="$stage/app/native" \
-    -cp "$stage/app/soko-cli.jar" soko.cli.AotTraining "$scratch/home" >"$scratch/out" 2>"$scratch/log"; then
+    "${native[@]}" -cp "$stage/app/soko-cli.jar" soko.cli.AotTraining "$scratch/home" >"$scratch/out" 2>"$scratch/log"; then
   cat "$scratch/log" >&2
   die "the AOT training run failed"
 fi

@@ -43,6 +43,8 @@ esac
 # Soko writes nothing outside its folders and makes no connection the user did not approve.
 export ORT_DISABLE_TELEMETRY=1
 # ONNX Runtime loads its native libraries from app/native (unpacked at packaging time) instead of
-# unpacking a copy from its jar.
-exec "$java" "${flags[@]}" -Donnxruntime.native.path="$app/native" \
-  -Djava.io.tmpdir="${SOKO_TMPDIR:-${TMPDIR:-/tmp}}" -jar "$app/soko-cli.jar" "$@"
+# unpacking a copy from its jar into the cache. (A build made with --keep-all-natives has none there.)
+if [ -f "$app/native/libonnxruntime.so" ]; then
+  flags+=(-Donnxruntime.native.path="$app/native")
+fi
+exec "$java" "${flags[@]}" -Djava.io.tmpdir="${SOKO_TMPDIR:-${TMPDIR:-/tmp}}" -jar "$app/soko-cli.jar" "$@"
