@@ -10,10 +10,13 @@ case $self in */*) bin=${self%/*} ;; *) bin=. ;; esac
 root=$(cd "$bin/.." && pwd -P)
 java=$root/runtime/bin/java
 app=$root/app
-if [ ! -x "$java" ] || [ ! -f "$app/soko-cli.jar" ]; then
-  echo "soko: this installation is incomplete ($root should hold runtime/bin/java and app/soko-cli.jar): unpack the archive again" >&2
+if [ ! -x "$java" ] || [ ! -f "$app/soko-cli.jar" ] || [ ! -f "$app/utf8-locale.sh" ]; then
+  echo "soko: this installation is incomplete ($root should hold runtime/bin/java, app/soko-cli.jar and app/utf8-locale.sh): unpack the archive again" >&2
   exit 1
 fi
+# UTF-8 arguments and file names under LANG=C and LC_ALL=POSIX (the checkout's bin/utf8-locale.sh).
+. "$app/utf8-locale.sh"
+soko_utf8_locale
 # SerialGC starts faster. No hsperfdata file in /tmp (-XX:-UsePerfData): Soko writes nothing outside
 # its own folders, and jps is not needed to find it (jcmd PID still works). The heap is sized as if
 # the machine had at most 64 GiB (MaxRAM): from 128 GiB on, the default heap would be too large for

@@ -94,6 +94,10 @@ grep -q '"name": *"silero-vad"' "$work/list.json" && grep -q '"name": *"demo-phr
 soko --home "$H" diagnostics >"$work/diag.out" 2>&1
 grep -q "executionProviders=CPU" "$work/diag.out" && pass "diagnostics: ONNX Runtime loads from app/native" \
   || { fail "diagnostics: ONNX Runtime did not load"; grep -i onnx "$work/diag.out"; }
+# Under LANG=C the launcher runs the JVM in C.UTF-8, so Japanese arguments arrive intact.
+got=$("${isolate[@]}" env -i HOME="$work/home" TMPDIR="$work/tmp" PATH=/usr/bin:/bin LANG=C "$root/bin/soko" --home "$H" \
+  translate --from ja "おはようございます" 2>&1)
+echo "$got" | grep -q "Good morning" && pass "translate a Japanese argument under LANG=C" || fail "translate under LANG=C: $got"
 soko --home "$H" verify no-such-model >/dev/null 2>&1; code=$?
 [ $code = 1 ] && pass "exit code 1 (missing model) comes through the launcher" || fail "verify no-such-model exited $code, not 1"
 soko --home "$H" --no-such-flag >/dev/null 2>&1; code=$?

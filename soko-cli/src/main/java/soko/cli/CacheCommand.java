@@ -7,17 +7,24 @@ import picocli.CommandLine.ParentCommand;
 import soko.app.Reports;
 import soko.store.CacheClearReport;
 
-@Command(name = "cache", description = "Cache controls.", subcommands = CacheCommand.Clear.class)
+@Command(name = "cache", header = "Manage the cache: partial downloads and engine scratch files.",
+    description = "The cache can be emptied at any time; installed models are not in it.",
+    subcommands = CacheCommand.Clear.class)
 final class CacheCommand implements Runnable {
   @ParentCommand
   SokoCommand root;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public void run() {
-    new picocli.CommandLine(this).usage(root.out);
+    spec.commandLine().usage(root.out);
   }
 
-  @Command(name = "clear", description = "Remove everything inside the cache root (partial downloads included). Never follows a link out of it; never touches the library or installed models.")
+  @Command(name = "clear", header = "Empty the cache root.",
+      description = {"Removes everything inside the cache root, partial downloads included.",
+          "Never follows a link out of it; never touches the library or the installed models."})
   static final class Clear implements Callable<Integer> {
     @ParentCommand
     CacheCommand parent;

@@ -23,7 +23,8 @@ import soko.catalog.TrustedKeys;
 import soko.manifest.SourceUri;
 import soko.store.ModelCheck;
 
-@Command(name = "catalog", description = "List the models available to install, with size, licence, sources, aliases and installed state.",
+@Command(name = "catalog", header = "List the models available to install.",
+    description = "With their size, licence, sources and aliases, and whether each is installed.",
     subcommands = {CatalogCommand.Add.class, CatalogCommand.Update.class, CatalogCommand.Sign.class})
 final class CatalogCommand implements Callable<Integer> {
   @ParentCommand
@@ -64,7 +65,9 @@ final class CatalogCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  @Command(name = "add", description = "Add a signed remote catalog: its URL, the catalog id it must carry, and the trusted publisher keys.")
+  @Command(name = "add", header = "Add a signed remote catalog.",
+      description = "Its URL, the catalog id it must carry and the publisher keys to trust; `soko catalog update` then"
+          + " fetches it.")
   static final class Add implements Callable<Integer> {
     @ParentCommand
     CatalogCommand parent;
@@ -88,7 +91,8 @@ final class CatalogCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "update", description = "Fetch and verify every configured remote catalog (signature, expiry, rollback).")
+  @Command(name = "update", header = "Fetch and verify every remote catalog.",
+      description = "Checks each signature and expiry time, and that no catalog goes back to an older version.")
   static final class Update implements Callable<Integer> {
     @ParentCommand
     CatalogCommand parent;
@@ -108,18 +112,20 @@ final class CatalogCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "sign", description = "Sign a catalog document with a private key (from `soko keygen`), for publishing.")
+  @Command(name = "sign", header = "Sign a catalog document for publishing.",
+      description = "With one or more private keys made by `soko keygen`.")
   static final class Sign implements Callable<Integer> {
     @ParentCommand
     CatalogCommand parent;
 
-    @Parameters(paramLabel = "CATALOG.json")
+    @Parameters(paramLabel = "CATALOG.json", description = "The catalog document (schemas/catalog-v1.schema.json).")
     Path catalog;
 
-    @Option(names = "--key", required = true, paramLabel = "PRIVATE.key")
+    @Option(names = "--key", required = true, paramLabel = "PRIVATE.key",
+        description = "A private key file from `soko keygen` (repeatable).")
     List<Path> keys;
 
-    @Option(names = "--out", required = true, paramLabel = "SIGNED.json")
+    @Option(names = "--out", required = true, paramLabel = "SIGNED.json", description = "Where to write the signed catalog.")
     Path out;
 
     @Override

@@ -11,7 +11,8 @@ import soko.inventory.EngineReport;
 import soko.inventory.Machine;
 import soko.store.StorageUse;
 
-@Command(name = "diagnostics", aliases = "diag", description = "Inventory, storage use, roots, machine and engines.")
+@Command(name = "diagnostics", aliases = "diag", header = "Show the inventory, storage use, roots, machine and engines.",
+    description = "What `soko serve` shows on the Diagnostics page, as text (or JSON with --json).")
 final class DiagnosticsCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;

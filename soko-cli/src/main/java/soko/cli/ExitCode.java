@@ -11,6 +11,8 @@ final class ExitCode {
   static final int VERIFICATION = 3;
   /** Consent refused or not obtainable, or offline when a download was needed. */
   static final int CONSENT = 4;
+  /** Interrupted with Ctrl-C (128 + SIGINT, as a shell reports a process ended by the signal). */
+  static final int INTERRUPTED = 130;
 
   private ExitCode() {}
 }

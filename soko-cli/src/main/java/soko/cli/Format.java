@@ -41,6 +41,19 @@ final class Format {
     }
   }
 
+  /** A time left: {@code 12s}, {@code 3m 10s}, {@code 1h 02m} (rounded up to the second). */
+  static String eta(java.time.Duration d) {
+    long s = Math.max(0, d.toSeconds() + (d.toNanosPart() > 0 ? 1 : 0));
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return s / 60 + "m " + (s % 60 < 10 ? "0" : "") + s % 60 + "s";
+    }
+    long m = s / 60;
+    return m / 60 + "h " + (m % 60 < 10 ? "0" : "") + m % 60 + "m";
+  }
+
   /** Renders rows as left-aligned columns separated by two spaces. */
   static String table(List<String> header, List<List<String>> rows) {
     int[] w = new int[header.size()];

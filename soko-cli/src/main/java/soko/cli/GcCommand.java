@@ -7,7 +7,8 @@ import picocli.CommandLine.ParentCommand;
 import soko.app.Reports;
 import soko.store.GcReport;
 
-@Command(name = "gc", description = "Remove stored files no installed model references (orphans, quarantined corrupt files, stale temp files).")
+@Command(name = "gc", header = "Remove the stored files no installed model uses.",
+    description = "Orphaned files, corrupt copies set aside by a repair, and stale temporary files.")
 final class GcCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;

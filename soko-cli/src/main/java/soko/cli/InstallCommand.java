@@ -7,13 +7,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import soko.app.Soko;
 
-@Command(name = "install", description = "Install a model by name, alias or manifest .json file; downloads only after consent (--yes, or a prompt on a terminal)."
-    + " Idempotent; repairs a corrupt model.")
+@Command(name = "install", header = "Install a model by name, alias or manifest file.",
+    description = {"Downloads only after consent: --yes approves in advance, and on a terminal Soko asks;"
+        + " without either it exits 4 before any network request.",
+        "Idempotent: an installed, verified model is left as it is, and a corrupt one is repaired."})
 final class InstallCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;
 
-  @Parameters(paramLabel = "NAME|MANIFEST.json", description = "A bundled model name or a manifest file.")
+  @Parameters(paramLabel = "NAME|MANIFEST.json", description = "A model or alias of the catalog (see `soko catalog`), or a manifest file.")
   String target;
 
   @Option(names = {"--yes", "-y"}, description = "Approve a download in advance, if one is needed.")
@@ -21,9 +23,17 @@ final class InstallCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Soko.InstallResult r = root.soko().pull(target, Interaction.consent(yes, root.err),
-        Interaction.progress(root.global.json, root.out, root.err));
-    print(root, r);
+    Soko soko = root.soko();
+    try (Interaction.Download d = new Interaction.Download(root, yes)) {
+      Soko.InstallResult r;
+      try {
+        r = soko.pull(target, d.consent(), d.progress());
+      } catch (Exception e) {
+        return d.failed(e);
+      }
+      d.close();
+      print(root, r);
+    }
     return ExitCode.OK;
   }
 

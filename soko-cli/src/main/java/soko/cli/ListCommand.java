@@ -10,7 +10,8 @@ import soko.manifest.Manifest;
 import soko.store.FileCheck;
 import soko.store.ModelCheck;
 
-@Command(name = "list", aliases = "ls", description = "Show installed models, their files and verification state (never hashes).")
+@Command(name = "list", aliases = "ls", header = "Show the installed models, their files and their state.",
+    description = "Reads verification records and file sizes and times; never hashes (`soko verify --full` does).")
 final class ListCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;
@@ -44,7 +45,7 @@ final class Render {
           c.verifiedAt().map(Format::time).orElse("-")));
     }
     StringBuilder sb = new StringBuilder(Format.table(
-        List.of("NAME", "VERSION", "TASKS", "LICENSE", "BUNDLED", "SIZE", "STATE", "VERIFIED"), rows));
+        List.of("NAME", "VERSION", "TASKS", "LICENCE", "BUNDLED", "SIZE", "STATE", "VERIFIED"), rows));
     if (files) {
       for (ModelCheck c : checks) {
         sb.append('\n').append(c.model().manifest().id()).append(c.model().manifest().demo() ? "  (DEMO — not real machine translation)" : "").append('\n');

@@ -18,10 +18,34 @@ public final class Main {
     }
     PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    Optional<String> unreadable = unreadableArguments(args, System.getProperty("sun.jnu.encoding", "UTF-8"));
+    if (unreadable.isPresent()) {
+      err.println("soko: " + unreadable.get());
+      System.exit(ExitCode.USAGE);
+    }
     int code = run(args, out, err);
     out.flush();
     err.flush();
     System.exit(code);
+  }
+
+  /**
+   * Why the arguments cannot be trusted, when the JVM decoded them with a charset that could not
+   * carry them: on Linux the locale decides it ({@code sun.jnu.encoding}, ASCII under LANG=C), and
+   * what it cannot decode arrives as U+FFFD. Empty when they are fine. The {@code ./soko} launcher
+   * runs the JVM in a UTF-8 locale; this catches a JVM started some other way.
+   */
+  static Optional<String> unreadableArguments(String[] args, String charset) {
+    if (charset.equalsIgnoreCase("UTF-8") || charset.equalsIgnoreCase("UTF8")) {
+      return Optional.empty();
+    }
+    for (String a : args) {
+      if (a.indexOf('\uFFFD') >= 0) {
+        return Optional.of("the command line has characters that the locale's character set (" + charset
+            + ") cannot carry; run soko in a UTF-8 locale, such as with LC_ALL=C.UTF-8 (the ./soko launcher sets it)");
+      }
+    }
+    return Optional.empty();
   }
 
   /** Runs the command line with the given streams; returns the exit code. */
@@ -70,7 +94,7 @@ public final class Main {
           } else {
             return Optional.empty();
           }
-          if (!seen.add(option)) {
+          if (!seen.add(option) || value.isBlank()) { // picocli refuses an empty folder with a usage error
             return Optional.empty();
           }
           java.nio.file.Path p = java.nio.file.Path.of(value);
@@ -137,7 +161,7 @@ public final class Main {
 
   /**
    * Every subcommand, in the order {@code soko --help} lists them. In a class of its own so that
-   * {@code soko --version} does not load the 17 command classes (Main's initialisation would).
+   * {@code soko --version} does not load the command classes (Main's initialisation would).
    */
   static final class Table {
     private Table() {}
@@ -150,7 +174,11 @@ public final class Main {
         new Sub(KeygenCommand.class, "keygen"), new Sub(VadCommand.class, "vad"),
         new Sub(TranscribeCommand.class, "transcribe"), new Sub(TranslateCommand.class, "translate"),
         new Sub(ManifestCommand.class, "manifest"), new Sub(ServeCommand.class, "serve"),
-        new Sub(PushCommand.class, "push"));
+        new Sub(PushCommand.class, "push"), new Sub(HelpCommand.class, "help"),
+        new Sub(CompletionCommand.class, "completion"));
+
+    /** The commands that read the whole tree (to show another command's help, or to complete any). */
+    static final List<Class<?>> WHOLE_TREE = List.of(HelpCommand.class, CompletionCommand.class);
   }
 
   /** The global options ({@link Global}) that take a value. */
@@ -174,7 +202,8 @@ public final class Main {
       } else if (a.startsWith("-")) {
         return Optional.empty();
       } else {
-        return Table.COMMANDS.stream().filter(s -> s.names().contains(a)).findFirst();
+        return Table.COMMANDS.stream().filter(s -> s.names().contains(a))
+            .filter(s -> !Table.WHOLE_TREE.contains(s.type())).findFirst();
       }
     }
     return Optional.empty();

@@ -34,7 +34,8 @@ import soko.manifest.Version;
 import soko.manifest.VersionRange;
 import soko.verification.Hashing;
 
-@Command(name = "manifest", description = "Write manifests for models an admin publishes.",
+@Command(name = "manifest", header = "Write manifests for models an admin publishes.",
+    description = "A manifest names each file of a model with its size and sha256, and where to download it.",
     subcommands = ManifestCommand.Create.class)
 final class ManifestCommand implements Runnable {
   @ParentCommand
@@ -48,10 +49,11 @@ final class ManifestCommand implements Runnable {
     spec.commandLine().usage(root.out);
   }
 
-  @Command(name = "create", description = {
-      "Hash every regular file under DIR and print a canonical manifest (schema 1) to publish in a catalog.",
-      "Symbolic links are followed only when they stay inside DIR. Without --source-base each file's source",
-      "is its file: URL here, so `soko install` can install the printed manifest from this machine."})
+  @Command(name = "create", header = "Print the manifest of the model files in a folder.",
+      description = {"Hashes every regular file under DIR and prints a canonical manifest (schema 1) to publish in a"
+          + " catalog.", "Symbolic links are followed only when they stay inside DIR.",
+          "Without --source-base each file's source is its file: URL here, so `soko install` can install the"
+              + " printed manifest on this machine."})
   static final class Create implements Callable<Integer> {
     @ParentCommand
     ManifestCommand parent;
@@ -59,13 +61,13 @@ final class ManifestCommand implements Runnable {
     @Parameters(paramLabel = "DIR", description = "The folder holding the model's files.")
     Path dir;
 
-    @Option(names = "--name", required = true, description = "Model name, such as whisper-base.")
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Model name, such as whisper-base.")
     String name;
 
-    @Option(names = "--version", required = true, description = "Model version (semver), such as 1.0.0.")
+    @Option(names = "--version", required = true, paramLabel = "VERSION", description = "Model version (semver), such as 1.0.0.")
     String version;
 
-    @Option(names = "--description", description = "One paragraph saying what the model is.")
+    @Option(names = "--description", paramLabel = "TEXT", description = "One paragraph saying what the model is.")
     String description = "";
 
     @Option(names = "--license", required = true, paramLabel = "SPDX", description = "SPDX licence expression, such as MIT.")

@@ -6,20 +6,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import soko.app.Consent;
 import soko.app.Registries;
 import soko.app.Reports;
 import soko.app.Soko;
-import soko.events.ProgressListener;
 
-@Command(name = "pull", description = "Download and install a model by name or alias (ja-asr, ko-en, vad, …) after consent."
-    + " Resumes interrupted downloads; verifies every byte."
-    + " oci://REGISTRY/REPO:TAG (or @sha256:…) installs a model pushed with `soko push`. Without a terminal, needs --yes (else exit 4, no network).")
+@Command(name = "pull", header = "Download and install a model by name, alias, manifest or oci:// reference.",
+    description = {"Asks first on a terminal; --yes approves in advance; without a terminal and without --yes it"
+        + " exits 4 before any network request.",
+        "Resumes interrupted downloads and verifies every byte.",
+        "oci://REGISTRY/REPO:TAG (or @sha256:…) installs a model published with `soko push`."})
 final class PullCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;
 
-  @Parameters(paramLabel = "NAME|ALIAS|MANIFEST.json|oci://REGISTRY/REPO:TAG")
+  @Parameters(paramLabel = "NAME|ALIAS|MANIFEST.json|oci://REGISTRY/REPO:TAG",
+      description = "A model or alias of the catalog (ja-asr, ko-en, vad, …), a manifest file or a registry reference.")
   String target;
 
   @Mixin
@@ -30,12 +31,19 @@ final class PullCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Consent consent = Interaction.consent(yes, root.err);
-    ProgressListener progress = Interaction.progress(root.global.json, root.out, root.err);
-    Soko.InstallResult r = Registries.isReference(target)
-        ? registry.open(root).pull(target, consent, progress)
-        : root.soko().pull(target, consent, progress);
-    InstallCommand.print(root, r);
+    Registries registries = Registries.isReference(target) ? registry.open(root) : null;
+    Soko soko = root.soko();
+    try (Interaction.Download d = new Interaction.Download(root, yes)) {
+      Soko.InstallResult r;
+      try {
+        r = registries != null ? registries.pull(target, d.consent(), d.progress())
+            : soko.pull(target, d.consent(), d.progress());
+      } catch (Exception e) {
+        return d.failed(e);
+      }
+      d.close();
+      InstallCommand.print(root, r);
+    }
     return ExitCode.OK;
   }
 }

@@ -14,12 +14,12 @@ import soko.app.Registries;
 import soko.events.ProgressListener;
 import soko.events.TransferEvent;
 
-@Command(name = "push", description = {
-    "Publish an installed model to an OCI registry as a ModelPack artifact.",
+@Command(name = "push", header = "Publish an installed model to an OCI registry as a ModelPack artifact.",
+    description = {
     "Blobs the registry has are skipped, large ones go in chunks that a later push continues, and the manifest goes last.",
     "Prints the manifest digest; pull it elsewhere with `soko pull oci://REGISTRY/REPO@DIGEST`.",
-    "Credentials: SOKO_REGISTRY_USER + SOKO_REGISTRY_PASSWORD, --authfile (or REGISTRY_AUTH_FILE),"
-        + " then podman's and docker's logins."})
+    "Credentials: SOKO_REGISTRY_USER + SOKO_REGISTRY_PASSWORD for the one registry named in SOKO_REGISTRY,"
+        + " --authfile (or REGISTRY_AUTH_FILE), then podman's, skopeo's and docker's logins."})
 final class PushCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;

@@ -1,23 +1,35 @@
 package soko.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import soko.app.Reports;
 import soko.store.GcReport;
+import soko.store.ModelNotInstalledException;
 
-@Command(name = "rm", aliases = "remove", description = "Uninstall a model and free the files no other model uses.")
+@Command(name = "rm", aliases = "remove", header = "Uninstall a model.",
+    description = "Frees the stored files no other installed model uses.")
 final class RemoveCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;
 
-  @Parameters(paramLabel = "NAME")
+  @Parameters(paramLabel = "NAME", description = "An installed model (see `soko list`).")
   String name;
 
   @Override
   public Integer call() throws Exception {
-    GcReport r = root.soko().remove(name);
+    GcReport r;
+    try {
+      r = root.soko().remove(name);
+    } catch (ModelNotInstalledException e) {
+      // Not the store's "run soko install": someone removing a model does not want it installed.
+      List<String> installed = root.soko().list().stream().map(c -> c.model().manifest().name().value()).toList();
+      String hint = Suggestions.didYouMean(Suggestions.closest(name, installed));
+      throw new InputException(name + " is not installed, so there is nothing to remove"
+          + (hint.isEmpty() ? "" : "; " + hint) + " (`soko list` shows what is installed)", e);
+    }
     if (root.global.json) {
       root.out.print(Reports.gcJson(r));
     } else {

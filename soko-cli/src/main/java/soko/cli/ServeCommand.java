@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import soko.web.WebServer;
 
-@Command(name = "serve", description = "Serve the Diagnostics page (inventory, storage, installs) on this computer"
-    + " until Ctrl-C. Binds to 127.0.0.1 unless --bind says otherwise.")
+@Command(name = "serve", header = "Serve the Diagnostics page on this computer.",
+    description = {"The inventory, storage use, installs with consent and progress, verification and clean-up, until"
+        + " Ctrl-C.", "Binds to 127.0.0.1 unless --bind says otherwise; the printed URL carries this run's key."})
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;

@@ -13,9 +13,10 @@ import soko.app.Transcript;
 import soko.runtime.Audio;
 import soko.runtime.Segment;
 
-@Command(name = "transcribe", description = {
-    "Transcribe Japanese or Korean speech in a WAV file: VAD finds speech, then the installed recogniser",
-    "(alias ja-asr or ko-asr) reads each speech region. With --translate, English text instead (alias ja-en-speech or ko-en-speech)."})
+@Command(name = "transcribe", header = "Transcribe Japanese or Korean speech in a WAV file.",
+    description = {"Voice activity detection finds speech, then the installed recogniser (alias ja-asr or ko-asr)"
+        + " reads each speech region.",
+        "With --translate, English text instead (alias ja-en-speech or ko-en-speech)."})
 final class TranscribeCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;

@@ -19,10 +19,10 @@ import soko.app.Timings;
 import soko.app.Translation;
 import soko.manifest.Language;
 
-@Command(name = "translate", description = {
-    "Translate Japanese or Korean text into English with the installed model (alias ja-en or ko-en):",
-    "OPUS-MT when installed, otherwise the bundled DEMO phrasebook (fixed phrases only, not real translation).",
-    "Reads standard input, one text per line, when no TEXT is given."})
+@Command(name = "translate", header = "Translate Japanese or Korean text into English.",
+    description = {"With the installed model (alias ja-en or ko-en): OPUS-MT when installed, otherwise the bundled"
+        + " DEMO phrasebook (fixed phrases only, not real translation).",
+        "Reads standard input, one text per line, when no TEXT is given."})
 final class TranslateCommand implements Callable<Integer> {
   enum Target {
     en(Language.EN);

@@ -11,7 +11,8 @@ import soko.app.SpeechRegions;
 import soko.runtime.Audio;
 import soko.runtime.Segment;
 
-@Command(name = "vad", description = "Find speech in a WAV file with the installed VAD model (alias vad).")
+@Command(name = "vad", header = "Find speech in a WAV file.",
+    description = "With the installed voice activity detection model (alias vad).")
 final class VadCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;

@@ -11,7 +11,9 @@ import soko.app.Reports;
 import soko.store.FileState;
 import soko.store.ModelCheck;
 
-@Command(name = "verify", description = "Check installed models against their sha256. Unchanged files cost a stat; --full re-hashes. Exit 3 when any model is corrupt or missing files.")
+@Command(name = "verify", header = "Check installed models against their sha256.",
+    description = {"A file unchanged since it was last verified costs a stat; --full re-hashes every file.",
+        "Exits 3 when a model is corrupt or misses files."})
 final class VerifyCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;

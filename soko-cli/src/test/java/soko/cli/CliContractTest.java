@@ -70,7 +70,7 @@ class CliContractTest {
   void wrongSyntaxIsTwoAndNothingElseIs() throws Exception {
     Cli.Result unknownOption = cli.run("list", "--frobnicate");
     assertThat(unknownOption.code()).isEqualTo(2);
-    assertThat(unknownOption.err().lines()).singleElement().asString().startsWith("soko: Unknown option: '--frobnicate'");
+    assertThat(unknownOption.err().lines()).singleElement().asString().startsWith("soko: unknown option '--frobnicate'");
     Cli.Result missingArg = cli.run("install");
     assertThat(missingArg.code()).isEqualTo(2);
 
@@ -92,7 +92,7 @@ class CliContractTest {
     assertThat(unknown.err()).isEqualTo("soko: no model or alias named \"no-such-model\": run `soko catalog` to see what"
         + " is available, or give a path to a manifest .json file\n");
     assertThat(cli.run("rm", "silero-vad").err())
-        .isEqualTo("soko: silero-vad is not installed: run `soko install silero-vad` (or `soko list` to see what is)\n");
+        .isEqualTo("soko: silero-vad is not installed, so there is nothing to remove (`soko list` shows what is installed)\n");
   }
 
   @Test

@@ -38,6 +38,8 @@ class CommandTableTest {
     assertThat(Main.named(new String[] {"--bogus", "list"})).isEmpty();
     assertThat(Main.named(new String[] {"lsit"})).isEmpty();
     assertThat(Main.named(new String[] {})).isEmpty();
+    assertThat(Main.named(new String[] {"help", "list"})).as("help shows another command's help").isEmpty();
+    assertThat(Main.named(new String[] {"completion", "bash"})).as("completion covers every command").isEmpty();
   }
 
   @Test
@@ -49,7 +51,7 @@ class CommandTableTest {
     }
     Cli.Result typo = cli.run("verfy");
     assertThat(typo.code()).isEqualTo(ExitCode.USAGE);
-    assertThat(typo.err()).isEqualTo("soko: Unmatched argument at index 2: 'verfy' (see `soko --help`)\n");
+    assertThat(typo.err()).isEqualTo("soko: unknown command 'verfy'; did you mean `soko verify`? (see `soko --help`)\n");
   }
 
   @Test

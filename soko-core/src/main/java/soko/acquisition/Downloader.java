@@ -1,7 +1,6 @@
 package soko.acquisition;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -35,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import soko.events.ProgressListener;
 import soko.events.TransferEvent;
+import soko.internal.io.Entries;
 import soko.manifest.ModelFile;
 import soko.manifest.SourceUri;
 import soko.verification.Digest;
@@ -283,15 +283,21 @@ public final class Downloader {
     Digest d = file.sha256();
     Path complete = paths.complete(d);
     Path partial = paths.partial(d);
-    try {
-      Files.createDirectories(paths.folder());
-    } catch (IOException e) {
-      throw DownloadsFolderException.io(name, paths.folder(), "create the downloads folder", e);
-    }
     if (!active.add(d)) {
       throw DownloadsFolderException.busy(name, partial);
     }
     try {
+      // Nothing Soko did not create is written, read as its own, or followed: a link or a special
+      // file where the folder or one of this file's entries belongs is moved aside first.
+      setAside(paths.folder(), true, name, emitter);
+      try {
+        Files.createDirectories(paths.folder());
+      } catch (IOException e) {
+        throw DownloadsFolderException.io(name, paths.folder(), "create the downloads folder", e);
+      }
+      for (Path entry : List.of(complete, partial, paths.metadata(d), paths.metadataTemp(d))) {
+        setAside(entry, false, name, emitter);
+      }
       if (Files.isRegularFile(complete, LinkOption.NOFOLLOW_LINKS)) {
         emitter.emit(new TransferEvent.Verifying(name, file.size()));
         try {
@@ -306,13 +312,13 @@ public final class Downloader {
       }
       FileJob job;
       boolean empty = false;
-      try (RandomAccessFile data = new RandomAccessFile(partial.toFile(), "rw")) {
-        FileLock lock = tryLock(data.getChannel(), name, partial);
+      try (PartialFile data = PartialFile.open(partial)) {
+        FileLock lock = data.tryLock().orElseThrow(() -> DownloadsFolderException.busy(name, partial));
         try {
           job = new FileJob(file, settings, clock, paths, emitter, data);
           job.run(sources);
         } catch (AcquisitionException e) {
-          empty = !(e instanceof DownloadsFolderException f && f.busy()) && data.length() == 0;
+          empty = !(e instanceof DownloadsFolderException f && f.busy()) && data.size() == 0;
           throw e;
         } finally {
           releaseQuietly(lock);
@@ -338,6 +344,30 @@ public final class Downloader {
     }
   }
 
+  /**
+   * Moves {@code entry} into the cache's quarantine folder when something other than what Soko
+   * keeps there stands at its name (a link, a special file, a file with other hard links; for
+   * {@code folder}, anything but a real folder), and says so in a {@link TransferEvent.Notice}.
+   */
+  private void setAside(Path entry, boolean folder, String name, Emitter emitter) throws DownloadsFolderException {
+    try {
+      Optional<String> problem = folder ? Entries.folderProblem(entry) : Entries.fileProblem(entry);
+      if (problem.isEmpty()) {
+        return;
+      }
+      Path moved;
+      try {
+        moved = Entries.moveAside(entry, paths.quarantine(), clock.instant());
+      } catch (NoSuchFileException gone) {
+        return; // moved or removed meanwhile by another fetch or a cache clear
+      }
+      emitter.emit(new TransferEvent.Notice(name, entry + ": " + problem.get() + "; Soko moved it aside to " + moved
+          + " without following it"));
+    } catch (IOException e) {
+      throw DownloadsFolderException.io(name, entry, "move aside the foreign entry", e);
+    }
+  }
+
   /** Closing the file releases the lock anyway; release() may fail when the thread is interrupted. */
   private static void releaseQuietly(FileLock lock) {
     try {
@@ -353,20 +383,6 @@ public final class Downloader {
     } catch (IOException ignored) {
       // an empty leftover is listed by partials() and removed by removePartials()
     }
-  }
-
-  private static FileLock tryLock(FileChannel ch, String name, Path partial) throws IOException,
-      DownloadsFolderException {
-    FileLock lock;
-    try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      throw DownloadsFolderException.busy(name, partial);
-    }
-    return lock;
   }
 
   private static List<URI> httpSources(ModelFile file) {
@@ -496,7 +512,7 @@ public final class Downloader {
 
   /** True when another process holds the partial's lock, i.e. is downloading it. */
   private static boolean busyElsewhere(Path partial) {
-    try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       FileLock lock = ch.tryLock();
       if (lock == null) {
         return true;

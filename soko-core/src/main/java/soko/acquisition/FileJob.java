@@ -2,7 +2,6 @@ package soko.acquisition;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
@@ -54,10 +53,10 @@ final class FileJob {
   private final PartialFiles paths;
   private final Emitter emitter;
   /**
-   * The partial file. Plain RandomAccessFile I/O, not a FileChannel: an interrupt (the way fetches
-   * are cancelled) closes an interruptible channel in the middle of a write.
+   * The partial file: opened without following links, and never closed by an interrupt (the way
+   * fetches are cancelled); see {@link PartialFile}.
    */
-  private final RandomAccessFile data;
+  private final PartialFile data;
   private byte[] buffer;
   private final HashPipe pipe;
   private long have;
@@ -69,7 +68,7 @@ final class FileJob {
   private Optional<NetworkFailure> pending = Optional.empty();
 
   FileJob(ModelFile file, DownloadSettings settings, InstantSource clock, PartialFiles paths, Emitter emitter,
-      RandomAccessFile data) {
+      PartialFile data) {
     this.file = file;
     this.name = file.path().value();
     this.settings = settings;
@@ -139,7 +138,7 @@ final class FileJob {
    */
   private boolean keepTrustedPrefix() throws AcquisitionException {
     try {
-      long length = data.length();
+      long length = data.size();
       meta = PartialMetadata.read(paths.metadata(file.sha256())).filter(m -> m.describes(file));
       long keep;
       if (length == file.size()) {
@@ -154,7 +153,7 @@ final class FileJob {
         keep = 0;
       }
       if (keep < length) {
-        data.setLength(keep);
+        data.truncate(keep);
       }
       if (keep == 0) {
         restartFromZero();
@@ -179,10 +178,9 @@ final class FileJob {
   private void hashPrefix(long length) throws IOException {
     MessageDigest md = pipe.digest();
     md.reset();
-    data.seek(0);
     long pos = 0;
     while (pos < length) {
-      int n = data.read(buffer, 0, (int) Math.min(buffer.length, length - pos));
+      int n = data.read(buffer, (int) Math.min(buffer.length, length - pos), pos);
       if (n < 0) {
         throw new IOException("the partial download ended at " + pos + " bytes, before " + length);
       }
@@ -194,7 +192,7 @@ final class FileJob {
   }
 
   private void restartFromZero() throws IOException {
-    data.setLength(0);
+    data.truncate(0);
     pipe.digest().reset();
     have = 0;
     meta = Optional.empty();
@@ -377,7 +375,7 @@ final class FileJob {
       // The tail kept past the last checkpoint was wrong (a power loss can do that): drop it and fetch it again.
       long floor = uncheckpointedFrom;
       uncheckpointedFrom = -1;
-      data.setLength(floor);
+      data.truncate(floor);
       hashPrefix(floor);
       have = floor;
       meta = meta.map(m -> m.withBytes(floor));
@@ -392,7 +390,7 @@ final class FileJob {
           "sent " + file.size() + " bytes with sha256 " + actual.hex() + ", but the manifest says " + file.sha256().hex(),
           ie);
     }
-    data.getFD().sync();
+    data.force();
   }
 
   /**
@@ -423,8 +421,7 @@ final class FileJob {
   }
 
   private void write(int n) throws IOException {
-    data.seek(have);
-    data.write(buffer, 0, n);
+    data.write(buffer, n, have);
     buffer = pipe.handOff(buffer, n);
     have += n;
     transferred += n;
@@ -463,7 +460,7 @@ final class FileJob {
   private void checkpoint() throws IOException {
     boolean interrupted = Thread.interrupted();
     try {
-      data.getFD().sync();
+      data.force();
       if (meta.isPresent()) {
         meta = Optional.of(meta.get().withBytes(have));
         meta.get().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));

@@ -49,6 +49,14 @@ final class PartialFiles {
     return folder.resolve(d.hex() + METADATA_TEMP);
   }
 
+  /**
+   * Where entries that are not Soko's are moved when found at one of Soko's names (a link, a
+   * special file): the cache root's {@code quarantine/} folder, which clearing the cache empties.
+   */
+  Path quarantine() {
+    return folder.resolveSibling("quarantine");
+  }
+
   Path complete(Digest d) {
     return folder.resolve(d.hex());
   }

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.io.FileOutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
@@ -99,7 +100,7 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
   /** Reads a record, or empty when it is missing or unreadable (then the partial is not trusted). */
   static Optional<PartialMetadata> read(Path file) {
     try {
-      if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_BYTES) {
         return Optional.empty();
       }
       return Optional.of(parse(Files.readAllBytes(file)));
@@ -110,6 +111,11 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
 
   /** Writes atomically: a temp file beside it, fsync, rename over, fsync the folder. */
   void write(Path file, Path temp) throws IOException {
+    // A leftover temp (or anything planted at its name) is removed as an entry, never followed,
+    // and the temp is created new (O_EXCL never follows a link). Written through a stream, not a
+    // FileChannel: this runs while a fetch may be interrupted, and an interrupt closes a channel.
+    Files.deleteIfExists(temp);
+    Files.createFile(temp);
     try (FileOutputStream out = new FileOutputStream(temp.toFile())) {
       out.write(toJson());
       out.getFD().sync();

@@ -82,6 +82,10 @@ final class OciProgress implements TransferListener {
   }
 
   /** The blob failed: ends its events. */
+  void notice(Digest d, String message) {
+    name(d).ifPresent(n -> emit(new TransferEvent.Notice(n, message)));
+  }
+
   void failed(Digest d, String reason) {
     name(d).ifPresent(n -> emit(new TransferEvent.Failed(n, reason)));
   }

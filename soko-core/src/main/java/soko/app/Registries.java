@@ -28,6 +28,7 @@ import soko.acquisition.oci.OciSettings;
 import soko.acquisition.oci.PulledManifest;
 import soko.acquisition.oci.RegistryCredential;
 import soko.events.ProgressListener;
+import soko.internal.io.Entries;
 import soko.internal.json.Json;
 import soko.manifest.Manifest;
 import soko.manifest.ModelFile;
@@ -50,21 +51,25 @@ import soko.verification.IntegrityException;
  *   <caption>Registry settings</caption>
  *   <tr><th>setting</th><th>flag</th><th>environment</th></tr>
  *   <tr><td>plain-http registries</td><td>--insecure-registry HOST:PORT (repeatable)</td><td>{@value #ENV_INSECURE} (comma- or space-separated)</td></tr>
- *   <tr><td>user and password, for the registry named in the command</td><td></td><td>{@value #ENV_USER} and {@value #ENV_PASSWORD}</td></tr>
+ *   <tr><td>user and password, for the one registry named in {@value #ENV_REGISTRY} (sent nowhere else)</td><td></td><td>{@value #ENV_REGISTRY}, {@value #ENV_USER} and {@value #ENV_PASSWORD}</td></tr>
  *   <tr><td>a credentials file (docker {@code config.json} or podman {@code auth.json} format)</td><td>--authfile FILE</td><td>{@value #ENV_AUTH_FILE}</td></tr>
  * </table>
  *
- * <p>Credentials are looked up in this order, the first that knows the registry winning: the two
- * environment variables, {@code --authfile} (else {@value #ENV_AUTH_FILE}),
- * {@code $XDG_RUNTIME_DIR/containers/auth.json} (podman login), then {@code $DOCKER_CONFIG/config.json}
- * or {@code ~/.docker/config.json} (docker login, with its credential helpers). They are sent over
- * https only, unless the registry is listed as insecure.
+ * <p>Credentials are looked up in this order, the first that knows the registry winning: the
+ * environment variables (for the registry {@value #ENV_REGISTRY} only), {@code --authfile} (else
+ * {@value #ENV_AUTH_FILE}), then the logins of other tools ({@link #loginFilesFor}: podman's and
+ * skopeo's {@code auth.json}, docker's {@code config.json} with its credential helpers), once per
+ * registry per process. A credential is sent only to the registry it belongs to: never to another
+ * host a request is redirected to, and to a token service only over https (see {@code Auth}), or
+ * over plain http only on the registry's own host when that registry is listed as insecure.
  */
 public final class Registries {
   public static final String SCHEME = OciReference.SCHEME_PREFIX;
   public static final String ENV_INSECURE = "SOKO_INSECURE_REGISTRIES";
   public static final String ENV_USER = "SOKO_REGISTRY_USER";
   public static final String ENV_PASSWORD = "SOKO_REGISTRY_PASSWORD";
+  /** The one registry ({@code host[:port]}) that {@value #ENV_USER} and {@value #ENV_PASSWORD} belong to. */
+  public static final String ENV_REGISTRY = "SOKO_REGISTRY";
   /** The variable podman and skopeo read for their credentials file. */
   public static final String ENV_AUTH_FILE = "REGISTRY_AUTH_FILE";
   /** Where chunked pushes keep their upload state, under the store's cache root. */
@@ -124,18 +129,31 @@ public final class Registries {
     List<CredentialStore> stores = new ArrayList<>();
     Optional<String> user = nonEmpty(env.get(ENV_USER));
     Optional<String> password = nonEmpty(env.get(ENV_PASSWORD));
+    Optional<String> scope = nonEmpty(env.get(ENV_REGISTRY)).map(r -> r.trim().toLowerCase(Locale.ROOT));
     if (user.isPresent() != password.isPresent()) {
       throw new UnknownModelException((user.isPresent() ? ENV_USER : ENV_PASSWORD) + " is set but "
           + (user.isPresent() ? ENV_PASSWORD : ENV_USER) + " is not; set both, or neither to use your docker or podman login");
     }
     if (user.isPresent()) {
+      // Credentials in the environment belong to one registry, named with them: sent to any
+      // registry that asked, a CI job's internal token would reach every public registry it pulls from.
+      if (scope.isEmpty()) {
+        throw new UnknownModelException(ENV_USER + " and " + ENV_PASSWORD + " are set but " + ENV_REGISTRY
+            + " is not: set " + ENV_REGISTRY + "=HOST[:PORT] to the one registry they belong to (they are never"
+            + " sent anywhere else)");
+      }
+      if (!scope.get().matches("[a-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9a-f:.]+\\](:[0-9]{1,5})?")) {
+        throw new UnknownModelException(ENV_REGISTRY + "=\"" + env.get(ENV_REGISTRY) + "\" is not a registry host; give"
+            + " HOST[:PORT] only, like ghcr.io or 127.0.0.1:5000 (no scheme, no path)");
+      }
       RegistryCredential.Basic basic;
       try {
         basic = new RegistryCredential.Basic(user.get(), password.orElseThrow());
       } catch (IllegalArgumentException e) {
         throw new UnknownModelException(ENV_USER + " is not a valid user name: " + e.getMessage());
       }
-      stores.add(registry -> Optional.of(basic));
+      String only = scope.get();
+      stores.add(registry -> registry.equalsIgnoreCase(only) ? Optional.of(basic) : Optional.empty());
     }
     Optional<Path> authFile = authFileFlag.or(() -> nonEmpty(env.get(ENV_AUTH_FILE)).map(Path::of));
     if (authFile.isPresent()) {
@@ -145,12 +163,32 @@ public final class Registries {
       }
       stores.add(Credentials.configFile(authFile.get(), Optional.empty()));
     }
+    for (Path file : loginFilesFor(env, props)) {
+      stores.add(Credentials.configFile(file, Optional.empty()));
+    }
+    // One lookup per registry per process: a credential helper is a process of its own.
+    return OciSettings.defaults().withInsecure(insecure).withCredentials(CredentialStore.chain(stores).memoized());
+  }
+
+  /**
+   * Where other container tools keep their logins, in the order skopeo and podman read them:
+   * {@code $XDG_RUNTIME_DIR/containers/auth.json} (podman login), {@code
+   * $XDG_CONFIG_HOME/containers/auth.json} (else {@code $HOME/.config/containers/auth.json}), then
+   * docker's {@code $DOCKER_CONFIG/config.json} (else {@code $HOME/.docker/config.json}). {@code
+   * $HOME} comes from the environment; the password file's home ({@code user.home}) only when it
+   * is unset, as in a service started without one.
+   */
+  public static List<Path> loginFilesFor(Map<String, String> env, Properties props) {
+    Path home = Settings.userHome(env, props);
+    List<Path> out = new ArrayList<>();
     nonEmpty(env.get("XDG_RUNTIME_DIR")).map(Path::of).filter(Path::isAbsolute)
-        .ifPresent(run -> stores.add(Credentials.configFile(run.resolve("containers/auth.json"), Optional.empty())));
-    Path docker = nonEmpty(env.get("DOCKER_CONFIG")).map(Path::of)
-        .orElse(Path.of(props.getProperty("user.home", ".")).resolve(".docker"));
-    stores.add(Credentials.configFile(docker.resolve("config.json"), Optional.empty()));
-    return OciSettings.defaults().withInsecure(insecure).withCredentials(CredentialStore.chain(stores));
+        .ifPresent(run -> out.add(run.resolve("containers/auth.json")));
+    Path config = nonEmpty(env.get("XDG_CONFIG_HOME")).map(Path::of).filter(Path::isAbsolute)
+        .orElse(home.resolve(".config"));
+    out.add(config.resolve("containers/auth.json"));
+    Path docker = nonEmpty(env.get("DOCKER_CONFIG")).map(Path::of).orElse(home.resolve(".docker"));
+    out.add(docker.resolve("config.json"));
+    return List.copyOf(out);
   }
 
   /** True when {@code text} is meant as a registry reference ({@code oci://…}). */
@@ -287,7 +325,9 @@ public final class Registries {
     Digest d = f.sha256();
     Store store = soko.store();
     // A separate lock file: on POSIX, closing any channel of the partial would drop a lock held on it.
+    setAside(store.downloadsDir(), true, d, progress);
     try (Store.Held lock = store.lockDownload(d, LOCK_SUFFIX)) {
+      setAside(partial(d), false, d, progress);
       if (tx.missingFiles().stream().noneMatch(x -> x.sha256().equals(d))) {
         progress.done(d, f.size()); // published by another process while we waited for the lock
         return;
@@ -305,6 +345,27 @@ public final class Registries {
     } catch (StoreException | IntegrityException e) {
       progress.failed(d, e.getMessage());
       throw e;
+    }
+  }
+
+  /**
+   * Moves a link or special file found where the downloads folder or a partial download belongs
+   * into the cache's quarantine folder, never following it, and says so.
+   */
+  private void setAside(Path entry, boolean folder, Digest d, OciProgress progress) throws StoreException {
+    try {
+      Optional<String> problem = folder ? Entries.folderProblem(entry) : Entries.fileProblem(entry);
+      if (problem.isPresent()) {
+        Path moved = Entries.moveAside(entry, soko.store().roots().cache().resolve("quarantine"), settings.clock().instant());
+        progress.notice(d, entry + ": " + problem.get() + "; Soko moved it aside to " + moved + " without following it");
+      }
+      if (folder) {
+        Files.createDirectories(entry);
+      }
+    } catch (java.nio.file.NoSuchFileException gone) {
+      // moved or removed meanwhile by another download or a cache clear
+    } catch (IOException e) {
+      throw new soko.store.StoreIOException("cannot move aside the foreign entry " + entry, e);
     }
   }
 
@@ -434,7 +495,8 @@ public final class Registries {
     }
     if (e instanceof OciAuthException && !hasCredentials(ref.registry())) {
       message += "; no credentials for " + ref.registry() + " were found in " + ENV_USER + "/" + ENV_PASSWORD
-          + ", --authfile (" + ENV_AUTH_FILE + "), podman's auth.json or docker's config.json";
+          + " (with " + ENV_REGISTRY + "=" + ref.registry() + "), --authfile (" + ENV_AUTH_FILE
+          + "), podman's auth.json or docker's config.json";
     }
     if (e instanceof OciNotFoundException) {
       AppException out = new UnknownModelException(message);

@@ -61,7 +61,7 @@ public final class Reports {
   /**
    * One progress event as a single JSON line (for {@code --json} and the web page's event stream):
    * {@code {"event":"progress","file":…,"bytes":…,"total":…,"bytesPerSecond":…,"etaSeconds":…}}.
-   * Events: started, progress, verifying, retrying, done, failed.
+   * Events: started, progress, verifying, retrying, done, failed, notice.
    */
   public static String eventJson(TransferEvent e) {
     ObjectNode o = Json.object();
@@ -104,6 +104,11 @@ public final class Reports {
         o.put("event", "failed");
         o.put("file", f.file());
         o.put("reason", f.reason());
+      }
+      case TransferEvent.Notice n -> {
+        o.put("event", "notice");
+        o.put("file", n.file());
+        o.put("message", n.message());
       }
     }
     return Json.writeLine(o);

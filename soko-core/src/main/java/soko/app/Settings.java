@@ -21,7 +21,9 @@ import soko.store.StoreRoots;
  * <p>Platform defaults: Linux {@code $XDG_DATA_HOME/soko} (~/.local/share/soko) and
  * {@code $XDG_CACHE_HOME/soko} (~/.cache/soko); macOS {@code ~/Library/Application Support/soko}
  * and {@code ~/Library/Caches/soko}; Windows {@code %LOCALAPPDATA%\soko\data} and
- * {@code %LOCALAPPDATA%\soko\cache}.
+ * {@code %LOCALAPPDATA%\soko\cache}. {@code ~} is {@code $HOME} when that is an absolute path,
+ * else Java's {@code user.home}, which comes from the password file: under {@code sudo -E}, in
+ * containers and for a uid without an entry the two differ, and the user means {@code $HOME}.
  *
  * @param roots the data, cache and library roots
  * @param offline whether all network access is forbidden
@@ -37,10 +39,17 @@ public record Settings(StoreRoots roots, boolean offline, String origin) {
    *
    * @param env the process environment (System.getenv() in production)
    * @param props the system properties (for user.home and os.name)
+   * @throws IllegalArgumentException when a flag is the empty path (it would mean the working directory)
    */
   public static Settings resolve(Map<String, String> env, Properties props, Optional<Path> homeFlag,
       Optional<Path> libraryFlag, boolean offlineFlag) {
-    Path userHome = Path.of(props.getProperty("user.home", "."));
+    homeFlag.filter(p -> p.toString().isEmpty()).ifPresent(p -> {
+      throw new IllegalArgumentException("homeFlag is the empty path");
+    });
+    libraryFlag.filter(p -> p.toString().isEmpty()).ifPresent(p -> {
+      throw new IllegalArgumentException("libraryFlag is the empty path");
+    });
+    Path userHome = userHome(env, props);
     Optional<Path> home = homeFlag.or(() -> nonEmpty(env.get(ENV_HOME)).map(Path::of));
     String origin = homeFlag.isPresent() ? "--home" : home.isPresent() ? ENV_HOME : "platform default";
     Path data;
@@ -69,9 +78,33 @@ public record Settings(StoreRoots roots, boolean offline, String origin) {
     return new Settings(new StoreRoots(data, cache, library), offline, origin);
   }
 
+  /**
+   * The user's home folder: {@code $HOME} when it is set to an absolute path (except on Windows,
+   * where HOME is not the profile folder), else the {@code user.home} system property (the password
+   * file's entry), else the working directory.
+   */
+  public static Path userHome(Map<String, String> env, Properties props) {
+    boolean windows = props.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+    if (!windows) {
+      Optional<Path> home = nonEmpty(env.get("HOME")).flatMap(Settings::path).filter(Path::isAbsolute);
+      if (home.isPresent()) {
+        return home.get();
+      }
+    }
+    return nonEmpty(props.getProperty("user.home")).flatMap(Settings::path).orElse(Path.of("."));
+  }
+
+  private static Optional<Path> path(String s) {
+    try {
+      return Optional.of(Path.of(s));
+    } catch (java.nio.file.InvalidPathException e) {
+      return Optional.empty();
+    }
+  }
+
   /** XDG base directories must be absolute; a relative one is ignored, as the spec says. */
   private static Path xdg(Map<String, String> env, String key, Path fallback) {
-    return nonEmpty(env.get(key)).map(Path::of).filter(Path::isAbsolute).orElse(fallback);
+    return nonEmpty(env.get(key)).flatMap(Settings::path).filter(Path::isAbsolute).orElse(fallback);
   }
 
   private static Optional<String> nonEmpty(String s) {

@@ -306,7 +306,14 @@ public final class Soko {
    */
   public DownloadPlan plan(String nameOrAlias)
       throws AppException, ManifestException, CatalogException, StoreException {
-    Manifest m = resolve(nameOrAlias).manifest();
+    return plan(resolve(nameOrAlias).manifest());
+  }
+
+  /**
+   * What {@link #install(Manifest, String, Consent, ProgressListener)} of {@code m} would download:
+   * for an installed model, what repairing it would fetch (its missing and corrupt files only).
+   */
+  public DownloadPlan plan(Manifest m) throws StoreException {
     List<ModelFile> needed = new ArrayList<>();
     for (ModelFile f : store.absentFiles(m)) {
       if (!hasLocalSource(f)) {

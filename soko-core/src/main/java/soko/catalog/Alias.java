@@ -3,7 +3,9 @@ package soko.catalog;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import soko.manifest.Language;
 import soko.manifest.Manifest;
 import soko.manifest.ModelName;
@@ -17,7 +19,8 @@ import soko.manifest.TaskSpec;
  * <p>At use time the first <em>installed</em> candidate wins ({@link #pick}); to pull, the first
  * candidate that a catalog lists wins ({@link Catalogs#resolve}).
  *
- * <p>Rules a catalog enforces: every candidate that the catalog lists must perform {@link #task};
+ * <p>Rules a catalog enforces: every candidate that the catalog lists must perform {@link #task}
+ * and allow commercial use;
  * a candidate the catalog does not list is allowed (it may come from another catalog or be
  * installed from a file) but at least one candidate must be listed in the same catalog.
  *
@@ -81,6 +84,37 @@ public record Alias(String name, TaskSpec task, List<ModelName> candidates) {
   /** The first candidate for which {@code installed} holds: the model to use now. */
   public Optional<ModelName> pick(Predicate<ModelName> installed) {
     return candidates.stream().filter(installed).findFirst();
+  }
+
+  /**
+   * The first candidate that is installed and can do this alias's task, by its installed manifest
+   * (which may differ from any catalog's): the model to use now.
+   *
+   * @param installed the installed manifest of a model name, or empty
+   */
+  public Optional<Manifest> pickCapable(Function<ModelName, Optional<Manifest>> installed) {
+    return candidates.stream().map(installed).flatMap(Optional::stream).filter(this::servedBy).findFirst();
+  }
+
+  /**
+   * Why {@code model} may not be a candidate of {@code alias}, completing "model X ...", or null: it
+   * must do the alias's task
+   * in its language(s), and its licence must allow commercial use (a non-commercial model is
+   * installed only when named, never through an alias).
+   */
+  static @Nullable String refusal(Alias alias, Manifest model) {
+    if (!alias.servedBy(model)) {
+      return "does not do " + alias.task() + "; its tasks are "
+          + String.join("; ", model.tasks().stream().map(Object::toString).toList());
+    }
+    if (ModelFacts.nonCommercial(model)) {
+      String why = ModelFacts.NON_COMMERCIAL.equals(model.annotations().get(ModelFacts.LICENSE_RESTRICTION))
+          ? "its manifest says " + ModelFacts.LICENSE_RESTRICTION + ": " + ModelFacts.NON_COMMERCIAL
+          : model.license().spdx();
+      return "is licensed for non-commercial use only (" + why
+          + "); such a model is installed only when named, never through an alias";
+    }
+    return null;
   }
 
   @Override

@@ -63,9 +63,10 @@ public record Catalog(String id, long version, Optional<Instant> expires, List<M
   record Problem(String pointer, String message) {}
 
   /**
-   * The first broken rule, or null: model names are unique; alias names are unique and are not model
-   * names; each alias candidate listed here performs the alias's task; and at least one candidate of
-   * each alias is listed here.
+   * The first broken rule, or null: model names are unique; well-known annotations are well formed
+   * ({@link ModelFacts}); alias names are unique and are not model names; each alias candidate listed
+   * here performs the alias's task and allows commercial use ({@link Alias#refusal}); and at least
+   * one candidate of each alias is listed here.
    */
   static @Nullable Problem problem(List<Manifest> models, List<Alias> aliases) {
     Map<ModelName, Integer> byName = new HashMap<>();
@@ -74,6 +75,12 @@ public record Catalog(String id, long version, Optional<Instant> expires, List<M
       if (prev != null) {
         return new Problem("/models/" + i + "/name", "model \"" + models.get(i).name() + "\" is listed twice (also at /models/"
             + prev + "); a catalog lists each model once");
+      }
+    }
+    for (int i = 0; i < models.size(); i++) {
+      @Nullable String facts = ModelFacts.problem(models.get(i));
+      if (facts != null) {
+        return new Problem("/models/" + i + "/annotations", "model \"" + models.get(i).name() + "\": " + facts);
       }
     }
     Map<String, Boolean> aliasNames = new HashMap<>();
@@ -94,9 +101,9 @@ public record Catalog(String id, long version, Optional<Instant> expires, List<M
         }
         anyListed = true;
         Manifest m = models.get(index);
-        if (!a.servedBy(m)) {
-          return new Problem(at + "/candidates/" + c, "model \"" + candidate + "\" does not do " + a.task()
-              + "; its tasks are " + String.join("; ", m.tasks().stream().map(Object::toString).toList()));
+        @Nullable String refusal = Alias.refusal(a, m);
+        if (refusal != null) {
+          return new Problem(at + "/candidates/" + c, "model \"" + candidate + "\" " + refusal);
         }
       }
       if (!anyListed) {

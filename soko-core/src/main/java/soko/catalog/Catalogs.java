@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import soko.manifest.Manifest;
 import soko.manifest.ModelFile;
 import soko.manifest.ModelName;
@@ -30,6 +31,9 @@ import soko.manifest.Version;
  *       signed catalog can change which model {@code ja-asr} means. Each alias was already checked
  *       against its own catalog.
  *   <li>A name cannot be a model in one catalog and an alias in another ({@link CatalogConflictException}).
+ *   <li>An alias may not name a model of another catalog that cannot do its task or forbids
+ *       commercial use ({@link CatalogConflictException}); within one catalog, {@link Catalog}
+ *       already refuses this.
  * </ul>
  *
  * <p>Immutable and thread-safe.
@@ -92,6 +96,18 @@ public final class Catalogs {
     }
     List<CatalogEntry> entries = new ArrayList<>();
     byId.forEach((id, m) -> entries.add(new CatalogEntry(m, sourcesOf.get(id))));
+    for (AliasEntry a : aliases.values()) {
+      for (ModelName candidate : a.alias().candidates()) {
+        Optional<Manifest> newest = byId.values().stream().filter(m -> m.name().equals(candidate))
+            .max(Comparator.comparing(Manifest::version));
+        @Nullable String refusal = newest.map(m -> Alias.refusal(a.alias(), m)).orElse(null);
+        if (refusal != null) {
+          throw new CatalogConflictException(a.catalogId(), "alias \"" + a.alias().name() + "\" of catalog \""
+              + a.catalogId() + "\" names model \"" + candidate + "\" of catalog \"" + modelCatalog.get(candidate)
+              + "\", which " + refusal + "; the alias's publisher must drop that candidate");
+        }
+      }
+    }
     entries.sort(Comparator.<CatalogEntry, String>comparing(e -> e.manifest().name().value())
         .thenComparing(e -> e.manifest().version(), Comparator.reverseOrder()));
     return new Catalogs(new ArrayList<>(ids), entries, aliases);

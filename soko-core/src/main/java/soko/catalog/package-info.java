@@ -19,7 +19,32 @@
  *   <li>{@link soko.catalog.Catalogs}: the built-in and accepted catalogs merged, resolving names
  *       and aliases.
  *   <li>{@link soko.catalog.CatalogPublisher}: key generation, signing and key ids for publishers.
+ *   <li>{@link soko.catalog.ModelFacts}: the well-known manifest annotations (parameter count,
+ *       published quality figures, whisper.cpp shape, non-commercial licences), checked when a
+ *       catalog is read.
+ *   <li>{@link soko.catalog.Recommendation}: the model to pull for a job on this computer ({@link
+ *       soko.catalog.Hardware}), with a one-line reason; pure, so the app, CLI and page can call it.
  * </ul>
+ *
+ * <h2>Capabilities and aliases</h2>
+ *
+ * <p>What a model can do is what its own manifest's tasks say, not what its family can do:
+ * Kotoba-Whisper transcribes Japanese only, large-v3-turbo (trained without translation data) does
+ * no speech translation. An alias's candidates must do the alias's task and allow commercial use:
+ * a catalog whose alias names an incapable or non-commercial model of its own is refused when it is
+ * read ({@link soko.catalog.Catalog}); an alias naming such a model of another catalog is refused
+ * when the catalogs are merged ({@link soko.catalog.Catalogs}). At use time {@link
+ * soko.catalog.Alias#pickCapable} checks the installed manifest itself.
+ *
+ * <h2>Picking a model for this computer</h2>
+ *
+ * <p>{@link soko.catalog.Recommendation#pick} keeps the candidates that do the job (no demo, no
+ * non-commercial model), estimates each one's memory and real-time factor, and takes the best
+ * published quality among those within the memory budget (default: half the RAM) and the speed
+ * limit (default: 1.0, keeping pace with the audio); without published figures, the largest. Its
+ * documentation gives the numbers and where they come from: whisper.cpp's README memory table, and
+ * one published whisper.cpp run (ggml-small.bin, 4 AVX2 threads, 0.26× real time) that calibrates
+ * an arithmetic count of each model's work per second of audio.
  *
  * <h2>Threat model (TUF attacks)</h2>
  *

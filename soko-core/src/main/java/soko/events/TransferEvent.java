@@ -17,6 +17,8 @@ import java.util.Optional;
  *   attempt := VERIFYING? ( STARTED PROGRESS* )?
  * </pre>
  *
+ * and {@link Notice}s may come anywhere before the DONE or FAILED.
+ *
  * <ul>
  *   <li>{@link Verifying} comes before a transfer when bytes kept from an earlier run are
  *       re-hashed, and alone (followed by {@link Done}) when a file already held every byte.
@@ -35,7 +37,8 @@ public sealed interface TransferEvent
         TransferEvent.Verifying,
         TransferEvent.Retrying,
         TransferEvent.Done,
-        TransferEvent.Failed {
+        TransferEvent.Failed,
+        TransferEvent.Notice {
 
   /** The file's path inside its model, e.g. {@code weights/model.onnx}. */
   String file();
@@ -126,6 +129,19 @@ public sealed interface TransferEvent
     public Failed {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * Something the user should know that does not stop the fetch, such as a foreign entry moved
+   * aside from the downloads folder, or a wait for another process.
+   *
+   * @param message one line
+   */
+  record Notice(String file, String message) implements TransferEvent {
+    public Notice {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(message, "message");
     }
   }
 

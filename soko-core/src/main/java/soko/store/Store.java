@@ -247,8 +247,20 @@ public final class Store implements StoreView {
     Path tmp = newDataTmp();
     try {
       try {
+        // Only a plain file with one name becomes a blob: a link (or a second name of a user's
+        // file) would make the store publish, and chmod, a file outside it.
+        Optional<String> foreign = soko.internal.io.Entries.fileProblem(verified);
+        if (foreign.isPresent()) {
+          throw new StoreIOException("cannot move " + verified + " into the store: " + foreign.get()
+              + "; Soko never publishes it. Run `soko cache clear` and install again", new IOException(foreign.get()));
+        }
         Files.move(verified, tmp, StandardCopyOption.ATOMIC_MOVE);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        Optional<String> swapped = soko.internal.io.Entries.fileProblem(tmp);
+        if (swapped.isPresent()) {
+          throw new StoreIOException("cannot move " + verified + " into the store: " + swapped.get()
+              + "; Soko never publishes it. Run `soko cache clear` and install again", new IOException(swapped.get()));
+        }
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
           ch.force(true);
         }
       } catch (AtomicMoveNotSupportedException cross) {

@@ -45,7 +45,8 @@ final class StoreLock {
     FileChannel ch = null;
     try {
       Files.createDirectories(lockFile.getParent());
-      ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          java.nio.file.LinkOption.NOFOLLOW_LINKS);
       long sleep = 2;
       while (true) {
         FileLock fl;

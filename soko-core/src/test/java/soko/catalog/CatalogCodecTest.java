@@ -81,6 +81,35 @@ class CatalogCodecTest {
   }
 
   @Test
+  void refusesAModelWithAMalformedWhisperCppAnnotation() {
+    String m = manifest("m-asr", "1.0.0", ASR_JA).replace("\"files\"",
+        "\"annotations\":{\"whisper.cpp.n_mels\":\"eighty\"},\"files\"");
+    assertRefused(catalog("example.models", 1, EXPIRES, m, ""),
+        "cat.json: invalid catalog at /models/0/annotations: model \"m-asr\": annotation whisper.cpp.n_mels is"
+            + " \"eighty\", not a positive whole number");
+  }
+
+  @Test
+  void refusesAQualityFigureInAnUnknownMetric() {
+    String m = manifest("m-asr", "1.0.0", ASR_JA).replace("\"files\"",
+        "\"annotations\":{\"quality.asr.ja.accuracy.jsut\":\"92\"},\"files\"");
+    assertRefused(catalog("example.models", 1, EXPIRES, m, ""),
+        "cat.json: invalid catalog at /models/0/annotations: model \"m-asr\": annotation quality.asr.ja.accuracy.jsut"
+            + " is not a quality figure; spell it quality.TASK.LANGUAGE.METRIC.DATASET with METRIC one of cer, wer,"
+            + " comet, bleu, chrf, such as quality.asr.ja.cer.jsut-basic5000");
+  }
+
+  @Test
+  void refusesAnAliasThatNamesANonCommercialModel() {
+    String nc = manifest("nc-mt", "1.0.0", MT_JA_EN).replace("\"files\"",
+        "\"annotations\":{\"license.restriction\":\"non-commercial\"},\"files\"");
+    assertRefused(catalog("example.models", 1, EXPIRES, nc,
+            "\"ja-en\":{\"task\":\"translate\",\"from\":\"ja\",\"to\":\"en\",\"candidates\":[\"nc-mt\"]}"),
+        "cat.json: invalid catalog at /aliases/ja-en/candidates/0: model \"nc-mt\" is licensed for non-commercial use"
+            + " only (its manifest says license.restriction: non-commercial); such a model is installed only when named, never through an alias");
+  }
+
+  @Test
   void refusesAnAliasWhoseModelLacksTheTask() {
     assertRefused(catalog("example.models", 1, EXPIRES, manifest("m-asr", "1.0.0", ASR_JA),
             "\"ko-asr\":{\"task\":\"asr\",\"language\":\"ko\",\"candidates\":[\"m-asr\"]}"),

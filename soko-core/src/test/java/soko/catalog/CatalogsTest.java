@@ -140,4 +140,57 @@ class CatalogsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("model \"m-asr\" does not do asr ko; its tasks are asr ja");
   }
+
+  @Test
+  void aLaterCatalogsAliasCannotRouteATaskToAnotherCatalogsModelThatCannotDoIt() {
+    // base's m-asr transcribes Japanese; a remote alias sending Korean speech to it is refused at merge.
+    Manifest korean = parsedManifest("ko-asr-model", "1.0.0", "{\"task\":\"asr\",\"languages\":[\"ko\"]}");
+    Catalog remote = new Catalog("remote", 1, EXPIRES, List.of(korean),
+        List.of(Alias.asr("ko-asr", Language.KO, List.of(n("m-asr"), n("ko-asr-model")))));
+
+    assertThatThrownBy(() -> Catalogs.of(base(), List.of(remote)))
+        .isInstanceOf(CatalogConflictException.class)
+        .hasMessageContaining("alias \"ko-asr\" of catalog \"remote\" names model \"m-asr\" of catalog \"base\", which"
+            + " does not do asr ko; its tasks are asr ja; the alias's publisher must drop that candidate");
+  }
+
+  @Test
+  void aNonCommercialModelIsNeverAnAliasCandidate() {
+    Manifest nc = withLicence(parsedManifest("nc-mt", "1.0.0", MT_JA_EN), "CC-BY-NC-4.0");
+
+    assertThatThrownBy(() -> new Catalog("base", 1, Optional.empty(), List.of(nc, MT),
+            List.of(Alias.translate("ja-en", Language.JA, Language.EN, List.of(n("m-mt"), n("nc-mt"))))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("model \"nc-mt\" is licensed for non-commercial use only (CC-BY-NC-4.0); such a model is installed"
+            + " only when named, never through an alias");
+  }
+
+  @Test
+  void aNonCommercialModelOfAnotherCatalogIsNeverAnAliasCandidateEither() {
+    Manifest nc = withLicence(parsedManifest("nc-mt", "1.0.0", MT_JA_EN), "CC-BY-NC-SA-4.0");
+    Catalog models = new Catalog("models", 1, EXPIRES, List.of(nc), List.of());
+    Catalog remote = new Catalog("remote", 1, EXPIRES, List.of(MT),
+        List.of(Alias.translate("ja-en", Language.JA, Language.EN, List.of(n("nc-mt"), n("m-mt")))));
+
+    assertThatThrownBy(() -> Catalogs.of(base(), List.of(models, remote)))
+        .isInstanceOf(CatalogConflictException.class)
+        .hasMessageContaining("names model \"nc-mt\" of catalog \"models\", which is licensed for non-commercial use"
+            + " only (CC-BY-NC-SA-4.0)");
+  }
+
+  @Test
+  void atUseTimeAnInstalledModelThatCannotDoTheTaskIsSkipped() {
+    // An installed manifest (here one that only translates) may differ from what a catalog lists.
+    Alias jaAsr = Alias.asr("ja-asr", Language.JA, List.of(n("m-mt"), n("m-asr")));
+    java.util.Map<ModelName, Manifest> installed = java.util.Map.of(n("m-mt"), MT, n("m-asr"), ASR_1);
+
+    assertThat(jaAsr.pick(installed::containsKey)).contains(n("m-mt"));
+    assertThat(jaAsr.pickCapable(name -> Optional.ofNullable(installed.get(name)))).contains(ASR_1);
+  }
+
+  private static Manifest withLicence(Manifest m, String spdx) {
+    return new Manifest(m.name(), m.version(), m.description(), m.tasks(), m.engine(),
+        new soko.manifest.License(spdx, URI.create("https://creativecommons.org/licenses/by-nc/4.0/"), "Example"),
+        m.files(), m.demo(), m.annotations());
+  }
 }

@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Fans server-sent events out to the open {@code GET /api/events} streams. Each stream has a
  * bounded queue; a stream that falls {@value #QUEUE} events behind is dropped (the page reconnects
- * and reloads). Publishing never blocks.
+ * and reloads). Publishing never blocks. Closing the hub sends every stream a last {@code stopped}
+ * event.
  */
 final class EventHub implements AutoCloseable {
   static final int MAX_STREAMS = 16;
   private static final int QUEUE = 1024;
   private static final Duration KEEPALIVE = Duration.ofSeconds(15);
   private static final String CLOSE = "\u0000close";
+  private static final String STOPPED = "event: stopped\ndata: {}\n\n";
 
   private final CopyOnWriteArrayList<BlockingQueue<String>> streams = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -74,11 +76,16 @@ final class EventHub implements AutoCloseable {
     return streams.size();
   }
 
+  /**
+   * Ends every stream with a {@code stopped} event, so the page can say at once that the server
+   * is gone instead of trying to reconnect.
+   */
   @Override
   public void close() {
     closed = true;
     for (BlockingQueue<String> q : streams) {
       q.clear();
+      q.offer(STOPPED);
       q.offer(CLOSE);
     }
   }

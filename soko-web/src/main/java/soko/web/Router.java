@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +19,7 @@ import soko.app.Reports;
 import soko.app.Soko;
 import soko.app.UnknownModelException;
 import soko.store.CacheClearReport;
+import soko.store.InstalledModel;
 import soko.store.ModelCheck;
 import soko.store.ModelNotInstalledException;
 import soko.store.StoreLockedException;
@@ -28,15 +30,15 @@ import soko.store.StoreLockedException;
  */
 final class Router implements HttpHandler {
   private static final int MAX_NAME = 200;
-  private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+  static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
       + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   private static final Map<String, String> ASSETS = Map.of(
       "/app.js", "text/javascript; charset=utf-8",
       "/app.css", "text/css; charset=utf-8");
   private static final Set<String> GETS = Set.of("/", "/index.html", "/app.js", "/app.css", "/api/diagnostics",
-      "/api/catalog", "/api/events");
-  private static final Set<String> POSTS = Set.of("/api/plan", "/api/install", "/api/verify", "/api/remove",
-      "/api/cache/clear", "/api/gc");
+      "/api/catalog", "/api/events", "/api/installs");
+  private static final Set<String> POSTS = Set.of("/api/plan", "/api/install", "/api/cancel", "/api/verify",
+      "/api/remove", "/api/cache/clear", "/api/gc");
 
   private final Soko soko;
   private final Guard guard;
@@ -58,7 +60,11 @@ final class Router implements HttpHandler {
       try {
         route(ex);
       } catch (Refusal r) {
-        refuse(ex, r);
+        if (wantsPage(ex)) {
+          RefusalPage.send(ex, r);
+        } else {
+          refuse(ex, r);
+        }
       } catch (RuntimeException e) {
         refuse(ex, new Refusal(500, "internal", "internal error: " + e, Optional.empty(), Optional.empty(), e));
       }
@@ -103,6 +109,7 @@ final class Router implements HttpHandler {
         return Reports.catalogJson(soko.catalogs(), installed, soko.catalogWarnings());
       }));
       case "/api/events" -> hub.stream(ex);
+      case "/api/installs" -> json(ex, 200, installs.runningJson());
       default -> asset(ex, path);
     }
   }
@@ -131,24 +138,48 @@ final class Router implements HttpHandler {
   private void post(HttpExchange ex, String path) throws Refusal, IOException {
     switch (path) {
       case "/api/plan" -> {
-        Body b = Body.read(ex, Set.of("model"));
+        Body b = Body.read(ex, Set.of("model", "repair"));
         String model = name(b.requiredString("model"));
-        String target = target(model);
-        json(ex, 200, call(() -> Reports.planJson(soko.plan(target))));
+        if (b.flag("repair")) {
+          InstalledModel m = installed(model);
+          json(ex, 200, call(() -> Reports.planJson(soko.plan(m.manifest()))));
+        } else {
+          String target = target(model);
+          json(ex, 200, call(() -> Reports.planJson(soko.plan(target))));
+        }
       }
       case "/api/install" -> {
-        Body b = Body.read(ex, Set.of("model", "accept"));
+        Body b = Body.read(ex, Set.of("model", "accept", "repair"));
         String model = name(b.requiredString("model"));
+        boolean repair = b.flag("repair");
         Optional<Acceptance> accepted = Optional.empty();
         Optional<Body> a = b.object("accept", Acceptance.FIELDS);
         if (a.isPresent()) {
           accepted = Optional.of(Acceptance.read(a.get()));
         }
-        String target = target(model);
-        DownloadPlan plan = call(() -> soko.plan(target));
-        long id = installs.start(model, target, plan, accepted);
-        json(ex, 202, "{\"id\":" + id + ",\"model\":" + quote(model) + ",\"state\":\"started\",\"plan\":"
-            + Reports.planJson(plan) + "}");
+        DownloadPlan plan;
+        long id;
+        if (repair) {
+          // The installed manifest and origin: a repair fetches only the missing and corrupt files of that version.
+          InstalledModel m = installed(model);
+          plan = call(() -> soko.plan(m.manifest()));
+          id = installs.start(model, true, plan, accepted, (consent, listener) -> soko.install(m.manifest(), m.origin(),
+              consent, listener));
+        } else {
+          String target = target(model);
+          plan = call(() -> soko.plan(target));
+          id = installs.start(model, false, plan, accepted, (consent, listener) -> soko.pull(target, consent, listener));
+        }
+        json(ex, 202, "{\"id\":" + id + ",\"model\":" + quote(model) + ",\"repair\":" + repair
+            + ",\"state\":\"started\",\"plan\":" + Reports.planJson(plan) + "}");
+      }
+      case "/api/cancel" -> {
+        Body b = Body.read(ex, Set.of("id"));
+        long id = b.requiredLong("id");
+        if (!installs.cancel(id)) {
+          throw Refusal.notFound("no install " + id + " is running; it may have finished already");
+        }
+        json(ex, 202, "{\"id\":" + id + ",\"state\":\"cancelling\"}");
       }
       case "/api/verify" -> {
         Body b = Body.read(ex, Set.of("model", "full"));
@@ -201,6 +232,17 @@ final class Router implements HttpHandler {
     return model;
   }
 
+  /** The installed model named {@code model} (a name, not an alias: a repair names what the page listed). */
+  private InstalledModel installed(String model) throws Refusal {
+    for (ModelCheck c : call(soko::list)) {
+      if (c.model().manifest().name().value().equals(model)) {
+        return c.model();
+      }
+    }
+    throw new Refusal(404, "unknown-model", model + " is not installed, so there is nothing to repair; install it"
+        + " from the catalog instead");
+  }
+
   private String target(String model) throws Refusal {
     Optional<String> t = call(() -> installable.target(model));
     if (t.isEmpty()) {
@@ -243,6 +285,16 @@ final class Router implements HttpHandler {
 
   // ---------------------------------------------------------------- writing
 
+  /**
+   * A person's browser, not the page's script, asked: a navigation (browsers send {@code Accept:
+   * text/html}) to a page address. It gets a refusal it can read; the API always answers JSON.
+   */
+  private static boolean wantsPage(HttpExchange ex) {
+    String accept = ex.getRequestHeaders().getFirst("Accept");
+    return ex.getRequestMethod().equals("GET") && !ex.getRequestURI().getRawPath().startsWith("/api/")
+        && accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
+  }
+
   private static void refuse(HttpExchange ex, Refusal r) throws IOException {
     r.allow().ifPresent(a -> ex.getResponseHeaders().set("Allow", a));
     String body = Reports.httpErrorJson(r.getMessage(), r.type(), r.status());
@@ -258,7 +310,7 @@ final class Router implements HttpHandler {
     send(ex, status, "application/json; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+  static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
     ex.getResponseHeaders().set("Content-Type", type);
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import soko.app.Soko;
@@ -31,14 +32,16 @@ public final class WebServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final EventHub hub;
+  private final Installs installs;
   private final URI uri;
   private final Guard guard;
-  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch closed = new CountDownLatch(1);
 
-  private WebServer(HttpServer server, ExecutorService executor, EventHub hub, URI uri, Guard guard) {
+  private WebServer(HttpServer server, ExecutorService executor, EventHub hub, Installs installs, URI uri, Guard guard) {
     this.server = server;
     this.executor = executor;
     this.hub = hub;
+    this.installs = installs;
     this.uri = uri;
     this.guard = guard;
   }
@@ -57,7 +60,8 @@ public final class WebServer implements AutoCloseable {
     boolean named = !host.isBlank() && !host.equals(address.getHostAddress());
     Guard guard = Guard.forAddress(bound, named ? host : "");
     EventHub hub = new EventHub();
-    Router router = new Router(soko, guard, hub, new Installs(soko, hub), Installable.catalogOnly(soko));
+    Installs installs = new Installs(hub);
+    Router router = new Router(soko, guard, hub, installs, Installable.catalogOnly(soko));
     server.createContext("/", router);
     ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(executor);
@@ -67,7 +71,7 @@ public final class WebServer implements AutoCloseable {
       shown = "[" + shown + "]";
     }
     URI uri = URI.create("http://" + shown + ":" + bound.getPort() + "/?key=" + guard.token());
-    return new WebServer(server, executor, hub, uri, guard);
+    return new WebServer(server, executor, hub, installs, uri, guard);
   }
 
   /** The page's address with its key, e.g. {@code http://127.0.0.1:43127/?key=…}. */
@@ -89,9 +93,13 @@ public final class WebServer implements AutoCloseable {
     closed.await();
   }
 
-  /** Stops serving: open event streams end, running requests get a second to finish. */
+  /**
+   * Stops serving: running installs are cancelled (their partial downloads are kept), open event
+   * streams end with a {@code stopped} event, running requests get a second to finish.
+   */
   @Override
   public void close() {
+    installs.cancelAll();
     hub.close();
     server.stop(1);
     executor.shutdownNow();

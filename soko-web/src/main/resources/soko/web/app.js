@@ -5,14 +5,16 @@
 const TOKEN = document.querySelector('meta[name="soko-token"]').content;
 const $ = (id) => document.getElementById(id);
 const STATE_WORDS = { verified: 'Verified', unverified: 'Unverified', corrupt: 'Corrupt', missing: 'Missing' };
+const SHORT_HEX = 12;
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
+    if (v == null) continue;
     if (k === 'class') e.className = v;
     else if (k === 'text') e.textContent = v;
     else if (k === 'style') e.style.cssText = v;
-    else if (k.startsWith('data-') || k.startsWith('aria-') || ['title', 'type', 'lang', 'role'].includes(k)) e.setAttribute(k, v);
+    else if (k.startsWith('data-') || k.startsWith('aria-') || ['title', 'type', 'lang', 'role', 'for'].includes(k)) e.setAttribute(k, v);
     else e[k] = v;
   }
   for (const c of children) if (c != null) e.append(c);
@@ -27,6 +29,15 @@ function bytes(n) {
   return (v >= 100 ? v.toFixed(0) : v.toFixed(1)) + ' ' + units[u];
 }
 
+/** Time left as 1h 02m, 3m 10s or 12s. */
+function eta(seconds) {
+  const s = Math.max(0, Math.ceil(seconds));
+  const two = (n) => String(n).padStart(2, '0');
+  if (s >= 3600) return Math.floor(s / 3600) + 'h ' + two(Math.floor((s % 3600) / 60)) + 'm';
+  if (s >= 60) return Math.floor(s / 60) + 'm ' + two(s % 60) + 's';
+  return s + 's';
+}
+
 function tasks(list) {
   return list.map((t) => t.task + (t.languages.length ? ' ' + t.languages.join(',') : '') + (t.to ? '→' + t.to : '')).join(' · ');
 }
@@ -38,6 +49,8 @@ function status(text, kind) {
   s.hidden = false;
 }
 
+// ------------------------------------------------------------------ the server
+
 class ApiError extends Error {
   constructor(status, body) {
     super(body && body.error ? body.error.message : 'HTTP ' + status);
@@ -46,32 +59,156 @@ class ApiError extends Error {
   }
 }
 
-async function get(path) {
-  const r = await fetch(path, { headers: { Accept: 'application/json', 'X-Soko-Key': TOKEN }, cache: 'no-store' });
+async function call(path, init) {
+  let r;
+  try {
+    r = await fetch(path, init);
+  } catch (e) {
+    checkServer();
+    throw new Error('Soko is not answering (' + e.message + ')');
+  }
   const body = await r.json();
-  if (!r.ok) throw new ApiError(r.status, body);
+  if (!r.ok) {
+    if (r.status === 403 && body.error && body.error.type === 'key') serverStopped(); // another run now has this port
+    throw new ApiError(r.status, body);
+  }
   return body;
 }
 
-async function post(path, payload) {
-  const r = await fetch(path, {
+function get(path) {
+  return call(path, { headers: { Accept: 'application/json', 'X-Soko-Key': TOKEN }, cache: 'no-store' });
+}
+
+function post(path, payload) {
+  return call(path, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-Soko-Token': TOKEN, 'X-Soko-Key': TOKEN, Accept: 'application/json' },
     body: JSON.stringify(payload || {}),
     cache: 'no-store',
   });
-  const body = await r.json();
-  if (!r.ok) throw new ApiError(r.status, body);
-  return body;
+}
+
+// ------------------------------------------------------------------ digests and messages
+
+/** A sha256 shown by its first 12 hex digits; the title holds the whole value and the button copies it. */
+function digest(hex, what) {
+  const full = 'sha256:' + hex;
+  const copy = el('button', { type: 'button', class: 'copy', text: 'Copy', 'aria-label': 'Copy the full sha256 of ' + what,
+    'data-copy': full });
+  copy.addEventListener('click', () => copyText(full, 'the sha256 of ' + what));
+  return el('span', { class: 'digest' }, el('code', { title: full, text: hex.slice(0, SHORT_HEX) + '…' }), copy);
+}
+
+async function copyText(text, what) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (e) {
+    // Without clipboard access: copy through a selected text field, the older way.
+    const area = el('textarea', { value: text, style: 'position:fixed;top:0;left:0;width:1px;height:1px;opacity:0' });
+    document.body.append(area);
+    area.select();
+    const ok = document.execCommand('copy');
+    area.remove();
+    if (!ok) {
+      status('Could not copy; ' + what + ' is ' + text, 'info');
+      return;
+    }
+  }
+  status('Copied ' + what + ' to the clipboard: ' + text, 'ok');
+}
+
+/** Text with every 64-digit hex run (a sha256, also inside a blob path) shortened to a digest widget. */
+function withDigests(text, what) {
+  const out = [];
+  let last = 0;
+  for (const m of text.matchAll(/[0-9a-f]{64}/g)) {
+    out.push(text.slice(last, m.index), digest(m[0], what));
+    last = m.index + m[0].length;
+  }
+  out.push(text.slice(last));
+  return out.filter((x) => x !== '');
+}
+
+/** One file's problem, naming the file once (the store's message starts with the file's path). */
+function problemItem(f) {
+  const message = f.problem || 'has changed or was never checked since it was stored; Verify re-hashes it';
+  const name = el('span', { class: 'file', text: f.path });
+  if (!f.problem) return el('li', {}, name, ' ', ...withDigests(message, f.path));
+  for (const sep of [': ', ' ']) {
+    if (message.startsWith(f.path + sep)) {
+      return el('li', {}, name, sep, ...withDigests(message.slice(f.path.length + sep.length), f.path));
+    }
+  }
+  return el('li', {}, ...withDigests(message, f.path));
 }
 
 // ------------------------------------------------------------------ rendering
 
 let diagnostics = null;
+let catalog = null;
+
+/** Re-renders keep the keyboard focus on the same action (its data-key) when it is still there. */
+function keepingFocus(render) {
+  const key = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
+  render();
+  if (key) {
+    const again = document.querySelector('[data-key="' + CSS.escape(key) + '"]');
+    if (again && !again.disabled) again.focus();
+  }
+  if (gone) disableActions();
+}
+
+function busyNames() {
+  return new Set([...installs.values()].filter((i) => i.state === 'running').map((i) => i.name));
+}
+
+function actionButton(text, key, cls, label, onClick, busy) {
+  const b = el('button', { type: 'button', class: cls, text, 'aria-label': label, 'data-key': key });
+  b.disabled = busy;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** The actions for an installed model's state: corrupt or missing → Repair, unverified → Verify. */
+function modelActions(m, busy) {
+  const out = [];
+  if (busy) {
+    out.push(el('span', { class: 'tag busy', text: 'installing…' }));
+  }
+  if (m.state === 'corrupt' || m.state === 'missing') {
+    out.push(actionButton('Repair…', 'repair:' + m.name, 'primary', 'Repair ' + m.name, () => repair(m.name), busy));
+  }
+  out.push(actionButton('Verify', 'verify:' + m.name, m.state === 'unverified' ? 'primary' : '', 'Verify ' + m.name,
+    () => verifyModels(m.name, false), busy));
+  out.push(...PENDING.updateActions(m, busy));
+  out.push(actionButton('Remove', 'remove:' + m.name, 'danger', 'Remove ' + m.name, () => removeModel(m), busy));
+  return el('div', { class: 'buttons' }, ...out);
+}
+
+function modelDetails(m) {
+  const kv = (k, ...v) => [el('dt', { text: k }), el('dd', {}, ...v)];
+  const aliases = catalog ? (catalog.models.find((c) => c.name === m.name) || { aliases: [] }).aliases : [];
+  const lic = [m.license.spdx];
+  if (/^https?:/.test(m.license.url)) lic.push(' · ', el('a', { href: m.license.url, target: '_blank', rel: 'noopener noreferrer', text: 'licence text' }));
+  if (m.license.attribution) lic.push(el('div', { class: 'desc', text: m.license.attribution }));
+  const files = el('ul', { class: 'files' }, ...m.files.map((f) => el('li', { 'data-file': f.path },
+    el('span', { class: 'file', text: f.path }), ' · ' + bytes(f.size) + ' · ' + (STATE_WORDS[f.state] || f.state) + ' · ',
+    digest(f.sha256, f.path))));
+  return el('details', { class: 'more' }, el('summary', { text: 'Details', 'aria-label': 'Details of ' + m.name }),
+    el('dl', { class: 'kv' },
+      ...kv('Files', files),
+      ...kv('Licence', ...lic),
+      ...kv('Engine', m.engine.id + ' ' + m.engine.version),
+      ...kv('Origin', el('span', { class: 'path', text: m.origin })),
+      ...kv('Installed', m.installedAt),
+      ...kv('Verified', m.verifiedAt || 'not since it last changed'),
+      ...kv('Aliases', aliases.length ? aliases.join(', ') : '—')));
+}
 
 function renderModels(models) {
   const table = $('models');
   const tbody = table.tBodies[0];
+  const busy = busyNames();
   tbody.replaceChildren();
   $('models-count').textContent = '(' + models.length + ')';
   $('models-empty').hidden = models.length > 0;
@@ -79,26 +216,23 @@ function renderModels(models) {
   $('verify-all').disabled = models.length === 0;
   $('verify-full').disabled = models.length === 0;
   for (const m of models) {
-    const nameCell = el('td', {},
+    const nameCell = el('td', { class: 'main' },
       el('div', {}, el('span', { class: 'name', text: m.name }), el('span', { class: 'ver', text: m.version }),
         m.demo ? el('span', { class: 'tag', text: 'demo' }) : null,
         m.bundled ? el('span', { class: 'tag', text: 'bundled' }) : null),
-      el('div', { class: 'desc', text: m.description }));
+      el('div', { class: 'desc', text: m.description }),
+      modelDetails(m));
     const state = el('span', { class: 'badge', 'data-state': m.state, text: STATE_WORDS[m.state] || m.state });
-    const problems = m.files.filter((f) => f.state !== 'verified').map((f) => f.path + ': ' + (f.problem || STATE_WORDS[f.state]));
-    const stateCell = el('td', { class: 'state' }, state,
-      problems.length ? el('div', { class: 'desc', text: problems.join('; ') }) : null);
-    const verify = el('button', { type: 'button', text: 'Verify', 'aria-label': 'Verify ' + m.name });
-    verify.addEventListener('click', () => verifyModels(m.name, false));
-    const remove = el('button', { type: 'button', class: 'danger', text: 'Remove', 'aria-label': 'Remove ' + m.name });
-    remove.addEventListener('click', () => removeModel(m));
+    const bad = m.files.filter((f) => f.state !== 'verified');
+    const stateCell = el('td', { class: 'state', 'data-label': 'State' }, el('div', {}, state,
+      bad.length ? el('ul', { class: 'problems' }, ...bad.map(problemItem)) : null));
     tbody.append(el('tr', { 'data-model': m.name, 'data-state': m.state },
       nameCell,
-      el('td', { text: tasks(m.tasks) }),
-      el('td', { class: 'num', text: bytes(m.size) }),
-      el('td', { text: m.license.spdx }),
+      el('td', { text: tasks(m.tasks), 'data-label': 'Tasks' }),
+      el('td', { class: 'num', text: bytes(m.size), 'data-label': 'Size' }),
+      el('td', { text: m.license.spdx, 'data-label': 'Licence' }),
       stateCell,
-      el('td', { class: 'act' }, verify, remove)));
+      el('td', { class: 'act', 'data-label': 'Actions' }, modelActions(m, busy.has(m.name)))));
   }
 }
 
@@ -114,26 +248,20 @@ function renderStorage(s, roots) {
   chart.replaceChildren();
   const values = KINDS.map(([, , , f]) => Math.max(0, f(s)));
   const used = values.reduce((a, b) => a + b, 0);
-  const scale = Math.max(1, ...values);
-  KINDS.forEach(([kind, label, cls, , note], i) => {
-    const v = values[i];
-    const pct = v === 0 ? 0 : Math.max(0.6, (v / scale) * 100);
-    chart.append(
-      el('div', { class: 'label', id: 'lbl-' + kind }, el('span', { class: 'swatch ' + cls, 'aria-hidden': 'true' }), label),
-      el('div', { class: 'track', role: 'img', 'aria-labelledby': 'lbl-' + kind + ' val-' + kind },
-        el('div', { class: 'bar ' + cls, 'data-kind': kind, 'data-bytes': String(v), style: 'width:' + pct.toFixed(2) + '%' })),
-      el('div', { class: 'bytes', id: 'val-' + kind, 'data-kind': kind, 'data-bytes': String(v), text: bytes(v) }),
-      el('div', { class: 'note', text: note(s) }));
-  });
-  // The disk: what Soko uses against what is left. Free space would dwarf the bars above, so it has its own scale.
-  const disk = used + s.free;
-  chart.append(el('div', { class: 'sep' }),
-    el('div', { class: 'label', id: 'lbl-free' }, el('span', { class: 'swatch k-free', 'aria-hidden': 'true' }), 'Free on disk'),
-    el('div', { class: 'track', role: 'img', 'aria-labelledby': 'lbl-free val-free' },
-      el('div', { class: 'bar k-free', 'data-kind': 'free', 'data-bytes': String(s.free),
-        style: 'width:' + (disk === 0 ? 0 : (s.free / disk) * 100).toFixed(2) + '%' })),
-    el('div', { class: 'bytes', id: 'val-free', 'data-kind': 'free', 'data-bytes': String(s.free), text: bytes(s.free) }),
-    el('div', { class: 'note', text: 'Soko uses ' + bytes(used) + ' in total' }));
+  // One scale for every bar, the free space included: a 166 B cache is a sliver, not a full bar.
+  const scale = used + s.free;
+  const width = (v) => (scale === 0 ? 0 : (v / scale) * 100).toFixed(4) + '%';
+  $('chart-scale').textContent = 'Every bar is drawn on one scale: ' + bytes(scale) + ', what Soko uses plus the free space.';
+  const row = (kind, label, cls, v, note) => chart.append(
+    el('div', { class: 'label', id: 'lbl-' + kind }, el('span', { class: 'swatch ' + cls, 'aria-hidden': 'true' }), label),
+    el('div', { class: 'track', role: 'img', 'aria-labelledby': 'lbl-' + kind + ' val-' + kind },
+      el('div', { class: 'bar ' + cls, 'data-kind': kind, 'data-bytes': String(v), style: 'width:' + width(v) })),
+    el('div', { class: 'bytes', id: 'val-' + kind, 'data-kind': kind, 'data-bytes': String(v), text: bytes(v) }),
+    el('div', { class: 'note', text: note }));
+  KINDS.forEach(([kind, label, cls, , note], i) => row(kind, label, cls, values[i], note(s)));
+  chart.append(el('div', { class: 'sep' }));
+  row('free', 'Free on disk', 'k-free', s.free, 'Soko uses ' + bytes(used) + ' in total');
+  PENDING.budget(s);
 
   const r = $('roots');
   r.replaceChildren(
@@ -166,42 +294,88 @@ function renderEngines(engines) {
   }
 }
 
+/** A catalog row's state and action agree with the installed row: a corrupt install is not a green "Installed". */
+function catalogAction(m, installed, busy) {
+  if (busy) {
+    const b = actionButton('Installing…', 'install:' + m.name, 'primary', 'Installing ' + m.name, () => {}, true);
+    return [b];
+  }
+  if (installed && installed.version === m.version) {
+    const words = { verified: 'Installed', unverified: 'Installed, unverified', corrupt: 'Installed, corrupt', missing: 'Installed, files missing' };
+    const badge = el('span', { class: 'badge', 'data-state': installed.state === 'verified' ? 'installed' : installed.state,
+      text: words[installed.state] || installed.state });
+    if (installed.state === 'corrupt' || installed.state === 'missing') {
+      return [badge, actionButton('Repair…', 'catalog-repair:' + m.name, 'primary', 'Repair ' + m.name, () => repair(m.name), false)];
+    }
+    if (installed.state === 'unverified') {
+      return [badge, actionButton('Verify', 'catalog-verify:' + m.name, '', 'Verify ' + m.name, () => verifyModels(m.name, false), false)];
+    }
+    return [badge];
+  }
+  const install = actionButton('Install…', 'install:' + m.name, 'primary', 'Install ' + m.name + ' ' + m.version,
+    () => askToInstall(m.name + '@' + m.version), false);
+  install.dataset.install = m.name;
+  // Another version installed: installing this one replaces it (PENDING.update will say "Update" with its size).
+  return installed ? [el('span', { class: 'tag', text: 'installed: ' + installed.version }), install] : [install];
+}
+
 function renderCatalog(c) {
   const tbody = $('catalog').tBodies[0];
+  const busy = busyNames();
+  const installed = new Map((diagnostics ? diagnostics.models : []).map((m) => [m.name, m]));
   tbody.replaceChildren();
   for (const m of c.models) {
-    let action;
-    if (m.installed) {
-      action = el('span', { class: 'badge', 'data-state': 'installed', text: 'Installed' });
-    } else {
-      action = el('button', { type: 'button', class: 'primary', text: 'Install…', 'aria-label': 'Install ' + m.name + ' ' + m.version, 'data-install': m.name });
-      action.addEventListener('click', () => askToInstall(m.name + '@' + m.version, m.name));
-    }
     tbody.append(el('tr', { 'data-catalog-model': m.name },
-      el('td', {}, el('div', {}, el('span', { class: 'name', text: m.name }), el('span', { class: 'ver', text: m.version }),
-        m.bundled ? el('span', { class: 'tag', text: 'bundled' }) : null, m.demo ? el('span', { class: 'tag', text: 'demo' }) : null),
+      el('td', { class: 'main' }, el('div', {}, el('span', { class: 'name', text: m.name }), el('span', { class: 'ver', text: m.version }),
+        m.bundled ? el('span', { class: 'tag', text: 'bundled' }) : null, m.demo ? el('span', { class: 'tag', text: 'demo' }) : null,
+        PENDING.recommendation(m)),
         el('div', { class: 'desc', text: m.description })),
-      el('td', { text: tasks(m.tasks) }),
-      el('td', { class: 'num', text: bytes(m.size) }),
-      el('td', { text: m.license }),
-      el('td', { class: 'act' }, action)));
+      el('td', { text: tasks(m.tasks), 'data-label': 'Tasks' }),
+      el('td', { class: 'num', text: bytes(m.size), 'data-label': 'Size' }),
+      el('td', { text: m.license, 'data-label': 'Licence' }),
+      el('td', { class: 'act', 'data-label': 'Install' }, el('div', { class: 'buttons' },
+        ...catalogAction(m, installed.get(m.name), busy.has(m.name))))));
   }
+}
+
+function renderRows() {
+  keepingFocus(() => {
+    if (diagnostics) renderModels(diagnostics.models);
+    if (catalog) renderCatalog(catalog);
+  });
 }
 
 async function refresh() {
   try {
-    const [d, c] = await Promise.all([get('/api/diagnostics'), get('/api/catalog')]);
+    const [d, c, running] = await Promise.all([get('/api/diagnostics'), get('/api/catalog'), get('/api/installs')]);
     diagnostics = d;
-    renderModels(d.models);
-    renderStorage(d.storage, d.roots);
-    renderMachine(d.machine);
-    renderEngines(d.engines);
-    renderCatalog(c);
+    catalog = c;
+    for (const i of running.installs) trackInstall(i);
+    keepingFocus(() => {
+      renderModels(d.models);
+      renderStorage(d.storage, d.roots);
+      renderMachine(d.machine);
+      renderEngines(d.engines);
+      renderCatalog(c);
+    });
     document.body.dataset.loaded = String((Number(document.body.dataset.loaded) || 0) + 1);
   } catch (e) {
-    status('Could not load the diagnostics: ' + e.message, 'error');
+    if (!gone) status('Could not load the diagnostics: ' + e.message, 'error');
   }
 }
+
+// ------------------------------------------------------------------ still to come
+// Places for what the CLI does not report yet. Each renders nothing until the server's JSON
+// carries its data; fill one in, with its browser test, when its CLI feature exists.
+const PENDING = {
+  // A "recommended for this computer" mark per task in the catalog, with the reason as its title.
+  recommendation: (catalogModel) => null,
+  // Update… (with its download size) for an installed model with a newer version, Rollback after one.
+  updateActions: (installedModel, busy) => [],
+  // The storage budget and what an eviction would remove, under the chart.
+  budget: (storage) => null,
+  // Bundle import: a file input and a progress box in the install card.
+};
 
 // ------------------------------------------------------------------ dialogs
 
@@ -220,99 +394,212 @@ async function confirmAction(title, body, okText) {
   return (await ask($('confirm'))) === 'ok';
 }
 
-// ------------------------------------------------------------------ install with consent
+// ------------------------------------------------------------------ install and repair, with consent
 
-let install = null; // { id, model, done: {file: bytes}, total }
+const installs = new Map(); // id → { id, model, name, repair, state, done: {file: bytes}, speed: {file: B/s}, total, box }
 const finished = new Set(); // ids of installs that ended
 
-async function askToInstall(target, shown) {
+/**
+ * Installs {@code target} (a name, name@version or alias) or, with repair, fetches again the bad
+ * files of the installed model {@code target}. Asks first when bytes must be downloaded; an
+ * install also asks, to show the licence, when nothing is downloaded.
+ */
+async function askToInstall(target, repairing) {
   let plan;
   try {
-    plan = await post('/api/plan', { model: target });
+    plan = await post('/api/plan', repairing ? { model: target, repair: true } : { model: target });
   } catch (e) {
     status(e.message, 'error');
     return;
   }
-  $('consent-model').textContent = plan.name + ' ' + plan.version;
-  $('consent-intro').textContent = plan.description;
-  $('consent-size').textContent = plan.downloadNeeded
-    ? bytes(plan.bytesToDownload) + (plan.bytesAlreadyPresent > 0 ? ' (' + bytes(plan.bytesAlreadyPresent) + ' already downloaded)' : '')
-    : 'Nothing — installs from files on this computer (' + bytes(plan.size) + ')';
-  $('consent-free').textContent = bytes(Math.max(0, plan.freeAfter));
-  $('consent-hosts').textContent = plan.hosts.length ? plan.hosts.join(', ') : 'this computer only';
-  const lic = $('consent-license');
-  lic.replaceChildren(plan.license.spdx);
-  if (/^https?:/.test(plan.license.url)) {
-    lic.append(' · ', el('a', { href: plan.license.url, target: '_blank', rel: 'noopener noreferrer', text: 'read it' }));
-  }
-  lic.append(el('div', { class: 'detail', text: plan.license.attribution }));
-  const answer = await ask($('consent'));
-  if (answer !== 'accept') {
-    status('Cancelled: nothing was downloaded or installed.', 'info');
+  if (busyNames().has(plan.name)) {
+    status(plan.name + ' is being installed already; wait for it or cancel it.', 'info');
     return;
   }
-  const accept = { version: plan.version, bytesToDownload: plan.bytesToDownload, hosts: plan.hosts, license: plan.license.spdx };
+  let accept;
+  if (plan.downloadNeeded || !repairing) {
+    $('consent-verb').textContent = repairing ? 'Repair' : 'Install';
+    $('consent-accept').textContent = repairing ? 'Accept and repair' : 'Accept and install';
+    $('consent-model').textContent = plan.name + ' ' + plan.version;
+    $('consent-intro').textContent = repairing
+      ? 'Only the missing or corrupt files are fetched again: ' + plan.files.map((f) => f.path).join(', ') + '.'
+      : plan.description;
+    $('consent-size').textContent = plan.downloadNeeded
+      ? bytes(plan.bytesToDownload) + (plan.bytesAlreadyPresent > 0 ? ' (' + bytes(plan.bytesAlreadyPresent) + ' already downloaded)' : '')
+      : 'Nothing — installs from files on this computer (' + bytes(plan.size) + ')';
+    $('consent-free').textContent = bytes(Math.max(0, plan.freeAfter));
+    $('consent-hosts').textContent = plan.hosts.length ? plan.hosts.join(', ') : 'this computer only';
+    const lic = $('consent-license');
+    lic.replaceChildren(plan.license.spdx);
+    if (/^https?:/.test(plan.license.url)) {
+      lic.append(' · ', el('a', { href: plan.license.url, target: '_blank', rel: 'noopener noreferrer', text: 'read it' }));
+    }
+    lic.append(el('div', { class: 'detail', text: plan.license.attribution }));
+    const answer = await ask($('consent'));
+    if (gone) return;
+    if (answer !== 'accept') {
+      status('Cancelled: nothing was downloaded or ' + (repairing ? 'repaired.' : 'installed.'), 'info');
+      return;
+    }
+    accept = { version: plan.version, bytesToDownload: plan.bytesToDownload, hosts: plan.hosts, license: plan.license.spdx };
+  }
   try {
-    const r = await post('/api/install', { model: target, accept });
-    startProgress(r.id, r.model, r.plan);
+    const body = { model: target };
+    if (repairing) body.repair = true;
+    if (accept) body.accept = accept;
+    const r = await post('/api/install', body);
+    trackInstall({ id: r.id, model: r.model, name: r.plan.name, repair: r.repair, plan: r.plan }, true);
   } catch (e) {
     status(e.message, 'error');
   }
 }
 
-function startProgress(id, model, plan) {
-  if (finished.has(id) || (install && install.id === id)) return;
-  install = { id, model, done: {}, total: 0 };
-  for (const f of plan.files) {
-    install.done[f.path] = f.alreadyPresent;
-    install.total += f.size;
+function repair(name) {
+  return askToInstall(name, true);
+}
+
+/**
+ * Shows a progress box for an install (once per install, whether the event stream or the POST's
+ * answer tells first). Started from this page, it takes the keyboard focus: the button that
+ * started it is disabled now, and Cancel (or Dismiss, when it is over already) is what comes next.
+ */
+function trackInstall(info, startedHere) {
+  if (!finished.has(info.id) && !installs.has(info.id)) addProgressBox(info);
+  const i = installs.get(info.id);
+  if (startedHere && i && (!document.activeElement || document.activeElement === document.body)) {
+    i.box.querySelector('.progress-head button').focus();
   }
-  $('progress-box').hidden = false;
-  $('progress-label').textContent = 'Installing ' + model;
-  $('progress-detail').textContent = plan.downloadNeeded ? 'Downloading from ' + plan.hosts.join(', ') : 'Copying from this computer';
-  setProgress(install.total === 0 ? 0 : sum(install.done) / install.total * 100);
+}
+
+function addProgressBox(info) {
+  const plan = info.plan;
+  const i = { id: info.id, model: info.model, name: info.name, repair: info.repair, state: 'running', done: {}, speed: {}, total: 0 };
+  for (const f of plan.files) {
+    i.done[f.path] = f.alreadyPresent;
+    i.total += f.size;
+  }
+  // A new box per install; an older finished box of the same model goes.
+  for (const old of document.querySelectorAll('#progress-list .progress-box[data-model="' + CSS.escape(i.name) + '"]')) {
+    installs.delete(Number(old.dataset.installId));
+    old.remove();
+  }
+  const labelId = 'progress-label-' + i.id;
+  const cancel = el('button', { type: 'button', class: 'cancel', text: 'Cancel', 'data-key': 'cancel:' + i.id,
+    'aria-label': 'Cancel ' + (i.repair ? 'repairing ' : 'installing ') + i.name });
+  cancel.addEventListener('click', () => cancelInstall(i));
+  i.box = el('div', { class: 'progress-box', 'data-install-id': String(i.id), 'data-model': i.name, 'data-state': 'running' },
+    el('div', { class: 'progress-head' },
+      el('span', { class: 'progress-label', id: labelId, text: (i.repair ? 'Repairing ' : 'Installing ') + i.model }), cancel),
+    el('div', { class: 'progress-row' },
+      el('progress', { max: 100, value: 0, 'aria-labelledby': labelId }),
+      el('span', { class: 'pct', text: '0%' })),
+    el('p', { class: 'detail' }, el('span', { class: 'what', text: plan.downloadNeeded ? 'Downloading from ' + plan.hosts.join(', ') : 'Copying from this computer' }),
+      ' ', el('span', { class: 'eta' })));
+  $('progress-list').prepend(i.box);
+  installs.set(i.id, i);
+  setProgress(i);
+  renderRows();
 }
 
 function sum(o) {
   return Object.values(o).reduce((a, b) => a + b, 0);
 }
 
-function setProgress(pct) {
+function setProgress(i) {
+  const pct = i.total === 0 ? 0 : sum(i.done) / i.total * 100;
   const v = Math.max(0, Math.min(100, Math.floor(pct)));
-  $('install-progress').value = v;
-  $('progress-text').textContent = v + '%';
+  i.box.querySelector('progress').value = v;
+  i.box.querySelector('.pct').textContent = v + '%';
 }
 
 function onTransfer(e) {
-    if (!install || install.id !== e.id) return;
-  if (e.event === 'progress') install.done[e.file] = e.bytes;
-  else if (e.event === 'started') install.done[e.file] = e.resumedFrom;
-  else if (e.event === 'done') install.done[e.file] = e.size;
-  else if (e.event === 'retrying') $('progress-detail').textContent = 'Retrying ' + e.file + ': ' + e.reason;
-  else if (e.event === 'verifying') $('progress-detail').textContent = 'Checking ' + e.file;
-  if (e.event === 'progress' && e.bytesPerSecond > 0) {
-    $('progress-detail').textContent = bytes(sum(install.done)) + ' of ' + bytes(install.total) + ' · ' + bytes(e.bytesPerSecond) + '/s';
+  const i = installs.get(e.id);
+  if (!i || i.state !== 'running') return;
+  const what = i.box.querySelector('.what');
+  if (e.event === 'progress') {
+    i.done[e.file] = e.bytes;
+    i.speed[e.file] = e.bytesPerSecond;
+  } else if (e.event === 'started') {
+    i.done[e.file] = e.resumedFrom;
+  } else if (e.event === 'done') {
+    i.done[e.file] = e.size;
+    delete i.speed[e.file];
+  } else if (e.event === 'failed') {
+    delete i.speed[e.file];
+  } else if (e.event === 'retrying') {
+    what.textContent = 'Retrying ' + e.file + ': ' + e.reason;
+  } else if (e.event === 'verifying') {
+    what.textContent = 'Checking ' + e.file;
   }
-  if (install.total > 0) setProgress(sum(install.done) / install.total * 100);
+  const speed = sum(i.speed);
+  const left = i.total - sum(i.done);
+  if (e.event === 'progress' && speed > 0) {
+    what.textContent = bytes(sum(i.done)) + ' of ' + bytes(i.total) + ' · ' + bytes(speed) + '/s';
+  }
+  const etaText = speed > 0 && left > 0 ? eta(left / speed) + ' left' : '';
+  i.box.querySelector('.eta').textContent = etaText ? '· ' + etaText : '';
+  i.box.dataset.eta = etaText;
+  setProgress(i);
 }
 
 function onInstall(e) {
   if (e.state === 'started') {
-    startProgress(e.id, e.model, e.plan);
+    trackInstall(e);
     return;
   }
-  if (!install || install.id !== e.id) startProgress(e.id, e.model, { files: [], downloadNeeded: false, hosts: [] });
+  let i = installs.get(e.id);
+  if (!i) {
+    if (finished.has(e.id)) return;
+    trackInstall({ id: e.id, model: e.model, name: e.name, repair: e.repair, plan: { files: [], downloadNeeded: false, hosts: [] } });
+    i = installs.get(e.id);
+  }
   finished.add(e.id);
-  install = null;
+  endInstall(i, e.state);
+  const label = i.box.querySelector('.progress-label');
+  const what = i.box.querySelector('.what');
   if (e.state === 'done') {
-    setProgress(100);
-    $('progress-label').textContent = 'Installed ' + e.model;
-    $('progress-detail').textContent = 'Every file was verified.';
-    status('Installed ' + e.result.name + ' ' + e.result.version + '.', 'ok');
+    i.total = Math.max(i.total, 1);
+    i.done = { all: i.total };
+    setProgress(i);
+    label.textContent = (i.repair ? 'Repaired ' : 'Installed ') + i.model;
+    what.textContent = 'Every file was verified.';
+    status((i.repair ? 'Repaired ' : 'Installed ') + e.result.name + ' ' + e.result.version + '.', 'ok');
+  } else if (e.state === 'cancelled') {
+    label.textContent = (i.repair ? 'Repair of ' : 'Install of ') + i.model + ' cancelled';
+    what.textContent = 'The bytes downloaded so far are kept: installing again resumes from them.';
+    status('Cancelled ' + (i.repair ? 'the repair of ' : 'the install of ') + i.model + ': ' + e.message, 'info');
   } else {
-    $('progress-label').textContent = 'Install of ' + e.model + ' failed';
-    $('progress-detail').textContent = e.message;
-    status('Install of ' + e.model + ' failed: ' + e.message, 'error');
+    label.textContent = (i.repair ? 'Repair of ' : 'Install of ') + i.model + ' failed';
+    what.textContent = e.message;
+    status((i.repair ? 'Repair of ' : 'Install of ') + i.model + ' failed: ' + e.message, 'error');
+  }
+}
+
+/** The box stops moving; its Cancel becomes Dismiss. */
+function endInstall(i, state) {
+  i.state = state;
+  i.box.dataset.state = state;
+  i.box.querySelector('.eta').textContent = '';
+  delete i.box.dataset.eta;
+  const dismiss = el('button', { type: 'button', class: 'quiet', text: 'Dismiss', 'data-key': 'dismiss:' + i.id,
+    'aria-label': 'Dismiss this message about ' + i.name });
+  dismiss.addEventListener('click', () => {
+    i.box.remove();
+    installs.delete(i.id);
+    $('install-name').focus();
+  });
+  const focused = i.box.contains(document.activeElement);
+  i.box.querySelector('.cancel').replaceWith(dismiss);
+  if (focused) dismiss.focus();
+  renderRows();
+}
+
+async function cancelInstall(i) {
+  try {
+    await post('/api/cancel', { id: i.id });
+    i.box.querySelector('.what').textContent = 'Cancelling…';
+  } catch (e) {
+    status(e.message, 'error');
   }
 }
 
@@ -324,7 +611,7 @@ async function verifyModels(name, full) {
     const r = await post('/api/verify', name ? { model: name, full } : { full });
     const bad = r.models.filter((m) => m.state !== 'verified');
     status(bad.length === 0 ? 'Verified ' + r.models.length + ' model(s): all good.'
-      : bad.map((m) => m.name + ' is ' + (STATE_WORDS[m.state] || m.state).toLowerCase()).join('; ') + '. Install it again to repair it.',
+      : bad.map((m) => m.name + ' is ' + (STATE_WORDS[m.state] || m.state).toLowerCase()).join('; ') + '. Repair fetches its bad files again.',
       bad.length === 0 ? 'ok' : 'error');
     await refresh();
   } catch (e) {
@@ -336,7 +623,7 @@ async function removeModel(m) {
   const ok = await confirmAction('Remove ' + m.name + '?', [
     el('p', { text: m.name + ' ' + m.version + ' (' + bytes(m.size) + ') will be removed. Files another model shares are kept.' })],
     'Remove');
-  if (!ok) return;
+  if (!ok || gone) return;
   try {
     const r = await post('/api/remove', { model: m.name });
     status('Removed ' + m.name + '; freed ' + bytes(r.bytesFreed) + '.', 'ok');
@@ -355,6 +642,7 @@ async function clearCache() {
           + ' partial download(s) of ' + bytes(dry.partialBytes) : '') + ') from ', el('span', { class: 'path', text: dry.cacheRoot }), '.'),
       el('p', {}, 'Installed models stay. Your library at ', el('span', { class: 'path', id: 'clear-library', text: dry.library }),
         ' is not touched.')], 'Clear cache');
+    if (gone) return;
     if (!ok) {
       status('Cancelled: the cache was not changed.', 'info');
       return;
@@ -377,7 +665,7 @@ async function gc() {
     const ok = await confirmAction('Remove orphans?', [
       el('p', { text: dry.removed.length + ' file(s) no installed model uses, ' + bytes(dry.bytesFreed) + ' in total, will be removed.' })],
       'Remove orphans');
-    if (!ok) return;
+    if (!ok || gone) return;
     const r = await post('/api/gc', { dryRun: false });
     status('Removed ' + r.removed.length + ' orphan(s), freed ' + bytes(r.bytesFreed) + '.', 'ok');
     await refresh();
@@ -386,22 +674,86 @@ async function gc() {
   }
 }
 
-// ------------------------------------------------------------------ live updates
+// ------------------------------------------------------------------ live updates and a server that goes away
+
+let events = null;
+let gone = false;
+let probeTimer = null;
+const PROBE_AFTER_MS = 1500;
+const PROBE_TIMEOUT_MS = 2000;
 
 function connect() {
   // A browser cannot add headers to an event stream: the key goes in the query, as in the printed URL.
-  const es = new EventSource('/api/events?key=' + encodeURIComponent(TOKEN));
-  es.addEventListener('open', () => {
+  events = new EventSource('/api/events?key=' + encodeURIComponent(TOKEN));
+  events.addEventListener('open', () => {
     document.body.dataset.live = 'true';
     $('live-text').textContent = 'Live';
   });
-  es.addEventListener('error', () => {
+  events.addEventListener('error', () => {
+    if (gone) return;
     document.body.dataset.live = 'false';
     $('live-text').textContent = 'Reconnecting…';
+    // The browser retries on its own (each failed retry is another error); whether the server is
+    // still there, ask it once, a moment after the stream first broke.
+    if (probeTimer === null) probeTimer = setTimeout(checkServer, PROBE_AFTER_MS);
   });
-  es.addEventListener('transfer', (m) => onTransfer(JSON.parse(m.data)));
-  es.addEventListener('install', (m) => onInstall(JSON.parse(m.data)));
-  es.addEventListener('changed', () => refresh());
+  events.addEventListener('stopped', serverStopped); // sent by a server that stops in order
+  events.addEventListener('transfer', (m) => onTransfer(JSON.parse(m.data)));
+  events.addEventListener('install', (m) => onInstall(JSON.parse(m.data)));
+  events.addEventListener('changed', () => refresh());
+}
+
+/** Asks the server whether it is still this run's; no answer, or another run's refusal, means it stopped. */
+async function checkServer() {
+  probeTimer = null;
+  if (gone || (events && events.readyState === EventSource.OPEN)) return;
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), PROBE_TIMEOUT_MS);
+  let alive = false;
+  try {
+    const r = await fetch('/api/installs', { headers: { Accept: 'application/json', 'X-Soko-Key': TOKEN }, cache: 'no-store', signal: ctl.signal });
+    alive = r.ok;
+  } catch (e) {
+    alive = false;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!alive) {
+    serverStopped();
+  } else if (events.readyState === EventSource.CLOSED) {
+    setTimeout(connect, PROBE_AFTER_MS); // refused for a while (too many tabs): try again
+  }
+}
+
+function serverStopped() {
+  if (gone) return;
+  gone = true;
+  clearTimeout(probeTimer);
+  probeTimer = null;
+  if (events) events.close();
+  document.body.dataset.live = 'false';
+  document.body.dataset.server = 'stopped';
+  $('live-text').textContent = 'Stopped';
+  $('stopped').hidden = false;
+  for (const d of document.querySelectorAll('dialog[open]')) d.close('cancel');
+  for (const i of installs.values()) {
+    if (i.state !== 'running') continue;
+    i.state = 'stopped';
+    i.box.dataset.state = 'stopped';
+    i.box.querySelector('.progress-label').textContent = 'Interrupted: Soko stopped';
+    i.box.querySelector('.what').replaceChildren('The bytes downloaded so far are kept: installing ' + i.name + ' again after ',
+      el('code', { text: 'soko serve' }), ' resumes from them.');
+    i.box.querySelector('.eta').textContent = '';
+    i.box.querySelector('.cancel').remove();
+  }
+  disableActions();
+}
+
+/** With no server, no action can work: every button and field goes quiet except Copy, which needs none. */
+function disableActions() {
+  for (const c of document.querySelectorAll('main button, main input, dialog button')) {
+    if (!c.classList.contains('copy')) c.disabled = true;
+  }
 }
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -412,7 +764,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('install-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const name = $('install-name').value.trim();
-    if (name) askToInstall(name, name);
+    if (name) askToInstall(name, false);
   });
   connect();
   refresh();

@@ -262,6 +262,70 @@ class ApiSafetyTest {
   }
 
   @Test
+  void aBrowserNavigationWithoutTheKeyGetsAPageSayingHowToGetAFreshAddressWhileTheApiKeepsJson() throws Exception {
+    Map<String, String> navigation = Map.of(Guard.KEY_HEADER, "", "Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+    RawHttp.Response page = RawHttp.send(web.port(), "GET", "/?key=from-an-earlier-run", navigation, new byte[0]);
+    RawHttp.Response api = RawHttp.send(web.port(), "GET", "/api/diagnostics?key=from-an-earlier-run", navigation,
+        new byte[0]);
+
+    assertThat(page.status()).isEqualTo(403);
+    assertThat(page.headers().get("content-type")).isEqualTo("text/html; charset=utf-8");
+    assertThat(page.headers().get("content-security-policy")).contains("script-src 'self'");
+    assertThat(page.body()).contains("<h2>This Soko page needs a fresh address</h2>")
+        .contains("Run <code>soko serve</code> again").contains("?key=").doesNotContain(web.token());
+    assertRefused(api, 403, "key", "this Soko page needs its key: open the URL `soko serve` printed (it ends with"
+        + " ?key=…)");
+  }
+
+  @Test
+  void aRefusalShownAsAPageEscapesWhatTheRequestCarried() throws Exception {
+    RawHttp.Response r = RawHttp.send(web.port(), "GET", "/", Map.of("Accept", "text/html", "Host",
+        "<script>alert('x')</script>"), new byte[0]);
+
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.headers().get("content-type")).isEqualTo("text/html; charset=utf-8");
+    assertThat(r.body()).contains("<p>the Host header &quot;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; does not"
+        + " name this server; open the URL that `soko serve` printed</p>").doesNotContain("<script>")
+        .doesNotContain(web.token());
+  }
+
+  @Test
+  void noInstallIsRunningSoThereIsNothingToCancel() throws Exception {
+    RawHttp.Response running = RawHttp.send(web.port(), "GET", "/api/installs", Map.of(), new byte[0]);
+    RawHttp.Response cancel = RawHttp.post(web.port(), "/api/cancel", token(), "{\"id\":42}");
+    RawHttp.Response notANumber = RawHttp.post(web.port(), "/api/cancel", token(), "{\"id\":\"42\"}");
+
+    assertThat(running.status()).isEqualTo(200);
+    assertThat(JSON.readTree(running.body()).get("installs").size()).isZero();
+    assertRefused(cancel, 404, "not-found", "no install 42 is running; it may have finished already");
+    assertRefused(notANumber, 400, "bad-request", "\"id\" must be a whole number");
+  }
+
+  @Test
+  void onlyAnInstalledModelCanBeRepairedAndOnlyByItsName() throws Exception {
+    RawHttp.Response plan = RawHttp.post(web.port(), "/api/plan", token(), "{\"model\":\"web-remote\",\"repair\":true}");
+    RawHttp.Response install = RawHttp.post(web.port(), "/api/install", token(), "{\"model\":\"ja-en\",\"repair\":true}");
+    RawHttp.Response flag = RawHttp.post(web.port(), "/api/install", token(), "{\"model\":\"demo-phrasebook\",\"repair\":1}");
+
+    assertRefused(plan, 404, "unknown-model", "web-remote is not installed, so there is nothing to repair; install it"
+        + " from the catalog instead");
+    assertRefused(install, 404, "unknown-model", "ja-en is not installed, so there is nothing to repair; install it"
+        + " from the catalog instead");
+    assertRefused(flag, 400, "bad-request", "\"repair\" must be true or false");
+  }
+
+  @Test
+  void repairingAnIntactModelPlansNothingToDownload() throws Exception {
+    RawHttp.Response r = RawHttp.post(web.port(), "/api/plan", token(), "{\"model\":\"demo-phrasebook\",\"repair\":true}");
+
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode plan = JSON.readTree(r.body());
+    assertThat(plan.get("name").asText()).isEqualTo("demo-phrasebook");
+    assertThat(plan.get("downloadNeeded").asBoolean()).isFalse();
+    assertThat(plan.get("files").size()).isZero();
+  }
+
+  @Test
   void unknownPathsAreNotFound() throws Exception {
     RawHttp.Response r = RawHttp.send(web.port(), "GET", "/../../etc/passwd", Map.of(), new byte[0]);
 

@@ -64,6 +64,32 @@ final class Fixtures {
         false, Map.of());
   }
 
+  /** A phrasebook-engine model with one file per entry of {@code files} (path → bytes), each from {@code source(path)}. */
+  static Manifest model(String name, String description, Map<String, byte[]> files,
+      java.util.function.Function<String, SourceUri> source) {
+    List<ModelFile> list = files.entrySet().stream().map(e -> new ModelFile(RelativePath.parse(e.getKey()),
+        e.getValue().length, Hashing.sha256(e.getValue()), List.of(source.apply(e.getKey())))).toList();
+    return new Manifest(ModelName.parse(name), Version.parse("1.0.0"), description,
+        List.of(TaskSpec.translate(Language.JA, Language.EN)),
+        new EngineRequirement("soko-phrasebook", VersionRange.parse(">=1.0 <2")),
+        new License("CC0-1.0", URI.create("https://creativecommons.org/publicdomain/zero/1.0/"), "Test data, CC0."),
+        list, false, Map.of());
+  }
+
+  /** The bytes of every regular file under {@code root}, summed with {@link Files#size}. */
+  static long sizeOfFiles(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return 0;
+    }
+    long total = 0;
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        total += Files.size(p);
+      }
+    }
+    return total;
+  }
+
   /** Installs a tiny model from a file: source under {@code dir}. */
   static void installLocal(Soko soko, Path dir, String name, String description, long seed) throws Exception {
     byte[] content = bytes(64, seed);

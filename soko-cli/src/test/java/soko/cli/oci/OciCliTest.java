@@ -201,7 +201,7 @@ class OciCliTest {
     int before = tokens.requests().size();
 
     roundTrip(registry, "team/silero-vad", cli,
-        ref -> cli.runChild(Map.of("SOKO_REGISTRY_USER", "soko", "SOKO_REGISTRY_PASSWORD", "secret",
+        ref -> cli.runChild(Map.of("SOKO_REGISTRY_USER", "soko", "SOKO_REGISTRY_PASSWORD", "secret", "SOKO_REGISTRY", registry,
             "SOKO_INSECURE_REGISTRIES", "example.org:5000, " + registry), "push", MODEL, ref),
         List.of("--insecure-registry", registry, "--authfile", auth.toString()), List.of("--creds", "soko:secret"));
 
@@ -226,7 +226,8 @@ class OciCliTest {
     assertThat(push.code()).isEqualTo(1);
     assertThat(push.err()).isEqualTo("soko: " + registry + " refused access to repository:team/anon:pull,push (insufficient_scope);"
         + " check that your account may pull,push team/anon; no credentials for " + registry + " were found in"
-        + " SOKO_REGISTRY_USER/SOKO_REGISTRY_PASSWORD, --authfile (REGISTRY_AUTH_FILE), podman's auth.json or docker's config.json\n");
+        + " SOKO_REGISTRY_USER/SOKO_REGISTRY_PASSWORD (with SOKO_REGISTRY=" + registry + "), --authfile (REGISTRY_AUTH_FILE),"
+        + " podman's auth.json or docker's config.json\n");
   }
 
   @Test

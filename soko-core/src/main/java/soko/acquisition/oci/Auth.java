@@ -162,9 +162,16 @@ final class Auth {
     if (!realmScheme.equals("https") && !realmScheme.equals("http")) {
       throw new OciProtocolException(registry + " named the token realm " + scheme.realm() + ", which is not an http(s) URL");
     }
-    if (cred.isPresent() && !realmScheme.equals("https") && !settings.insecure(registry)) {
-      throw new OciAuthException(registry + " wants credentials sent to " + scheme.realm()
-          + " over plain http; Soko refuses unless the registry is marked insecure");
+    // The rule for token services (Docker token spec; OCI distribution leaves it to clients): the
+    // credential found is the challenging registry's own (credentials are looked up by registry),
+    // and it goes to the realm only over https, or over plain http only when the realm is on the
+    // registry's own host and that registry is listed as insecure (a loopback or LAN registry).
+    boolean httpsRealm = realmScheme.equals("https");
+    boolean ownHost = hostOf(registry).equalsIgnoreCase(String.valueOf(scheme.realm().getHost()));
+    if (cred.isPresent() && !httpsRealm && !(ownHost && settings.insecure(registry))) {
+      throw new OciAuthException(registry + " wants its credentials sent to " + scheme.realm() + " over plain http"
+          + (ownHost ? "" : " on another host") + "; Soko sends credentials to a token service only over https"
+          + (ownHost ? ", unless the registry is listed as insecure" : ""));
     }
     StringBuilder query = new StringBuilder();
     scheme.service().ifPresent(s -> append(query, "service", s));
@@ -232,6 +239,16 @@ final class Auth {
     } catch (JsonProblem p) {
       throw new OciProtocolException("the token service " + scheme.realm() + " sent a bad answer: " + p.getMessage(), p);
     }
+  }
+
+  /** The host of {@code host[:port]} or {@code [v6]:port}, without the port. */
+  static String hostOf(String registry) {
+    if (registry.startsWith("[")) {
+      int end = registry.indexOf(']');
+      return end > 0 ? registry.substring(1, end) : registry;
+    }
+    int colon = registry.lastIndexOf(':');
+    return colon > 0 ? registry.substring(0, colon) : registry;
   }
 
   private static void append(StringBuilder q, String name, String value) {

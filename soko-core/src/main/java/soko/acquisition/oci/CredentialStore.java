@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Finds the credential for a registry host ({@code host[:port]}). Implementations must be
- * thread-safe; they may run a credential helper process, so results are not cached here.
+ * thread-safe; they may run a credential helper process: {@link #memoized()} asks once per registry.
  */
 @FunctionalInterface
 public interface CredentialStore {
@@ -18,6 +18,29 @@ public interface CredentialStore {
    * @throws OciAuthException when a configured source is broken (unreadable file, failing helper)
    */
   Optional<RegistryCredential> find(String registry) throws OciAuthException;
+
+  /**
+   * This store, asked at most once per registry: later calls answer from memory (a credential
+   * helper is a process of its own, and one pull makes many requests). A failure is not kept.
+   */
+  default CredentialStore memoized() {
+    java.util.Map<String, Optional<RegistryCredential>> known = new java.util.concurrent.ConcurrentHashMap<>();
+    CredentialStore inner = this;
+    return registry -> {
+      Optional<RegistryCredential> k = known.get(registry);
+      if (k != null) {
+        return k;
+      }
+      synchronized (known) {
+        k = known.get(registry);
+        if (k == null) {
+          k = inner.find(registry);
+          known.put(registry, k);
+        }
+        return k;
+      }
+    };
+  }
 
   /** Asks each store in order; the first that has a credential wins. */
   static CredentialStore chain(List<CredentialStore> stores) {

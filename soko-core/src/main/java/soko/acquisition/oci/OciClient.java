@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -182,7 +183,7 @@ public final class OciClient {
   private Path fetchOnce(OciReference ref, Digest digest, long size, Path partial, TransferListener listener) throws OciException {
     String what = ref.blobUri(digest);
     try {
-      long have = Files.exists(partial) ? Files.size(partial) : 0;
+      long have = Files.exists(partial, LinkOption.NOFOLLOW_LINKS) ? Files.size(partial) : 0;
       if (have > size) {
         listener.restarted(digest, "the partial file is larger than the blob");
         truncate(partial, 0);
@@ -255,7 +256,8 @@ public final class OciClient {
     listener.started(digest, start, size);
     long done = start;
     try (InputStream in = resp.body();
-        FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
       out.truncate(start);
       out.position(start);
       byte[] buf = new byte[IO_BUFFER];
@@ -298,7 +300,8 @@ public final class OciClient {
   }
 
   private static void truncate(Path file, long length) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        LinkOption.NOFOLLOW_LINKS)) {
       ch.truncate(length);
     }
   }

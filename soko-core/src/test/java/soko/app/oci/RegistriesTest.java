@@ -94,6 +94,31 @@ class RegistriesTest {
   }
 
   @Test
+  void aLinkPlantedAtAnOciPartialIsMovedAsideAndTheUsersFileKeepsItsBytes() throws Exception {
+    publish("soko/pull-planted");
+    Path home = dir.resolve("planted");
+    Soko machine = soko(home, false);
+    Path userFile = Files.createDirectories(home.resolve("library")).resolve("notes.txt");
+    byte[] userBytes = "a user's own file, 36 bytes long...\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Files.write(userFile, userBytes);
+    ModelFile onnx = machine.bundledManifest(MODEL).orElseThrow().files().stream()
+        .filter(f -> f.path().value().endsWith(".onnx")).findFirst().orElseThrow();
+    Path downloads = machine.store().downloadsDir();
+    Files.createSymbolicLink(downloads.resolve(onnx.sha256().hex() + ".oci.partial"), userFile);
+    List<TransferEvent> events = new CopyOnWriteArrayList<>();
+
+    registries(machine, registry.hostPort()).pull("oci://" + registry.hostPort() + "/soko/pull-planted:6.0.0", plan -> true,
+        events::add);
+
+    assertThat(Files.readAllBytes(userFile)).isEqualTo(userBytes);
+    assertThat(Files.isWritable(userFile)).isTrue();
+    assertThat(machine.verify(Optional.of(MODEL), true)).singleElement()
+        .satisfies(c -> assertThat(c.state()).isEqualTo(FileState.VERIFIED));
+    assertThat(events).filteredOn(e -> e instanceof TransferEvent.Notice).singleElement()
+        .satisfies(e -> assertThat(((TransferEvent.Notice) e).message()).contains("a symbolic link", "moved it aside"));
+  }
+
+  @Test
   void aPulledModelIsInstalledVerifiedAndRecordsItsPinnedOrigin() throws Exception {
     String pinned = publish("soko/pull-fresh");
     Soko machine = soko(dir.resolve("machine"), false);

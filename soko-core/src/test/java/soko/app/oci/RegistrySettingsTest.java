@@ -78,8 +78,82 @@ class RegistrySettingsTest {
 
     env.put(Registries.ENV_USER, "ci");
     env.put(Registries.ENV_PASSWORD, "token");
+    env.put(Registries.ENV_REGISTRY, "Flag.Example");
     OciSettings withEnv = Registries.settings(env, home(), List.of(), Optional.of(flagFile));
     assertThat(withEnv.credentials().find("flag.example")).contains(new RegistryCredential.Basic("ci", "token"));
+    assertThat(withEnv.credentials().find("podman.example")).as("the environment's credentials belong to one registry")
+        .contains(new RegistryCredential.Basic("p", "ppw"));
+  }
+
+  @Test
+  void environmentCredentialsGoOnlyToTheRegistryNamedWithThem() throws Exception {
+    OciSettings s = Registries.settings(Map.of(Registries.ENV_USER, "ci", Registries.ENV_PASSWORD, "s3cret",
+        Registries.ENV_REGISTRY, "registry.internal:5000"), home(), List.of(), Optional.empty());
+
+    assertThat(s.credentials().find("registry.internal:5000")).contains(new RegistryCredential.Basic("ci", "s3cret"));
+    assertThat(s.credentials().find("registry.internal")).isEmpty();
+    assertThat(s.credentials().find("ghcr.io")).isEmpty();
+    assertThat(s.credentials().find("127.0.0.1:5000")).isEmpty();
+  }
+
+  @Test
+  void unscopedEnvironmentCredentialsAreRefusedWithWhatToSet() {
+    assertThatThrownBy(() -> Registries.settings(Map.of(Registries.ENV_USER, "ci", Registries.ENV_PASSWORD, "s3cret"), home(),
+        List.of(), Optional.empty()))
+        .isInstanceOf(UnknownModelException.class)
+        .hasMessage("SOKO_REGISTRY_USER and SOKO_REGISTRY_PASSWORD are set but SOKO_REGISTRY is not: set"
+            + " SOKO_REGISTRY=HOST[:PORT] to the one registry they belong to (they are never sent anywhere else)");
+  }
+
+  @Test
+  void aRegistryScopeWithASchemeOrPathIsRefused() {
+    assertThatThrownBy(() -> Registries.settings(Map.of(Registries.ENV_USER, "ci", Registries.ENV_PASSWORD, "s3cret",
+        Registries.ENV_REGISTRY, "https://ghcr.io/org"), home(), List.of(), Optional.empty()))
+        .isInstanceOf(UnknownModelException.class)
+        .hasMessageStartingWith("SOKO_REGISTRY=\"https://ghcr.io/org\" is not a registry host");
+  }
+
+  @Test
+  void loginsAreFoundUnderHomeFromTheEnvironmentNotThePasswordFile() throws Exception {
+    Path envHome = dir.resolve("ci-home");
+    credentialsFile(envHome.resolve(".docker/config.json"), "docker.example", "d", "dpw");
+    credentialsFile(envHome.resolve(".config/containers/auth.json"), "skopeo.example", "s", "spw");
+
+    OciSettings s = Registries.settings(Map.of("HOME", envHome.toString()), home(), List.of(), Optional.empty());
+
+    assertThat(s.credentials().find("docker.example")).contains(new RegistryCredential.Basic("d", "dpw"));
+    assertThat(s.credentials().find("skopeo.example")).contains(new RegistryCredential.Basic("s", "spw"));
+  }
+
+  @Test
+  void loginFilesAreReadInSkopeosOrder() {
+    Path run = dir.resolve("run");
+    Path config = dir.resolve("config");
+    Path envHome = dir.resolve("h");
+
+    assertThat(Registries.loginFilesFor(Map.of("XDG_RUNTIME_DIR", run.toString(), "XDG_CONFIG_HOME", config.toString(),
+        "HOME", envHome.toString()), home()))
+        .containsExactly(run.resolve("containers/auth.json"), config.resolve("containers/auth.json"),
+            envHome.resolve(".docker/config.json"));
+    assertThat(Registries.loginFilesFor(Map.of(), home()))
+        .containsExactly(dir.resolve("user/.config/containers/auth.json"), dir.resolve("user/.docker/config.json"));
+  }
+
+  @Test
+  void theCredentialStoreIsAskedOncePerRegistry() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    soko.acquisition.oci.CredentialStore counting = registry -> {
+      asked.incrementAndGet();
+      return Optional.empty();
+    };
+    soko.acquisition.oci.CredentialStore once = counting.memoized();
+
+    for (int i = 0; i < 5; i++) {
+      once.find("a.example");
+      once.find("b.example");
+    }
+
+    assertThat(asked).hasValue(2);
   }
 
   @Test

@@ -30,6 +30,15 @@ record ModelRef(String id, Path file, VerifiedModel.StampCheck stamps) {
         + reason + "); reinstall the model";
   }
 
+  String mismatch(String reason) {
+    return "whisper.cpp refused model " + id + ": " + fileName() + " does not match its manifest (" + reason
+        + "); reinstall the model, or correct the manifest's whisper.cpp annotations";
+  }
+
+  String badManifest(String reason) {
+    return "whisper.cpp refused model " + id + ": " + reason + "; correct the manifest's whisper.cpp annotations";
+  }
+
   String loadFailure(String reason) {
     return "whisper.cpp could not load model " + id + " from " + fileName() + ": " + reason + "; reinstall the model";
   }

@@ -1,9 +1,11 @@
 package soko.engine.whisper;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import soko.manifest.Language;
 import soko.manifest.Task;
@@ -27,8 +29,11 @@ import soko.runtime.SpeechSession;
  * call. A damaged model or a bug that aborts whisper.cpp then ends the child only: the call fails
  * with {@link soko.runtime.EngineCrashedException} and the next call starts a new child. The
  * child's log goes to a file in {@link EngineOptions#scratch()}. Before any native code sees the
- * model file, its ggml header is checked, so a file that is not a whisper.cpp model is refused with
- * {@link ModelUnavailableException}. Without isolation, whisper.cpp runs in this JVM: faster to
+ * model file, its ggml header and tensor records are checked, and compared with the manifest's
+ * optional {@code whisper.cpp.*} annotations ({@code n_vocab}, {@code n_audio_state}, {@code
+ * n_audio_layer}, {@code n_text_layer}, {@code n_mels}, {@code ftype}), so a file that is not a
+ * whisper.cpp model, or not the model its manifest describes, is refused with {@link
+ * ModelUnavailableException}. Without isolation, whisper.cpp runs in this JVM: faster to
  * start, but an abort ends the application and slow calls cannot be stopped.
  *
  * <p>Thread-safe and cheap to construct; found by {@link java.util.ServiceLoader}.
@@ -103,6 +108,7 @@ public final class WhisperEngineProvider implements EngineProvider {
       throw new IllegalArgumentException(ENGINE_ID + " runs asr and speech-translate, not " + task);
     }
     ModelRef ref = new ModelRef(model.manifest().id(), ggmlFile(model), model::changedSinceVerified);
+    requireMatchingHeader(ref, model);
     Transcriber transcriber = options.isolate()
         ? new ChildWhisper(ref, options.threads(), timeouts.start(), options.scratch())
         : new InProcessWhisper(ref, options.threads());
@@ -113,6 +119,33 @@ public final class WhisperEngineProvider implements EngineProvider {
       throw e;
     }
     return new WhisperSpeechSession(model, transcriber, timeouts);
+  }
+
+  /**
+   * Reads the file's header and tensor records in this JVM and compares them with the manifest's
+   * whisper.cpp annotations ({@link GgmlExpectation}), so that a file whisper.cpp would abort on, or
+   * a large-v3 manifest carrying a base model, is refused before any native call.
+   */
+  private static void requireMatchingHeader(ModelRef ref, VerifiedModel model) throws ModelUnavailableException {
+    GgmlExpectation expected;
+    try {
+      expected = GgmlExpectation.of(model.manifest());
+    } catch (IllegalArgumentException e) {
+      throw new ModelUnavailableException(ref.badManifest(e.getMessage()));
+    }
+    ref.requireUnchanged();
+    GgmlHeader header;
+    try {
+      header = GgmlHeader.read(ref.file());
+    } catch (GgmlFormatException e) {
+      throw new ModelUnavailableException(ref.refusal(e.getMessage()));
+    } catch (IOException e) {
+      throw new ModelUnavailableException(ref.loadFailure("the file cannot be read (" + e + ")"));
+    }
+    Optional<String> mismatch = expected.mismatch(header);
+    if (mismatch.isPresent()) {
+      throw new ModelUnavailableException(ref.mismatch(mismatch.get()));
+    }
   }
 
   private static Path ggmlFile(VerifiedModel model) throws ModelUnavailableException {

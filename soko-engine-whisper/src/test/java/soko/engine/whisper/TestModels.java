@@ -38,7 +38,17 @@ final class TestModels {
         TaskSpec.speechTranslate(Language.EN, Language.JA, Language.KO)));
   }
 
+  /** A model of {@code file} whose manifest carries these annotations. */
+  static VerifiedModel verified(Path file, Map<String, String> annotations) throws IOException {
+    return verified(file, List.of(TaskSpec.asr(Language.JA, Language.KO),
+        TaskSpec.speechTranslate(Language.EN, Language.JA, Language.KO)), annotations);
+  }
+
   static VerifiedModel verified(Path file, List<TaskSpec> tasks) throws IOException {
+    return verified(file, tasks, Map.of());
+  }
+
+  static VerifiedModel verified(Path file, List<TaskSpec> tasks, Map<String, String> annotations) throws IOException {
     Hashing.Measured measured = Hashing.sha256(file);
     Manifest manifest = new Manifest(
         ModelName.parse("whisper-test"),
@@ -49,7 +59,7 @@ final class TestModels {
         new License("MIT", URI.create("https://opensource.org/license/mit"), ""),
         List.of(new ModelFile(RelativePath.parse(FILE_NAME), measured.size(), measured.digest(), List.of())),
         true,
-        Map.of());
+        annotations);
     return new VerifiedModel(manifest, Map.of(FILE_NAME, file), Instant.now());
   }
 

@@ -56,6 +56,14 @@ public final class LocalRegistry implements AutoCloseable {
    * from that server.
    */
   public static LocalRegistry start(Path dir, Optional<TokenServer> auth) throws IOException {
+    return start(dir, auth, auth.map(TokenServer::realm));
+  }
+
+  /**
+   * As {@link #start(Path, Optional)}, with the token realm the registry names in its challenges
+   * (for example a recording proxy in front of the token server).
+   */
+  public static LocalRegistry start(Path dir, Optional<TokenServer> auth, Optional<String> realm) throws IOException {
     Files.createDirectories(dir.resolve("data"));
     int port = freePort();
     StringBuilder cfg = new StringBuilder()
@@ -67,7 +75,7 @@ public final class LocalRegistry implements AutoCloseable {
         .append("  secret: soko-test-secret\n");
     if (auth.isPresent()) {
       cfg.append("auth:\n  token:\n")
-          .append("    realm: ").append(auth.get().realm()).append('\n')
+          .append("    realm: ").append(realm.orElse(auth.get().realm())).append('\n')
           .append("    service: ").append(TokenServer.SERVICE).append('\n')
           .append("    issuer: ").append(TokenServer.ISSUER).append('\n')
           .append("    rootcertbundle: ").append(auth.get().certificateBundle()).append('\n');

@@ -86,6 +86,7 @@ public final class EmbedExample {
         case TransferEvent.Retrying r -> say("  %s: retrying in %s (%s)", r.file(), r.delay(), r.reason());
         case TransferEvent.Done d -> say("  %s: done, %s", d.file(), d.sha256());
         case TransferEvent.Failed f -> say("  %s: failed: %s", f.file(), f.reason());
+        case TransferEvent.Notice n -> say("  %s: %s", n.file(), n.message());
       }
     }, Duration.ofMillis(200), InstantSource.system());
     Soko.InstallResult pulled = soko.pull(mirrored, askTheUser, progress);
