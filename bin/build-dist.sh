@@ -43,7 +43,10 @@ cli=soko-cli/target
 #   jdk.httpserver   soko serve (the Diagnostics page)
 #   jdk.management   com.sun.management.OperatingSystemMXBean (memory size for diagnostics); brings java.management
 #   java.logging     ONNX Runtime's Java binding logs through java.util.logging
-modules=java.base,java.net.http,jdk.httpserver,jdk.management,java.logging
+#   jdk.unsupported  sun.misc.Signal: Ctrl-C during a download keeps the partial file and exits 130
+modules=java.base,java.net.http,jdk.httpserver,jdk.management,java.logging,jdk.unsupported
+# What jdeps names that the runtime leaves out on purpose (see above).
+not_needed=java.desktop,java.sql
 
 # ------------------------------------------------------------------ build
 if [ $build = 1 ]; then
@@ -54,6 +57,18 @@ fi
 [ -f "$cli/runtime-dependencies.txt" ] || die "no $cli/runtime-dependencies.txt (written by soko-cli's package phase): rebuild with ./mvnw package"
 version=$(sed -n 's/^version=//p' "$cli/maven-archiver/pom.properties")
 [ -n "$version" ] || die "cannot read the version from $cli/maven-archiver/pom.properties"
+
+# jdeps over the jars as built: a module they use that is neither linked nor excluded on purpose
+# stops the build here, rather than a NoClassDefFoundError on a user's machine.
+log "checking the JDK modules the jars use (jdeps)"
+used=$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps -q \
+  --class-path "$cli/lib/*" "$cli/soko-cli.jar" "$cli"/lib/*.jar)
+for m in ${used//,/ }; do
+  case ",$modules,$not_needed," in
+    *",$m,"*) ;;
+    *) die "the jars use the JDK module $m (jdeps: $used), which the runtime would lack: add it to modules= in bin/build-dist.sh with the reason" ;;
+  esac
+done
 
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) platform=linux-x64; ort_native=linux-x64; whisper_native=debian-amd64; deb_arch=amd64 ;;

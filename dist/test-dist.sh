@@ -270,6 +270,9 @@ if [ $test_deb = 1 ]; then
       if [ -d "/opt/soko/share/bash-completion" ]; then
         echo "$files" | grep -qx /usr/share/bash-completion/completions/soko && pass "bash completion installed" || fail "no bash completion in /usr/share"
       fi
+      if [ -d "/opt/soko/share/zsh" ]; then
+        echo "$files" | grep -qx /usr/share/zsh/vendor-completions/_soko && pass "zsh completion installed" || fail "no zsh completion in /usr/share"
+      fi
       if [ -d "/opt/soko/share/man/man1" ]; then
         echo "$files" | grep -q "^/usr/share/man/man1/soko.*\.1\.gz$" && pass "man pages installed" || fail "no man pages in /usr/share/man/man1"
       fi
