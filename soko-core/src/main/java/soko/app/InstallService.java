@@ -91,6 +91,7 @@ final class InstallService {
         return new Soko.InstallResult(existing.get(), true, 0, 0);
       }
       long bytes = 0;
+      int copied = 0;
       List<ModelFile> remote = new ArrayList<>();
       Set<Digest> seen = new HashSet<>();
       for (ModelFile f : missing) {
@@ -100,6 +101,7 @@ final class InstallService {
         if (hasLocalSource(f)) {
           copyLocal(f);
           bytes += f.size();
+          copied++;
         } else if (downloader.canFetch(f)) {
           remote.add(f);
         } else {
@@ -118,12 +120,12 @@ final class InstallService {
         }
         List<ModelFile> published = downloader.fetchInto(remote, destination(tx), listener);
         bytes += published.stream().mapToLong(ModelFile::size).sum();
-        if (bytes == 0) {
-          // Every file came from another install of this model that ran meanwhile: it is installed now.
+        if (copied == 0 && published.isEmpty()) {
+          // Every file was published by another install of this model that ran meanwhile: this one
+          // wrote nothing, and the model is installed (by the other, or by this commit if it has not
+          // recorded it yet).
           Optional<InstalledModel> now = installedOrDamaged(manifest.name()).filter(m -> m.manifest().equals(manifest));
-          if (now.isPresent() && tx.missingFiles().isEmpty()) {
-            return new Soko.InstallResult(now.get(), true, 0, 0);
-          }
+          return new Soko.InstallResult(now.isPresent() ? now.get() : tx.commit(origin), true, 0, 0);
         }
       }
       return new Soko.InstallResult(tx.commit(origin), false, missing.size(), bytes);
