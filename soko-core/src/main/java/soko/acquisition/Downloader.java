@@ -1,7 +1,6 @@
 package soko.acquisition;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -390,35 +389,7 @@ public final class Downloader {
    * download"); a fetch still verifies every byte.
    */
   public long partialBytes(ModelFile file) {
-    Digest d = file.sha256();
-    try {
-      Path complete = paths.complete(d);
-      if (Files.isRegularFile(complete, LinkOption.NOFOLLOW_LINKS) && Files.size(complete) == file.size()) {
-        return file.size();
-      }
-      Path partial = paths.partial(d);
-      if (!Files.isRegularFile(partial, LinkOption.NOFOLLOW_LINKS)) {
-        return 0;
-      }
-      long length = Files.size(partial);
-      if (length == file.size()) {
-        return length;
-      }
-      if (length > file.size()) {
-        return 0;
-      }
-      List<FileJob.Source> sources = sources(file);
-      if (sources.stream().anyMatch(s -> s.transport().contentAddressed())) {
-        return length;
-      }
-      Set<URI> urls = Set.copyOf(sources.stream().map(FileJob.Source::uri).toList());
-      return PartialMetadata.read(paths.metadata(d))
-          .filter(m -> m.describes(file) && m.validator().isPresent() && urls.contains(m.url()))
-          .map(m -> length)
-          .orElse(0L);
-    } catch (IOException e) {
-      return 0;
-    }
+    return PartialListing.resumableBytes(paths, file, sources(file));
   }
 
   /**

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -18,17 +17,12 @@ import java.util.regex.Pattern;
 import soko.events.TransferEvent;
 import soko.manifest.ModelFile;
 import soko.verification.Digest;
-import soko.verification.Hashing;
 import soko.verification.IntegrityException;
 
 /**
  * One fetch of one file into its locked partial file: keep and re-hash the prefix that can be
- * resumed, then try each source (http(s) mirror or registry blob, through its {@link Transport})
- * with bounded retries until the bytes are complete and verified.
- *
- * <p>Invariant: {@code pipe.digest()} holds the sha256 of exactly the first {@code have} bytes of
- * the partial file, and the partial file is {@code have} bytes long. The hashing runs on the pipe's
- * thread while the next buffer is received (see {@link HashPipe}).
+ * resumed ({@link Received}), then try each source (http(s) mirror or registry blob, through its
+ * {@link Transport}) with bounded retries until the bytes are complete and verified.
  */
 final class FileJob {
   /** Bytes between fsync + metadata checkpoints, bounding what a crash can cost. */
@@ -44,19 +38,8 @@ final class FileJob {
   private final InstantSource clock;
   private final PartialFiles paths;
   private final Emitter emitter;
-  /**
-   * The partial file: opened without following links, and never closed by an interrupt (the way
-   * fetches are cancelled); see {@link PartialFile}.
-   */
-  private final PartialFile data;
-  private final HashPipe pipe;
+  private final Received got;
   private final Failures failures;
-  private byte[] buffer;
-  private long have;
-  private Optional<PartialMetadata> meta = Optional.empty();
-  /** Where the bytes kept past the last checkpoint start, or -1 when every kept byte was checkpointed. */
-  private long uncheckpointedFrom = -1;
-  private long transferred;
   private int attempts;
   private Optional<NetworkFailure> pending = Optional.empty();
 
@@ -68,29 +51,29 @@ final class FileJob {
     this.clock = clock;
     this.paths = paths;
     this.emitter = emitter;
-    this.data = data;
-    this.buffer = new byte[settings.bufferSize()];
-    this.pipe = new HashPipe(settings.bufferSize(), name);
+    this.got = new Received(file, paths, data, settings.bufferSize());
     this.failures = new Failures(file, settings, clock);
   }
 
   /** Bytes received over the network by this job. */
   long transferred() {
-    return transferred;
+    return got.transferred();
   }
 
   /** Brings the partial file to the full, verified content, or throws. */
   void run(List<Source> sources) throws AcquisitionException {
-    try {
+    try (got) {
       runWithPipe(sources);
-    } finally {
-      pipe.close();
     }
   }
 
   private void runWithPipe(List<Source> sources) throws AcquisitionException {
-    if (keepPrefix(sources)) {
-      return;
+    try {
+      if (got.keep(sources, emitter)) {
+        return;
+      }
+    } catch (IOException e) {
+      throw DownloadsFolderException.io(name, paths.partial(file.sha256()), "read the partial download", e);
     }
     checkSpace();
     List<AcquisitionException> tried = new ArrayList<>();
@@ -126,88 +109,8 @@ final class FileJob {
     throw tried.size() == 1 ? tried.getFirst() : new SourcesExhaustedException(name, tried);
   }
 
-  /**
-   * Keeps the bytes of the partial file that some source can resume and re-hashes them. A partial
-   * from a URL is kept when its record names a validator for one of the sources; a partial of a
-   * file that has a registry source is kept in any case (a blob's digest is its own validator).
-   * Returns true when the file already holds every byte and they match the manifest.
-   */
-  private boolean keepPrefix(List<Source> sources) throws AcquisitionException {
-    try {
-      long length = data.size();
-      meta = PartialMetadata.read(paths.metadata(file.sha256())).filter(m -> m.describes(file) && m.spans().size() == 1);
-      boolean validated = meta.isPresent() && meta.get().validator().isPresent()
-          && sources.stream().anyMatch(s -> s.uri().equals(meta.get().url()));
-      boolean addressed = sources.stream().anyMatch(s -> s.transport().contentAddressed());
-      long keep;
-      if (length == file.size()) {
-        keep = length; // Complete by length: the sha256 decides, no request needed (a Range would get 416).
-      } else if (length < file.size() && (validated || addressed)) {
-        // Keep every byte on disk, not only the checkpointed ones: after a killed process (kill -9,
-        // crash) the page cache still holds them, so a resume loses nothing. Only a power loss can
-        // leave a wrong tail; the final sha256 catches it and the tail past the checkpoint is fetched again.
-        keep = length;
-        long checkpointed = meta.map(PartialMetadata::bytes).orElse(0L);
-        uncheckpointedFrom = checkpointed < length ? checkpointed : -1;
-      } else {
-        keep = 0;
-      }
-      if (keep < length) {
-        data.truncate(keep);
-      }
-      if (keep == 0) {
-        restartFromZero();
-      }
-      if (keep > 0 || file.size() == 0) {
-        emitter.emit(new TransferEvent.Verifying(name, keep));
-        hashPrefix(keep);
-      }
-      have = keep;
-      if (have == file.size()) {
-        if (Digest.of(pipe.digest().digest()).equals(file.sha256())) {
-          return true;
-        }
-        restartFromZero();
-      }
-      return false;
-    } catch (IOException e) {
-      throw DownloadsFolderException.io(name, paths.partial(file.sha256()), "read the partial download", e);
-    }
-  }
-
-  /** Whether the bytes kept so far may be continued from {@code source}. */
-  private boolean resumable(Source source) {
-    return have > 0 && (source.transport().contentAddressed()
-        || meta.map(m -> m.url().equals(source.uri()) && m.validator().isPresent()).orElse(false));
-  }
-
-  private void hashPrefix(long length) throws IOException {
-    MessageDigest md = pipe.digest();
-    md.reset();
-    long pos = 0;
-    while (pos < length) {
-      int n = data.read(buffer, (int) Math.min(buffer.length, length - pos), pos);
-      if (n < 0) {
-        throw new IOException("the partial download ended at " + pos + " bytes, before " + length);
-      }
-      for (int off = 0; off < n; off += Hashing.BUFFER_SIZE) {
-        md.update(buffer, off, Math.min(Hashing.BUFFER_SIZE, n - off));
-      }
-      pos += n;
-    }
-  }
-
-  private void restartFromZero() throws IOException {
-    data.truncate(0);
-    pipe.digest().reset();
-    have = 0;
-    meta = Optional.empty();
-    uncheckpointedFrom = -1;
-    Files.deleteIfExists(paths.metadata(file.sha256()));
-  }
-
   private void checkSpace() throws AcquisitionException {
-    long needed = file.size() - have;
+    long needed = file.size() - got.have();
     long usable;
     try {
       usable = Files.getFileStore(paths.folder()).getUsableSpace();
@@ -229,16 +132,16 @@ final class FileJob {
 
   private DownloadCancelledException cancelled(Throwable cause) {
     Thread.currentThread().interrupt();
-    return new DownloadCancelledException(name, have, file.size(), cause);
+    return new DownloadCancelledException(name, got.have(), file.size(), cause);
   }
 
   /** One attempt against one source: request, decide whether to append or restart, stream, verify. */
   private void transfer(Source source) throws AcquisitionException {
     Watchdog watchdog = new Watchdog(settings);
     try {
-      boolean resume = resumable(source);
-      if (have > 0 && !resume) {
-        restartFromZero();
+      boolean resume = got.resumableFrom(source);
+      if (got.have() > 0 && !resume) {
+        got.restart();
       }
       HttpResponse ex = open(source, resume, watchdog);
       try {
@@ -260,23 +163,23 @@ final class FileJob {
             throw failures.status(source, ex);
           }
           ex.close();
-          restartFromZero();
+          got.restart();
           resume = false;
           ex = open(source, false, watchdog);
         }
-        if (ex.status() == 200 && have > 0) {
-          restartFromZero(); // The server ignored the Range or the validator failed: the body starts at 0.
+        if (ex.status() == 200 && got.have() > 0) {
+          got.restart(); // The server ignored the Range or the validator failed: the body starts at 0.
         }
+        long have = got.have();
         OptionalLong announced = ex.contentLength();
         if (announced.isPresent() && have + announced.getAsLong() != file.size()) {
           throw new ContentMismatchException(name, source.uri(), ContentMismatchException.Kind.ANNOUNCED_LENGTH,
               "announced " + (have + announced.getAsLong()) + " bytes, but the manifest says " + file.size(), null);
         }
         boolean addressed = source.transport().contentAddressed();
-        meta = Optional.of(new PartialMetadata(file.sha256(), file.size(), source.uri(),
+        got.record(new PartialMetadata(file.sha256(), file.size(), source.uri(),
             addressed ? Optional.empty() : strongEtag(ex),
             addressed ? Optional.empty() : ex.header("Last-Modified"), have));
-        meta.get().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
         URI at = ex.uri();
         emitter.emit(new TransferEvent.Started(name, file.size(), have, at.getHost() + (at.getPort() > 0 ? ":" + at.getPort() : "")));
         stream(source, ex, watchdog);
@@ -303,12 +206,13 @@ final class FileJob {
     long from = Long.parseLong(m.group(1));
     long to = Long.parseLong(m.group(2));
     boolean totalKnown = !m.group(3).equals("*");
+    long have = got.have();
     if (from != have || to != file.size() - 1 || (totalKnown && Long.parseLong(m.group(3)) != file.size())) {
       return Optional.of("answered bytes " + from + "-" + to + "/" + m.group(3) + " for bytes=" + have + "- of a "
           + file.size() + "-byte file");
     }
     if (resume && !source.transport().contentAddressed()) {
-      PartialMetadata m0 = meta.orElseThrow();
+      PartialMetadata m0 = got.meta().orElseThrow();
       Optional<String> etag = strongEtag(ex);
       boolean changed = m0.etag().isPresent()
           ? !etag.equals(m0.etag())
@@ -325,24 +229,25 @@ final class FileJob {
   }
 
   private void stream(Source source, HttpResponse ex, Watchdog watchdog) throws AcquisitionException, IOException {
-    long startedAt = have;
-    long checkpointAt = have;
+    long startedAt = got.have();
+    long checkpointAt = got.have();
     Instant t0 = clock.instant();
     try {
       InputStream in = ex.body();
       watchdog.receivingBody();
-      while (have < file.size()) {
-        int want = (int) Math.min(buffer.length, file.size() - have);
+      while (got.have() < file.size()) {
+        int want = (int) Math.min(got.buffer().length, file.size() - got.have());
         int n = fill(in, want, watchdog);
         if (n > 0) {
-          write(n);
+          got.append(n);
+          long have = got.have();
           long elapsed = Duration.between(t0, clock.instant()).toNanos();
           long rate = elapsed > 0 ? (long) ((have - startedAt) * 1e9 / elapsed) : 0;
           Optional<Duration> eta = rate > 0
               ? Optional.of(Duration.ofMillis((long) ((file.size() - have) * 1000.0 / rate))) : Optional.empty();
           emitter.emit(new TransferEvent.Progress(name, have, file.size(), rate, eta));
           if (have - checkpointAt >= CHECKPOINT_BYTES) {
-            checkpoint();
+            got.checkpoint();
             checkpointAt = have;
           }
         }
@@ -352,69 +257,65 @@ final class FileJob {
           throw f;
         }
         if (Thread.currentThread().isInterrupted()) {
-          checkpoint();
+          got.checkpoint();
           Optional<Watchdog.Trip> trip = watchdog.takeTrip();
           if (trip.isPresent()) {
-            throw failures.network(source, new IOException("no data"), trip, true, have, resumable(source));
+            throw failures.network(source, new IOException("no data"), trip, true, got.have(), got.resumableFrom(source));
           }
           throw cancelled(new InterruptedException("interrupted"));
         }
         if (n < want) {
-          checkpoint();
+          got.checkpoint();
           throw new TransferException(name, source.uri(), TransferException.Reason.TRUNCATED, OptionalInt.empty(),
-              "the body ended after " + have + " of " + file.size() + " bytes", failures.kept(have, resumable(source)),
-              null);
+              "the body ended after " + got.have() + " of " + file.size() + " bytes",
+              failures.kept(got.have(), got.resumableFrom(source)), null);
         }
       }
       if (network(in::read) >= 0) {
-        restartFromZero();
+        got.restart();
         throw new ContentMismatchException(name, source.uri(), ContentMismatchException.Kind.TOO_LONG,
             "sent more than the " + file.size() + " bytes the manifest declares", null);
       }
     } catch (NetworkFailure f) {
       Optional<Watchdog.Trip> trip = watchdog.takeTrip();
-      checkpoint();
+      got.checkpoint();
       if (trip.isEmpty() && Thread.currentThread().isInterrupted()) {
         throw cancelled(f.getCause());
       }
-      throw failures.network(source, f.getCause(), trip, true, have, resumable(source));
+      throw failures.network(source, f.getCause(), trip, true, got.have(), got.resumableFrom(source));
     }
-    Digest actual = Digest.of(pipe.digest().digest());
-    if (!actual.equals(file.sha256()) && uncheckpointedFrom >= 0) {
-      // The tail kept past the last checkpoint was wrong (a power loss can do that): drop it and fetch it again.
-      long floor = uncheckpointedFrom;
-      uncheckpointedFrom = -1;
-      data.truncate(floor);
-      hashPrefix(floor);
-      have = floor;
-      meta = meta.map(m -> m.withBytes(floor));
+    Digest actual = got.digest();
+    if (!actual.equals(file.sha256()) && got.dropUncheckpointedTail()) {
+      // The tail kept past the last checkpoint was wrong (a power loss can do that): fetch it again.
       transfer(source);
       return;
     }
-    uncheckpointedFrom = -1;
+    got.trustAll();
     if (!actual.equals(file.sha256())) {
-      restartFromZero();
+      got.restart();
       IntegrityException ie = new IntegrityException(name, file.sha256(), file.size(), actual, file.size(), "");
       throw new ContentMismatchException(name, source.uri(), ContentMismatchException.Kind.DIGEST,
           "sent " + file.size() + " bytes with sha256 " + actual.hex() + ", but the manifest says " + file.sha256().hex(),
           ie);
     }
-    data.force();
+    got.force();
   }
 
   /**
-   * Reads until {@code want} bytes or the end of the body; returns the count. A failure after some
-   * bytes arrived is held in {@link #pending} so that those bytes are still written and kept.
+   * Reads until {@code want} bytes or the end of the body into the buffer; returns the count. A
+   * failure after some bytes arrived is held in {@link #pending} so that those bytes are still
+   * written and kept.
    */
   private int fill(InputStream in, int want, Watchdog watchdog) throws NetworkFailure {
-    int got = 0;
-    while (got < want) {
-      int off = got;
+    byte[] buffer = got.buffer();
+    int n0 = 0;
+    while (n0 < want) {
+      int off = n0;
       int n;
       try {
         n = network(() -> in.read(buffer, off, want - off));
       } catch (NetworkFailure f) {
-        if (got == 0) {
+        if (n0 == 0) {
           throw f;
         }
         pending = Optional.of(f);
@@ -424,16 +325,9 @@ final class FileJob {
         break;
       }
       watchdog.progressed(n);
-      got += n;
+      n0 += n;
     }
-    return got;
-  }
-
-  private void write(int n) throws IOException {
-    data.write(buffer, n, have);
-    buffer = pipe.handOff(buffer, n);
-    have += n;
-    transferred += n;
+    return n0;
   }
 
   /** An I/O step on the socket, as opposed to the partial file. */
@@ -462,33 +356,14 @@ final class FileJob {
     }
   }
 
-  /**
-   * Makes the bytes so far durable and records them, so a crash keeps them. Runs with the interrupt
-   * status cleared (and restored), so that a cancelled fetch still saves its progress.
-   */
-  private void checkpoint() throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try {
-      data.force();
-      if (meta.isPresent()) {
-        meta = Optional.of(meta.get().withBytes(have));
-        meta.get().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
   /** Sends the GET through the source's transport (which follows redirects); the watchdog bounds the wait for the head. */
   private HttpResponse open(Source source, boolean resume, Watchdog watchdog) throws AcquisitionException {
     if (Thread.currentThread().isInterrupted()) {
       throw cancelled(new InterruptedException("interrupted"));
     }
     boolean validated = resume && !source.transport().contentAddressed();
-    Transport.Request request = new Transport.Request(name, source.uri(), resume ? have : 0, OptionalLong.empty(),
-        validated ? meta.orElseThrow().validator() : Optional.empty());
+    Transport.Request request = new Transport.Request(name, source.uri(), resume ? got.have() : 0, OptionalLong.empty(),
+        validated ? got.meta().orElseThrow().validator() : Optional.empty());
     watchdog.awaitingHeaders();
     try {
       return source.transport().get(request);
@@ -500,7 +375,7 @@ final class FileJob {
       if (trip.isEmpty() && Thread.currentThread().isInterrupted()) {
         throw cancelled(e);
       }
-      throw failures.network(source, e, trip, false, have, resumable(source));
+      throw failures.network(source, e, trip, false, got.have(), got.resumableFrom(source));
     }
   }
 }

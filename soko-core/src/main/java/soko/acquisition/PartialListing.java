@@ -1,6 +1,7 @@
 package soko.acquisition;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import soko.manifest.ModelFile;
 import soko.verification.Digest;
 
 /**
@@ -22,6 +24,35 @@ import soko.verification.Digest;
  */
 final class PartialListing {
   private PartialListing() {}
+
+  /** See {@link Downloader#partialBytes}. */
+  static long resumableBytes(PartialFiles paths, ModelFile file, List<FileJob.Source> sources) {
+    Digest d = file.sha256();
+    try {
+      Path complete = paths.complete(d);
+      if (Files.isRegularFile(complete, LinkOption.NOFOLLOW_LINKS) && Files.size(complete) == file.size()) {
+        return file.size();
+      }
+      Path partial = paths.partial(d);
+      if (!Files.isRegularFile(partial, LinkOption.NOFOLLOW_LINKS)) {
+        return 0;
+      }
+      long length = Files.size(partial);
+      if (length > file.size()) {
+        return 0;
+      }
+      if (length == file.size() || sources.stream().anyMatch(s -> s.transport().contentAddressed())) {
+        return length;
+      }
+      Set<URI> urls = Set.copyOf(sources.stream().map(FileJob.Source::uri).toList());
+      return PartialMetadata.read(paths.metadata(d))
+          .filter(m -> m.describes(file) && m.validator().isPresent() && urls.contains(m.url()))
+          .map(m -> length)
+          .orElse(0L);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
 
   /** Each sha256 with a partial, record or complete file (a lock file alone is not a download), sorted. */
   static List<Partial> list(PartialFiles paths) throws DownloadsFolderException {

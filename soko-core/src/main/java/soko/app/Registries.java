@@ -31,7 +31,6 @@ import soko.manifest.ModelFile;
 import soko.manifest.SourceUri;
 import soko.model.VerifiedModel;
 import soko.store.InstalledModel;
-import soko.store.Store;
 import soko.store.StoreException;
 import soko.verification.Digest;
 import soko.verification.IntegrityException;

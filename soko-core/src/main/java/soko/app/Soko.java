@@ -1,7 +1,6 @@
 package soko.app;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import soko.acquisition.DownloadSettings;
 import soko.acquisition.Downloader;
 import soko.acquisition.LocalSource;
 import soko.acquisition.Partial;
+import soko.acquisition.Transport;
 import soko.acquisition.oci.OciClient;
 import soko.acquisition.oci.OciSettings;
 import soko.events.ProgressListener;
@@ -87,8 +87,45 @@ public final class Soko {
     // (Registries) brings the registry settings: credentials, plain-http registries.
     this.downloader = new Downloader(store.downloadsDir(), downloadSettings, clock, Map.of(
         SourceUri.Kind.HTTP, Downloader.http(connector, downloadSettings),
-        SourceUri.Kind.OCI, new OciClient(OciSettings.defaults(), connector).blobTransport()));
+        SourceUri.Kind.OCI, new AnonymousRegistries(connector)));
     this.installs = new InstallService(store, downloader, settings.offline());
+  }
+
+  /**
+   * Registry blobs named by catalog manifests, read anonymously over https; the registry client is
+   * made on first use (most commands never download).
+   */
+  private static final class AnonymousRegistries implements Transport {
+    private final Connector connector;
+    private volatile Transport blobs;
+
+    AnonymousRegistries(Connector connector) {
+      this.connector = connector;
+    }
+
+    private Transport blobs() {
+      Transport t = blobs;
+      if (t == null) {
+        t = new OciClient(OciSettings.defaults(), connector).blobTransport();
+        blobs = t;
+      }
+      return t;
+    }
+
+    @Override
+    public boolean contentAddressed() {
+      return true;
+    }
+
+    @Override
+    public soko.acquisition.HttpResponse get(Request request) throws IOException, soko.acquisition.TransferException {
+      return blobs().get(request);
+    }
+
+    @Override
+    public Optional<String> advice(int status) {
+      return blobs().advice(status);
+    }
   }
 
   /** The connector of every request this Soko makes. */
