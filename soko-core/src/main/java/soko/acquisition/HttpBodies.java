@@ -83,7 +83,15 @@ final class HttpBodies {
         }
         socket.setSoTimeout(Math.clamp(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left), 1, Integer.MAX_VALUE));
       }
-      int n = in.read(buf, 0, buf.length);
+      int n;
+      try {
+        n = in.read(buf, 0, buf.length);
+      } catch (SocketTimeoutException e) {
+        if (deadline == NO_DEADLINE) {
+          throw e;
+        }
+        throw new SocketTimeoutException(reading + " was not complete in time");
+      }
       if (n <= 0) {
         return false;
       }

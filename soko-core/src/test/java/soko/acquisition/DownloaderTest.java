@@ -192,17 +192,6 @@ class DownloaderTest {
   }
 
   @Test
-  void everyRequestCarriesSokosUserAgent() throws Exception {
-    server.serve("/m.bin", content);
-    ModelFile file = modelFile("weights/m.bin", content, server.uri("/m.bin"));
-
-    downloader(FAST).fetch(file, events);
-
-    assertThat(server.requests("/m.bin")).singleElement()
-        .satisfies(r -> assertThat(r.header("user-agent")).hasValueSatisfying(v -> assertThat(v).startsWith("soko/")));
-  }
-
-  @Test
   void partialBytesReportsTheResumablePrefixAndRemovePartialsDeletesIt() throws Exception {
     server.serve("/m.bin", content).then(new Fault.TruncateAfter(100_000));
     ModelFile file = modelFile("weights/m.bin", content, server.uri("/m.bin"));

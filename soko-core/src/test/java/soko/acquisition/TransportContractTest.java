@@ -139,6 +139,16 @@ abstract class TransportContractTest {
   }
 
   @Test
+  void everyRequestCarriesSokosUserAgent() throws Exception {
+    serveM().then(new Fault.TruncateAfter(100_000));
+
+    downloader(FAST).fetch(m(), events);
+
+    assertThat(requestsM()).hasSize(2).allSatisfy(r -> assertThat(r.header("user-agent"))
+        .contains(HttpSettings.DEFAULT_USER_AGENT).hasValueSatisfying(v -> assertThat(v).startsWith("soko/")));
+  }
+
+  @Test
   void aConnectionResetMidBodyIsRetriedAndResumed() throws Exception {
     serveM().then(new Fault.ResetAfter(200_000));
 
