@@ -35,17 +35,19 @@ import javax.net.ssl.SSLSocket;
  * <h2>Why an HTTP/1.1 client of our own</h2>
  *
  * Soko had three HTTP stacks. {@code java.net.HttpURLConnection} cannot send {@code PATCH}, which
- * chunked registry pushes need. {@code java.net.http.HttpClient} can, but moving a large download
- * through it costs about three times the CPU: 256 MiB from nginx on loopback, written and hashed as
- * the downloader does, one fresh JVM per run, 3 rounds alternating (2026-12, the project's shared
- * 2-core VM at load 15-20, so wall times were noise): process CPU 1.25 s on a plain socket, 1.29 s
- * with HttpURLConnection, 4.07 s with HttpClient's {@code ofInputStream} and 3.84 s with a
- * subscriber of its own (HttpClient reads the socket in 16 KiB buffers and hands each through its
- * flow machinery; its buffer size is a JVM-wide system property a library may not set). Command:
- * {@code bash bench/http-stack.sh}; figures in BENCHMARKS.md ("HTTP stack"). A socket read straight
- * into the downloader's 1 MiB buffer costs what HttpURLConnection costs, and {@code PATCH} is one
- * more method name. What Soko needs of HTTP is small: one request per connection, {@code
- * Content-Length}, chunked and close-delimited bodies, TLS with host name checks, and proxies.
+ * chunked registry pushes need. {@code java.net.http.HttpClient} can, but a large download through
+ * it costs about twice the CPU: 1 GiB from nginx on loopback (sendfile), written at its offset and
+ * hashed on a second thread as the downloader does, fsynced, one fresh JVM per run, 5 rounds after
+ * a warm-up, modes alternating, medians of the process CPU time (2026-12-07, the project's shared
+ * 2-core VM at load average 13-22, which made wall times noise): HttpURLConnection 4.44 s, a bare
+ * socket 4.54 s, this connector 4.78 s, HttpClient with {@code ofInputStream} 9.06 s and with a
+ * body subscriber of its own 9.64 s. HttpClient reads the socket into 16 KiB buffers and passes
+ * each through its flow machinery and another thread; its buffer size is a JVM-wide system property
+ * ({@code jdk.httpclient.bufsize}) that a library may not set. Here a body read goes straight from
+ * the socket into the downloader's 1 MiB buffer, and {@code PATCH} is one more method name.
+ * Command: {@code bash bench/http-stack.sh} (figures in BENCHMARKS.md, "HTTP stack"). What Soko
+ * needs of HTTP is small: one request per connection, {@code Content-Length}, chunked and
+ * close-delimited bodies, TLS with host name checks, and proxies.
  *
  * <h2>Timeouts and cancellation</h2>
  *
