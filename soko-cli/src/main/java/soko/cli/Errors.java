@@ -22,12 +22,10 @@ final class Errors {
     if (e instanceof ConsentRequiredException) {
       return ExitCode.CONSENT;
     }
-    if (e instanceof soko.acquisition.ContentMismatchException
-        || (e instanceof soko.app.RegistryException && e.getCause() instanceof soko.acquisition.oci.OciIntegrityException)) {
-      return ExitCode.VERIFICATION;
+    if (e instanceof soko.acquisition.AcquisitionException a && a.wrongBytes()) {
+      return ExitCode.VERIFICATION; // every source sent bytes that failed their size or sha256
     }
-    if (e instanceof soko.acquisition.SourcesExhaustedException s
-        && s.failures().stream().allMatch(f -> f instanceof soko.acquisition.ContentMismatchException)) {
+    if (e instanceof soko.app.RegistryException && e.getCause() instanceof soko.acquisition.oci.OciIntegrityException) {
       return ExitCode.VERIFICATION;
     }
     if (e instanceof EngineException && e.getCause() instanceof ModelIntegrityException) {
@@ -43,8 +41,8 @@ final class Errors {
     if (e instanceof ConsentRequiredException) {
       return "consent";
     }
-    if (e instanceof soko.acquisition.AcquisitionException) {
-      return "download";
+    if (e instanceof soko.acquisition.AcquisitionException a) {
+      return a.wrongBytes() ? "integrity" : "download";
     }
     if (e instanceof soko.app.RegistryException) {
       return e.getCause() instanceof soko.acquisition.oci.OciIntegrityException ? "integrity" : "registry";

@@ -107,6 +107,21 @@ class ArchitectureTest {
   }
 
   @Test
+  void everyConnectionIsMadeByTheConnector() {
+    noClasses().that().resideInAnyPackage("soko..")
+        .and().resideOutsideOfPackages("soko.web..", "soko.testkit..")
+        .and().haveNameNotMatching("soko\\.acquisition\\.(Connector|HttpResponse|HttpBodies)(\\$.*)?")
+        .should().dependOnClassesThat().resideInAnyPackage("java.net.http..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.HttpURLConnection")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.Socket")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("javax.net.ssl.SSLSocket")
+        .orShould().callMethod(java.net.URL.class, "openConnection")
+        .orShould().callMethod(java.net.URL.class, "openStream")
+        .because("one connector takes the one HttpSettings (timeouts, User-Agent, proxy, TLS trust) for every request")
+        .check(soko);
+  }
+
+  @Test
   void theWebPageAndTheCliGoThroughTheAppLayer() {
     noClasses().that().resideInAnyPackage("soko.web..", "soko.cli..")
         .should().dependOnClassesThat(DescribedPredicate.describe("acquisition classes other than its exceptions",

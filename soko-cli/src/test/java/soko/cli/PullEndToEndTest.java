@@ -180,6 +180,67 @@ class PullEndToEndTest {
     assertThat(cli.run("verify", "big-model", "--full").code()).isZero();
   }
 
+  @Test
+  void twoPullsOfTheSameModelAtOnceDownloadItOnceAndBothReportItInstalled() throws Exception {
+    byte[] big = new byte[8 * 1024 * 1024];
+    new Random(7).nextBytes(big);
+    Files.write(nginx.root().resolve("twice.bin"), big); // /slow/: about 8 s at nginx's limit_rate
+    Manifest m = model("twice-model", "twice.bin", big, nginx.uri("/slow/twice.bin"), TaskSpec.asr(Language.JA), "whisper.cpp");
+    publishCatalog(List.of(m));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<Process> pulls = new java.util.ArrayList<>();
+    for (String name : List.of("first", "second")) {
+      pulls.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+          "--home", dir.resolve("home").toString(), "pull", "twice-model", "--yes", "--json")
+          .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile()).start());
+      if (name.equals("first")) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (partialSize(dir.resolve("home/cache/downloads")) == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(20); // the second starts once the first is downloading
+        }
+      }
+    }
+    for (Process p : pulls) {
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    }
+
+    for (String name : List.of("first", "second")) {
+      assertThat(pulls.get(name.equals("first") ? 0 : 1).exitValue())
+          .as("%s: %s %s", name, Files.readString(dir.resolve(name + ".out")), Files.readString(dir.resolve(name + ".err")))
+          .isZero();
+    }
+    String second = Files.readString(dir.resolve("second.out"));
+    assertThat(second).contains("waiting for another Soko process to finish installing this file");
+    JsonNode result = JSON.readTree(second.lines().reduce((a, b) -> b).orElseThrow());
+    assertThat(result.get("name").asText()).isEqualTo("twice-model");
+    assertThat(result.get("alreadyInstalled").asBoolean()).as(second).isTrue();
+    List<Nginx.Entry> log = nginx.awaitEntries(1, Duration.ofSeconds(10));
+    assertThat(log).as("the file crossed the network once").singleElement()
+        .satisfies(e -> assertThat(e.bodyBytesSent()).isEqualTo(big.length));
+    assertThat(cli.run("verify", "twice-model", "--full").code()).isZero();
+  }
+
+  @Test
+  void aPullWhoseSourceSendsOtherBytesExitsThreeAsAnIntegrityFailure() throws Exception {
+    byte[] bytes = new byte[100_000];
+    new Random(3).nextBytes(bytes);
+    Manifest m = model("wrong-model", "wrong.bin", bytes, nginx.uri("/wrong.bin"), TaskSpec.asr(Language.JA), "whisper.cpp");
+    bytes[50_000] ^= 1;
+    Files.write(nginx.root().resolve("wrong.bin"), bytes); // the same size, other bytes
+    Path manifest = dir.resolve("wrong.json");
+    Files.write(manifest, ManifestCodec.write(m));
+
+    Cli.Result r = cli.run("--json", "pull", manifest.toString(), "--yes");
+
+    assertThat(r.code()).as(r.toString()).isEqualTo(3);
+    // The progress events, one per line, then the error object (printed over several lines).
+    JsonNode error = JSON.readTree(r.out().substring(r.out().indexOf("{\n"))).get("error");
+    assertThat(error.get("type").asText()).isEqualTo("integrity");
+    assertThat(error.get("message").asText()).startsWith("wrong.bin: " + nginx.uri("/wrong.bin") + " sent 100000 bytes"
+        + " with sha256 ");
+    assertThat(JSON.readTree(cli.run("list", "--json").out()).get("models")).isEmpty();
+  }
+
   static long partialSize(Path downloads) throws Exception {
     if (!Files.isDirectory(downloads)) {
       return 0;

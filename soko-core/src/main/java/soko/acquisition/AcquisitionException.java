@@ -37,4 +37,13 @@ public abstract sealed class AcquisitionException extends Exception
   }
 
   public abstract boolean isRetryWorthy();
+
+  /**
+   * True when every source tried delivered bytes that failed the manifest's size or sha256: an
+   * integrity failure (exit code 3 in the CLI), as opposed to a source that could not be reached
+   * or refused. The bytes were discarded.
+   */
+  public boolean wrongBytes() {
+    return false;
+  }
 }

@@ -41,4 +41,9 @@ public final class ContentMismatchException extends AcquisitionException {
   public boolean isRetryWorthy() {
     return false;
   }
+
+  @Override
+  public boolean wrongBytes() {
+    return true;
+  }
 }

@@ -10,7 +10,7 @@ public final class DownloadCancelledException extends AcquisitionException {
 
   DownloadCancelledException(String file, long bytesKept, long size, Throwable cause) {
     super(file, "the download was cancelled at " + bytesKept + " of " + size + " bytes",
-        "the partial download is kept and resumes next time", cause);
+        bytesKept > 0 ? "the partial download is kept and resumes next time" : "", cause);
     this.bytesKept = bytesKept;
   }
 

@@ -4,13 +4,17 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the {@link Downloader} talks to servers. {@link #DEFAULTS} suits home connections; tests
- * shorten the timeouts and backoff.
+ * How the {@link Downloader} moves files. {@link #DEFAULTS} suits home connections; tests shorten
+ * the timeouts and backoff.
  *
- * @param connectTimeout longest wait for a TCP (and TLS) connection (default 10 s)
- * @param readTimeout longest wait for a response's headers after the request is sent (default 30 s)
+ * @param http how connections are made: connect timeout, the deadline for a response head,
+ *     {@code User-Agent}, proxy, TLS (see {@link HttpSettings})
  * @param stallTimeout longest time a body may go without a single new byte before the transfer is
  *     abandoned as stalled and retried (default 30 s)
+ * @param minBytesPerSecond the slowest a body may arrive, measured over {@code rateWindow}: a
+ *     server that sends less in a whole window is left as too slow and retried (default 1024, 1
+ *     KiB/s); 0 turns the check off
+ * @param rateWindow the window for {@code minBytesPerSecond} (default 60 s)
  * @param attemptsPerSource attempts on one source, for retry-worthy failures only, before the next
  *     source is tried (default 4)
  * @param initialBackoff wait before the second attempt; it doubles for each further attempt
@@ -19,41 +23,42 @@ import java.util.Objects;
  * @param parallelism files of one {@link Downloader#fetchAll} call fetched at the same time
  *     (default 3)
  * @param bufferSize bytes read, hashed and written per step (default 1 MiB)
- * @param userAgent the {@code User-Agent} header
  */
 public record DownloadSettings(
-    Duration connectTimeout,
-    Duration readTimeout,
+    HttpSettings http,
     Duration stallTimeout,
+    long minBytesPerSecond,
+    Duration rateWindow,
     int attemptsPerSource,
     Duration initialBackoff,
     Duration maxBackoff,
     int parallelism,
-    int bufferSize,
-    String userAgent) {
+    int bufferSize) {
 
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
+  public static final long DEFAULT_MIN_BYTES_PER_SECOND = 1024;
+  public static final Duration DEFAULT_RATE_WINDOW = Duration.ofSeconds(60);
   public static final int DEFAULT_ATTEMPTS_PER_SOURCE = 4;
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
   public static final int DEFAULT_PARALLELISM = 3;
   public static final int DEFAULT_BUFFER_SIZE = 1 << 20;
-  public static final String DEFAULT_USER_AGENT = "Soko/0.1";
   /** More parallel files than this only adds contention for disk and bandwidth. */
   public static final int MAX_PARALLELISM = 16;
 
-  public static final DownloadSettings DEFAULTS = new DownloadSettings(DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT,
-      DEFAULT_STALL_TIMEOUT, DEFAULT_ATTEMPTS_PER_SOURCE, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF,
-      DEFAULT_PARALLELISM, DEFAULT_BUFFER_SIZE, DEFAULT_USER_AGENT);
+  public static final DownloadSettings DEFAULTS = new DownloadSettings(HttpSettings.DEFAULTS, DEFAULT_STALL_TIMEOUT,
+      DEFAULT_MIN_BYTES_PER_SECOND, DEFAULT_RATE_WINDOW, DEFAULT_ATTEMPTS_PER_SOURCE, DEFAULT_INITIAL_BACKOFF,
+      DEFAULT_MAX_BACKOFF, DEFAULT_PARALLELISM, DEFAULT_BUFFER_SIZE);
 
   public DownloadSettings {
-    positive("connectTimeout", connectTimeout);
-    positive("readTimeout", readTimeout);
+    Objects.requireNonNull(http, "http");
     positive("stallTimeout", stallTimeout);
+    positive("rateWindow", rateWindow);
     notNegative("initialBackoff", initialBackoff);
     notNegative("maxBackoff", maxBackoff);
+    if (minBytesPerSecond < 0) {
+      throw new IllegalArgumentException("minBytesPerSecond < 0");
+    }
     if (attemptsPerSource < 1) {
       throw new IllegalArgumentException("attemptsPerSource < 1");
     }
@@ -63,30 +68,52 @@ public record DownloadSettings(
     if (bufferSize < 4096 || bufferSize > (64 << 20)) {
       throw new IllegalArgumentException("bufferSize " + bufferSize + " is outside 4096.." + (64 << 20));
     }
-    Objects.requireNonNull(userAgent, "userAgent");
-    if (userAgent.isBlank() || userAgent.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
-      throw new IllegalArgumentException("userAgent must be printable ASCII");
-    }
   }
 
+  /** The TCP (and TLS) connect timeout. */
+  public Duration connectTimeout() {
+    return http.connectTimeout();
+  }
+
+  /** The deadline for a response head, from sending the request. */
+  public Duration readTimeout() {
+    return http.responseTimeout();
+  }
+
+  public String userAgent() {
+    return http.userAgent();
+  }
+
+  public DownloadSettings withHttp(HttpSettings h) {
+    return new DownloadSettings(h, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
+        maxBackoff, parallelism, bufferSize);
+  }
+
+  /** Connect timeout, response-head deadline, stall timeout. */
   public DownloadSettings withTimeouts(Duration connect, Duration read, Duration stall) {
-    return new DownloadSettings(connect, read, stall, attemptsPerSource, initialBackoff, maxBackoff, parallelism,
-        bufferSize, userAgent);
+    return new DownloadSettings(http.withTimeouts(connect, read), stall, minBytesPerSecond, rateWindow,
+        attemptsPerSource, initialBackoff, maxBackoff, parallelism, bufferSize);
+  }
+
+  /** The slowest a body may arrive over a window; 0 bytes/s turns the check off. */
+  public DownloadSettings withMinimumRate(long bytesPerSecond, Duration window) {
+    return new DownloadSettings(http, stallTimeout, bytesPerSecond, window, attemptsPerSource, initialBackoff,
+        maxBackoff, parallelism, bufferSize);
   }
 
   public DownloadSettings withRetries(int attempts, Duration initial, Duration max) {
-    return new DownloadSettings(connectTimeout, readTimeout, stallTimeout, attempts, initial, max, parallelism,
-        bufferSize, userAgent);
+    return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attempts, initial, max,
+        parallelism, bufferSize);
   }
 
   public DownloadSettings withParallelism(int files) {
-    return new DownloadSettings(connectTimeout, readTimeout, stallTimeout, attemptsPerSource, initialBackoff,
-        maxBackoff, files, bufferSize, userAgent);
+    return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
+        maxBackoff, files, bufferSize);
   }
 
   public DownloadSettings withBufferSize(int bytes) {
-    return new DownloadSettings(connectTimeout, readTimeout, stallTimeout, attemptsPerSource, initialBackoff,
-        maxBackoff, parallelism, bytes, userAgent);
+    return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
+        maxBackoff, parallelism, bytes);
   }
 
   /** The wait after failed attempt number {@code attempt} (from 1): doubling from the initial backoff, capped. */

@@ -10,13 +10,15 @@ import java.util.regex.Pattern;
 import soko.verification.Digest;
 
 /**
- * Names in the downloads folder; paths only, no I/O except folder fsync. For a file with sha256
- * {@code H}:
+ * Names in the downloads folder; paths only, no I/O except folder fsync. One scheme for every
+ * source of a file (http(s) mirrors and registry blobs alike): for a file with sha256 {@code H},
  *
  * <ul>
  *   <li>{@code H.partial}: bytes received so far;
  *   <li>{@code H.json}: its {@link PartialMetadata}; {@code H.json.tmp} while that is rewritten;
- *   <li>{@code H}: the complete, verified file, until the caller moves it into the store.
+ *   <li>{@code H}: the complete, verified file, until it moves into the store;
+ *   <li>{@code H.lock}: locked ({@link DownloadLock}) while a download of {@code H} runs, from before
+ *       the partial is opened until the verified file is published; empty.
  * </ul>
  *
  * Other names are not Soko's and are never touched.
@@ -25,7 +27,8 @@ final class PartialFiles {
   static final String PARTIAL = ".partial";
   static final String METADATA = ".json";
   static final String METADATA_TEMP = ".json.tmp";
-  private static final Pattern OURS = Pattern.compile("([0-9a-f]{64})(\\.partial|\\.json|\\.json\\.tmp)?");
+  static final String LOCK = ".lock";
+  private static final Pattern OURS = Pattern.compile("([0-9a-f]{64})(\\.partial|\\.json|\\.json\\.tmp|\\.lock)?");
 
   private final Path folder;
 
@@ -43,6 +46,10 @@ final class PartialFiles {
 
   Path metadata(Digest d) {
     return folder.resolve(d.hex() + METADATA);
+  }
+
+  Path lock(Digest d) {
+    return folder.resolve(d.hex() + LOCK);
   }
 
   Path metadataTemp(Digest d) {

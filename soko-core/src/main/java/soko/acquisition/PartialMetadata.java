@@ -1,14 +1,17 @@
 package soko.acquisition;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.io.FileOutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import soko.internal.json.Json;
@@ -18,7 +21,8 @@ import soko.manifest.ModelFile;
 import soko.verification.Digest;
 
 /**
- * What is known about a partial download, stored beside it as {@code <sha256>.json}:
+ * What is known about a partial download, stored beside it as {@code <sha256>.json}. A download
+ * received as one stream from the start (every download today) is written as schema version 1:
  *
  * <pre>
  * {
@@ -32,22 +36,61 @@ import soko.verification.Digest;
  * }
  * </pre>
  *
- * <p>{@code url} is the source URL requested (before redirects); {@code etag} (strong only) and
- * {@code lastModified} are the validators the server sent for it, either may be absent; {@code
+ * <p>{@code url} is the source requested (before redirects): an http(s) URL or an {@code oci://}
+ * blob; {@code etag} (strong only) and {@code lastModified} are the validators the server sent for
+ * it, either may be absent (a registry blob needs none: its digest is its validator); {@code
  * bytes} is how many bytes of {@code <sha256>.partial} were on disk (fsynced) when this was
- * written. Bytes past it are not trusted after a crash.
+ * written. Bytes past it are not trusted after a power loss.
+ *
+ * <p>A download received as several ranges at once is written as schema version 2, with {@code
+ * "spans": [{"from": 0, "to": 134217727, "done": 67108864}, …]} in place of {@code bytes}: each
+ * span is a range of the file (inclusive bounds) and {@code done} is how many bytes from its start
+ * are fsynced. Spans are sorted, disjoint and cover the file. Version 1 reads as one span.
  */
 record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag, Optional<String> lastModified,
-    long bytes) {
+    List<Span> spans) {
   static final int SCHEMA_VERSION = 1;
+  static final int SPANS_VERSION = 2;
   private static final long MAX_BYTES = 64 * 1024;
-  private static final Set<String> FIELDS = Set.of("schemaVersion", "sha256", "size", "url", "etag", "lastModified",
+  private static final int MAX_SPANS = 256;
+  private static final Set<String> FIELDS_V1 = Set.of("schemaVersion", "sha256", "size", "url", "etag", "lastModified",
       "bytes");
+  private static final Set<String> FIELDS_V2 = Set.of("schemaVersion", "sha256", "size", "url", "etag", "lastModified",
+      "spans");
+
+  /** One range of the file, {@code from..to} inclusive, of which the first {@code done} bytes are kept. */
+  record Span(long from, long to, long done) {
+    Span {
+      if (from < 0 || to < from - 1 || done < 0 || done > to - from + 1) {
+        throw new IllegalArgumentException("span " + from + "-" + to + " with " + done + " done is not a range");
+      }
+    }
+
+    long length() {
+      return to - from + 1;
+    }
+  }
 
   PartialMetadata {
-    if (bytes < 0 || bytes > size) {
-      throw new IllegalArgumentException("bytes " + bytes + " is outside 0.." + size);
+    spans = List.copyOf(spans);
+    if (spans.isEmpty() || spans.getFirst().from() != 0 || spans.getLast().to() != size - 1) {
+      throw new IllegalArgumentException("the spans do not cover 0-" + (size - 1));
     }
+    for (int i = 1; i < spans.size(); i++) {
+      if (spans.get(i).from() != spans.get(i - 1).to() + 1) {
+        throw new IllegalArgumentException("span " + i + " does not follow span " + (i - 1));
+      }
+    }
+  }
+
+  /** A download received as one stream from the start, with {@code bytes} of it kept. */
+  PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag, Optional<String> lastModified, long bytes) {
+    this(sha256, size, url, etag, lastModified, List.of(new Span(0, size - 1, bytes)));
+  }
+
+  /** Bytes kept from the start of the file: all of them for one span. */
+  long bytes() {
+    return spans.getFirst().done();
   }
 
   /** The value for {@code If-Range}: the strong ETag if there is one, else Last-Modified. */
@@ -59,28 +102,43 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
     return sha256.equals(file.sha256()) && size == file.size();
   }
 
+  /** This record with {@code n} bytes kept from the start (one span). */
   PartialMetadata withBytes(long n) {
     return new PartialMetadata(sha256, size, url, etag, lastModified, n);
   }
 
   byte[] toJson() {
     ObjectNode o = Json.object();
-    o.put("schemaVersion", SCHEMA_VERSION);
+    boolean one = spans.size() == 1;
+    o.put("schemaVersion", one ? SCHEMA_VERSION : SPANS_VERSION);
     o.put("sha256", sha256.hex());
     o.put("size", size);
     o.put("url", url.toString());
     etag.ifPresent(v -> o.put("etag", v));
     lastModified.ifPresent(v -> o.put("lastModified", v));
-    o.put("bytes", bytes);
+    if (one) {
+      o.put("bytes", bytes());
+    } else {
+      ArrayNode a = o.putArray("spans");
+      for (Span s : spans) {
+        ObjectNode n = a.addObject();
+        n.put("from", s.from());
+        n.put("to", s.to());
+        n.put("done", s.done());
+      }
+    }
     return Json.write(o);
   }
 
   static PartialMetadata parse(byte[] json) throws JsonProblem {
-    Node root = Json.parse(json, MAX_BYTES, "partial download record").object(FIELDS);
-    long version = root.get("schemaVersion").integer(1, Integer.MAX_VALUE);
-    if (version != SCHEMA_VERSION) {
-      throw root.get("schemaVersion").problem("version " + version + " is not supported; expected " + SCHEMA_VERSION);
+    Node top = Json.parse(json, MAX_BYTES, "partial download record");
+    long version = top.object(Set.of("schemaVersion", "sha256", "size", "url", "etag", "lastModified", "bytes", "spans"))
+        .get("schemaVersion").integer(1, Integer.MAX_VALUE);
+    if (version != SCHEMA_VERSION && version != SPANS_VERSION) {
+      throw top.get("schemaVersion").problem("version " + version + " is not supported; expected " + SCHEMA_VERSION
+          + " or " + SPANS_VERSION);
     }
+    Node root = top.object(version == SCHEMA_VERSION ? FIELDS_V1 : FIELDS_V2);
     Digest sha = root.get("sha256").parse(Digest::ofHex, "64 lower-case hex digits");
     long size = root.get("size").integer(0, ModelFile.MAX_SIZE);
     URI url = root.get("url").parse(s -> {
@@ -93,8 +151,22 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
     Optional<String> etag = root.opt("etag").isPresent() ? Optional.of(root.get("etag").text()) : Optional.empty();
     Optional<String> lm = root.opt("lastModified").isPresent()
         ? Optional.of(root.get("lastModified").text()) : Optional.empty();
-    long bytes = root.get("bytes").integer(0, size);
-    return new PartialMetadata(sha, size, url, etag, lm, bytes);
+    if (version == SCHEMA_VERSION) {
+      return new PartialMetadata(sha, size, url, etag, lm, root.get("bytes").integer(0, size));
+    }
+    Node array = root.get("spans");
+    List<Span> spans = new ArrayList<>();
+    for (Node item : array.array(MAX_SPANS)) {
+      Node s = item.object(Set.of("from", "to", "done"));
+      long from = s.get("from").integer(0, Math.max(0, size - 1));
+      long to = s.get("to").integer(from - 1, size - 1);
+      spans.add(new Span(from, to, s.get("done").integer(0, to - from + 1)));
+    }
+    try {
+      return new PartialMetadata(sha, size, url, etag, lm, spans);
+    } catch (IllegalArgumentException e) {
+      throw array.problem(e.getMessage());
+    }
   }
 
   /** Reads a record, or empty when it is missing or unreadable (then the partial is not trusted). */

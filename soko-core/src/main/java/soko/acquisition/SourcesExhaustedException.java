@@ -26,6 +26,12 @@ public final class SourcesExhaustedException extends AcquisitionException {
     return failures;
   }
 
+  /** True when every source sent bytes that did not match the manifest. */
+  @Override
+  public boolean wrongBytes() {
+    return failures.stream().allMatch(AcquisitionException::wrongBytes);
+  }
+
   /** True when at least one source failed in a way that may pass later. */
   @Override
   public boolean isRetryWorthy() {

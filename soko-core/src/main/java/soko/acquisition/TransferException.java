@@ -16,17 +16,19 @@ public final class TransferException extends AcquisitionException {
     TIMED_OUT,
     /** The body stopped arriving for longer than the stall timeout. Retry-worthy. */
     STALLED,
+    /** The body arrived slower than the minimum rate over a whole window. Retry-worthy. */
+    TOO_SLOW,
     /** The connection broke in the middle of the body (reset, I/O error). Retry-worthy. */
     CONNECTION_LOST,
     /** The body ended before all its bytes arrived. Retry-worthy. */
     TRUNCATED,
     /** The server answered with an error status; retry-worthy for 408, 429 and 5xx only. */
     HTTP_STATUS,
-    /** More than {@link Downloader#MAX_REDIRECTS} redirects, or a loop. */
+    /** More than {@link Redirects#MAX_REDIRECTS} redirects, or a loop. */
     TOO_MANY_REDIRECTS,
     /** A redirect from https to http, or to a scheme other than http(s). */
     INSECURE_REDIRECT,
-    /** The answer broke the protocol, e.g. a malformed Content-Range. */
+    /** The answer broke the protocol (a malformed Content-Range, a reply that is not HTTP), or credentials were refused. */
     BAD_RESPONSE
   }
 
@@ -35,9 +37,25 @@ public final class TransferException extends AcquisitionException {
   private final OptionalInt status;
   private final Optional<Duration> retryAfter;
 
-  TransferException(String file, URI uri, Reason reason, OptionalInt status, String problem, String fix,
+  /**
+   * For {@link Transport}s: {@code uri} is the source as the manifest names it, {@code problem}
+   * what went wrong and {@code fix} what to do, each without the file name.
+   */
+  public TransferException(String file, URI uri, Reason reason, OptionalInt status, String problem, String fix,
       @Nullable Throwable cause) {
     this(file, uri, reason, status, Optional.empty(), problem, fix, cause);
+  }
+
+  /** A redirect the {@link Redirects} policy refused to follow, as the downloader reports it. */
+  public static TransferException refused(Transport.Request request, Redirects.Outcome.Refused f) {
+    return switch (f.refusal()) {
+      case NO_LOCATION -> new TransferException(request.file(), request.source(), Reason.BAD_RESPONSE,
+          OptionalInt.of(f.status()), f.problem(), "use another source", null);
+      case TOO_MANY -> new TransferException(request.file(), request.source(), Reason.TOO_MANY_REDIRECTS,
+          OptionalInt.of(f.status()), f.problem(), "the server's redirects loop; use another source", null);
+      case UNSAFE -> new TransferException(request.file(), request.source(), Reason.INSECURE_REDIRECT,
+          OptionalInt.of(f.status()), f.problem(), "Soko refuses it; use an https source that stays on https", null);
+    };
   }
 
   TransferException(String file, URI uri, Reason reason, OptionalInt status, Optional<Duration> retryAfter,
@@ -71,7 +89,7 @@ public final class TransferException extends AcquisitionException {
   @Override
   public boolean isRetryWorthy() {
     return switch (reason) {
-      case CONNECT_FAILED, TIMED_OUT, STALLED, CONNECTION_LOST, TRUNCATED -> true;
+      case CONNECT_FAILED, TIMED_OUT, STALLED, TOO_SLOW, CONNECTION_LOST, TRUNCATED -> true;
       case HTTP_STATUS -> {
         int s = status.orElse(0);
         yield s == 408 || s == 429 || s >= 500;

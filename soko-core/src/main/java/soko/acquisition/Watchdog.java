@@ -5,50 +5,74 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Aborts the current request of one fetch when the server is silent too long. HttpURLConnection's
- * socket timeout cannot change between the headers and the body, and its {@code disconnect()}
- * waits behind a blocked body read, so instead the fetch runs on a virtual thread and this
- * watchdog interrupts it: a virtual thread interrupted in a socket read closes the socket and the
- * read fails at once. {@link #tripped()} then tells a timeout from a cancellation.
+ * Aborts the current request of one fetch when the server is too slow: its response head is not
+ * complete by the deadline (however it trickles in), its body brings no byte for the stall
+ * timeout, or it brings fewer bytes than the minimum rate over a window. A socket timeout cannot
+ * do this (it restarts with every byte, and cannot change between the head and the body), so the
+ * fetch runs on a virtual thread and this watchdog interrupts it: a virtual thread interrupted in
+ * a socket read closes the socket and the read fails at once. {@link #takeTrip()} then tells a
+ * trip from a cancellation.
  *
  * <p>Used by one fetch on one (virtual) thread; the watching thread only reads the volatile state.
  */
 final class Watchdog implements AutoCloseable {
-  enum Trip { TIMED_OUT, STALLED }
+  /** Why the watchdog stopped a request. */
+  sealed interface Trip {
+    /** The response head was not complete within {@code limit} of sending the request. */
+    record HeadersLate(Duration limit) implements Trip {}
+
+    /** No byte of the body for {@code limit}. */
+    record Stalled(Duration limit) implements Trip {}
+
+    /** Only {@code bytes} of the body in {@code window} (at least the rate window), under the minimum rate. */
+    record TooSlow(long bytes, Duration window) implements Trip {}
+  }
 
   private final Thread worker = Thread.currentThread();
-  private final Duration readTimeout;
+  private final Duration headerDeadline;
   private final Duration stallTimeout;
+  private final long minBytesPerSecond;
+  private final Duration rateWindow;
   private final Thread thread;
   private volatile boolean watching;
-  private volatile long deadline;
   private volatile boolean body;
+  private volatile long deadline;
+  private volatile long received;
+  private volatile long windowStart;
+  private volatile long receivedAtWindowStart;
   private volatile @Nullable Trip tripped;
   private volatile boolean closed;
 
-  Watchdog(Duration connectTimeout, Duration readTimeout, Duration stallTimeout) {
-    this.readTimeout = connectTimeout.plus(readTimeout);
-    this.stallTimeout = stallTimeout;
-    Duration shortest = readTimeout.compareTo(stallTimeout) < 0 ? readTimeout : stallTimeout;
+  Watchdog(DownloadSettings settings) {
+    this.headerDeadline = settings.connectTimeout().plus(settings.readTimeout());
+    this.stallTimeout = settings.stallTimeout();
+    this.minBytesPerSecond = settings.minBytesPerSecond();
+    this.rateWindow = settings.rateWindow();
+    Duration shortest = settings.readTimeout().compareTo(stallTimeout) < 0 ? settings.readTimeout() : stallTimeout;
     long tickMillis = Math.clamp(shortest.toMillis() / 4, 5, 250);
     this.thread = Thread.ofVirtual().name("soko-download-watchdog").start(() -> watch(tickMillis));
   }
 
-  /** A request is being sent; its answer's headers must come within the connect plus read timeout. */
+  /** A request is being sent; its response head must be complete within the connect plus read timeout. */
   void awaitingHeaders() {
     tripped = null;
     body = false;
-    deadline = System.nanoTime() + readTimeout.toNanos();
+    deadline = System.nanoTime() + headerDeadline.toNanos();
     watching = true;
   }
 
-  /** The body is being read; each read must bring a byte within the stall timeout. */
+  /** The body is being read: each read must bring a byte within the stall timeout, and the window its minimum. */
   void receivingBody() {
+    long now = System.nanoTime();
+    windowStart = now;
+    receivedAtWindowStart = received;
+    deadline = now + stallTimeout.toNanos();
     body = true;
-    progressed();
   }
 
-  void progressed() {
+  /** {@code n} more bytes of the body arrived. */
+  void progressed(int n) {
+    received += n;
     deadline = System.nanoTime() + stallTimeout.toNanos();
   }
 
@@ -77,17 +101,35 @@ final class Watchdog implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      trip();
+      check();
     }
   }
 
-  private synchronized void trip() {
-    if (closed || !watching || worker.isInterrupted() || System.nanoTime() - deadline <= 0) {
+  private synchronized void check() {
+    if (closed || !watching || worker.isInterrupted()) {
       return;
     }
-    tripped = body ? Trip.STALLED : Trip.TIMED_OUT;
-    watching = false;
-    worker.interrupt();
+    long now = System.nanoTime();
+    Trip trip = null;
+    if (now - deadline > 0) {
+      trip = body ? new Trip.Stalled(stallTimeout) : new Trip.HeadersLate(headerDeadline);
+    } else if (body && minBytesPerSecond > 0 && now - windowStart >= rateWindow.toNanos()) {
+      long got = received - receivedAtWindowStart;
+      Duration elapsed = Duration.ofNanos(now - windowStart);
+      // The bytes this window (at least rateWindow long: checks come at ticks) must bring at the minimum rate.
+      long needed = minBytesPerSecond * elapsed.toMillis() / 1000;
+      if (got < needed) {
+        trip = new Trip.TooSlow(got, elapsed);
+      } else {
+        windowStart = now;
+        receivedAtWindowStart = received;
+      }
+    }
+    if (trip != null) {
+      tripped = trip;
+      watching = false;
+      worker.interrupt();
+    }
   }
 
   /** After this returns the worker is never interrupted by this watchdog again. */

@@ -1,13 +1,8 @@
 package soko.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,6 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import soko.acquisition.AcquisitionException;
+import soko.acquisition.DownloadSettings;
+import soko.acquisition.Downloader;
 import soko.acquisition.oci.CredentialStore;
 import soko.acquisition.oci.OciAuthException;
 import soko.acquisition.oci.Credentials;
@@ -25,27 +23,24 @@ import soko.acquisition.oci.OciException;
 import soko.acquisition.oci.OciNotFoundException;
 import soko.acquisition.oci.OciReference;
 import soko.acquisition.oci.OciSettings;
-import soko.acquisition.oci.PulledManifest;
 import soko.acquisition.oci.RegistryCredential;
 import soko.events.ProgressListener;
-import soko.internal.io.Entries;
 import soko.internal.json.Json;
 import soko.manifest.Manifest;
 import soko.manifest.ModelFile;
 import soko.manifest.SourceUri;
 import soko.model.VerifiedModel;
-import soko.store.FileState;
 import soko.store.InstalledModel;
-import soko.store.Store;
 import soko.store.StoreException;
 import soko.verification.Digest;
 import soko.verification.IntegrityException;
 
 /**
  * Models as OCI artifacts: {@code soko pull oci://…} and {@code soko push NAME oci://…}, on top of
- * {@link OciClient}. Pulls go through the same consent, offline rule, resumable partial files and
- * verify-then-publish path as HTTP downloads; pushes read the verified blobs of an installed model.
- * Thread-safe.
+ * {@link OciClient}. A pull reads the manifest and hands it to the {@link InstallService}, like any
+ * other way in: the same consent, offline rule, downloader (resume, retries, watchdog, partial
+ * files and locks) and verify-then-publish path as HTTP downloads. Pushes read the verified blobs
+ * of an installed model. Thread-safe.
  *
  * <table>
  *   <caption>Registry settings</caption>
@@ -75,24 +70,26 @@ public final class Registries {
   /** Where chunked pushes keep their upload state, under the store's cache root. */
   public static final String UPLOADS_FOLDER = "uploads";
 
-  private static final String LOCK_SUFFIX = ".oci-lock";
-  // Not <hex>.partial: an HTTP download of the same file uses that name and its own lock.
-  private static final String PARTIAL_SUFFIX = ".oci.partial";
-  /** Serialises fetches of one blob inside this JVM; a file lock does it across processes. */
-
   private final Soko soko;
   private final OciSettings settings;
   private final OciClient client;
+  private final InstallService installs;
 
   /**
    * Uses {@code settings} as given, except that chunked pushes keep their state in the store's
-   * cache root when {@code settings} names no folder for it.
+   * cache root when {@code settings} names no folder for it. Blob downloads try each registry
+   * source {@link OciSettings#attempts()} times, starting with {@link OciSettings#backoff()}.
    */
   public Registries(Soko soko, OciSettings settings) {
     this.soko = soko;
     this.settings = settings.uploadState().isPresent() ? settings
         : settings.withUploadState(soko.store().roots().cache().resolve(UPLOADS_FOLDER));
-    this.client = new OciClient(this.settings);
+    this.client = new OciClient(this.settings, soko.connector());
+    DownloadSettings d = soko.downloadSettings();
+    d = d.withRetries(this.settings.attempts(), this.settings.backoff(), d.maxBackoff());
+    Downloader downloader = new Downloader(soko.store().downloadsDir(), d, this.settings.clock(), Map.of(
+        SourceUri.Kind.HTTP, Downloader.http(soko.connector(), d), SourceUri.Kind.OCI, client.blobTransport()));
+    this.installs = new InstallService(soko.store(), downloader, soko.settings().offline());
   }
 
   /**
@@ -207,186 +204,21 @@ public final class Registries {
    * {@code …@sha256:HEX}): reads and verifies its manifest, then, once {@code consent} approves
    * the {@link DownloadPlan}, downloads the blobs the store lacks, each resumable from the
    * downloads folder, verified by size and sha256, and published atomically. The model is recorded
-   * with the origin {@code oci://REGISTRY/REPO[:TAG]@sha256:…}. Offline, nothing is requested:
-   * only a digest-pinned reference to a model already installed from it succeeds.
+   * with the origin {@code oci://REGISTRY/REPO[:TAG]@sha256:…}. Offline, or when {@code consent}
+   * is {@link Consent#REFUSE}, nothing is requested: only a digest-pinned reference to a model
+   * already installed from it succeeds. Otherwise the manifest is read before consent is asked
+   * (the plan needs it); see {@link InstallService}.
    */
   public Soko.InstallResult pull(String reference, Consent consent, ProgressListener listener)
-      throws AppException, StoreException, IntegrityException {
+      throws AppException, StoreException, IntegrityException, AcquisitionException {
     OciReference ref = parse(reference);
-    Store store = soko.store();
-    if (soko.settings().offline()) {
-      Optional<InstalledModel> pinned = installedFrom(ref);
-      if (pinned.isPresent() && store.checkWithoutHashing(pinned.get()).state() == FileState.VERIFIED) {
-        return new Soko.InstallResult(pinned.get(), true, 0, 0);
+    return installs.pull(ref, () -> {
+      try {
+        return client.pullManifest(ref);
+      } catch (OciException e) {
+        throw failure(e, ref);
       }
-      throw new ConsentRequiredException("offline: pulling " + SCHEME + ref + " needs the registry " + ref.registry()
-          + "; run without --offline (and unset SOKO_OFFLINE)");
-    }
-    if (consent == Consent.REFUSE) {
-      // A consent that refuses everything cannot approve any plan: do not even read the manifest.
-      Optional<InstalledModel> pinned = installedFrom(ref);
-      if (pinned.isPresent() && store.checkWithoutHashing(pinned.get()).state() == FileState.VERIFIED) {
-        return new Soko.InstallResult(pinned.get(), true, 0, 0);
-      }
-      throw new ConsentRequiredException("pulling " + SCHEME + ref + " downloads from " + ref.registry()
-          + " and was not approved; run again with --yes, or answer yes when asked");
-    }
-    PulledManifest pulled;
-    try {
-      pulled = client.pullManifest(ref);
-    } catch (OciException e) {
-      throw failure(e, ref);
-    }
-    Manifest m = pulled.model();
-    String origin = SCHEME + pulled.reference();
-    Optional<InstalledModel> existing = store.installed(m.name()).filter(i -> i.manifest().equals(m));
-    try (Store.Install tx = store.beginInstall(m)) {
-      List<ModelFile> missing = tx.missingFiles();
-      if (existing.isPresent() && missing.isEmpty()) {
-        return new Soko.InstallResult(existing.get(), true, 0, 0);
-      }
-      Map<Digest, ModelFile> unique = new LinkedHashMap<>();
-      missing.forEach(f -> unique.putIfAbsent(f.sha256(), f));
-      long bytes = unique.values().stream().mapToLong(ModelFile::size).sum();
-      if (!unique.isEmpty()) {
-        DownloadPlan plan = plan(m, unique.values(), ref.registry());
-        if (!consent.approve(plan)) {
-          throw new ConsentRequiredException("the download was not approved (" + plan.summary()
-              + "); run again with --yes, or answer yes when asked");
-        }
-        OciProgress progress = new OciProgress(listener, unique, ref.registry(), settings.clock(), settings.backoff(), false);
-        for (ModelFile f : unique.values()) {
-          fetch(pulled.reference(), f, tx, progress);
-        }
-      }
-      return new Soko.InstallResult(tx.commit(origin), false, missing.size(), bytes);
-    }
-  }
-
-  private DownloadPlan plan(Manifest m, Iterable<ModelFile> files, String registry) throws StoreException {
-    List<DownloadPlan.PlannedFile> planned = new ArrayList<>();
-    long toDownload = 0;
-    long present = 0;
-    for (ModelFile f : files) {
-      long have = Math.min(partialBytes(f.sha256()), f.size());
-      planned.add(new DownloadPlan.PlannedFile(f, have));
-      toDownload += f.size() - have;
-      present += have;
-    }
-    long free = soko.store().usage().cacheFree();
-    return new DownloadPlan(m, planned, toDownload, present, free - toDownload, List.of(registry), m.license());
-  }
-
-  /**
-   * OCI partial downloads (and their lock files) that another process is writing right now, which
-   * clearing the cache must keep.
-   */
-  static Set<Path> busyPartials(Path downloads) {
-    Set<Path> busy = new java.util.HashSet<>();
-    try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(downloads, "*" + LOCK_SUFFIX)) {
-      for (Path lock : ds) {
-        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
-          FileLock held = ch.tryLock();
-          if (held != null) {
-            held.release();
-            continue;
-          }
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-          // Held by this process: busy too.
-        } catch (IOException e) {
-          continue;
-        }
-        String hex = lock.getFileName().toString().replace(LOCK_SUFFIX, "");
-        busy.add(lock);
-        busy.add(downloads.resolve(hex + PARTIAL_SUFFIX));
-      }
-    } catch (IOException e) {
-      // No downloads folder: nothing is busy.
-    }
-    return busy;
-  }
-
-  private Path partial(Digest d) {
-    return soko.store().downloadsDir().resolve(d.hex() + PARTIAL_SUFFIX);
-  }
-
-  private long partialBytes(Digest d) {
-    try {
-      Path p = partial(d);
-      return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  /** Fetches one blob into its partial file, verifies it and publishes it, unless another process did meanwhile. */
-  private void fetch(OciReference ref, ModelFile f, Store.Install tx, OciProgress progress)
-      throws AppException, StoreException, IntegrityException {
-    Digest d = f.sha256();
-    Store store = soko.store();
-    // A separate lock file: on POSIX, closing any channel of the partial would drop a lock held on it.
-    setAside(store.downloadsDir(), true, d, progress);
-    try (Store.Held lock = store.lockDownload(d, LOCK_SUFFIX)) {
-      setAside(partial(d), false, d, progress);
-      if (tx.missingFiles().stream().noneMatch(x -> x.sha256().equals(d))) {
-        progress.done(d, f.size()); // published by another process while we waited for the lock
-        return;
-      }
-      long have = partialBytes(d);
-      if (have > 0) {
-        progress.verifying(d, Math.min(have, f.size()));
-      }
-      Path verified = client.fetchBlob(ref, d, f.size(), partial(d), progress);
-      store.publishVerified(f, verified);
-      progress.done(d, f.size());
-    } catch (OciException e) {
-      progress.failed(d, e.getMessage());
-      throw failure(e, ref);
-    } catch (StoreException | IntegrityException e) {
-      progress.failed(d, e.getMessage());
-      throw e;
-    }
-  }
-
-  /**
-   * Moves a link or special file found where the downloads folder or a partial download belongs
-   * into the cache's quarantine folder, never following it, and says so.
-   */
-  private void setAside(Path entry, boolean folder, Digest d, OciProgress progress) throws StoreException {
-    try {
-      Optional<String> problem = folder ? Entries.folderProblem(entry) : Entries.fileProblem(entry);
-      if (problem.isPresent()) {
-        Path moved = Entries.moveAside(entry, soko.store().roots().cache().resolve("quarantine"), settings.clock().instant());
-        progress.notice(d, entry + ": " + problem.get() + "; Soko moved it aside to " + moved + " without following it");
-      }
-      if (folder) {
-        Files.createDirectories(entry);
-      }
-    } catch (java.nio.file.NoSuchFileException gone) {
-      // moved or removed meanwhile by another download or a cache clear
-    } catch (IOException e) {
-      throw new soko.store.StoreIOException("cannot move aside the foreign entry " + entry, e);
-    }
-  }
-
-  /** The installed model whose origin is this digest-pinned reference, if any. */
-  private Optional<InstalledModel> installedFrom(OciReference ref) throws StoreException {
-    if (ref.digest().isEmpty()) {
-      return Optional.empty();
-    }
-    for (InstalledModel m : soko.store().installed()) {
-      if (isReference(m.origin())) {
-        try {
-          OciReference o = OciReference.parse(m.origin());
-          if (o.registry().equals(ref.registry()) && o.repository().equals(ref.repository()) && o.digest().equals(ref.digest())) {
-            return Optional.of(m);
-          }
-        } catch (IllegalArgumentException e) {
-          // an origin that is not a reference is simply not this one
-        }
-      }
-    }
-    return Optional.empty();
+    }, consent, listener);
   }
 
   // ---------------------------------------------------------------- push
@@ -440,7 +272,7 @@ public final class Registries {
     }
     soko.store().installed(m.name()).map(InstalledModel::origin).filter(Registries::isReference)
         .flatMap(o -> sameRegistryRepository(o, ref)).ifPresent(mounts::add);
-    OciProgress progress = new OciProgress(listener, files, ref.registry(), settings.clock(), settings.backoff(), true);
+    OciProgress progress = new OciProgress(listener, files, ref.registry(), settings.clock());
     Digest digest;
     try {
       digest = client.push(ref, m, d -> {

@@ -1,7 +1,6 @@
 package soko.app;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +12,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import soko.acquisition.AcquisitionException;
+import soko.acquisition.Connector;
 import soko.acquisition.DownloadSettings;
 import soko.acquisition.Downloader;
 import soko.acquisition.LocalSource;
 import soko.acquisition.Partial;
+import soko.acquisition.Transport;
+import soko.acquisition.oci.OciClient;
+import soko.acquisition.oci.OciSettings;
 import soko.events.ProgressListener;
 import java.net.URI;
 import java.util.OptionalLong;
@@ -67,14 +70,71 @@ public final class Soko {
   private final Store store;
   private final Clock clock;
   private final Properties props;
+  /** Every connection this Soko makes goes through it (downloads, registries, catalogs). */
+  private final Connector connector;
+  private final DownloadSettings downloadSettings;
   private final Downloader downloader;
+  private final InstallService installs;
 
   private Soko(Settings settings, Store store, Clock clock, Properties props) {
     this.settings = settings;
     this.store = store;
     this.clock = clock;
     this.props = props;
-    this.downloader = new Downloader(store.downloadsDir(), DownloadSettings.DEFAULTS, clock);
+    this.downloadSettings = DownloadSettings.DEFAULTS;
+    this.connector = new Connector(downloadSettings.http());
+    // oci:// sources in catalog manifests are read anonymously over https; `soko pull oci://…`
+    // (Registries) brings the registry settings: credentials, plain-http registries.
+    this.downloader = new Downloader(store.downloadsDir(), downloadSettings, clock, Map.of(
+        SourceUri.Kind.HTTP, Downloader.http(connector, downloadSettings),
+        SourceUri.Kind.OCI, new AnonymousRegistries(connector)));
+    this.installs = new InstallService(store, downloader, settings.offline());
+  }
+
+  /**
+   * Registry blobs named by catalog manifests, read anonymously over https; the registry client is
+   * made on first use (most commands never download).
+   */
+  private static final class AnonymousRegistries implements Transport {
+    private final Connector connector;
+    private volatile Transport blobs;
+
+    AnonymousRegistries(Connector connector) {
+      this.connector = connector;
+    }
+
+    private Transport blobs() {
+      Transport t = blobs;
+      if (t == null) {
+        t = new OciClient(OciSettings.defaults(), connector).blobTransport();
+        blobs = t;
+      }
+      return t;
+    }
+
+    @Override
+    public boolean contentAddressed() {
+      return true;
+    }
+
+    @Override
+    public soko.acquisition.HttpResponse get(Request request) throws IOException, soko.acquisition.TransferException {
+      return blobs().get(request);
+    }
+
+    @Override
+    public Optional<String> advice(int status) {
+      return blobs().advice(status);
+    }
+  }
+
+  /** The connector of every request this Soko makes. */
+  Connector connector() {
+    return connector;
+  }
+
+  DownloadSettings downloadSettings() {
+    return downloadSettings;
   }
 
   public static Soko open(Settings settings) throws StoreException {
@@ -213,7 +273,7 @@ public final class Soko {
       throw new ConsentRequiredException("offline: updating catalogs needs the network; run without --offline"
           + " (and unset SOKO_OFFLINE)");
     }
-    DocumentFetcher fetcher = new DocumentFetcher(DownloadSettings.DEFAULTS);
+    DocumentFetcher fetcher = new DocumentFetcher(connector);
     for (CatalogSources.Configured c : sources) {
       try {
         byte[] bytes = fetcher.fetch(c.url(), soko.catalog.CatalogCodec.MAX_BYTES * 2);
@@ -314,129 +374,19 @@ public final class Soko {
    * for an installed model, what repairing it would fetch (its missing and corrupt files only).
    */
   public DownloadPlan plan(Manifest m) throws StoreException {
-    List<ModelFile> needed = new ArrayList<>();
-    for (ModelFile f : store.absentFiles(m)) {
-      if (!hasLocalSource(f)) {
-        needed.add(f);
-      }
-    }
-    return plan(m, needed);
-  }
-
-  private DownloadPlan plan(Manifest m, List<ModelFile> remote) throws StoreException {
-    List<DownloadPlan.PlannedFile> files = new ArrayList<>();
-    java.util.LinkedHashSet<String> hosts = new java.util.LinkedHashSet<>();
-    long toDownload = 0;
-    long present = 0;
-    java.util.Set<soko.verification.Digest> seen = new java.util.HashSet<>();
-    for (ModelFile f : remote) {
-      if (!seen.add(f.sha256())) {
-        continue;
-      }
-      long partial = downloader.partialBytes(f);
-      files.add(new DownloadPlan.PlannedFile(f, partial));
-      toDownload += f.size() - partial;
-      present += partial;
-      f.sources().stream().filter(s -> s.kind() == SourceUri.Kind.HTTP).forEach(s -> hosts.add(s.host()));
-    }
-    long free = store.usage().cacheFree();
-    return new DownloadPlan(m, files, toDownload, present, free - toDownload, List.copyOf(hosts), m.license());
-  }
-
-  private static boolean hasLocalSource(ModelFile f) {
-    return f.sources().stream().anyMatch(s -> (s.kind() == SourceUri.Kind.BUNDLED || s.kind() == SourceUri.Kind.FILE)
-        && LocalSource.exists(s));
+    return installs.plan(m);
   }
 
   /**
    * Installs a model: files already in the store are kept, local sources are copied, and the rest
    * is downloaded once {@code consent} approves. Every byte is verified as it is written; a model
    * is recorded as installed only when all its files are in the store. Offline, or without
-   * consent, no network request is made.
+   * consent, no network request is made. The rules are {@link InstallService}'s, the same for
+   * every way a model comes in.
    */
   public InstallResult install(Manifest manifest, String origin, Consent consent, ProgressListener listener)
       throws AppException, StoreException, IntegrityException, AcquisitionException {
-    Optional<InstalledModel> existing = installedOrDamaged(manifest.name()).filter(m -> m.manifest().equals(manifest));
-    try (Store.Install tx = store.beginInstall(manifest)) {
-      List<ModelFile> missing = tx.missingFiles();
-      if (existing.isPresent() && missing.isEmpty()) {
-        return new InstallResult(existing.get(), true, 0, 0);
-      }
-      long bytes = 0;
-      List<ModelFile> remote = new ArrayList<>();
-      java.util.Set<soko.verification.Digest> written = new java.util.HashSet<>();
-      for (ModelFile f : missing) {
-        if (!written.add(f.sha256())) {
-          continue; // two paths, one content: stored once
-        }
-        if (hasLocalSource(f)) {
-          fetchLocal(f);
-          bytes += f.size();
-        } else if (f.sources().stream().anyMatch(s -> s.kind() == SourceUri.Kind.HTTP)) {
-          remote.add(f);
-        } else {
-          fetchLocal(f); // throws NoSourceException naming every source that failed
-        }
-      }
-      if (!remote.isEmpty()) {
-        DownloadPlan plan = plan(manifest, remote);
-        if (settings.offline()) {
-          throw new ConsentRequiredException("offline: " + manifest.id() + " needs a download of "
-              + Bytes.human(plan.bytesToDownload()) + " from " + String.join(", ", plan.hosts())
-              + "; run without --offline (and unset SOKO_OFFLINE), or install from a manifest whose sources are local files");
-        }
-        if (!consent.approve(plan)) {
-          throw new ConsentRequiredException("the download was not approved (" + plan.summary()
-              + "); run again with --yes, or answer yes when asked");
-        }
-        List<Path> fetched = downloader.fetchAll(remote, listener);
-        for (int i = 0; i < remote.size(); i++) {
-          // Files with the same sha256 share one download, which the first publish moves away.
-          if (Files.exists(fetched.get(i))) {
-            store.publishVerified(remote.get(i), fetched.get(i));
-          }
-          bytes += remote.get(i).size();
-        }
-      }
-      return new InstallResult(tx.commit(origin), false, missing.size(), bytes);
-    }
-  }
-
-  /** The installed model, or empty when its ref or manifest is damaged: installing again repairs it. */
-  private Optional<InstalledModel> installedOrDamaged(ModelName name) throws StoreException {
-    try {
-      return store.installed(name);
-    } catch (soko.store.ModelIntegrityException | soko.store.StoreConfigException damaged) {
-      return Optional.empty();
-    }
-  }
-
-  private void fetchLocal(ModelFile f) throws AppException, StoreException, IntegrityException {
-    List<Exception> failures = new ArrayList<>();
-    for (SourceUri s : f.sources()) {
-      if (s.kind() == SourceUri.Kind.HTTP || s.kind() == SourceUri.Kind.OCI) {
-        continue;
-      }
-      try {
-        Optional<InputStream> in = LocalSource.open(s);
-        if (in.isEmpty()) {
-          failures.add(new IOException(s + " does not exist"));
-          continue;
-        }
-        try (InputStream stream = in.get()) {
-          store.putBlob(f, stream, s.toString());
-        }
-        return;
-      } catch (IOException | IntegrityException e) {
-        failures.add(e);
-      }
-    }
-    boolean remote = f.sources().stream().anyMatch(s -> s.kind() == SourceUri.Kind.HTTP || s.kind() == SourceUri.Kind.OCI);
-    String detail = failures.isEmpty() ? "" : " (" + failures.get(failures.size() - 1).getMessage() + ")";
-    NoSourceException e = new NoSourceException("no source could provide " + f.path() + detail
-        + (remote ? "; it must be downloaded: run `soko pull` with consent" : "; check the manifest's sources"));
-    failures.forEach(e::addSuppressed);
-    throw e;
+    return installs.install(manifest, origin, consent, listener);
   }
 
   // ---------------------------------------------------------------- listing and verifying
@@ -480,10 +430,12 @@ public final class Soko {
    * keeps its partial file.
    */
   public CacheClearReport clearCache(boolean dryRun) throws StoreException {
-    java.util.Set<Path> busy = new java.util.HashSet<>(Registries.busyPartials(store.downloadsDir()));
+    java.util.Set<Path> busy = new java.util.HashSet<>();
     try {
+      busy.addAll(downloader.inUse());
       List<Partial> owned = downloader.partials();
-      List<Partial> removable = dryRun ? owned : downloader.removePartials();
+      List<Partial> removable = dryRun ? owned.stream().filter(p -> !busy.containsAll(p.files())).toList()
+          : downloader.removePartials();
       java.util.Set<soko.verification.Digest> gone = new java.util.HashSet<>();
       removable.forEach(p -> gone.add(p.sha256()));
       for (Partial p : owned) {
@@ -497,7 +449,7 @@ public final class Soko {
         return new CacheClearReport(false, rest.filesRemoved() + removable.stream().mapToLong(p -> p.files().size()).sum(),
             rest.bytesFreed() + partialBytes, removable.size(), partialBytes,
             busy.isEmpty() ? rest.skipped() : java.util.stream.Stream.concat(rest.skipped().stream(),
-                busy.stream().map(b -> b + " (a download in progress)")).toList());
+                busy.stream().sorted().map(b -> b + " (a download in progress)")).toList());
       }
     } catch (soko.acquisition.DownloadsFolderException e) {
       // The walk below still clears what it can and reports the rest.

@@ -80,15 +80,13 @@ import soko.verification.Digest;
  * cache/
  *   CACHEDIR.TAG                         the standard tag, so backup tools skip the folder
  *       Signature: 8a477f597d28d172789f06886806bc55
- *   downloads/60ed5bc3….partial          bytes of an HTTP download received so far
+ *   downloads/60ed5bc3….partial          bytes of a download received so far (a mirror or a registry blob)
  *   downloads/60ed5bc3….json             its validators, to resume it (soko.acquisition.PartialMetadata)
  *       {"schemaVersion":1,"sha256":"60ed5bc3…","size":147951465,"url":"https://…/ggml-base.bin",
  *        "etag":"\"6571a0c4-8d18d69\"","lastModified":"Thu, 07 Dec 2026 10:12:04 GMT","bytes":67108864}
  *   downloads/60ed5bc3….json.tmp         that file while it is rewritten
  *   downloads/60ed5bc3…                  the complete, verified download, until it moves into blobs/
- *   downloads/60ed5bc3….oci.partial      bytes of a registry blob received so far (its own name: an
- *                                        HTTP download of the same file has its own lock)
- *   downloads/60ed5bc3….oci-lock         the cross-process lock of that registry download
+ *   downloads/60ed5bc3….lock             the cross-process lock of that download while one runs
  *   uploads/9c1d2e3f4a5b-60ed5bc3….upload.json
  *                                        a chunked registry push in progress, to resume it (named by
  *                                        the registry/repository's sha256 and the blob)
@@ -288,11 +286,6 @@ final class Layout {
 
   Path downloads() {
     return roots.cache().resolve("downloads");
-  }
-
-  /** A lock file beside a download, {@code <sha256><suffix>}, such as {@code .oci-lock}. */
-  Path downloadLock(Digest file, String suffix) {
-    return downloads().resolve(file.hex() + suffix);
   }
 
   /** A partial download in {@link #downloads()}: counted as such by storage use. */

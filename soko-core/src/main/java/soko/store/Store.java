@@ -42,9 +42,6 @@ public final class Store implements StoreView {
   /** How long refs and gc wait for another process. */
   public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
 
-  /** How long {@link #lockDownload} waits for another download of the same file: as long as it takes. */
-  private static final Duration DOWNLOAD_LOCK_WAIT = Duration.ofDays(365);
-
   private final Layout layout;
   private final Quarantine quarantine;
   private final Refs refs;
@@ -107,26 +104,6 @@ public final class Store implements StoreView {
   /** Where the last accepted remote catalog versions are kept (in the data root: clearing the cache must not reset them). */
   public Path catalogStateDir() {
     return layout.catalogState();
-  }
-
-  /** A held lock; closing releases it. Never throws. */
-  public interface Held extends AutoCloseable {
-    @Override
-    void close();
-  }
-
-  /**
-   * Exclusive use of one file's download in {@link #downloadsDir()}, across threads and processes,
-   * through the lock file {@code <sha256><suffix>} beside the partial. Waits for the holder.
-   *
-   * @param suffix such as {@code .oci-lock}
-   */
-  public Held lockDownload(Digest file, String suffix) throws StoreException {
-    if (!suffix.matches("\\.[a-z][a-z-]{0,15}")) {
-      throw new IllegalArgumentException("lock suffix " + suffix + " is not .[a-z-]+");
-    }
-    StoreLock.Held held = StoreLock.acquire(layout.downloadLock(file, suffix), DOWNLOAD_LOCK_WAIT);
-    return held::close;
   }
 
   // ---------------------------------------------------------------- blobs

@@ -22,7 +22,7 @@ class DocumentFetcherTest {
     try (FaultServer server = FaultServer.start()) {
       server.redirect("/catalog.json", 302, secret.toUri());
       assertThatThrownBy(() -> fetcher.fetch(server.uri("/catalog.json"), 1024)).isInstanceOf(IOException.class)
-          .hasMessage(server.uri("/catalog.json") + " redirected to a file: URL, which is refused");
+          .hasMessage(server.uri("/catalog.json") + ": redirected to " + secret.toUri() + ", which is not http or https");
     }
   }
 

@@ -290,7 +290,7 @@ class OciCliTest {
     Path home = dir.resolve("machine");
     SokoCli cli = new SokoCli(home);
     ModelFile weights = soko(home).bundledManifest(MODEL).orElseThrow().file(WEIGHTS).orElseThrow();
-    Path partial = soko(home).store().downloadsDir().resolve(weights.sha256().hex() + ".oci.partial");
+    Path partial = soko(home).store().downloadsDir().resolve(weights.sha256().hex() + ".partial");
     long rate = 512 * 1024;
     try (ThrottlingProxy proxy = new ThrottlingProxy(anonymous.hostPort(), rate)) {
       String ref = "oci://" + proxy.hostPort() + "/team/killed:6.0.0";

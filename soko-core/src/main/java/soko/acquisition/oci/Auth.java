@@ -1,12 +1,8 @@
 package soko.acquisition.oci;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import soko.acquisition.Connector;
+import soko.acquisition.HttpRequest;
+import soko.acquisition.HttpResponse;
 import soko.internal.json.Json;
 import soko.internal.json.JsonProblem;
 import soko.internal.json.Node;
@@ -40,13 +39,13 @@ final class Auth {
 
   private record BearerScheme(URI realm, Optional<String> service) implements Scheme {}
 
-  private final HttpClient http;
+  private final Connector connector;
   private final OciSettings settings;
   private final Map<String, Scheme> schemes = new ConcurrentHashMap<>();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
-  Auth(HttpClient http, OciSettings settings) {
-    this.http = http;
+  Auth(Connector connector, OciSettings settings) {
+    this.connector = connector;
     this.settings = settings;
   }
 
@@ -83,9 +82,10 @@ final class Auth {
    * request's scopes plus any the challenge names. Returns normally when a retry may succeed.
    *
    * @param sent the Authorization header the refused request carried, if any
+   * @throws IOException when the token service cannot be reached
    */
   void challenged(String registry, List<String> scopes, List<String> wwwAuthenticate, Optional<String> sent)
-      throws OciException {
+      throws IOException, OciException {
     List<Challenge> challenges = Challenge.parseAll(wwwAuthenticate);
     Optional<Challenge> bearer = challenges.stream().filter(c -> c.scheme().equals("bearer")).findFirst();
     if (bearer.isPresent()) {
@@ -156,7 +156,7 @@ final class Auth {
         .reduce((a, b) -> a + " and " + b).orElse("do this");
   }
 
-  private Token fetchToken(String registry, BearerScheme scheme, List<String> scopes) throws OciException {
+  private Token fetchToken(String registry, BearerScheme scheme, List<String> scopes) throws IOException, OciException {
     Optional<RegistryCredential> cred = settings.credentials().find(registry);
     String realmScheme = scheme.realm().getScheme() == null ? "" : scheme.realm().getScheme().toLowerCase(Locale.ROOT);
     if (!realmScheme.equals("https") && !realmScheme.equals("http")) {
@@ -178,52 +178,38 @@ final class Auth {
     for (String s : scopes) {
       append(query, "scope", s);
     }
-    HttpRequest.Builder req;
+    HttpRequest req;
     String base = scheme.realm().toString();
     if (cred.isPresent() && cred.get() instanceof RegistryCredential.IdentityToken id) {
       StringBuilder form = new StringBuilder(query);
       append(form, "grant_type", "refresh_token");
       append(form, "refresh_token", id.token());
       append(form, "client_id", "soko");
-      req = HttpRequest.newBuilder(scheme.realm())
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+      req = new HttpRequest("POST", scheme.realm(), Map.of("Content-Type", "application/x-www-form-urlencoded"),
+          HttpRequest.Body.Bytes.of(form.toString().getBytes(StandardCharsets.UTF_8)), Optional.empty());
     } else {
       if (cred.isPresent() && cred.get() instanceof RegistryCredential.Basic b) {
         append(query, "account", b.user());
       }
-      URI uri = URI.create(base + (query.isEmpty() ? "" : (base.contains("?") ? "&" : "?") + query));
-      req = HttpRequest.newBuilder(uri).GET();
+      req = HttpRequest.get(URI.create(base + (query.isEmpty() ? "" : (base.contains("?") ? "&" : "?") + query)));
       Optional<String> basic = basic(registry);
       if (basic.isPresent()) {
-        req.header("Authorization", basic.get());
+        req = req.with("Authorization", basic.get());
       }
     }
-    if (realmScheme.equals("http")) {
-      req.version(HttpClient.Version.HTTP_1_1);
-    }
-    req.timeout(settings.connectTimeout().multipliedBy(3));
-    HttpResponse<InputStream> resp;
+    int status;
     byte[] body;
-    try {
-      resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = resp.body()) {
-        body = in.readNBytes(MAX_TOKEN_RESPONSE);
-      }
-    } catch (IOException e) {
-      throw new OciTransportException("cannot get a token for " + registry + " from " + scheme.realm() + ": " + e
-          + "; check the network", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OciTransportException("interrupted while getting a token for " + registry, e);
+    try (HttpResponse resp = connector.send(req)) {
+      status = resp.status();
+      body = resp.body().readNBytes(MAX_TOKEN_RESPONSE);
     }
-    if (resp.statusCode() == 401 || resp.statusCode() == 403) {
+    if (status == 401 || status == 403) {
       throw new OciAuthException(scheme.realm().getHost() + " refused to issue a token for " + registry
           + (cred.isPresent() ? ": the credentials are wrong; log in again" : ": anonymous access is not allowed; log in to " + registry));
     }
-    if (resp.statusCode() != 200) {
-      throw new OciProtocolException("the token service " + scheme.realm() + " answered " + resp.statusCode() + " for " + registry,
-          resp.statusCode());
+    if (status != 200) {
+      throw new OciProtocolException("the token service " + scheme.realm() + " answered " + status + " for " + registry,
+          status);
     }
     try {
       Node root = Json.parse(body, MAX_TOKEN_RESPONSE, "token response");

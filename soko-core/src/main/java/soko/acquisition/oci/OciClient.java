@@ -1,25 +1,19 @@
 package soko.acquisition.oci;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import soko.acquisition.Connector;
+import soko.acquisition.HttpRequest;
+import soko.acquisition.HttpResponse;
+import soko.acquisition.HttpSettings;
+import soko.acquisition.Transport;
 import soko.manifest.Manifest;
 import soko.verification.Digest;
 import soko.verification.Hashing;
@@ -28,24 +22,39 @@ import soko.verification.Hashing;
  * Pulls and pushes ModelPack models from and to any OCI distribution registry. Thread-safe: one
  * instance per process is enough, and it caches bearer tokens.
  *
- * <p>Pull: {@link #pullManifest} reads and verifies the manifest and config; the caller then
- * fetches each {@link LayerRef} with {@link #fetchBlob} into a partial file it owns, and publishes
- * the verified file itself. Push: {@link #push} uploads every blob the registry lacks, then the
- * manifest. Nothing here reads the environment; see {@link OciSettings}.
+ * <p>Pull: {@link #pullManifest} reads and verifies the manifest and config; its files' sources
+ * are {@code oci://} blobs, which the one downloader ({@code soko.acquisition.Downloader}) fetches
+ * through {@link #blobTransport()} with the same resume, retry, watchdog and verification as any
+ * download. Push: {@link #push} uploads every blob the registry lacks, then the manifest. Every
+ * request goes through the {@link Connector}. Nothing here reads the environment; see {@link
+ * OciSettings}.
  */
 public final class OciClient {
   static final String MANIFEST_ACCEPT = String.join(", ", ImageManifest.OCI_MANIFEST, ImageManifest.OCI_INDEX,
       ImageManifest.DOCKER_MANIFEST, ImageManifest.DOCKER_LIST);
-  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
   private static final Pattern RANGE = Pattern.compile("(?:bytes=)?(\\d+)-(\\d+)");
-  private static final int IO_BUFFER = 256 * 1024;
 
-  private final Transport transport;
+  private final RegistryCalls transport;
   private final OciSettings settings;
+  private final RegistryTransport blobs;
 
+  /** A client with connections of its own, made with {@link HttpSettings#DEFAULTS}. */
   public OciClient(OciSettings settings) {
+    this(settings, new Connector(HttpSettings.DEFAULTS));
+  }
+
+  public OciClient(OciSettings settings, Connector connector) {
     this.settings = settings;
-    this.transport = new Transport(settings);
+    this.transport = new RegistryCalls(connector, settings);
+    this.blobs = new RegistryTransport(transport);
+  }
+
+  /**
+   * The transport of {@code oci://REGISTRY/REPOSITORY@sha256:…} sources, with this client's
+   * credentials and insecure registries: for the downloader.
+   */
+  public Transport blobTransport() {
+    return blobs;
   }
 
   private static List<String> pullScope(OciReference ref) {
@@ -64,23 +73,26 @@ public final class OciClient {
    * registry's {@code Docker-Content-Digest} when it sends one.
    */
   public PulledManifest pullManifest(OciReference ref) throws OciException {
-    Transport.Call call = new Transport.Call("GET", transport.v2(ref, "/manifests/" + ref.manifestReference()),
-        Map.of("Accept", MANIFEST_ACCEPT), HttpRequest.BodyPublishers::noBody, pullScope(ref));
-    HttpResponse<InputStream> resp = transport.send(ref.registry(), call);
-    int s = resp.statusCode();
-    if (s == 404) {
-      Transport.close(resp);
-      throw new OciNotFoundException(ref + ": no such model in the registry; check the repository and tag");
-    }
-    if (s != 200) {
-      String err = Transport.errorText(resp);
-      throw new OciProtocolException(ref + ": the registry answered " + s + " to a manifest request" + err, s);
-    }
+    RegistryCalls.Call call = new RegistryCalls.Call("GET", transport.v2(ref, "/manifests/" + ref.manifestReference()),
+        Map.of("Accept", MANIFEST_ACCEPT), HttpRequest.Body.NONE, pullScope(ref));
     byte[] bytes;
-    try (InputStream in = resp.body()) {
-      bytes = in.readNBytes(ImageManifest.MAX_BYTES + 1);
-    } catch (IOException e) {
-      throw new OciTransportException(ref + ": the manifest download broke off: " + e + "; try again", e);
+    Optional<String> digestHeader;
+    String contentType;
+    try (HttpResponse resp = transport.send(ref.registry(), call)) {
+      int s = resp.status();
+      if (s == 404) {
+        throw new OciNotFoundException(ref + ": no such model in the registry; check the repository and tag");
+      }
+      if (s != 200) {
+        throw new OciProtocolException(ref + ": the registry answered " + s + " to a manifest request" + resp.errorText(), s);
+      }
+      try {
+        bytes = resp.body().readNBytes(ImageManifest.MAX_BYTES + 1);
+      } catch (IOException e) {
+        throw new OciTransportException(ref + ": the manifest download broke off: " + e + "; try again", e);
+      }
+      digestHeader = resp.header("Docker-Content-Digest");
+      contentType = resp.header("Content-Type").orElse("").split(";")[0].trim();
     }
     if (bytes.length > ImageManifest.MAX_BYTES) {
       throw new OciFormatException(ref + ": the manifest is larger than 4 MiB, so it is not a model manifest");
@@ -89,7 +101,7 @@ public final class OciClient {
     Optional<Digest> expected = ref.digest();
     String claimedBy = "the pinned digest";
     if (expected.isEmpty()) {
-      Optional<String> header = resp.headers().firstValue("Docker-Content-Digest");
+      Optional<String> header = digestHeader;
       if (header.isPresent()) {
         try {
           expected = Optional.of(Digest.parse(header.get().trim()));
@@ -104,7 +116,6 @@ public final class OciClient {
           + "; the registry or a proxy altered it, so it was not used");
     }
     ImageManifest m = ImageManifest.parse(bytes, ref.toString());
-    String contentType = resp.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
     if (!contentType.isEmpty() && !contentType.equals(m.mediaType())) {
       throw new OciProtocolException(ref + ": the registry labelled the manifest " + contentType + " but it says it is "
           + m.mediaType());
@@ -117,22 +128,21 @@ public final class OciClient {
   }
 
   private byte[] fetchSmall(OciReference ref, Digest digest, int size) throws OciException {
-    HttpResponse<InputStream> resp = transport.send(ref.registry(), new Transport.Call("GET",
-        transport.v2(ref, "/blobs/" + digest), Map.of(), HttpRequest.BodyPublishers::noBody, pullScope(ref)));
-    if (resp.statusCode() == 404) {
-      Transport.close(resp);
-      throw new OciNotFoundException(ref + ": the registry lacks the config blob " + digest + "; the artifact is incomplete, push it again");
-    }
-    if (resp.statusCode() != 200) {
-      String err = Transport.errorText(resp);
-      throw new OciProtocolException(ref + ": the registry answered " + resp.statusCode() + " for the config blob" + err,
-          resp.statusCode());
-    }
     byte[] bytes;
-    try (InputStream in = resp.body()) {
-      bytes = in.readNBytes(size + 1);
-    } catch (IOException e) {
-      throw new OciTransportException(ref + ": the config download broke off: " + e + "; try again", e);
+    try (HttpResponse resp = transport.send(ref.registry(),
+        RegistryCalls.Call.get(transport.v2(ref, "/blobs/" + digest), pullScope(ref)))) {
+      if (resp.status() == 404) {
+        throw new OciNotFoundException(ref + ": the registry lacks the config blob " + digest + "; the artifact is incomplete, push it again");
+      }
+      if (resp.status() != 200) {
+        throw new OciProtocolException(ref + ": the registry answered " + resp.status() + " for the config blob" + resp.errorText(),
+            resp.status());
+      }
+      try {
+        bytes = resp.body().readNBytes(size + 1);
+      } catch (IOException e) {
+        throw new OciTransportException(ref + ": the config download broke off: " + e + "; try again", e);
+      }
     }
     Digest actual = Hashing.sha256(bytes);
     if (bytes.length != size || !actual.equals(digest)) {
@@ -140,170 +150,6 @@ public final class OciClient {
           + actual + " (expected " + size + " bytes); the registry serves corrupt data");
     }
     return bytes;
-  }
-
-  /**
-   * Downloads blob {@code digest} of {@code ref}'s repository into {@code partial}, resuming from
-   * the bytes already in it, and verifies size and sha256 before returning {@code partial}.
-   *
-   * <p>Resume: with {@code n} bytes on disk it asks for {@code Range: bytes=n-} and appends only on
-   * a 206 whose {@code Content-Range} starts at {@code n}; a 200 (range ignored) or a 206 at
-   * another offset truncates and starts over; a 416 means the partial is unusable and is
-   * discarded. The prefix is re-hashed, so the check covers every byte. A connection failure is
-   * retried up to {@link OciSettings#attempts()} times, each resuming from disk and starting again
-   * at the registry (redirect targets are never reused). The partial is kept on transport errors
-   * and deleted when its bytes prove wrong. The caller owns {@code partial} and moves it into the
-   * store; it is fsynced before return.
-   */
-  public Path fetchBlob(OciReference ref, Digest digest, long size, Path partial, TransferListener listener) throws OciException {
-    List<OciException> failures = new ArrayList<>();
-    Duration wait = settings.backoff();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return fetchOnce(ref, digest, size, partial, listener);
-      } catch (OciTransportException | OciProtocolException e) {
-        if (!e.retryable() || attempt >= settings.attempts()) {
-          failures.forEach(e::addSuppressed);
-          throw e;
-        }
-        failures.add(e);
-      }
-      try {
-        Thread.sleep(wait);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        OciTransportException e = new OciTransportException("interrupted while waiting to retry " + digest, ie);
-        failures.forEach(e::addSuppressed);
-        throw e;
-      }
-      wait = wait.multipliedBy(2);
-    }
-  }
-
-  private Path fetchOnce(OciReference ref, Digest digest, long size, Path partial, TransferListener listener) throws OciException {
-    String what = ref.blobUri(digest);
-    try {
-      long have = Files.exists(partial, LinkOption.NOFOLLOW_LINKS) ? Files.size(partial) : 0;
-      if (have > size) {
-        listener.restarted(digest, "the partial file is larger than the blob");
-        truncate(partial, 0);
-        have = 0;
-      }
-      if (have == size && size > 0) {
-        Hashing.Measured m = Hashing.sha256(partial);
-        if (m.digest().equals(digest)) {
-          return partial;
-        }
-        listener.restarted(digest, "the complete partial file has the wrong sha256");
-        truncate(partial, 0);
-        have = 0;
-      }
-      for (int round = 0; round < 2; round++) {
-        Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
-        HttpResponse<InputStream> resp = transport.send(ref.registry(), new Transport.Call("GET",
-            transport.v2(ref, "/blobs/" + digest), headers, HttpRequest.BodyPublishers::noBody, pullScope(ref)));
-        int s = resp.statusCode();
-        long start;
-        if (s == 200) {
-          if (have > 0) {
-            listener.restarted(digest, "the server ignored the Range request");
-          }
-          start = 0;
-        } else if (s == 206 && have > 0) {
-          Matcher cr = CONTENT_RANGE.matcher(resp.headers().firstValue("Content-Range").orElse(""));
-          if (!cr.matches() || Long.parseLong(cr.group(1)) != have) {
-            Transport.close(resp);
-            listener.restarted(digest, "the server answered a different range ("
-                + resp.headers().firstValue("Content-Range").orElse("none") + ")");
-            truncate(partial, 0);
-            have = 0;
-            continue;
-          }
-          if (!cr.group(3).equals("*") && Long.parseLong(cr.group(3)) != size) {
-            Transport.close(resp);
-            truncate(partial, 0);
-            throw new OciIntegrityException(what + ": the registry says the blob is " + cr.group(3) + " bytes, but the manifest says "
-                + size + "; the artifact is inconsistent");
-          }
-          start = have;
-        } else if (s == 416 && have > 0) {
-          Transport.close(resp);
-          listener.restarted(digest, "the server cannot resume at byte " + have);
-          truncate(partial, 0);
-          have = 0;
-          continue;
-        } else if (s == 404) {
-          Transport.close(resp);
-          throw new OciNotFoundException(what + ": the registry does not have this layer; the artifact is incomplete, push it again");
-        } else {
-          String err = Transport.errorText(resp);
-          throw new OciProtocolException(what + ": the registry answered " + s + " for a layer download" + err, s);
-        }
-        return receive(resp, what, digest, size, partial, start, listener);
-      }
-      throw new OciProtocolException(what + ": the registry did not honour a resume request twice; try again later");
-    } catch (IOException e) {
-      throw new OciTransportException(what + ": cannot write " + partial + ": " + e.getMessage() + "; check free disk space", e);
-    }
-  }
-
-  private Path receive(HttpResponse<InputStream> resp, String what, Digest digest, long size, Path partial, long start,
-      TransferListener listener) throws OciException, IOException {
-    MessageDigest md = Hashing.newSha256();
-    if (start > 0) {
-      Hashing.updateFromPrefix(md, partial, start);
-    }
-    listener.started(digest, start, size);
-    long done = start;
-    try (InputStream in = resp.body();
-        FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            LinkOption.NOFOLLOW_LINKS)) {
-      out.truncate(start);
-      out.position(start);
-      byte[] buf = new byte[IO_BUFFER];
-      int n;
-      while (true) {
-        try {
-          n = in.read(buf);
-        } catch (IOException e) {
-          out.force(true);
-          throw new OciTransportException(what + ": the download broke off after " + done + " of " + size + " bytes: " + e
-              + "; it resumes from there on the next try", e);
-        }
-        if (n < 0) {
-          break;
-        }
-        if (done + n > size) {
-          out.close();
-          Files.deleteIfExists(partial);
-          throw new OciIntegrityException(what + ": the registry sent more than the " + size + " bytes the manifest promises;"
-              + " the download was discarded");
-        }
-        md.update(buf, 0, n);
-        out.write(ByteBuffer.wrap(buf, 0, n));
-        done += n;
-        listener.progressed(digest, done, size);
-      }
-      out.force(true);
-    }
-    if (done < size) {
-      throw new OciTransportException(what + ": the download ended after " + done + " of " + size + " bytes; it resumes from there"
-          + " on the next try");
-    }
-    Digest actual = Digest.of(md.digest());
-    if (!actual.equals(digest)) {
-      Files.deleteIfExists(partial);
-      throw new OciIntegrityException(what + ": the downloaded bytes hash to " + actual + ", not " + digest
-          + "; the registry serves corrupt data, so the download was discarded");
-    }
-    return partial;
-  }
-
-  private static void truncate(Path file, long length) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        LinkOption.NOFOLLOW_LINKS)) {
-      ch.truncate(length);
-    }
   }
 
   // ---------------------------------------------------------------- push
@@ -349,23 +195,21 @@ public final class OciClient {
     }
     pushBlob(ref, art.configDigest(), art.config().length, new BlobBody.OfBytes(art.config()), List.of(), listener);
     String target = ref.tag().orElse(art.manifestDigest().toString());
-    byte[] manifest = art.manifest();
-    HttpResponse<InputStream> resp = transport.send(ref.registry(), new Transport.Call("PUT",
+    try (HttpResponse resp = transport.send(ref.registry(), new RegistryCalls.Call("PUT",
         transport.v2(ref, "/manifests/" + target), Map.of("Content-Type", ImageManifest.OCI_MANIFEST),
-        () -> HttpRequest.BodyPublishers.ofByteArray(manifest), pushScope(ref)));
-    if (resp.statusCode() != 201) {
-      String err = Transport.errorText(resp);
-      throw new OciProtocolException(ref + ": the registry refused the manifest with " + resp.statusCode() + err, resp.statusCode());
+        HttpRequest.Body.Bytes.of(art.manifest()), pushScope(ref)))) {
+      if (resp.status() != 201) {
+        throw new OciProtocolException(ref + ": the registry refused the manifest with " + resp.status() + resp.errorText(),
+            resp.status());
+      }
+      checkDigestHeader(resp, art.manifestDigest(), ref + ": manifest");
     }
-    checkDigestHeader(resp, art.manifestDigest(), ref + ": manifest");
-    Transport.close(resp);
     return art.manifestDigest();
   }
 
-  private static void checkDigestHeader(HttpResponse<InputStream> resp, Digest expected, String what) throws OciIntegrityException {
-    Optional<String> h = resp.headers().firstValue("Docker-Content-Digest");
+  private static void checkDigestHeader(HttpResponse resp, Digest expected, String what) throws OciIntegrityException {
+    Optional<String> h = resp.header("Docker-Content-Digest");
     if (h.isPresent() && !h.get().trim().equals(expected.toString())) {
-      Transport.close(resp);
       throw new OciIntegrityException(what + ": the registry stored it as " + h.get().trim() + ", not " + expected
           + "; it altered the bytes, push again");
     }
@@ -373,65 +217,38 @@ public final class OciClient {
 
   /** The bytes of one blob to upload, readable again from any offset. */
   sealed interface BlobBody {
-    HttpRequest.BodyPublisher slice(long offset, long length);
+    HttpRequest.Body slice(long offset, long length);
 
     record OfFile(Path file) implements BlobBody {
       @Override
-      public HttpRequest.BodyPublisher slice(long offset, long length) {
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-          try {
-            InputStream in = Files.newInputStream(file);
-            in.skipNBytes(offset);
-            return new java.io.FilterInputStream(in) {
-              long left = length;
-
-              @Override
-              public int read() throws IOException {
-                if (left <= 0) {
-                  return -1;
-                }
-                int b = super.read();
-                if (b >= 0) {
-                  left--;
-                }
-                return b;
-              }
-
-              @Override
-              public int read(byte[] b, int off, int len) throws IOException {
-                if (left <= 0) {
-                  return -1;
-                }
-                int n = super.read(b, off, (int) Math.min(len, left));
-                if (n > 0) {
-                  left -= n;
-                }
-                return n;
-              }
-            };
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + file, e);
-          }
-        }), length);
+      public HttpRequest.Body slice(long offset, long length) {
+        return new HttpRequest.Body.FileSlice(file, offset, length);
       }
     }
 
     record OfBytes(byte[] bytes) implements BlobBody {
       @Override
-      public HttpRequest.BodyPublisher slice(long offset, long length) {
-        return HttpRequest.BodyPublishers.ofByteArray(bytes, (int) offset, (int) length);
+      public HttpRequest.Body slice(long offset, long length) {
+        return new HttpRequest.Body.Bytes(bytes, (int) offset, (int) length);
       }
     }
+  }
+
+  /** A response's {@code Location}, resolved against the URL it came from. */
+  private static Optional<String> location(HttpResponse r) {
+    return r.header("Location").map(l -> r.uri().resolve(l).toString());
   }
 
   private void pushBlob(OciReference ref, Digest digest, long size, BlobBody body, List<String> mountFrom, TransferListener listener)
       throws OciException {
     String what = ref.blobUri(digest);
     List<String> scopes = pushScope(ref);
-    HttpResponse<InputStream> head = transport.send(ref.registry(), new Transport.Call("HEAD",
-        transport.v2(ref, "/blobs/" + digest), Map.of(), HttpRequest.BodyPublishers::noBody, scopes));
-    Transport.close(head);
-    if (head.statusCode() == 200) {
+    int headStatus;
+    try (HttpResponse head = transport.send(ref.registry(), new RegistryCalls.Call("HEAD",
+        transport.v2(ref, "/blobs/" + digest), Map.of(), HttpRequest.Body.NONE, scopes))) {
+      headStatus = head.status();
+    }
+    if (headStatus == 200) {
       listener.skipped(digest, "the registry already has it");
       return;
     }
@@ -456,35 +273,35 @@ public final class OciClient {
           continue;
         }
         List<String> mountScopes = List.of(scopes.get(0), "repository:" + from + ":pull");
-        HttpResponse<InputStream> r = transport.send(ref.registry(), new Transport.Call("POST",
+        try (HttpResponse r = transport.send(ref.registry(), new RegistryCalls.Call("POST",
             transport.v2(ref, "/blobs/uploads/?mount=" + digest + "&from=" + from), Map.of(),
-            HttpRequest.BodyPublishers::noBody, mountScopes));
-        Transport.close(r);
-        if (r.statusCode() == 201) {
-          listener.skipped(digest, "mounted from " + from);
-          return;
-        }
-        if (r.statusCode() == 202 && r.headers().firstValue("Location").isPresent()) {
-          location = Optional.of(resolve(r.request().uri(), r.headers().firstValue("Location").get()));
-          break;
+            HttpRequest.Body.NONE, mountScopes))) {
+          if (r.status() == 201) {
+            listener.skipped(digest, "mounted from " + from);
+            return;
+          }
+          if (r.status() == 202 && r.header("Location").isPresent()) {
+            location = location(r);
+            break;
+          }
         }
       }
     }
     long minChunk = 0;
     if (location.isEmpty()) {
-      HttpResponse<InputStream> r = transport.send(ref.registry(), new Transport.Call("POST",
-          transport.v2(ref, "/blobs/uploads/"), Map.of(), HttpRequest.BodyPublishers::noBody, scopes));
-      Transport.close(r);
-      if (r.statusCode() != 202 || r.headers().firstValue("Location").isEmpty()) {
-        throw new OciProtocolException(what + ": the registry answered " + r.statusCode() + " to starting an upload", r.statusCode());
+      try (HttpResponse r = transport.send(ref.registry(), new RegistryCalls.Call("POST",
+          transport.v2(ref, "/blobs/uploads/"), Map.of(), HttpRequest.Body.NONE, scopes))) {
+        if (r.status() != 202 || r.header("Location").isEmpty()) {
+          throw new OciProtocolException(what + ": the registry answered " + r.status() + " to starting an upload", r.status());
+        }
+        location = location(r);
+        minChunk = r.header("OCI-Chunk-Min-Length").map(OciClient::parseLongOrZero).orElse(0L);
       }
-      location = Optional.of(resolve(r.request().uri(), r.headers().firstValue("Location").get()));
-      minChunk = r.headers().firstValue("OCI-Chunk-Min-Length").map(OciClient::parseLongOrZero).orElse(0L);
     }
     String loc = location.get();
     listener.started(digest, offset, size);
     if (offset == 0 && size <= settings.monolithicLimit()) {
-      finish(ref, digest, size, loc, body.slice(0, size), 0, size, scopes, what);
+      finish(ref, digest, loc, body.slice(0, size), scopes, what);
       listener.progressed(digest, size, size);
       return;
     }
@@ -493,22 +310,26 @@ public final class OciClient {
       long n = Math.min(chunk, size - offset);
       long end = offset + n - 1;
       long from = offset;
-      HttpResponse<InputStream> r = transport.send(ref.registry(), new Transport.Call("PATCH", URI.create(loc),
+      int status;
+      Optional<String> range;
+      try (HttpResponse r = transport.send(ref.registry(), new RegistryCalls.Call("PATCH", URI.create(loc),
           Map.of("Content-Type", "application/octet-stream", "Content-Range", from + "-" + end),
-          () -> body.slice(from, n), scopes));
-      Transport.close(r);
-      if (r.statusCode() == 404) {
+          body.slice(from, n), scopes))) {
+        status = r.status();
+        range = r.header("Range");
+        if (r.header("Location").isPresent()) {
+          loc = location(r).orElseThrow();
+        }
+      }
+      if (status == 404) {
         deleteState(ref, digest);
         throw new OciProtocolException(what + ": the registry forgot the upload (BLOB_UPLOAD_UNKNOWN); push again to start over", 404);
       }
-      if (r.statusCode() != 202 && r.statusCode() != 416) {
-        throw new OciProtocolException(what + ": the registry answered " + r.statusCode() + " to an upload chunk", r.statusCode());
+      if (status != 202 && status != 416) {
+        throw new OciProtocolException(what + ": the registry answered " + status + " to an upload chunk", status);
       }
-      if (r.headers().firstValue("Location").isPresent()) {
-        loc = resolve(r.request().uri(), r.headers().firstValue("Location").get());
-      }
-      Matcher m = RANGE.matcher(r.headers().firstValue("Range").orElse(""));
-      if (r.statusCode() == 202 && m.matches() && Long.parseLong(m.group(1)) == 0 && Long.parseLong(m.group(2)) == end) {
+      Matcher m = RANGE.matcher(range.orElse(""));
+      if (status == 202 && m.matches() && Long.parseLong(m.group(1)) == 0 && Long.parseLong(m.group(2)) == end) {
         offset = end + 1;
       } else {
         // distribution 2.8.2 accepts a chunk at the wrong offset with 202; ask where the upload really is.
@@ -516,7 +337,7 @@ public final class OciClient {
         if (truth.isEmpty() || truth.get() > end + 1) {
           deleteState(ref, digest);
           throw new OciProtocolException(what + ": the registry's upload is at an unexpected offset ("
-              + r.headers().firstValue("Range").orElse("no Range header") + " after sending " + from + "-" + end
+              + range.orElse("no Range header") + " after sending " + from + "-" + end
               + "); push again to start over");
         }
         listener.restarted(digest, "the registry holds " + truth.get() + " bytes, continuing from there");
@@ -532,41 +353,42 @@ public final class OciClient {
       }
       listener.progressed(digest, offset, size);
     }
-    finish(ref, digest, size, loc, HttpRequest.BodyPublishers.noBody(), 0, 0, scopes, what);
+    finish(ref, digest, loc, HttpRequest.Body.NONE, scopes, what);
   }
 
-  private void finish(OciReference ref, Digest digest, long size, String loc, HttpRequest.BodyPublisher publisher, long from, long n,
-      List<String> scopes, String what) throws OciException {
+  private void finish(OciReference ref, Digest digest, String loc, HttpRequest.Body body, List<String> scopes, String what)
+      throws OciException {
     String url = loc + (loc.contains("?") ? "&" : "?") + "digest=" + digest;
-    Map<String, String> headers = n > 0
-        ? Map.of("Content-Type", "application/octet-stream")
-        : Map.of();
-    HttpResponse<InputStream> r = transport.send(ref.registry(), new Transport.Call("PUT", URI.create(url), headers,
-        () -> publisher, scopes));
-    if (r.statusCode() != 201) {
-      String err = Transport.errorText(r);
-      deleteState(ref, digest);
-      if (r.statusCode() == 400) {
-        throw new OciIntegrityException(what + ": the registry refused the upload (" + r.statusCode() + err
-            + "); the local file no longer matches its digest, or the upload was corrupted: verify the model and push again");
+    Map<String, String> headers = body.length() > 0 ? Map.of("Content-Type", "application/octet-stream") : Map.of();
+    try (HttpResponse r = transport.send(ref.registry(), new RegistryCalls.Call("PUT", URI.create(url), headers, body,
+        scopes))) {
+      if (r.status() != 201) {
+        String err = r.errorText();
+        deleteState(ref, digest);
+        if (r.status() == 400) {
+          throw new OciIntegrityException(what + ": the registry refused the upload (" + r.status() + err
+              + "); the local file no longer matches its digest, or the upload was corrupted: verify the model and push again");
+        }
+        throw new OciProtocolException(what + ": the registry answered " + r.status() + " to completing an upload" + err,
+            r.status());
       }
-      throw new OciProtocolException(what + ": the registry answered " + r.statusCode() + " to completing an upload" + err,
-          r.statusCode());
+      checkDigestHeader(r, digest, what);
     }
-    checkDigestHeader(r, digest, what);
-    Transport.close(r);
     deleteState(ref, digest);
   }
 
   /** The number of bytes the registry holds for the upload at {@code location}, or empty when the upload is gone. */
   private Optional<Long> uploadStatus(OciReference ref, URI location, List<String> scopes) throws OciException {
-    HttpResponse<InputStream> r = transport.send(ref.registry(), new Transport.Call("GET", location, Map.of(),
-        HttpRequest.BodyPublishers::noBody, scopes));
-    Transport.close(r);
-    if (r.statusCode() != 204) {
+    int status;
+    Optional<String> range;
+    try (HttpResponse r = transport.send(ref.registry(), RegistryCalls.Call.get(location, scopes))) {
+      status = r.status();
+      range = r.header("Range");
+    }
+    if (status != 204) {
       return Optional.empty();
     }
-    Matcher m = RANGE.matcher(r.headers().firstValue("Range").orElse(""));
+    Matcher m = RANGE.matcher(range.orElse(""));
     if (!m.matches()) {
       return Optional.of(0L);
     }
@@ -583,10 +405,6 @@ public final class OciClient {
         throw new OciTransportException("cannot remove the upload state in " + settings.uploadState().get() + ": " + e.getMessage(), e);
       }
     }
-  }
-
-  private static String resolve(URI base, String location) {
-    return base.resolve(location).toString();
   }
 
   private static long parseLongOrZero(String s) {

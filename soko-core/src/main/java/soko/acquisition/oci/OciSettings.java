@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * How {@link OciClient} talks to registries. Resolved by the caller ({@code soko.app}); nothing
- * here is read from the environment.
+ * here is read from the environment. Timeouts, the {@code User-Agent}, proxies and TLS trust are
+ * the {@code soko.acquisition.Connector}'s, as for every connection.
  *
  * @param insecureRegistries hosts ({@code host[:port]}) reached over plain http, where credentials
  *     may travel unencrypted; no registry is insecure unless listed (not even localhost)
@@ -20,9 +21,9 @@ import java.util.stream.Collectors;
  * @param chunkSize bytes per PATCH for chunked pushes (raised to the registry's OCI-Chunk-Min-Length)
  * @param uploadState where chunked pushes record their upload location and offset, so a push
  *     interrupted by a crash continues where it stopped; empty to keep no state
- * @param attempts how many times a blob download is tried before giving up (at least 1)
+ * @param attempts how many times a download tries a registry blob before giving up (at least 1);
+ *     {@code soko.app} passes it to the downloader for registry pulls
  * @param backoff the wait before the second attempt; doubled for each further attempt
- * @param connectTimeout for opening a connection
  */
 public record OciSettings(
     Set<String> insecureRegistries,
@@ -32,8 +33,7 @@ public record OciSettings(
     int chunkSize,
     Optional<Path> uploadState,
     int attempts,
-    Duration backoff,
-    Duration connectTimeout) {
+    Duration backoff) {
 
   /** 64 MiB: one PUT up to here, as the research recommends (OCI.md §6.3). */
   public static final long DEFAULT_MONOLITHIC_LIMIT = 64L << 20;
@@ -41,7 +41,6 @@ public record OciSettings(
   public static final int DEFAULT_CHUNK_SIZE = 32 << 20;
   public static final int DEFAULT_ATTEMPTS = 4;
   public static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(1);
-  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(20);
 
   public OciSettings {
     insecureRegistries = insecureRegistries.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
@@ -54,41 +53,40 @@ public record OciSettings(
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts < 1");
     }
-    if (backoff.isNegative() || connectTimeout.isNegative() || connectTimeout.isZero()) {
-      throw new IllegalArgumentException("backoff must be >= 0 and connectTimeout > 0");
+    if (backoff.isNegative()) {
+      throw new IllegalArgumentException("backoff < 0");
     }
   }
 
   /** Anonymous, https only, default chunking, no upload state. */
   public static OciSettings defaults() {
     return new OciSettings(Set.of(), CredentialStore.ANONYMOUS, Clock.systemUTC(), DEFAULT_MONOLITHIC_LIMIT,
-        DEFAULT_CHUNK_SIZE, Optional.empty(), DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, DEFAULT_CONNECT_TIMEOUT);
+        DEFAULT_CHUNK_SIZE, Optional.empty(), DEFAULT_ATTEMPTS, DEFAULT_BACKOFF);
   }
 
   public OciSettings withInsecure(Set<String> registries) {
-    return new OciSettings(registries, credentials, clock, monolithicLimit, chunkSize, uploadState, attempts, backoff, connectTimeout);
+    return new OciSettings(registries, credentials, clock, monolithicLimit, chunkSize, uploadState, attempts, backoff);
   }
 
   public OciSettings withCredentials(CredentialStore store) {
-    return new OciSettings(insecureRegistries, store, clock, monolithicLimit, chunkSize, uploadState, attempts, backoff, connectTimeout);
+    return new OciSettings(insecureRegistries, store, clock, monolithicLimit, chunkSize, uploadState, attempts, backoff);
   }
 
   public OciSettings withClock(Clock c) {
-    return new OciSettings(insecureRegistries, credentials, c, monolithicLimit, chunkSize, uploadState, attempts, backoff, connectTimeout);
+    return new OciSettings(insecureRegistries, credentials, c, monolithicLimit, chunkSize, uploadState, attempts, backoff);
   }
 
   public OciSettings withChunking(long monolithicUpTo, int chunk) {
-    return new OciSettings(insecureRegistries, credentials, clock, monolithicUpTo, chunk, uploadState, attempts, backoff, connectTimeout);
+    return new OciSettings(insecureRegistries, credentials, clock, monolithicUpTo, chunk, uploadState, attempts, backoff);
   }
 
   public OciSettings withUploadState(Path directory) {
     return new OciSettings(insecureRegistries, credentials, clock, monolithicLimit, chunkSize, Optional.of(directory), attempts,
-        backoff, connectTimeout);
+        backoff);
   }
 
   public OciSettings withRetries(int n, Duration firstBackoff) {
-    return new OciSettings(insecureRegistries, credentials, clock, monolithicLimit, chunkSize, uploadState, n, firstBackoff,
-        connectTimeout);
+    return new OciSettings(insecureRegistries, credentials, clock, monolithicLimit, chunkSize, uploadState, n, firstBackoff);
   }
 
   boolean insecure(String registry) {

@@ -105,7 +105,7 @@ class CredentialLeakTest {
     OciClient machine = new OciClient(fromEnvironment(registryA.hostPort(), List.of(frontB.hostPort(), registryA.hostPort())));
     PulledManifest pulled = machine.pullManifest(refB);
     LayerRef layer = pulled.layers().getFirst();
-    Path got = machine.fetchBlob(refB, layer.digest(), layer.size(), dir.resolve("layer.partial"), TransferListener.NONE);
+    Path got = Blobs.fetch(machine, refB, layer.digest(), layer.size(), dir.resolve("downloads"));
 
     assertThat(Hashing.sha256(got).digest()).isEqualTo(layer.digest());
     List<FaultServer.Request> atB = frontB.requests().subList(frontBefore, frontB.requests().size());
@@ -149,7 +149,7 @@ class CredentialLeakTest {
       OciReference viaFront = OciReference.parse(frontA.hostPort() + "/team/redirected:1.0.0");
       OciClient machine = new OciClient(fromEnvironment(frontA.hostPort(), List.of(frontA.hostPort())));
 
-      Path got = machine.fetchBlob(viaFront, layer.digest(), layer.size(), dir.resolve("r.partial"), TransferListener.NONE);
+      Path got = Blobs.fetch(machine, viaFront, layer.digest(), layer.size(), dir.resolve("downloads"));
 
       assertThat(Hashing.sha256(got).digest()).isEqualTo(layer.digest());
       assertThat(frontA.requests()).anySatisfy(r -> assertThat(r.header("Authorization")).hasValueSatisfying(

@@ -101,14 +101,16 @@ class RegistryFaultTest {
     byte[] wrong = new byte[(int) weight.size()];
     server.rule(r -> r.path().equals("/v2/soko/faulty/blobs/" + weight.digest())
         ? Optional.of(new FaultServer.Response(200, Map.of(), wrong)) : Optional.empty());
-    Path partial = dir.resolve("weight.partial");
+    Path downloads = dir.resolve("downloads");
 
-    assertThatThrownBy(() -> client(CredentialStore.ANONYMOUS).fetchBlob(ref, weight.digest(), weight.size(), partial,
-        TransferListener.NONE))
-        .isInstanceOf(OciIntegrityException.class)
-        .hasMessage(ref.blobUri(weight.digest()) + ": the downloaded bytes hash to " + Hashing.sha256(wrong) + ", not "
-            + weight.digest() + "; the registry serves corrupt data, so the download was discarded");
-    assertThat(partial).doesNotExist();
+    assertThatThrownBy(() -> Blobs.fetch(client(CredentialStore.ANONYMOUS), ref, weight.digest(), weight.size(), downloads))
+        .isInstanceOfSatisfying(soko.acquisition.ContentMismatchException.class, e -> assertThat(e.wrongBytes()).isTrue())
+        .hasMessage("blob: " + Blobs.source(ref, weight.digest()) + " sent " + weight.size() + " bytes with sha256 "
+            + Hashing.sha256(wrong).hex() + ", but the manifest says " + weight.digest().hex() + "; the bytes were"
+            + " discarded; this source serves a different file than the manifest names, so use another source or fix"
+            + " the manifest");
+    assertThat(downloads.resolve(weight.digest().hex() + ".partial")).doesNotExist();
+    assertThat(downloads.resolve(weight.digest().hex())).doesNotExist();
   }
 
   @Test
@@ -123,11 +125,11 @@ class RegistryFaultTest {
           ? Optional.of(new FaultServer.Response(401, Map.of("WWW-Authenticate", "Basic realm=\"faulty\""), new byte[0]))
           : Optional.of(new FaultServer.Response(307,
               Map.of("Location", "http://localhost:" + storage.port() + "/bucket/blob?X-Amz-Signature=abc"), new byte[0])));
-      Path partial = dir.resolve("weight.partial");
-      Files.write(partial, java.util.Arrays.copyOf(bytes, 1000));
+      Path downloads = Files.createDirectories(dir.resolve("downloads"));
+      Files.write(downloads.resolve(weight.digest().hex() + ".partial"), java.util.Arrays.copyOf(bytes, 1000));
 
-      Path got = client(Credentials.of(Map.of(server.hostPort(), new RegistryCredential.Basic("soko", "secret"))))
-          .fetchBlob(ref, weight.digest(), weight.size(), partial, TransferListener.NONE);
+      Path got = Blobs.fetch(client(Credentials.of(Map.of(server.hostPort(), new RegistryCredential.Basic("soko", "secret")))),
+          ref, weight.digest(), weight.size(), downloads);
 
       assertThat(Files.readAllBytes(got)).isEqualTo(bytes);
       assertThat(server.requests()).last().satisfies(r -> assertThat(r.header("Authorization")).isPresent());
@@ -183,7 +185,7 @@ class RegistryFaultTest {
 
     PulledManifest pulled = client.pullManifest(ref);
     LayerRef weight = pulled.layers().get(0);
-    Path got = client.fetchBlob(ref, weight.digest(), weight.size(), dir.resolve("w.partial"), TransferListener.NONE);
+    Path got = Blobs.fetch(client, ref, weight.digest(), weight.size(), dir.resolve("downloads"));
 
     assertThat(Hashing.sha256(got).digest()).isEqualTo(weight.digest());
     assertThat(issued.get()).isEqualTo(2);
@@ -204,7 +206,8 @@ class RegistryFaultTest {
 
   @Test
   void onlyRegistriesMarkedInsecureAreReachedOverPlainHttp() {
-    Transport t = new Transport(OciSettings.defaults().withInsecure(Set.of(server.hostPort())));
+    RegistryCalls t = new RegistryCalls(new soko.acquisition.Connector(soko.acquisition.HttpSettings.DEFAULTS),
+        OciSettings.defaults().withInsecure(Set.of(server.hostPort())));
 
     assertThat(t.base(server.hostPort())).hasToString("http://" + server.hostPort());
     assertThat(t.base("localhost:" + server.port())).hasToString("https://localhost:" + server.port());

@@ -103,7 +103,7 @@ class RegistryRoundTripTest {
     assertThat(pulled.digest()).isEqualTo(digest);
     assertThat(pulled.model().name()).isEqualTo(model.manifest().name());
     for (LayerRef l : pulled.layers()) {
-      Path got = client.fetchBlob(copied, l.digest(), l.size(), dir.resolve(l.digest().hex() + ".partial"), TransferListener.NONE);
+      Path got = Blobs.fetch(client, copied, l.digest(), l.size(), dir.resolve("downloads"));
       assertThat(Hashing.sha256(got).digest()).isEqualTo(l.digest());
     }
   }
@@ -116,12 +116,12 @@ class RegistryRoundTripTest {
     ModelFile weight = model.manifest().file("ggml-test.bin").orElseThrow();
     byte[] all = Files.readAllBytes(model.blob(weight.sha256()));
     int have = 100_000;
-    Path partial = dir.resolve("weight.partial");
-    Files.write(partial, java.util.Arrays.copyOf(all, have));
+    Path downloads = Files.createDirectories(dir.resolve("downloads"));
+    Files.write(downloads.resolve(weight.sha256().hex() + ".partial"), java.util.Arrays.copyOf(all, have));
 
     try (FaultServer proxy = FaultServer.start().forwardTo(registry.hostPort())) {
       OciReference viaProxy = OciReference.parse(proxy.hostPort() + "/soko/resume-pull:1.2.0");
-      Path got = client(proxy.hostPort()).fetchBlob(viaProxy, weight.sha256(), weight.size(), partial, TransferListener.NONE);
+      Path got = Blobs.fetch(client(proxy.hostPort()), viaProxy, weight.sha256(), weight.size(), downloads);
 
       assertThat(Files.readAllBytes(got)).isEqualTo(all);
       List<FaultServer.Request> gets = proxy.requestsTo("/v2/soko/resume-pull/blobs/" + weight.sha256());

@@ -68,7 +68,7 @@ class TokenAuthRegistryTest {
     OciClient anonymous = client(CredentialStore.ANONYMOUS);
     PulledManifest pulled = anonymous.pullManifest(ref);
     LayerRef weight = pulled.layers().get(0);
-    Path got = anonymous.fetchBlob(ref, weight.digest(), weight.size(), dir.resolve("w.partial"), TransferListener.NONE);
+    Path got = Blobs.fetch(anonymous, ref, weight.digest(), weight.size(), dir.resolve("downloads"));
 
     assertThat(pulled.digest()).isEqualTo(digest);
     assertThat(Hashing.sha256(got).digest()).isEqualTo(weight.digest());

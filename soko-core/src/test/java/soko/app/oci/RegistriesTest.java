@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import soko.acquisition.ContentMismatchException;
 import soko.acquisition.oci.OciSettings;
 import soko.app.ConsentRequiredException;
 import soko.app.DownloadPlan;
@@ -104,7 +105,7 @@ class RegistriesTest {
     ModelFile onnx = machine.bundledManifest(MODEL).orElseThrow().files().stream()
         .filter(f -> f.path().value().endsWith(".onnx")).findFirst().orElseThrow();
     Path downloads = machine.store().downloadsDir();
-    Files.createSymbolicLink(downloads.resolve(onnx.sha256().hex() + ".oci.partial"), userFile);
+    Files.createSymbolicLink(downloads.resolve(onnx.sha256().hex() + ".partial"), userFile);
     List<TransferEvent> events = new CopyOnWriteArrayList<>();
 
     registries(machine, registry.hostPort()).pull("oci://" + registry.hostPort() + "/soko/pull-planted:6.0.0", plan -> true,
@@ -205,7 +206,8 @@ class RegistriesTest {
     byte[] all = Files.readAllBytes(publisher.verified(MODEL).file("silero_vad_v6.onnx"));
     int have = 1_000_000;
     Files.createDirectories(machine.store().downloadsDir());
-    Files.write(machine.store().downloadsDir().resolve(weight.sha256().hex() + ".oci.partial"), Arrays.copyOf(all, have));
+    // No record beside it: a registry blob's digest is its own validator, so the bytes are resumed anyway.
+    Files.write(machine.store().downloadsDir().resolve(weight.sha256().hex() + ".partial"), Arrays.copyOf(all, have));
     List<TransferEvent> events = new CopyOnWriteArrayList<>();
     List<DownloadPlan> asked = new ArrayList<>();
     try (FaultServer proxy = FaultServer.start().forwardTo(registry.hostPort())) {
@@ -236,14 +238,17 @@ class RegistriesTest {
       proxy.rule(r -> r.path().endsWith("/blobs/" + weight.sha256())
           ? Optional.of(new FaultServer.Response(200, Map.of("Content-Type", "application/octet-stream"), wrong)) : Optional.empty());
 
+      // The same failure as an http(s) mirror's wrong bytes: an integrity failure (exit 3), bytes discarded.
       assertThatThrownBy(() -> registries(machine, proxy.hostPort()).pull(viaProxy(pinned, proxy), plan -> true, e -> {}))
-          .isInstanceOf(RegistryException.class)
-          .hasMessageStartingWith("oci://" + proxy.hostPort() + "/soko/corrupt@" + weight.sha256() + ": the downloaded bytes hash to ")
-          .hasMessageEndingWith("; the registry serves corrupt data, so the download was discarded");
+          .isInstanceOfSatisfying(ContentMismatchException.class, e -> assertThat(e.wrongBytes()).isTrue())
+          .hasMessageStartingWith("silero_vad_v6.onnx: oci://" + proxy.hostPort() + "/soko/corrupt@" + weight.sha256()
+              + " sent " + weight.size() + " bytes with sha256 ")
+          .hasMessageEndingWith("; the bytes were discarded; this source serves a different file than the manifest"
+              + " names, so use another source or fix the manifest");
 
       assertThat(machine.list()).isEmpty();
       assertThat(machine.store().hasBlob(weight.sha256())).isFalse();
-      assertThat(machine.store().downloadsDir().resolve(weight.sha256().hex() + ".oci.partial")).doesNotExist();
+      assertThat(machine.store().downloadsDir().resolve(weight.sha256().hex() + ".partial")).doesNotExist();
     }
   }
 
@@ -332,20 +337,20 @@ class RegistriesTest {
   }
 
   @Test
-  void clearingTheCacheKeepsAnOciPartialThatAnotherDownloadHolds() throws Exception {
+  void clearingTheCacheKeepsAPartialThatAnotherDownloadHolds() throws Exception {
     Soko machine = soko(dir.resolve("machine"), false);
     Path downloads = machine.store().downloadsDir();
     String hex = "ab".repeat(32);
-    Files.write(downloads.resolve(hex + ".oci.partial"), new byte[1000]);
-    Path lockFile = downloads.resolve(hex + ".oci-lock");
+    Files.write(downloads.resolve(hex + ".partial"), new byte[1000]);
+    Path lockFile = downloads.resolve(hex + ".lock");
     Files.write(lockFile, new byte[0]);
-    Files.write(downloads.resolve("cd".repeat(32) + ".oci.partial"), new byte[500]);
+    Files.write(downloads.resolve("cd".repeat(32) + ".partial"), new byte[500]);
     // Another process holds the lock: a child JVM would, but a lock from this JVM blocks tryLock the same way.
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE);
         java.nio.channels.FileLock held = ch.lock()) {
       machine.clearCache(false);
     }
-    assertThat(downloads.resolve(hex + ".oci.partial")).exists();
-    assertThat(downloads.resolve("cd".repeat(32) + ".oci.partial")).as("an idle partial is cleared").doesNotExist();
+    assertThat(downloads.resolve(hex + ".partial")).exists();
+    assertThat(downloads.resolve("cd".repeat(32) + ".partial")).as("an idle partial is cleared").doesNotExist();
   }
 }

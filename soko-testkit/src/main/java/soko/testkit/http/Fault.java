@@ -48,6 +48,34 @@ public sealed interface Fault {
     }
   }
 
+  /** Answers 401 with this {@code WWW-Authenticate} challenge (a registry asking for credentials). */
+  record Unauthorized(String challenge) implements Fault {
+    public Unauthorized {
+      Objects.requireNonNull(challenge, "challenge");
+    }
+  }
+
+  /** Sends {@code bytes} of the body at full speed, then {@code chunk} bytes every {@code every}, to the end. */
+  record Trickle(long bytes, int chunk, Duration every) implements Fault {
+    public Trickle {
+      Objects.requireNonNull(every, "every");
+    }
+  }
+
+  /** Sends the response head one byte every {@code every}, then the body. */
+  record SlowHead(Duration every) implements Fault {
+    public SlowHead {
+      Objects.requireNonNull(every, "every");
+    }
+  }
+
+  /** Answers with {@code text}, which is not HTTP at all, and closes the connection. */
+  record NotHttp(String text) implements Fault {
+    public NotHttp {
+      Objects.requireNonNull(text, "text");
+    }
+  }
+
   /** Changes the route's ETag to {@code etag} (the file "changed on the server"), then serves this request. */
   record NewEtag(String etag) implements Fault {
     public NewEtag {

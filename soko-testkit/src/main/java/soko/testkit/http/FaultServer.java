@@ -259,6 +259,15 @@ public final class FaultServer implements AutoCloseable {
         writeHead(out, r.status(), Map.of("Location", r.location().toString(), "Content-Length", "0"));
         return false;
       }
+      case Fault.Unauthorized u -> {
+        writeHead(out, 401, Map.of("WWW-Authenticate", u.challenge(), "Content-Length", "0"));
+        return false;
+      }
+      case Fault.NotHttp n -> {
+        out.write(n.text().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return false;
+      }
       case Fault.NewEtag n -> route.etag = n.etag();
       case Fault.Endless e -> {
         writeHead(out, 200, Map.of("ETag", route.etag));
@@ -305,7 +314,17 @@ public final class FaultServer implements AutoCloseable {
     long length = to - from;
     long declared = fault instanceof Fault.WrongContentLength w ? Math.max(0, length + w.delta()) : length;
     h.put("Content-Length", Long.toString(declared));
-    writeHead(out, status, h);
+    if (fault instanceof Fault.SlowHead slow) {
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      writeHead(head, status, h);
+      for (byte b : head.toByteArray()) {
+        out.write(b);
+        out.flush();
+        Thread.sleep(slow.every());
+      }
+    } else {
+      writeHead(out, status, h);
+    }
     if (req.method().equals("HEAD")) {
       return false;
     }
@@ -324,6 +343,13 @@ public final class FaultServer implements AutoCloseable {
         }
       }
       case Fault.WrongContentLength w -> send(out, body, from, from + Math.min(length, declared));
+      case Fault.Trickle t -> {
+        long pos = from + send(out, body, from, Math.min(to, from + t.bytes()));
+        while (pos < to && !closed) {
+          Thread.sleep(t.every());
+          pos += send(out, body, pos, Math.min(to, pos + t.chunk()));
+        }
+      }
       case Fault.ExtraBytes x -> {
         send(out, body, from, to);
         byte[] extra = new byte[x.extra()];
@@ -370,6 +396,7 @@ public final class FaultServer implements AutoCloseable {
       case 302 -> "Found";
       case 307 -> "Temporary Redirect";
       case 308 -> "Permanent Redirect";
+      case 401 -> "Unauthorized";
       case 404 -> "Not Found";
       case 416 -> "Range Not Satisfiable";
       case 429 -> "Too Many Requests";
