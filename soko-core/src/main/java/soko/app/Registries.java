@@ -238,6 +238,7 @@ public final class Registries {
       throw failure(e, ref);
     }
     Manifest m = pulled.model();
+    LicenseAcceptance.require(m, consent);
     String origin = SCHEME + pulled.reference();
     Optional<InstalledModel> existing = store.installed(m.name()).filter(i -> i.manifest().equals(m));
     try (Store.Install tx = store.beginInstall(m)) {

@@ -126,7 +126,8 @@ public final class Recommendation {
       return memoryBytes <= limits.memoryBudgetBytes();
     }
 
-    boolean fits(Limits limits) {
+    /** Whether this candidate fits {@code limits}: its memory within the budget, its speed within the limit. */
+    public boolean fits(Limits limits) {
       return fitsMemory(limits) && (realTimeFactor.isEmpty() || realTimeFactor.getAsDouble() <= limits.maxRealTimeFactor());
     }
   }
