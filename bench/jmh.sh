@@ -11,7 +11,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$here/bin/find-jdk.sh"
 soko_find_jdk
 cd "$here"
-./mvnw -q -DskipTests -pl soko-bench -am package >&2
+./mvnw -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip -pl soko-bench -am package >&2
 mkdir -p bench/out/jmh
 args=("$@")
 [ ${#args[@]} -eq 0 ] && args=(-f 1 -wi 3 -w 1s -i 5 -r 1s)

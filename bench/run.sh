@@ -36,7 +36,7 @@ log() { echo "bench: $*" >&2; }
 
 # ------------------------------------------------------------------ build
 log "building the CLI and the testkit"
-./mvnw -q -DskipTests -pl soko-cli,soko-testkit -am package >&2
+./mvnw -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip -pl soko-cli,soko-testkit -am package >&2
 touch soko-cli/target/.built
 rm -f soko-cli/target/soko-cli.aot
 ./soko --version >/dev/null # builds the AOT cache

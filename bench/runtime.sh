@@ -7,7 +7,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$here/bin/find-jdk.sh"
 soko_find_jdk
 cd "$here"
-./mvnw -q -DskipTests -pl soko-cli,soko-testkit -am package >&2
+./mvnw -q -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip -pl soko-cli,soko-testkit -am package >&2
 mkdir -p bench/out
 rm -rf bench/out/runtime-home
 cp="soko-cli/target/soko-cli.jar:soko-cli/target/lib/*:soko-testkit/target/soko-testkit-0.1.0-SNAPSHOT.jar"

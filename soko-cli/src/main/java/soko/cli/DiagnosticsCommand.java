@@ -39,8 +39,14 @@ final class DiagnosticsCommand implements Callable<Integer> {
         List.of("models", Format.bytes(s.models()), s.modelBlobs() + " blob(s), shared blobs counted once"),
         List.of("cache", Format.bytes(s.cache()), "soko cache clear empties it"),
         List.of("partial downloads", Format.bytes(s.partialDownloads()), s.partialCount() + " resumable"),
+        List.of("installing", Format.bytes(s.pinned()), s.pinnedCount() + " blob(s) kept for installs in progress"),
         List.of("orphans", Format.bytes(s.orphans()), s.orphanCount() + " file(s); soko gc removes them"),
         List.of("free", Format.bytes(s.free()), "on the data root's disk")))));
+    if (!d.notices().isEmpty()) {
+      out.println();
+      out.println("Notices");
+      d.notices().forEach(n -> out.println("  " + n));
+    }
     out.println();
     Machine m = d.machine();
     out.println("Machine");

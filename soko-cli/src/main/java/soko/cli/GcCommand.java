@@ -23,6 +23,7 @@ final class GcCommand implements Callable<Integer> {
       root.out.print(Reports.gcJson(r));
     } else {
       r.removed().forEach(p -> root.out.println((dryRun ? "would remove " : "removed ") + p));
+      r.notices().forEach(root.out::println);
       root.out.println((dryRun ? "would free " : "freed ") + Format.bytes(r.bytesFreed()));
     }
     return ExitCode.OK;

@@ -33,6 +33,7 @@ final class RemoveCommand implements Callable<Integer> {
     if (root.global.json) {
       root.out.print(Reports.gcJson(r));
     } else {
+      r.notices().forEach(root.out::println);
       root.out.println("removed " + name + ", freed " + Format.bytes(r.bytesFreed()));
     }
     return ExitCode.OK;

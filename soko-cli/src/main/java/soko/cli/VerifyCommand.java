@@ -33,6 +33,9 @@ final class VerifyCommand implements Callable<Integer> {
     } else {
       root.out.print(Render.models(checks, false));
       for (ModelCheck c : checks) {
+        for (String w : c.warnings()) {
+          root.err.println("soko: warning: " + c.model().manifest().id() + ": " + w);
+        }
         for (String p : c.problems()) {
           root.err.println("soko: " + c.model().manifest().id() + ": " + p + "; run `soko install "
               + c.model().manifest().name() + "` to repair it");

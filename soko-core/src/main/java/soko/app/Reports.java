@@ -368,6 +368,7 @@ public final class Reports {
         fo.putNull("verifiedAt");
       }
       f.problem().ifPresent(p -> fo.put("problem", p));
+      f.warning().ifPresent(w -> fo.put("warning", w));
       fo.put("rehashed", f.rehashed());
     }
     return o;
@@ -396,6 +397,8 @@ public final class Reports {
     o.put("orphanCount", s.orphanCount());
     o.put("free", s.free());
     o.put("cacheFree", s.cacheFree());
+    o.put("pinned", s.pinned());
+    o.put("pinnedCount", s.pinnedCount());
     return o;
   }
 
@@ -425,6 +428,8 @@ public final class Reports {
     roots.put("origin", d.rootsOrigin());
     root.set("models", models(d.models()).get("models"));
     root.set("storage", storage(d.storage()));
+    ArrayNode notices = root.putArray("notices");
+    d.notices().forEach(notices::add);
     root.set("machine", machine(d.machine()));
     ArrayNode engines = root.putArray("engines");
     for (EngineReport e : d.engines()) {
@@ -449,6 +454,8 @@ public final class Reports {
     o.put("bytesFreed", r.bytesFreed());
     ArrayNode arr = o.putArray("removed");
     r.removed().forEach(arr::add);
+    ArrayNode notices = o.putArray("notices");
+    r.notices().forEach(notices::add);
     return o;
   }
 

@@ -28,6 +28,7 @@ public final class Inventory {
     List<InstalledModel> installed = store.installed();
     List<ModelCheck> models = store.checkWithoutHashing(installed);
     StorageUse usage = store.usage(installed);
-    return new Diagnostics(at, store.roots(), rootsOrigin, models, usage, machine, engines.get());
+    List<String> notices = store.notices();
+    return new Diagnostics(at, store.roots(), rootsOrigin, models, usage, machine, engines.get(), notices);
   }
 }

@@ -22,7 +22,9 @@ final class CacheSweeper {
 
   record Usage(long total, long partialBytes, int partialCount) {}
 
-  static Usage usage(Path root, Path downloads) throws IOException {
+  static Usage usage(Layout layout) throws IOException {
+    Path root = layout.roots().cache();
+    Path downloads = layout.downloads();
     long[] totals = new long[3];
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
       return new Usage(0, 0, 0);
@@ -38,7 +40,7 @@ final class CacheSweeper {
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
         if (attrs.isRegularFile()) {
           totals[0] += attrs.size();
-          if (file.startsWith(downloads) && file.getFileName().toString().endsWith(".partial")) {
+          if (file.startsWith(downloads) && Layout.isPartial(file)) {
             totals[1] += attrs.size();
             totals[2]++;
           }
@@ -54,8 +56,10 @@ final class CacheSweeper {
     return new Usage(totals[0], totals[1], (int) totals[2]);
   }
 
-  static CacheClearReport clear(Path root, Path tag, Path downloads, boolean dryRun, java.util.Set<Path> keep)
-      throws StoreException {
+  static CacheClearReport clear(Layout layout, boolean dryRun, java.util.Set<Path> keep) throws StoreException {
+    Path root = layout.roots().cache();
+    Path tag = layout.cacheTag();
+    Path downloads = layout.downloads();
     if (Files.isSymbolicLink(root)) {
       throw new StoreConfigException("the cache root " + root + " is a symbolic link; Soko never follows links when"
           + " deleting: point --home or SOKO_HOME at the real folder");
@@ -86,7 +90,7 @@ final class CacheSweeper {
           long freed = 0;
           if (attrs.isRegularFile()) {
             freed = linkCount(file) > 1 ? 0 : attrs.size();
-            if (file.startsWith(downloads) && file.getFileName().toString().endsWith(".partial")) {
+            if (file.startsWith(downloads) && Layout.isPartial(file)) {
               counts[2]++;
               counts[3] += attrs.size();
             }
@@ -111,7 +115,7 @@ final class CacheSweeper {
 
         @Override
         public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-          if (!dryRun && !dir.equals(root) && dir.normalize().startsWith(root) && !isStructural(root, dir)) {
+          if (!dryRun && !dir.equals(root) && dir.normalize().startsWith(root) && !layout.isCacheFolder(dir)) {
             try {
               Files.delete(dir);
             } catch (java.nio.file.DirectoryNotEmptyException | NoSuchFileException e) {
@@ -125,12 +129,6 @@ final class CacheSweeper {
       throw new StoreIOException("cannot clear the cache " + root, e);
     }
     return new CacheClearReport(dryRun, counts[0], counts[1], (int) counts[2], counts[3], skipped);
-  }
-
-  /** The folders the store itself keeps in the cache root stay, empty. */
-  private static boolean isStructural(Path root, Path dir) {
-    return dir.getParent().equals(root)
-        && (dir.getFileName().toString().equals("downloads") || dir.getFileName().toString().equals("tmp"));
   }
 
   private static Object device(Path p) throws IOException {

@@ -11,6 +11,14 @@ import soko.manifest.ModelFile;
  * @param blob where the file's bytes are stored
  * @param problem for corrupt and missing files, what is wrong, in one line
  * @param rehashed whether this check hashed the file (rather than trusting its record)
+ * @param warning something that went wrong without changing the state, in one line: the check
+ *     could not be recorded (a full disk), so the next check hashes the file again
  */
 public record FileCheck(ModelFile file, Path blob, FileState state, Optional<Instant> verifiedAt,
-    Optional<String> problem, boolean rehashed) {}
+    Optional<String> problem, boolean rehashed, Optional<String> warning) {
+  /** A check with no warning. */
+  public FileCheck(ModelFile file, Path blob, FileState state, Optional<Instant> verifiedAt, Optional<String> problem,
+      boolean rehashed) {
+    this(file, blob, state, verifiedAt, problem, rehashed, Optional.empty());
+  }
+}

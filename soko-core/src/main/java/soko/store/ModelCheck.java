@@ -36,4 +36,12 @@ public record ModelCheck(InstalledModel model, List<FileCheck> files) {
   public List<String> problems() {
     return files.stream().flatMap(f -> f.problem().stream()).toList();
   }
+
+  /**
+   * What went wrong without changing any file's state, one line each: such as a verification that
+   * could not be recorded on a full disk. Never a reason to refuse the model.
+   */
+  public List<String> warnings() {
+    return files.stream().flatMap(f -> f.warning().stream()).toList();
+  }
 }

@@ -22,6 +22,14 @@ public interface StoreView {
 
   StorageUse usage() throws StoreException;
 
+  /**
+   * Things diagnostics should tell, one line each, such as a link found inside the store and moved
+   * aside. None by default.
+   */
+  default List<String> notices() throws StoreException {
+    return List.of();
+  }
+
   /** {@link #usage()}, given the models {@link #installed()} returned, so that they are not read again. */
   default StorageUse usage(List<InstalledModel> installed) throws StoreException {
     return usage();

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import soko.app.Soko;
 import soko.manifest.Manifest;
 import soko.manifest.ModelName;
 import soko.model.VerifiedModel;
+import soko.verification.Hashing;
 
 class StoreTest {
   @TempDir
@@ -251,22 +253,36 @@ class StoreTest {
   }
 
   @Test
-  void gcKeepsTheBlobsOfAManifestThatIsALinkAndUsageCountsThemAsModels(@TempDir Path src) throws Exception {
+  void aManifestThatIsALinkIsNeverFollowedAndGcMovesTheLinkAsideLeavingItsTargetAlone(@TempDir Path src)
+      throws Exception {
     Path f = StoreFixtures.randomFile(src, "w.bin", 70_000, 9);
     Manifest m = StoreFixtures.manifest("linked", f);
     soko.install(m, "test");
     InstalledModel installed = store.require(ModelName.parse("linked"));
-    // A store rebuilt with links (cp -rs, stow): the manifest is a link to a copy of itself.
+    // The manifest replaced by a link to a copy of itself outside the store: never read through.
     Path copy = src.resolve("manifest-copy.json");
     Files.copy(installed.manifestFile(), copy);
+    byte[] copyBytes = Files.readAllBytes(copy);
     Files.delete(installed.manifestFile());
     Files.createSymbolicLink(installed.manifestFile(), copy);
 
-    assertThat(store.usage().orphanCount()).isZero();
-    assertThat(store.usage(store.installed()).models()).isEqualTo(70_000);
-    GcReport report = store.gc(false);
-    assertThat(report.removed()).isEmpty();
-    assertThat(store.hasBlob(m.files().get(0).sha256())).isTrue();
+    assertThatThrownBy(() -> store.require(ModelName.parse("linked"))).isInstanceOf(ModelIntegrityException.class)
+        .hasMessageContaining("its manifest " + installed.manifestFile()
+            + " is a symbolic link; Soko never follows links inside its store");
+    StorageUse before = store.usage();
+    GcReport dry = store.gc(true);
+    assertThat(before.orphanCount()).as("its blob is named by no manifest Soko reads").isEqualTo(1);
+    assertThat(dry.removed()).as("gc and diagnostics agree").hasSize(before.orphanCount());
+    assertThat(dry.bytesFreed()).isEqualTo(before.orphans());
+
+    GcReport real = store.gc(false);
+    assertThat(real.notices()).singleElement().asString().startsWith("moved aside " + installed.manifestFile());
+    assertThat(installed.manifestFile()).doesNotExist();
+    assertThat(copy).as("the link's target is untouched").hasBinaryContent(copyBytes);
+    assertThat(store.notices()).singleElement().asString().contains("a symbolic link to " + copy)
+        .contains("found where the store keeps a manifest");
+    soko.install(m, "test");
+    assertThat(soko.verified("linked").manifest()).isEqualTo(m);
   }
 
   @Test
@@ -329,25 +345,29 @@ class StoreTest {
 
   @Test
   void aFileChangedWhileItIsBeingHashedIsNeverTrustedAfterwards(@TempDir Path src) throws Exception {
-    // 256 MiB: hashing takes long enough that the change usually lands after the reader passed byte 0,
-    // where a digest computed from the old bytes would still match. Whatever the timing, the file must
-    // not be handed out as verified once it has changed.
-    Path big = StoreFixtures.randomFile(src, "big.bin", 256 * 1024 * 1024, 21);
-    Manifest m = StoreFixtures.manifest("big", big);
+    Path f = StoreFixtures.randomFile(src, "big.bin", 1024 * 1024, 21);
+    Manifest m = StoreFixtures.manifest("big", f);
     soko.install(m, "test");
     Path blob = soko.verified("big").file("big.bin");
     blob.toFile().setWritable(true);
-    Thread changer = new Thread(() -> {
-      try {
-        Thread.sleep(40);
-        flipByte(blob, 0);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
+    // A second handle on the same store whose hashing changes the file right after reading it all:
+    // the digest matches the manifest, but describes bytes that are no longer there.
+    AtomicBoolean changed = new AtomicBoolean();
+    Store racy = Store.open(store.roots(), Clock.systemUTC(), Steps.NONE, file -> {
+      Hashing.Measured read = Hashing.sha256(file);
+      if (changed.compareAndSet(false, true)) {
+        flipByte(file, 0);
       }
+      return read;
     });
-    changer.start();
-    soko.verify(Optional.of("big"), true);
-    changer.join();
+
+    ModelCheck check = racy.check(racy.require(ModelName.parse("big")), VerifyMode.FULL);
+
+    assertThat(changed).isTrue();
+    assertThat(check.state()).isEqualTo(FileState.CORRUPT);
+    assertThat(check.problems()).containsExactly("big.bin changed while it was being verified; run `soko verify` again");
+    assertThat(store.checkWithoutHashing(store.require(ModelName.parse("big"))).state())
+        .as("the good digest was never recorded for the changed file").isNotEqualTo(FileState.VERIFIED);
     assertThatThrownBy(() -> soko.verified("big")).isInstanceOf(ModelIntegrityException.class);
   }
 

@@ -497,7 +497,9 @@ class DiagnosticsPageTest {
     assumeNginx();
     soko.install("silero-vad");
     soko.install("demo-phrasebook");
-    byte[] weights = Fixtures.bytes(24 * 1024 * 1024, 12);
+    // Served at 1 MB/s (nginx /slow/): long enough that the screenshots and keyboard steps below
+    // finish before the download does, even on a loaded 2-core machine.
+    byte[] weights = Fixtures.bytes(160 * 1024 * 1024, 12);
     try (Nginx nginx = Nginx.start(Files.createDirectories(dir.resolve("nginx")))) {
       Files.write(nginx.root().resolve("web-big.bin"), weights);
       Fixtures.publishCatalog(soko, nginx, List.of(Fixtures.model("web-big", "A slow download", weights,

@@ -1,7 +1,7 @@
 package soko.acquisition.oci;
 
 /**
- * What Soko may present to a registry. Never printed: {@link #toString()} hides secrets.
+ * What Soko may present to a registry. Never printed: each record's {@code toString()} hides secrets.
  */
 public sealed interface RegistryCredential {
 

@@ -188,6 +188,7 @@ final class ChildWhisper implements Transcriber {
         "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1",
         "-XX:-CreateCoredumpOnCrash",
+        "-XX:-UsePerfData", // no /tmp/hsperfdata_<user>/<pid>: nothing is written outside Soko's folders
         "-XX:ErrorFile=" + folder.resolve("hs_err_pid%p.log"),
         "-Djava.io.tmpdir=" + tmp,
         "-cp", classPath(),

@@ -2,13 +2,17 @@ package soko.engine.onnx.sentencepiece;
 
 /**
  * A precompiled normalisation map: a darts-clone double-array trie from UTF-8 byte sequences to
- * offsets into a block of NUL-terminated replacement strings.
+ * offsets into a block of NUL-terminated replacement strings. SentencePiece models carry one, and
+ * Hugging Face {@code tokenizer.json} files carry the same bytes in base64 as a {@code Precompiled}
+ * normalizer; the two read it differently ({@link #longestMatch} and {@link #firstMatch}).
  *
  * <p>Layout: a little-endian uint32 N, then N bytes of trie (uint32 units), then the replacements.
  * A unit holds: bit 8 "has a leaf", bits 0-7 the label, bits 10-31 an offset (shifted left by 8 when
  * bit 9 is set); a leaf unit holds a 31-bit value.
+ *
+ * <p>Immutable and thread-safe.
  */
-final class CharsMap {
+public final class CharsMap {
   private final int[] units;
   private final byte[] replacements;
 
@@ -17,7 +21,12 @@ final class CharsMap {
     this.replacements = replacements;
   }
 
-  static CharsMap parse(byte[] blob) throws SentencePieceFormatException {
+  /**
+   * Reads a map.
+   *
+   * @throws SentencePieceFormatException when the bytes are truncated or a rule points outside them
+   */
+  public static CharsMap parse(byte[] blob) throws SentencePieceFormatException {
     if (blob.length <= 4) {
       throw new SentencePieceFormatException("the normalisation map is truncated: it has " + blob.length + " bytes");
     }
@@ -86,8 +95,44 @@ final class CharsMap {
     return best;
   }
 
+  /**
+   * The first (shortest) rule matching a prefix of {@code key}, as the Hugging Face tokenizers
+   * library looks rules up: bytes after a NUL byte are not considered. Returns the rule's
+   * replacement offset, or -1 when no prefix of the key has a rule.
+   */
+  public int firstMatch(byte[] key) {
+    int node = offset(units[0]);
+    for (byte b : key) {
+      int k = b & 0xff;
+      if (k == 0) {
+        return -1;
+      }
+      node ^= k;
+      if (node < 0 || node >= units.length) {
+        return -1;
+      }
+      int unit = units[node];
+      if (label(unit) != k) {
+        return -1;
+      }
+      node ^= offset(unit);
+      if (node < 0 || node >= units.length) {
+        return -1;
+      }
+      if (hasLeaf(unit)) {
+        return units[node] < 0 ? value(units[node]) : -1;
+      }
+    }
+    return -1;
+  }
+
+  /** The replacement block, which holds the NUL-terminated replacements. */
+  public byte[] replacements() {
+    return replacements.clone();
+  }
+
   /** The replacement bytes at an offset, up to the next NUL. */
-  byte[] replacement(int offset) {
+  public byte[] replacement(int offset) {
     if (offset < 0 || offset >= replacements.length) {
       // parse() checked every leaf, and longestMatch() returns leaves only.
       throw new IllegalStateException("replacement offset " + offset + " outside " + replacements.length);

@@ -1,6 +1,7 @@
 package soko.engine.onnx.marian;
 
 import java.nio.file.Path;
+import soko.engine.onnx.translation.TestTranslationModels;
 
 /**
  * For other modules' tests (through this module's test jar): writes a tiny random-weight
@@ -12,7 +13,6 @@ public final class TestMarianModels {
 
   /** Writes encoder, merged decoder, tokenizers, vocab and configs into {@code dir}; returns {@code dir}. */
   public static Path writeTiny(Path dir) throws Exception {
-    TinyModelDir.write(dir, TinyModelDir.Options.of(TinyMarian.Geometry.small(300)));
-    return dir;
+    return TestTranslationModels.writeTinyMarian(dir);
   }
 }

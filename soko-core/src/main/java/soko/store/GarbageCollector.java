@@ -1,0 +1,286 @@
+package soko.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import soko.manifest.ModelName;
+import soko.verification.Digest;
+
+/**
+ * Removes models and collects garbage, under the refs lock, deleting only inside the data root
+ * and never through a link. What is an orphan is {@link LiveSet}'s decision, shared with
+ * diagnostics.
+ *
+ * <p>A removal is resumable: it first writes its intent ({@link Removals}), then deletes the ref,
+ * the manifests and the blobs no other model uses, then the intent. Killed at any step, the next
+ * {@code soko rm} of the name, or gc, finishes it. The steps, as {@link Steps} names them:
+ * {@code intent-written}, {@code ref-deleted}, {@code manifests-deleted}, {@code blob-deleted}
+ * (after each blob). Thread-safe (the lock serialises).
+ */
+final class GarbageCollector {
+  /** Temp files older than this are left over from a crash. */
+  private static final Duration STALE_TMP = Duration.ofHours(24);
+
+  private final Layout layout;
+  private final Clock clock;
+  private final Refs refs;
+  private final Pins pins;
+  private final Removals removals;
+  private final Quarantine quarantine;
+  private final Steps steps;
+
+  GarbageCollector(Layout layout, Clock clock, Refs refs, Pins pins, Removals removals, Quarantine quarantine,
+      Steps steps) {
+    this.layout = layout;
+    this.clock = clock;
+    this.refs = refs;
+    this.pins = pins;
+    this.removals = removals;
+    this.quarantine = quarantine;
+    this.steps = steps;
+  }
+
+  /** What a sweep found and did. */
+  private static final class Tally {
+    final List<String> removed = new ArrayList<>();
+    final List<String> notices = new ArrayList<>();
+    long freed;
+
+    void removed(Path p, long size) {
+      removed.add(p.toString());
+      freed += size;
+    }
+
+    GcReport report(boolean dryRun) {
+      return new GcReport(dryRun, removed, freed, notices);
+    }
+  }
+
+  /** See {@link Store#remove}. */
+  GcReport remove(ModelName name) throws StoreException {
+    try (StoreLock.Held lock = StoreLock.acquire(layout.refsLock(), Store.LOCK_TIMEOUT)) {
+      refuseLinkedFolders();
+      Optional<InstalledModel> model;
+      boolean damaged = false;
+      try {
+        model = refs.installed(name);
+      } catch (ModelIntegrityException | StoreConfigException e) {
+        model = Optional.empty();
+        damaged = true;
+      }
+      Optional<Removals.Intent> earlier = removals.read(name);
+      if (model.isEmpty() && !damaged && earlier.isEmpty()) {
+        throw new ModelNotInstalledException(name.value());
+      }
+      Removals.Intent intent = intent(name, model, damaged);
+      if (earlier.isPresent()) {
+        intent = intent.merge(earlier.get());
+      }
+      removals.write(intent);
+      steps.reached("intent-written");
+      Files.deleteIfExists(layout.ref(name));
+      steps.reached("ref-deleted");
+      Tally t = new Tally();
+      finish(intent, false, t);
+      if (model.isEmpty() && !damaged) {
+        t.notices.add("finished the interrupted removal of " + name + " (started " + intent.startedAt() + ")");
+      }
+      return t.report(false);
+    } catch (IOException e) {
+      throw new StoreIOException("cannot remove " + name, e);
+    }
+  }
+
+  /** The intent of removing a model: its manifest and blobs, or all its manifests and every orphan if damaged. */
+  private Removals.Intent intent(ModelName name, Optional<InstalledModel> model, boolean damaged) throws IOException {
+    Set<String> manifests = new TreeSet<>();
+    Set<Digest> blobs = new HashSet<>();
+    if (model.isPresent()) {
+      manifests.add(model.get().manifestFile().getFileName().toString());
+      model.get().manifest().files().forEach(f -> blobs.add(f.sha256()));
+    }
+    if (damaged) {
+      for (Path p : Files2.listFiles(layout.manifestDir(name))) {
+        String f = p.getFileName().toString();
+        if (f.endsWith(".json") && !f.startsWith(".")) {
+          manifests.add(f);
+        }
+      }
+    }
+    return new Removals.Intent(name, manifests, blobs, damaged, clock.instant());
+  }
+
+  /** Deletes a removal's manifests and frees its blobs, then forgets it. The refs lock is held. */
+  private void finish(Removals.Intent intent, boolean dryRun, Tally t) throws IOException, StoreException {
+    if (!dryRun) {
+      for (Path mf : removals.manifestFiles(intent)) {
+        Files.deleteIfExists(mf); // a link is deleted as a link
+      }
+      Files2.deleteEmptyDir(layout.manifestDir(intent.name()));
+      steps.reached("manifests-deleted");
+    }
+    sweepBlobs(dryRun, intent.everyOrphan() ? Optional.empty() : Optional.of(intent.blobs()), t);
+    if (!dryRun) {
+      removals.delete(intent.name());
+    }
+  }
+
+  /** See {@link Store#gc}. */
+  GcReport gc(boolean dryRun) throws StoreException {
+    Tally t = new Tally();
+    try (StoreLock.Held lock = StoreLock.acquire(layout.refsLock(), Store.LOCK_TIMEOUT)) {
+      refuseLinkedFolders();
+      for (Path p : quarantine.entries()) {
+        t.removed(p, Files2.sizeOf(p));
+        if (!dryRun) {
+          Files.deleteIfExists(p); // a link is deleted as a link: never its target
+        }
+      }
+      moveAsideForeignEntries(dryRun, t);
+      LiveSet live = LiveSet.read(refs, removals, pins, List.of());
+      for (Removals.Intent i : live.unfinished()) {
+        t.notices.add((dryRun ? "would finish" : "finished") + " the interrupted removal of " + i.name());
+        if (!dryRun) {
+          for (Path mf : removals.manifestFiles(i)) {
+            Files.deleteIfExists(mf);
+          }
+          Files2.deleteEmptyDir(layout.manifestDir(i.name()));
+        }
+      }
+      sweepBlobs(dryRun, Optional.empty(), live, t);
+      for (Removals.Intent i : live.unfinished()) {
+        if (!dryRun) {
+          removals.delete(i.name());
+        }
+      }
+      for (Removals.Intent i : live.moot()) {
+        if (!dryRun) {
+          removals.delete(i.name()); // its model is installed: nothing to finish
+        }
+      }
+      for (Pins.Pin p : live.pins()) {
+        if (p.released()) {
+          t.notices.add((dryRun ? "would release" : "released") + " the pin of " + (p.model().isEmpty() ? p.file()
+              : "the install of " + p.model()) + ": " + p.releasedBecause().orElseThrow());
+          if (!dryRun) {
+            Files.deleteIfExists(p.file());
+          }
+        }
+      }
+      Instant staleBefore = clock.instant().minus(STALE_TMP);
+      for (Path p : Files2.listFiles(layout.dataTmp())) {
+        if (Files2.modified(p).isBefore(staleBefore)) {
+          t.removed(p, Files2.sizeOf(p));
+          if (!dryRun) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreIOException("cannot collect garbage in " + layout.roots().data(), e);
+    }
+    return t.report(dryRun);
+  }
+
+  private void sweepBlobs(boolean dryRun, Optional<Set<Digest>> only, Tally t) throws IOException, StoreException {
+    sweepBlobs(dryRun, only, LiveSet.read(refs, removals, pins, List.of()), t);
+  }
+
+  /**
+   * Deletes unused blobs (only those in {@code only}, when given), and every link or other foreign
+   * entry of the blob folders, as itself.
+   */
+  private void sweepBlobs(boolean dryRun, Optional<Set<Digest>> only, LiveSet live, Tally t)
+      throws IOException, StoreException {
+    for (StorageMeter.BlobEntry blob : StorageMeter.blobEntries(layout)) {
+      boolean foreign = blob.foreign();
+      if (!foreign && (!live.orphan(blob.digest().orElseThrow())
+          || (only.isPresent() && !only.get().contains(blob.digest().get())))) {
+        continue;
+      }
+      if (foreign && only.isPresent() && (blob.digest().isEmpty() || !only.get().contains(blob.digest().get()))) {
+        continue; // a removal frees its own blobs; gc removes every link
+      }
+      t.removed(blob.path(), blob.size());
+      if (!dryRun) {
+        Files.deleteIfExists(blob.path()); // a link is deleted as a link, never followed
+        if (!foreign) {
+          Files.deleteIfExists(layout.record(blob.digest().get()));
+        }
+        steps.reached("blob-deleted");
+      }
+    }
+  }
+
+  /**
+   * Moves aside every link or other non-regular file where a ref, a manifest, a record, a pin or a
+   * removal belongs: they are never followed, and diagnostics lists them until the next gc.
+   */
+  private void moveAsideForeignEntries(boolean dryRun, Tally t) throws IOException {
+    List<Path> suspects = new ArrayList<>();
+    List<String> kinds = new ArrayList<>();
+    collect(layout.refs(), "ref", suspects, kinds);
+    collect(layout.pending(), "pin", suspects, kinds);
+    collect(layout.removing(), "removal", suspects, kinds);
+    for (Path dir : Files2.listAll(layout.manifests())) {
+      collectFanOut(dir, "manifest", suspects, kinds);
+    }
+    for (Path dir : Files2.listAll(layout.records())) {
+      collectFanOut(dir, "record", suspects, kinds);
+    }
+    for (int i = 0; i < suspects.size(); i++) {
+      Path p = suspects.get(i);
+      if (dryRun) {
+        t.notices.add("would move aside " + p + " (" + describe(p) + "); Soko never follows links inside its store");
+      } else {
+        Path to = quarantine.moveAside(p, kinds.get(i));
+        t.notices.add("moved aside " + p + " (" + describe(to) + ") to " + to
+            + "; Soko never follows links inside its store");
+      }
+    }
+  }
+
+  private static void collect(Path dir, String kind, List<Path> suspects, List<String> kinds) throws IOException {
+    for (Path p : Files2.listAll(dir)) {
+      if (Files2.kind(p).foreign()) {
+        suspects.add(p);
+        kinds.add(kind);
+      }
+    }
+  }
+
+  /** A folder of one model's manifests, or of records: its foreign entries, or itself when it is a link. */
+  private static void collectFanOut(Path dir, String kind, List<Path> suspects, List<String> kinds) throws IOException {
+    Files2.Kind k = Files2.kind(dir);
+    if (k == Files2.Kind.FOLDER) {
+      collect(dir, kind, suspects, kinds);
+    } else if (k.foreign()) {
+      suspects.add(dir);
+      kinds.add("folder");
+    }
+  }
+
+  private static String describe(Path p) {
+    return Files2.kind(p) == Files2.Kind.LINK ? "a symbolic link" : "not a regular file";
+  }
+
+  /**
+   * Refuses to work through a store folder that is a link: a link planted at {@code quarantine/}
+   * or {@code blobs/} must not make gc delete files elsewhere. Opening the store moves such links
+   * aside; this guards against one planted since.
+   */
+  private void refuseLinkedFolders() throws IOException {
+    for (Path dir : layout.dataFolders()) {
+      Files2.refuseLink(dir);
+    }
+  }
+}
