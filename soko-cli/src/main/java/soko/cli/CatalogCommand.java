@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,6 +19,8 @@ import soko.catalog.AliasEntry;
 import soko.catalog.CatalogEntry;
 import soko.catalog.CatalogPublisher;
 import soko.catalog.Catalogs;
+import soko.catalog.ModelFacts;
+import soko.catalog.Recommendation;
 import soko.catalog.SigningKey;
 import soko.catalog.TrustedKeys;
 import soko.manifest.SourceUri;
@@ -38,29 +41,55 @@ final class CatalogCommand implements Callable<Integer> {
     for (ModelCheck c : soko.list()) {
       installed.add(c.model().manifest().id());
     }
+    Map<String, Recommendation.Pick> recommended = soko.recommendations();
     if (root.global.json) {
-      root.out.print(Reports.catalogJson(catalogs, installed, soko.catalogWarnings()));
+      root.out.print(Reports.catalogJson(catalogs, installed, soko.catalogWarnings(), recommended));
       return ExitCode.OK;
     }
     List<List<String>> rows = new ArrayList<>();
     for (CatalogEntry e : catalogs.models()) {
       var m = e.manifest();
+      List<String> recommendedFor = recommended.entrySet().stream()
+          .filter(r -> r.getValue().model().filter(p -> p.id().equals(m.id())).isPresent()).map(Map.Entry::getKey).toList();
+      List<String> notes = new ArrayList<>();
+      if (m.demo()) {
+        notes.add("DEMO");
+      }
+      if (ModelFacts.nonCommercial(m)) {
+        notes.add("NON-COMMERCIAL");
+      }
+      if (!recommendedFor.isEmpty()) {
+        notes.add("* recommended: " + String.join(",", recommendedFor));
+      }
       List<String> aliases = catalogs.aliases().stream().filter(a -> a.alias().candidates().contains(m.name()))
           .map(a -> a.alias().name()).toList();
       List<String> hosts = m.files().stream().flatMap(f -> f.sources().stream())
           .map(s -> s.kind() == SourceUri.Kind.BUNDLED ? "bundled" : s.host()).distinct().toList();
       rows.add(List.of(m.name().value(), m.version().text(), Format.bytes(m.totalSize()), m.license().spdx(),
           String.join(",", hosts), aliases.isEmpty() ? "-" : String.join(",", aliases),
-          installed.contains(m.id()) ? "installed" : "-", m.demo() ? "DEMO" : ""));
+          installed.contains(m.id()) ? "installed" : "-", String.join(" ", notes)));
     }
     root.out.print(Format.table(List.of("NAME", "VERSION", "SIZE", "LICENCE", "SOURCES", "ALIASES", "STATE", ""), rows));
     root.out.println();
     List<List<String>> aliasRows = new ArrayList<>();
     for (AliasEntry a : catalogs.aliases()) {
+      Recommendation.Pick pick = recommended.get(a.alias().name());
       aliasRows.add(List.of(a.alias().name(), a.alias().task().toString(),
+          pick == null ? "-" : pick.model().map(p -> p.name().value()).orElse("-"),
           String.join(" > ", a.alias().candidates().stream().map(Object::toString).toList())));
     }
-    root.out.print(Format.table(List.of("ALIAS", "TASK", "MODELS (first installed wins)"), aliasRows));
+    root.out.print(Format.table(List.of("ALIAS", "TASK", "PULL INSTALLS", "MODELS (first installed wins when running)"),
+        aliasRows));
+    root.out.println();
+    var hw = soko.hardware();
+    root.out.println("Recommended for this computer (" + hw.cores() + (hw.cores() == 1 ? " core, " : " cores, ")
+        + Format.bytes(hw.memoryBytes()) + "; `soko pull ALIAS` installs it, --model NAME another candidate):");
+    for (AliasEntry a : catalogs.aliases()) {
+      Recommendation.Pick pick = recommended.get(a.alias().name());
+      if (pick != null) {
+        root.out.println("  " + a.alias().name() + ": " + pick.reason());
+      }
+    }
     soko.catalogWarnings().forEach(w -> root.err.println("soko: " + w));
     return ExitCode.OK;
   }

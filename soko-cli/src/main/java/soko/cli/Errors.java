@@ -72,13 +72,23 @@ final class Errors {
   }
 
   static int report(Throwable e, Global g, PrintWriter out, PrintWriter err) {
+    return report(e, g, out, err, java.util.Optional.empty());
+  }
+
+  /**
+   * {@link #report(Throwable, Global, PrintWriter, PrintWriter)} for a failed pull of an alias: with
+   * {@code --json} the error carries the {@code recommendation} (what it would have installed, its
+   * size and licence).
+   */
+  static int report(Throwable e, Global g, PrintWriter out, PrintWriter err, java.util.Optional<soko.app.AliasChoice> choice) {
     int code = exitCode(e);
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (type(e).equals("internal")) {
       message = "internal error: " + e + " (please report it; run with --verbose for details)";
     }
     if (g.json) {
-      out.println(Reports.errorJson(message, code, type(e)));
+      out.println(choice.isPresent() ? Reports.errorJson(message, code, type(e), choice.get())
+          : Reports.errorJson(message, code, type(e)));
     } else {
       err.println("soko: " + message.lines().findFirst().orElse(message));
     }

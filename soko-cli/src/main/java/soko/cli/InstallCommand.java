@@ -1,15 +1,21 @@
 package soko.cli;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import soko.app.AliasChoice;
 import soko.app.Soko;
 
 @Command(name = "install", header = "Install a model by name, alias or manifest file.",
     description = {"Downloads only after consent: --yes approves in advance, and on a terminal Soko asks;"
         + " without either it exits 4 before any network request.",
+        "An alias installs the model recommended for this computer (--model NAME: another candidate), as"
+        + " `soko pull` does; running a model then uses the alias's first installed candidate.",
+        "A model whose licence forbids commercial use installs only with --accept-license naming that licence.",
         "Idempotent: an installed, verified model is left as it is, and a corrupt one is repaired."})
 final class InstallCommand implements Callable<Integer> {
   @ParentCommand
@@ -18,29 +24,21 @@ final class InstallCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME|MANIFEST.json", description = "A model or alias of the catalog (see `soko catalog`), or a manifest file.")
   String target;
 
+  @Mixin
+  PullCommand.Choosing choosing = new PullCommand.Choosing();
+
   @Option(names = {"--yes", "-y"}, description = "Approve a download in advance, if one is needed.")
   boolean yes;
 
   @Override
   public Integer call() throws Exception {
-    Soko soko = root.soko();
-    try (Interaction.Download d = new Interaction.Download(root, yes)) {
-      Soko.InstallResult r;
-      try {
-        r = soko.pull(target, d.consent(), d.progress());
-      } catch (Exception e) {
-        return d.failed(e);
-      }
-      d.close();
-      print(root, r);
-    }
-    return ExitCode.OK;
+    return PullCommand.install(root, target, choosing, yes, null);
   }
 
-  static void print(SokoCommand root, Soko.InstallResult r) {
+  static void print(SokoCommand root, Soko.InstallResult r, Optional<AliasChoice> choice) {
     var m = r.model().manifest();
     if (root.global.json) {
-      root.out.print(soko.app.Reports.installJson(r));
+      root.out.print(choice.isPresent() ? soko.app.Reports.installJson(r, choice.get()) : soko.app.Reports.installJson(r));
     } else if (r.alreadyInstalled()) {
       root.out.println(m.id() + " is already installed and verified");
     } else {

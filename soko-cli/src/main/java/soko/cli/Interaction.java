@@ -48,7 +48,8 @@ final class Interaction {
           + (plan.bytesAlreadyPresent() > 0 ? " (" + Format.bytes(plan.bytesAlreadyPresent()) + " already downloaded)" : ""));
       err.println("  from      " + String.join(", ", plan.hosts()));
       err.println("  free      " + Format.bytes(Math.max(0, plan.freeAfter())) + " left afterwards");
-      err.println("  licence   " + plan.license().spdx() + " (" + plan.license().url() + ")");
+      err.println("  licence   " + plan.license().spdx() + (plan.nonCommercial() ? ", NON-COMMERCIAL use only" : "")
+          + " (" + plan.license().url() + ")");
       if (!plan.license().attribution().isBlank()) {
         err.println("            " + plan.license().attribution());
       }
@@ -107,15 +108,21 @@ final class Interaction {
     private volatile boolean downloading;
 
     Download(SokoCommand root, boolean yes) {
+      this(root, yes, java.util.Set.of());
+    }
+
+    /** @param licenses the licences accepted by name ({@code --accept-license}), for non-commercial models */
+    Download(SokoCommand root, boolean yes, java.util.Set<String> licenses) {
       this.root = root;
       Consent asked = Interaction.consent(yes, root.err);
       // REFUSE as itself: the registry pull knows it and then reads nothing at all.
-      this.consent = asked == Consent.REFUSE ? asked : plan -> {
+      Consent counted = asked == Consent.REFUSE ? asked : plan -> {
         kept.plan.set(plan);
         boolean approved = asked.approve(plan);
         downloading = approved;
         return approved;
       };
+      this.consent = licenses.isEmpty() ? counted : counted.acceptingLicenses(licenses);
       ProgressListener shown;
       if (root.global.json) {
         bar = null;

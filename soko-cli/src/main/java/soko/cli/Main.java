@@ -54,6 +54,14 @@ public final class Main {
     return plain.isPresent() ? plain.get() : runPicocli(args, out, err);
   }
 
+  /**
+   * For tests: runs the command line (through picocli) on a computer described by {@code machine}
+   * instead of the probed one, so that recommendations can be tested for any computer.
+   */
+  static int run(String[] args, PrintWriter out, PrintWriter err, soko.inventory.Machine machine) {
+    return PicocliRun.run(args, out, err, Optional.of(machine));
+  }
+
   /** Runs the command line through picocli (every command, help and usage errors). */
   static int runPicocli(String[] args, PrintWriter out, PrintWriter err) {
     // In its own class: Main must load and link without any picocli class (see main).

@@ -19,7 +19,12 @@ final class PicocliRun {
   private PicocliRun() {}
 
   static int run(String[] args, PrintWriter out, PrintWriter err) {
-    SokoCommand root = new SokoCommand(out, err);
+    return run(args, out, err, java.util.Optional.empty());
+  }
+
+  /** @param machine the computer to describe instead of probing it (tests) */
+  static int run(String[] args, PrintWriter out, PrintWriter err, java.util.Optional<soko.inventory.Machine> machine) {
+    SokoCommand root = new SokoCommand(out, err, machine);
     // Only the subcommand the command line names, when it is known: building picocli's model of
     // every command costs more than the JVM's start. Help, completion, unknown names: all of them.
     CommandLine cl = commandLine(root, Main.named(args).map(List::of).orElse(Main.Table.COMMANDS));

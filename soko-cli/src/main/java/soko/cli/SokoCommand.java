@@ -34,10 +34,17 @@ final class SokoCommand implements Runnable {
   final PrintWriter out;
   final PrintWriter err;
   private Soko soko;
+  /** The computer to describe instead of probing it: tests only. */
+  private final java.util.Optional<soko.inventory.Machine> machine;
 
   SokoCommand(PrintWriter out, PrintWriter err) {
+    this(out, err, java.util.Optional.empty());
+  }
+
+  SokoCommand(PrintWriter out, PrintWriter err, java.util.Optional<soko.inventory.Machine> machine) {
     this.out = out;
     this.err = err;
+    this.machine = machine;
   }
 
   /** Opens Soko once, with settings resolved from flags and the environment. */
@@ -45,7 +52,8 @@ final class SokoCommand implements Runnable {
     if (soko == null) {
       Settings s = Settings.resolve(System.getenv(), System.getProperties(), global.home(), global.library(),
           global.offline);
-      soko = Soko.open(s);
+      soko = machine.isPresent() ? Soko.open(s, java.time.Clock.systemUTC(), System.getProperties(), machine.get())
+          : Soko.open(s);
     }
     return soko;
   }

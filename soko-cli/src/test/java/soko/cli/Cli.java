@@ -15,6 +15,16 @@ record Cli(Path home) {
     }
   }
 
+  /** {@link #run} on a computer described by {@code machine} instead of this one: recommendations follow it. */
+  Result runOn(soko.inventory.Machine machine, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of("--home", home.toString()));
+    all.addAll(List.of(args));
+    int code = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true), machine);
+    return new Result(code, out.toString(), err.toString());
+  }
+
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

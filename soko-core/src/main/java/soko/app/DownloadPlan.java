@@ -1,6 +1,7 @@
 package soko.app;
 
 import java.util.List;
+import soko.catalog.ModelFacts;
 import soko.manifest.License;
 import soko.manifest.Manifest;
 import soko.manifest.ModelFile;
@@ -30,11 +31,19 @@ public record DownloadPlan(Manifest manifest, List<PlannedFile> files, long byte
     }
   }
 
+  /**
+   * Whether the model's licence forbids commercial use ({@link ModelFacts#nonCommercial}): such a
+   * model installs only when the consent accepts its licence by name ({@link Consent#accepts}).
+   */
+  public boolean nonCommercial() {
+    return ModelFacts.nonCommercial(manifest);
+  }
+
   /** One line a person can consent to. */
   public String summary() {
     return manifest.name() + " " + manifest.version() + ": download " + Bytes.human(bytesToDownload)
         + (bytesAlreadyPresent > 0 ? " (" + Bytes.human(bytesAlreadyPresent) + " already downloaded)" : "")
         + " from " + String.join(", ", hosts) + "; " + Bytes.human(Math.max(0, freeAfter)) + " free afterwards;"
-        + " licence " + license.spdx();
+        + " licence " + license.spdx() + (nonCommercial() ? " (non-commercial use only)" : "");
   }
 }

@@ -84,6 +84,7 @@ final class InstallService {
    */
   Soko.InstallResult install(Manifest manifest, String origin, Consent consent, ProgressListener listener)
       throws AppException, StoreException, IntegrityException, AcquisitionException {
+    LicenseAcceptance.require(manifest, consent);
     Optional<InstalledModel> existing = installedOrDamaged(manifest.name()).filter(m -> m.manifest().equals(manifest));
     try (Store.Install tx = store.beginInstall(manifest)) {
       List<ModelFile> missing = tx.missingFiles();

@@ -9,6 +9,7 @@ import soko.internal.json.Json;
 import soko.catalog.AliasEntry;
 import soko.catalog.CatalogEntry;
 import soko.catalog.Catalogs;
+import soko.catalog.Recommendation;
 import soko.events.TransferEvent;
 import soko.inventory.Diagnostics;
 import soko.inventory.EngineReport;
@@ -56,6 +57,76 @@ public final class Reports {
     o.put("bytesWritten", r.bytesWritten());
     o.put("origin", r.model().origin());
     return Json.writeLine(o) + "\n";
+  }
+
+  /**
+   * {@link #installJson(Soko.InstallResult)} for a pulled alias, with {@code "recommendation"}: what
+   * was chosen for this computer and why ({@link #recommendation}).
+   */
+  public static String installJson(Soko.InstallResult r, AliasChoice choice) {
+    ObjectNode o = Json.object();
+    o.put("name", r.model().manifest().name().value());
+    o.put("version", r.model().manifest().version().text());
+    o.put("alreadyInstalled", r.alreadyInstalled());
+    o.put("filesWritten", r.filesWritten());
+    o.put("bytesWritten", r.bytesWritten());
+    o.put("origin", r.model().origin());
+    o.set("recommendation", recommendation(choice));
+    return Json.writeLine(o) + "\n";
+  }
+
+  /**
+   * What pulling an alias chose: {@code {"alias","task","model","version","size","license",
+   * "nonCommercial","chosen":"recommended"|"named"|"first-listed","recommended":NAME|null,"reason",
+   * "line","hardware":{"cores","memory","vectorUnits"},"limits":{"memoryBudget","maxRealTimeFactor"},
+   * "estimates":[{"model","version","memory","realTimeFactor"|null,"quality":{"metric","value",
+   * "figures","source"}|null,"fits"}]}}}: {@code reason} is the recommendation's own line, {@code
+   * line} the one the CLI prints.
+   */
+  static ObjectNode recommendation(AliasChoice c) {
+    ObjectNode o = Json.object();
+    Manifest m = c.manifest();
+    o.put("alias", c.alias().name());
+    o.put("task", c.alias().task().toString());
+    o.put("model", m.name().value());
+    o.put("version", m.version().text());
+    o.put("size", m.totalSize());
+    o.put("license", m.license().spdx());
+    o.put("nonCommercial", soko.catalog.ModelFacts.nonCommercial(m));
+    o.put("chosen", c.how().id());
+    c.recommended().ifPresentOrElse(r -> o.put("recommended", r.name().value()), () -> o.putNull("recommended"));
+    o.put("reason", c.pick().reason());
+    o.put("line", c.describe());
+    ObjectNode hw = o.putObject("hardware");
+    hw.put("cores", c.hardware().cores());
+    hw.put("memory", c.hardware().memoryBytes());
+    hw.put("vectorUnits", c.hardware().vectorUnits());
+    ObjectNode limits = o.putObject("limits");
+    limits.put("memoryBudget", c.limits().memoryBudgetBytes());
+    limits.put("maxRealTimeFactor", c.limits().maxRealTimeFactor());
+    ArrayNode estimates = o.putArray("estimates");
+    for (Recommendation.Estimate e : c.pick().estimates()) {
+      ObjectNode eo = estimates.addObject();
+      eo.put("model", e.model().name().value());
+      eo.put("version", e.model().version().text());
+      eo.put("memory", e.memoryBytes());
+      if (e.realTimeFactor().isPresent()) {
+        eo.put("realTimeFactor", e.realTimeFactor().getAsDouble());
+      } else {
+        eo.putNull("realTimeFactor");
+      }
+      if (e.quality().isPresent()) {
+        ObjectNode q = eo.putObject("quality");
+        q.put("metric", e.quality().get().metric().id());
+        q.put("value", e.quality().get().value());
+        q.put("figures", e.quality().get().figures());
+        q.put("source", e.quality().get().source());
+      } else {
+        eo.putNull("quality");
+      }
+      eo.put("fits", e.fits(c.limits()));
+    }
+    return o;
   }
 
   /**
@@ -131,6 +202,7 @@ public final class Reports {
     lic.put("spdx", p.license().spdx());
     lic.put("url", p.license().url().toString());
     lic.put("attribution", p.license().attribution());
+    o.put("nonCommercial", p.nonCommercial());
     ArrayNode files = o.putArray("files");
     for (DownloadPlan.PlannedFile f : p.files()) {
       ObjectNode fo = files.addObject();
@@ -151,6 +223,19 @@ public final class Reports {
    * licence, source hosts, the aliases that name it and whether it is installed; and the aliases.
    */
   public static String catalogJson(Catalogs catalogs, java.util.Set<String> installed, List<String> warnings) {
+    return catalogJson(catalogs, installed, warnings, Map.of());
+  }
+
+  /**
+   * {@link #catalogJson(Catalogs, java.util.Set, List)} with the recommendation for this computer:
+   * per alias {@code "recommended":{"model":NAME|null,"version":…,"reason":…}}, and per model
+   * {@code "recommendedFor":[{"alias","reason"}]} (empty when it is recommended for nothing) and
+   * {@code "nonCommercial"}.
+   *
+   * @param recommended the pick for each alias, by alias name ({@link Soko#recommendations})
+   */
+  public static String catalogJson(Catalogs catalogs, java.util.Set<String> installed, List<String> warnings,
+      Map<String, Recommendation.Pick> recommended) {
     ObjectNode root = Json.object();
     ArrayNode models = root.putArray("models");
     for (CatalogEntry e : catalogs.models()) {
@@ -174,6 +259,15 @@ public final class Reports {
           .forEach(a -> aliases.add(a.alias().name()));
       ArrayNode ids = o.putArray("catalogs");
       e.catalogIds().forEach(ids::add);
+      o.put("nonCommercial", soko.catalog.ModelFacts.nonCommercial(m));
+      if (!recommended.isEmpty()) {
+        ArrayNode forAliases = o.putArray("recommendedFor");
+        recommended.forEach((alias, pick) -> pick.model().filter(r -> r.id().equals(m.id())).ifPresent(r -> {
+          ObjectNode a = forAliases.addObject();
+          a.put("alias", alias);
+          a.put("reason", pick.reason());
+        }));
+      }
     }
     ArrayNode aliases = root.putArray("aliases");
     for (AliasEntry a : catalogs.aliases()) {
@@ -183,6 +277,15 @@ public final class Reports {
       ArrayNode c = o.putArray("candidates");
       a.alias().candidates().forEach(n -> c.add(n.value()));
       o.put("catalog", a.catalogId());
+      Recommendation.Pick pick = recommended.get(a.alias().name());
+      if (pick != null) {
+        ObjectNode r = o.putObject("recommended");
+        pick.model().ifPresentOrElse(m -> {
+          r.put("model", m.name().value());
+          r.put("version", m.version().text());
+        }, () -> r.putNull("model"));
+        r.put("reason", pick.reason());
+      }
     }
     ArrayNode w = root.putArray("warnings");
     warnings.forEach(w::add);
@@ -192,6 +295,16 @@ public final class Reports {
   /** {@code {"error":{"message":…,"type":…,"exitCode":…}}}. */
   public static String errorJson(String message, int exitCode, String type) {
     return json(error(message, exitCode, type));
+  }
+
+  /**
+   * {@link #errorJson(String, int, String)} for a failed pull of an alias, with {@code
+   * "recommendation"} ({@link #recommendation}): what it would have installed, its size and licence.
+   */
+  public static String errorJson(String message, int exitCode, String type, AliasChoice choice) {
+    ObjectNode o = error(message, exitCode, type);
+    o.set("recommendation", recommendation(choice));
+    return json(o);
   }
 
   /** {@code {"error":{"message":…,"type":…,"status":…}}}: a refused web API request. */

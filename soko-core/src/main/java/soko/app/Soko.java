@@ -29,8 +29,11 @@ import soko.catalog.Catalog;
 import soko.catalog.CatalogTrust;
 import soko.catalog.TrustedKeys;
 import soko.internal.io.AtomicFiles;
+import soko.catalog.Alias;
 import soko.catalog.CatalogException;
 import soko.catalog.Catalogs;
+import soko.catalog.Hardware;
+import soko.catalog.Recommendation;
 import soko.inventory.Diagnostics;
 import soko.inventory.EngineReport;
 import soko.inventory.Inventory;
@@ -144,6 +147,20 @@ public final class Soko {
   public static Soko open(Settings settings, Clock clock, Properties props) throws StoreException {
     return new Soko(settings, Store.open(settings.roots(), clock), clock, props);
   }
+
+  /**
+   * Like {@link #open(Settings, Clock, Properties)}, for a computer described by {@code machine}
+   * rather than probed: for tests, and for an app that probes the machine itself. Recommendations
+   * ({@link #recommend}) and the runtime's defaults then follow {@code machine}.
+   */
+  public static Soko open(Settings settings, Clock clock, Properties props, Machine machine) throws StoreException {
+    Soko soko = open(settings, clock, props);
+    soko.machine = machine;
+    return soko;
+  }
+
+  /** Set only by {@link #open(Settings, Clock, Properties, Machine)}; otherwise {@link #machine()} probes. */
+  private volatile @org.jspecify.annotations.Nullable Machine machine;
 
   public Settings settings() {
     return settings;
@@ -291,9 +308,9 @@ public final class Soko {
   }
 
   /**
-   * Finds a model: a bundled name, then a catalog name, {@code name@version} or alias (such as
-   * {@code ja-asr}), then a manifest file when {@code nameOrPath} ends with {@code .json} or names
-   * an existing file.
+   * Finds a model: a bundled name, then an alias (such as {@code ja-asr}: the model recommended for
+   * this computer, see {@link #chooseForPull}), a catalog name or {@code name@version}, then a
+   * manifest file when {@code nameOrPath} ends with {@code .json} or names an existing file.
    */
   public Resolved resolve(String nameOrPath) throws AppException, ManifestException, CatalogException {
     Optional<Manifest> bundled = bundledManifest(nameOrPath);
@@ -301,6 +318,11 @@ public final class Soko {
       return new Resolved(bundled.get(), "bundled");
     }
     if (!nameOrPath.endsWith(".json")) {
+      Optional<AliasChoice> chosen = chooseForPull(nameOrPath, Optional.empty());
+      if (chosen.isPresent()) {
+        Manifest m = chosen.get().manifest();
+        return new Resolved(m, m.bundled() ? "bundled" : "catalog");
+      }
       Optional<soko.catalog.Resolution> r = catalogs().resolve(nameOrPath);
       if (r.isPresent()) {
         Manifest m = r.get().manifest();
@@ -328,6 +350,89 @@ public final class Soko {
 
   /** A manifest and where it came from. */
   public record Resolved(Manifest manifest, String origin) {}
+
+  // ---------------------------------------------------------------- recommending
+
+  /**
+   * This computer as recommendations see it ({@link #machine()}): its cores, memory (8 GiB when
+   * unknown, so that the budget is the runtime's default of 4 GiB) and CPU features.
+   */
+  public Hardware hardware() {
+    Machine m = machine();
+    long memory = m.memoryBytes() > 0 ? m.memoryBytes() : 2 * RuntimeSettings.DEFAULT_MEMORY_BUDGET;
+    return Hardware.of(Math.max(1, m.cores()), memory, m.cpuFeatures());
+  }
+
+  /**
+   * The model to pull for {@code alias} on this computer, with the reason and every candidate's
+   * estimate ({@link Recommendation#pick} with {@link Recommendation.Limits#forHardware}); empty
+   * when {@code alias} is no alias of the catalogs.
+   */
+  public Optional<Recommendation.Pick> recommend(String alias) throws CatalogException {
+    Optional<Alias> a = catalogs().alias(alias);
+    if (a.isEmpty()) {
+      return Optional.empty();
+    }
+    Hardware hw = hardware();
+    return Optional.of(Recommendation.pick(a.get(), catalogs(), hw, Recommendation.Limits.forHardware(hw)));
+  }
+
+  /** {@link #recommend} for every alias of the catalogs, by alias name. */
+  public Map<String, Recommendation.Pick> recommendations() throws CatalogException {
+    Hardware hw = hardware();
+    Map<String, Recommendation.Pick> out = new java.util.LinkedHashMap<>();
+    for (soko.catalog.AliasEntry a : catalogs().aliases()) {
+      out.put(a.alias().name(), Recommendation.pick(a.alias(), catalogs(), hw, Recommendation.Limits.forHardware(hw)));
+    }
+    return out;
+  }
+
+  /**
+   * What {@link #pull} installs for {@code nameOrAlias} when it is an alias of the catalogs: the
+   * model recommended for this computer, or {@code model} when given (it must be a candidate of the
+   * alias that a catalog lists and that can do the alias's task), or, when nothing can be
+   * recommended, the first candidate a catalog lists. Empty when {@code nameOrAlias} is no alias
+   * (or when no candidate of it is listed). Running models is another rule: an alias then uses its
+   * first installed candidate.
+   *
+   * @throws UnknownModelException when {@code model} is given for something that is no alias, or
+   *     names no usable candidate; the message lists the candidates
+   */
+  public Optional<AliasChoice> chooseForPull(String nameOrAlias, Optional<String> model)
+      throws AppException, CatalogException {
+    Catalogs c = catalogs();
+    Optional<Alias> found = c.alias(nameOrAlias);
+    if (found.isEmpty()) {
+      if (model.isPresent()) {
+        throw new UnknownModelException("--model chooses among the candidates of an alias, and \"" + nameOrAlias
+            + "\" is no alias: run `soko catalog` to see the aliases, or pull the model by its name");
+      }
+      return Optional.empty();
+    }
+    Alias alias = found.get();
+    Hardware hw = hardware();
+    Recommendation.Limits limits = Recommendation.Limits.forHardware(hw);
+    Recommendation.Pick pick = Recommendation.pick(alias, c, hw, limits);
+    List<Manifest> usable = alias.candidates().stream().map(c::model).flatMap(Optional::stream)
+        .filter(alias::servedBy).toList();
+    if (model.isPresent()) {
+      Optional<Manifest> named = usable.stream().filter(m -> m.name().value().equals(model.get())).findFirst();
+      if (named.isEmpty()) {
+        String listed = usable.isEmpty() ? "none is in a catalog"
+            : String.join(", ", usable.stream().map(m -> m.name().value()).toList());
+        String what = alias.candidates().stream().anyMatch(n -> n.value().equals(model.get()))
+            ? "is a candidate of " + alias.name() + " that no catalog lists" : "is not a candidate of " + alias.name();
+        throw new UnknownModelException("--model " + model.get() + " " + what + " (" + alias.task()
+            + "); the candidates you can pull: " + listed);
+      }
+      return Optional.of(new AliasChoice(alias, named.get(), AliasChoice.How.NAMED, pick, hw, limits));
+    }
+    if (pick.model().isPresent()) {
+      return Optional.of(new AliasChoice(alias, pick.model().get(), AliasChoice.How.RECOMMENDED, pick, hw, limits));
+    }
+    return c.resolve(nameOrAlias)
+        .map(r -> new AliasChoice(alias, r.manifest(), AliasChoice.How.FIRST_LISTED, pick, hw, limits));
+  }
 
   // ---------------------------------------------------------------- installing
 
@@ -466,7 +571,8 @@ public final class Soko {
   // ---------------------------------------------------------------- diagnostics
 
   public Machine machine() {
-    return MachineProbe.probe(props);
+    Machine given = machine;
+    return given != null ? given : MachineProbe.probe(props);
   }
 
   /** Engine providers found on the class path. */

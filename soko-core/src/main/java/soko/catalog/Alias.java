@@ -16,8 +16,9 @@ import soko.manifest.TaskSpec;
  * A short name for "the best model for this job", such as {@code ja-en} for translating Japanese
  * text into English, with candidate models in order of preference.
  *
- * <p>At use time the first <em>installed</em> candidate wins ({@link #pick}); to pull, the first
- * candidate that a catalog lists wins ({@link Catalogs#resolve}).
+ * <p>At use time the first <em>installed</em> candidate wins ({@link #pick}); to pull, Soko installs
+ * the candidate recommended for the computer ({@link Recommendation#pick}), or, when none can be
+ * recommended, the first candidate that a catalog lists ({@link Catalogs#resolve}).
  *
  * <p>Rules a catalog enforces: every candidate that the catalog lists must perform {@link #task}
  * and allow commercial use;

@@ -173,7 +173,9 @@ public final class Catalogs {
    * version with its first task; or an alias's first candidate that a catalog lists, with the
    * alias's task. Empty when nothing matches (including text that is no valid name).
    *
-   * <p>At use time, pick among installed models instead with {@link Alias#pick}.
+   * <p>At use time, pick among installed models instead with {@link Alias#pick}. To pull an alias,
+   * Soko installs the model {@link Recommendation#pick} recommends for the computer, and this first
+   * listed candidate only when nothing can be recommended.
    */
   public Optional<Resolution> resolve(String nameOrAlias) {
     int at = nameOrAlias.indexOf('@');

@@ -33,7 +33,8 @@ import soko.manifest.TaskSpec;
  *   <li>Among fitting candidates, those with published quality figures for the job ({@link
  *       ModelFacts#quality}: the mean of one metric, CER before BLEU) come first, best first; then
  *       those without figures, by parameter count (more is assumed better only among models nobody
- *       has measured). Ties go to the smaller memory need, then the name.
+ *       has measured). Ties go to the smaller memory need, then the name. A lone fitting candidate
+ *       is said to be "the only" one.
  *   <li>When none fits, the fastest candidate that fits the memory budget, saying that nothing keeps
  *       pace; when nothing fits the budget, no pick, naming the smallest need.
  * </ol>
@@ -126,7 +127,8 @@ public final class Recommendation {
       return memoryBytes <= limits.memoryBudgetBytes();
     }
 
-    boolean fits(Limits limits) {
+    /** Whether this candidate fits {@code limits}: its memory within the budget, its speed within the limit. */
+    public boolean fits(Limits limits) {
       return fitsMemory(limits) && (realTimeFactor.isEmpty() || realTimeFactor.getAsDouble() <= limits.maxRealTimeFactor());
     }
   }
@@ -187,7 +189,9 @@ public final class Recommendation {
     Optional<Estimate> fitting = estimates.stream().filter(e -> e.fits(limits)).min(best);
     if (fitting.isPresent()) {
       Estimate e = fitting.get();
-      String what = e.quality().isPresent()
+      String what = estimates.size() == 1
+          ? "the only " + subject + " model that can be recommended, and it fits " + within
+          : e.quality().isPresent()
           ? "best " + qualityOf(need) + " that fits " + within
           : "the largest " + subject + " model that fits " + within + " (no published figures to compare)";
       return new Pick(Optional.of(e.model()), e.model().name() + ": " + what + speed(e), estimates);

@@ -61,7 +61,7 @@ class BuiltinCatalogTest {
   /** Every model that can be downloaded: the pins confirmed in two public sources each (builtin-sources.json). */
   private static final List<String> DOWNLOADABLE = List.of("whisper-tiny", "whisper-tiny-q5_1", "whisper-base",
       "whisper-base-q5_1", "whisper-small", "whisper-small-q5_1", "whisper-medium-q5_0", "whisper-large-v3-turbo-q5_0",
-      "whisper-large-v3-q5_0", "kotoba-whisper-v2.0-q5_0", "m2m100-418m");
+      "whisper-large-v3-q5_0", "kotoba-whisper-v2.0-q5_0", "m2m100-418m", "nllb-200-distilled-600m");
 
   private static ModelName n(String name) {
     return new ModelName(name);
@@ -162,8 +162,23 @@ class BuiltinCatalogTest {
       assertThat(m.license().url().getScheme()).as(m.id()).isIn("https", "bundled");
       assertThat(m.license().attribution()).as(m.id()).isNotBlank();
       assertThat(m.description()).as(m.id()).hasSizeGreaterThan(80);
-      assertThat(ModelFacts.nonCommercial(m)).as(m.id()).isFalse();
     }
+  }
+
+  @Test
+  void theOnlyNonCommercialModelIsNllbWhichSaysSoAndIsNoAliasCandidate() throws Exception {
+    Catalog c = builtin();
+
+    assertThat(c.models()).filteredOn(ModelFacts::nonCommercial).extracting(m -> m.name().value())
+        .containsExactly("nllb-200-distilled-600m");
+    Manifest nllb = c.model(n("nllb-200-distilled-600m")).orElseThrow();
+    assertThat(nllb.license().spdx()).isEqualTo("CC-BY-NC-4.0");
+    assertThat(nllb.annotations()).containsEntry(ModelFacts.LICENSE_RESTRICTION, ModelFacts.NON_COMMERCIAL);
+    assertThat(nllb.description()).contains("NON-COMMERCIAL").contains("--accept-license CC-BY-NC-4.0");
+    assertThat(nllb.license().attribution()).contains("non-commercial");
+    assertThat(nllb.tasks()).containsExactly(new TaskSpec(Task.TRANSLATE, List.of(Language.JA, Language.KO),
+        Optional.of(Language.EN)));
+    assertThat(c.aliases()).allSatisfy(a -> assertThat(a.candidates()).as(a.name()).doesNotContain(nllb.name()));
   }
 
   @Test

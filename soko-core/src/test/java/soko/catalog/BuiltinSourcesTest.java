@@ -86,7 +86,7 @@ class BuiltinSourcesTest {
         checked++;
       }
     }
-    assertThat(checked).isEqualTo(15);
+    assertThat(checked).isEqualTo(19);
   }
 
   /** At least two of these repositories differ in both owner and name. */
@@ -121,10 +121,14 @@ class BuiltinSourcesTest {
       leftOut.add(e.get("model").asText());
     }
 
-    assertThat(leftOut).contains("opus-mt-ja-en", "nllb-200-distilled-600m", "opus-mt-tc-big-ko-en");
-    for (String name : List.of("opus-mt-ja-en", "nllb-200-distilled-600m", "opus-mt-tc-big-ko-en")) {
+    assertThat(leftOut).contains("opus-mt-ja-en", "opus-mt-tc-big-ko-en",
+        "nllb-200-distilled-600m: tokenizer_config.json, generation_config.json");
+    for (String name : List.of("opus-mt-ja-en", "opus-mt-tc-big-ko-en")) {
       assertThat(catalog.model(new ModelName(name))).as(name).isEqualTo(Optional.empty());
     }
     assertThat(catalog.model(new ModelName("m2m100-418m")).orElseThrow().file("generation_config.json")).isEmpty();
+    Manifest nllb = catalog.model(new ModelName("nllb-200-distilled-600m")).orElseThrow();
+    assertThat(nllb.file("tokenizer_config.json")).isEmpty();
+    assertThat(nllb.file("generation_config.json")).isEmpty();
   }
 }

@@ -144,8 +144,8 @@ class RecommendationTest {
     Recommendation.Pick ja = pick("ja-en", TWO_CORES_4_GIB);
     Recommendation.Pick ko = pick("ko-en", TWO_CORES_4_GIB);
 
-    assertThat(ja.reason()).isEqualTo("m2m100-418m: the largest Japanese→English translation model that fits 2 GiB and"
-        + " 2 cores (no published figures to compare)");
+    assertThat(ja.reason()).isEqualTo("m2m100-418m: the only Japanese→English translation model that can be"
+        + " recommended, and it fits 2 GiB and 2 cores");
     assertThat(name(ko)).isEqualTo("m2m100-418m");
     assertThat(ja.estimates()).extracting(e -> e.model().name().value()).containsExactly("m2m100-418m");
   }
@@ -160,6 +160,22 @@ class RecommendationTest {
     assertThat(p.model()).isEmpty();
     assertThat(p.reason()).isEqualTo("only demo or non-commercial models can do translate ja→en; Soko installs those"
         + " only when named");
+  }
+
+  @Test
+  void theNonCommercialNllbIsNeverRecommendedEvenWhenOfferedAsACandidate() throws Exception {
+    Manifest nllb = catalogs.model(new ModelName("nllb-200-distilled-600m")).orElseThrow();
+    Manifest m2m = catalogs.model(new ModelName("m2m100-418m")).orElseThrow();
+    TaskSpec jaEn = TaskSpec.translate(Language.JA, Language.EN);
+    Recommendation.Limits roomy = Recommendation.Limits.forHardware(TWO_CORES_24_GIB);
+
+    Recommendation.Pick both = Recommendation.pick(jaEn, List.of(nllb, m2m), TWO_CORES_24_GIB, roomy);
+    Recommendation.Pick alone = Recommendation.pick(jaEn, List.of(nllb), TWO_CORES_24_GIB, roomy);
+
+    assertThat(name(both)).isEqualTo("m2m100-418m");
+    assertThat(both.estimates()).extracting(e -> e.model().name().value()).containsExactly("m2m100-418m");
+    assertThat(alone.model()).isEmpty();
+    assertThat(alone.reason()).startsWith("only demo or non-commercial models can do translate ja→en");
   }
 
   @Test

@@ -28,7 +28,8 @@ import soko.events.TransferEvent;
  * move, and {@code changed} when the inventory changed.
  *
  * <p>Consent: the {@link Consent} given to Soko approves only a plan that matches the person's
- * {@link Acceptance}; without one it refuses, like {@link Consent#REFUSE}.
+ * {@link Acceptance}; without one it refuses, like {@link Consent#REFUSE}. A model whose licence
+ * forbids commercial use is refused unless the acceptance names its licence.
  *
  * <p>Cancelling interrupts the install's thread: the downloader then keeps what it received as a
  * partial download, which the next install of the model resumes.
@@ -60,6 +61,12 @@ final class Installs {
    * the same model is running. Returns the install's id; the {@code install} events carry it.
    */
   long start(String model, boolean repair, DownloadPlan plan, Optional<Acceptance> accepted, Job job) throws Refusal {
+    if (plan.nonCommercial() && (accepted.isEmpty() || !accepted.get().acceptsLicenseOf(plan))) {
+      throw new Refusal(409, "license-not-accepted", plan.manifest().id() + " is licensed " + plan.license().spdx()
+          + ", for non-commercial use only; the person must accept that licence by name (the box in the consent"
+          + " dialog), sent as accept.acceptLicense", Optional.empty(),
+          Optional.of("{\"plan\":" + Reports.planJson(plan) + "}"), null);
+    }
     if (!plan.files().isEmpty() && (accepted.isEmpty() || !accepted.get().matches(plan))) {
       String message = accepted.isEmpty()
           ? "installing " + model + " downloads " + Bytes.human(plan.bytesToDownload())
@@ -71,7 +78,9 @@ final class Installs {
     String name = plan.manifest().name().value();
     long id = ids.incrementAndGet();
     String planJson = Reports.planJson(plan);
-    Consent consent = accepted.isPresent() ? p -> accepted.get().matches(p) : Consent.REFUSE;
+    Consent matching = accepted.isPresent() ? p -> accepted.get().matches(p) : Consent.REFUSE;
+    Consent consent = accepted.isPresent() && accepted.get().acceptsLicenseOf(plan)
+        ? matching.acceptingLicenses(java.util.Set.of(plan.license().spdx())) : matching;
     AtomicBoolean cancelled = new AtomicBoolean();
     Thread thread = Thread.ofVirtual().name("soko-web-install-" + id).unstarted(() -> run(id, model, name, job, consent,
         cancelled));

@@ -106,7 +106,7 @@ final class Router implements HttpHandler {
         for (ModelCheck c : soko.list()) {
           installed.add(c.model().manifest().id());
         }
-        return Reports.catalogJson(soko.catalogs(), installed, soko.catalogWarnings());
+        return Reports.catalogJson(soko.catalogs(), installed, soko.catalogWarnings(), soko.recommendations());
       }));
       case "/api/events" -> hub.stream(ex);
       case "/api/installs" -> json(ex, 200, installs.runningJson());

@@ -328,8 +328,9 @@ function renderCatalog(c) {
     tbody.append(el('tr', { 'data-catalog-model': m.name },
       el('td', { class: 'main' }, el('div', {}, el('span', { class: 'name', text: m.name }), el('span', { class: 'ver', text: m.version }),
         m.bundled ? el('span', { class: 'tag', text: 'bundled' }) : null, m.demo ? el('span', { class: 'tag', text: 'demo' }) : null,
-        PENDING.recommendation(m)),
-        el('div', { class: 'desc', text: m.description })),
+        m.nonCommercial ? el('span', { class: 'tag nc', text: 'non-commercial' }) : null,
+        recommendedTag(m)),
+        el('div', { class: 'desc', text: m.description }), recommendedWhy(m)),
       el('td', { text: tasks(m.tasks), 'data-label': 'Tasks' }),
       el('td', { class: 'num', text: bytes(m.size), 'data-label': 'Size' }),
       el('td', { text: m.license, 'data-label': 'Licence' }),
@@ -364,12 +365,34 @@ async function refresh() {
   }
 }
 
+// ------------------------------------------------------------------ recommended for this computer
+
+/** The pick's reason without the model's name before it ("whisper-small-q5_1: best …" → "best …"). */
+function withoutName(reason) {
+  const i = reason.indexOf(': ');
+  return i < 0 ? reason : reason.slice(i + 2);
+}
+
+/** "recommended for this computer" on a catalog row that `soko pull ALIAS` would install, the reasons as its title. */
+function recommendedTag(m) {
+  const r = m.recommendedFor || [];
+  if (r.length === 0) return null;
+  return el('span', { class: 'tag rec', text: 'recommended for this computer',
+    title: r.map((x) => x.alias + ': ' + withoutName(x.reason)).join('\n') });
+}
+
+/** Which tasks the row is recommended for and why, as text under its description. */
+function recommendedWhy(m) {
+  const r = m.recommendedFor || [];
+  if (r.length === 0) return null;
+  return el('ul', { class: 'rec-why' }, ...r.map((x) => el('li', { 'data-alias': x.alias },
+    el('span', { class: 'alias', text: x.alias }), ' — ' + withoutName(x.reason))));
+}
+
 // ------------------------------------------------------------------ still to come
 // Places for what the CLI does not report yet. Each renders nothing until the server's JSON
 // carries its data; fill one in, with its browser test, when its CLI feature exists.
 const PENDING = {
-  // A "recommended for this computer" mark per task in the catalog, with the reason as its title.
-  recommendation: (catalogModel) => null,
   // Update… (with its download size) for an installed model with a newer version, Rollback after one.
   updateActions: (installedModel, busy) => [],
   // The storage budget and what an eviction would remove, under the chart.
@@ -417,7 +440,7 @@ async function askToInstall(target, repairing) {
     return;
   }
   let accept;
-  if (plan.downloadNeeded || !repairing) {
+  if (plan.downloadNeeded || !repairing || plan.nonCommercial) {
     $('consent-verb').textContent = repairing ? 'Repair' : 'Install';
     $('consent-accept').textContent = repairing ? 'Accept and repair' : 'Accept and install';
     $('consent-model').textContent = plan.name + ' ' + plan.version;
@@ -435,6 +458,14 @@ async function askToInstall(target, repairing) {
       lic.append(' · ', el('a', { href: plan.license.url, target: '_blank', rel: 'noopener noreferrer', text: 'read it' }));
     }
     lic.append(el('div', { class: 'detail', text: plan.license.attribution }));
+    // A licence that forbids commercial use is accepted by name: Accept stays disabled until its box is ticked.
+    const nc = $('consent-nc');
+    const ncBox = $('consent-nc-accept');
+    nc.hidden = !plan.nonCommercial;
+    ncBox.checked = false;
+    $('consent-nc-text').textContent = 'I accept the ' + plan.license.spdx + ' licence: non-commercial use only.';
+    $('consent-accept').disabled = plan.nonCommercial;
+    ncBox.onchange = () => { $('consent-accept').disabled = plan.nonCommercial && !ncBox.checked; };
     const answer = await ask($('consent'));
     if (gone) return;
     if (answer !== 'accept') {
@@ -442,6 +473,7 @@ async function askToInstall(target, repairing) {
       return;
     }
     accept = { version: plan.version, bytesToDownload: plan.bytesToDownload, hosts: plan.hosts, license: plan.license.spdx };
+    if (plan.nonCommercial && ncBox.checked) accept.acceptLicense = plan.license.spdx;
   }
   try {
     const body = { model: target };

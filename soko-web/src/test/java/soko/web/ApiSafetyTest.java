@@ -46,8 +46,10 @@ class ApiSafetyTest {
     soko.install("demo-phrasebook");
     nginx = Nginx.start(Files.createDirectories(dir.resolve("nginx")));
     Files.write(nginx.root().resolve("remote.bin"), remote);
+    Files.write(nginx.root().resolve("nc.bin"), remote);
     Fixtures.publishCatalog(soko, nginx, List.of(Fixtures.model("web-remote", "a remote test model", remote,
-        SourceUri.parse(nginx.uri("/remote.bin").toString()))));
+        SourceUri.parse(nginx.uri("/remote.bin").toString())), Fixtures.nonCommercial(Fixtures.model("web-nc",
+        "a remote test model whose licence forbids commercial use", remote, SourceUri.parse(nginx.uri("/nc.bin").toString())))));
     Files.createDirectories(soko.settings().roots().library());
     Files.writeString(soko.settings().roots().library().resolve("interview.wav"), "not really audio");
     web = WebServer.start(soko, WebServer.LOOPBACK, 0);
@@ -74,7 +76,7 @@ class ApiSafetyTest {
   @AfterEach
   void nothingChangedAndNothingFetched() throws Exception {
     assertThat(Fixtures.snapshot(dir.resolve("home"))).isEqualTo(before);
-    assertThat(nginx.accessLog()).extracting(Nginx.Entry::path).doesNotContain("/remote.bin");
+    assertThat(nginx.accessLog()).extracting(Nginx.Entry::path).doesNotContain("/remote.bin", "/nc.bin");
     assertThat(soko.isVerified("demo-phrasebook")).isTrue();
   }
 
@@ -259,6 +261,26 @@ class ApiSafetyTest {
     assertRefused(r, 409, "plan-changed", "the download plan for web-remote changed since it was shown; show the new"
         + " plan and ask again");
     assertThat(h.status()).isEqualTo(409);
+  }
+
+  @Test
+  void aNonCommercialModelIsRefusedUnlessTheAcceptanceNamesItsLicence() throws Exception {
+    String plan = "\"version\":\"1.0.0\",\"bytesToDownload\":4096,\"hosts\":[\"127.0.0.1:" + nginx.port()
+        + "\"],\"license\":\"CC-BY-NC-4.0\"";
+    RawHttp.Response shown = RawHttp.post(web.port(), "/api/plan", token(), "{\"model\":\"web-nc\"}");
+    RawHttp.Response unticked = RawHttp.post(web.port(), "/api/install", token(),
+        "{\"model\":\"web-nc\",\"accept\":{" + plan + "}}");
+    RawHttp.Response other = RawHttp.post(web.port(), "/api/install", token(),
+        "{\"model\":\"web-nc\",\"accept\":{" + plan + ",\"acceptLicense\":\"CC-BY-4.0\"}}");
+    RawHttp.Response none = RawHttp.post(web.port(), "/api/install", token(), "{\"model\":\"web-nc\"}");
+
+    assertThat(JSON.readTree(shown.body()).get("nonCommercial").asBoolean()).isTrue();
+    String message = "web-nc@1.0.0 is licensed CC-BY-NC-4.0, for non-commercial use only; the person must accept that"
+        + " licence by name (the box in the consent dialog), sent as accept.acceptLicense";
+    assertRefused(unticked, 409, "license-not-accepted", message);
+    assertRefused(other, 409, "license-not-accepted", message);
+    assertRefused(none, 409, "license-not-accepted", message);
+    assertThat(JSON.readTree(unticked.body()).at("/plan/nonCommercial").asBoolean()).isTrue();
   }
 
   @Test

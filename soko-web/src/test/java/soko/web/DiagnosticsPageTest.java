@@ -446,6 +446,53 @@ class DiagnosticsPageTest {
   }
 
   @Test
+  void catalogRowsSayWhatIsRecommendedForThisComputerAndANonCommercialModelNeedsItsBoxTicked() throws Exception {
+    assumeNginx();
+    // A described computer, so that the recommendations do not depend on the one running the test.
+    soko = Fixtures.soko(dir.resolve("home"), new soko.inventory.Machine("Linux", "6.1", "amd64", "Test CPU", 2, 12L << 30,
+        List.of("avx2", "fma"), List.of(), "Test 25"));
+    byte[] weights = Fixtures.bytes(256 * 1024, 31);
+    try (Nginx nginx = Nginx.start(Files.createDirectories(dir.resolve("nginx")))) {
+      Files.write(nginx.root().resolve("web-nc.bin"), weights);
+      Fixtures.publishCatalog(soko, nginx, List.of(Fixtures.nonCommercial(Fixtures.model("web-nc",
+          "A tiny test model whose licence forbids commercial use", weights,
+          SourceUri.parse(nginx.uri("/web-nc.bin").toString())))));
+      openPage();
+
+      String small = "#catalog tr[data-catalog-model='whisper-small-q5_1']";
+      assertThat(text(small + " .tag.rec")).isEqualTo("recommended for this computer");
+      assertThat(text(small + " .rec-why li[data-alias='ja-asr']"))
+          .isEqualTo("ja-asr — best Japanese accuracy that fits 6 GiB and 2 cores; about 0.45× real time");
+      assertThat(driver.findElement(By.cssSelector(small + " .tag.rec")).getDomAttribute("title"))
+          .contains("ja-asr: best Japanese accuracy that fits 6 GiB and 2 cores");
+      assertThat(driver.findElements(By.cssSelector("#catalog .tag.rec"))).extracting(e -> e.findElement(
+          By.xpath("ancestor::tr")).getDomAttribute("data-catalog-model"))
+          .containsExactlyInAnyOrder("m2m100-418m", "silero-vad", "whisper-small-q5_1");
+      assertThat(text("#catalog tr[data-catalog-model='web-nc'] .tag.nc")).isEqualTo("non-commercial");
+      assertThat(text("#catalog tr[data-catalog-model='nllb-200-distilled-600m'] .tag.nc")).isEqualTo("non-commercial");
+
+      tabTo("button[data-install='web-nc']");
+      press(Keys.ENTER);
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("consent-nc")));
+      assertThat(text("#consent-nc")).isEqualTo("I accept the CC-BY-NC-4.0 licence: non-commercial use only.");
+      assertThat(driver.findElement(By.id("consent-accept")).isEnabled()).as("Accept before the box is ticked").isFalse();
+      photograph("consent-non-commercial", false);
+      assertThat(PageChecks.graphics(driver)).filteredOn(g -> g.where().contains("consent-nc-accept"))
+          .singleElement().satisfies(g -> assertThat(g.ratio()).as(g.toString()).isGreaterThanOrEqualTo(3));
+      tabTo("#consent-nc-accept");
+      press(Keys.SPACE);
+      assertThat(driver.findElement(By.id("consent-accept")).isEnabled()).isTrue();
+      assertThat(nginx.accessLog()).extracting(Nginx.Entry::path).doesNotContain("/web-nc.bin");
+      tabTo("#consent-accept");
+      press(Keys.ENTER);
+      wait.until(d -> !d.findElements(By.cssSelector("#models tr[data-model='web-nc'] .badge[data-state='verified']")).isEmpty());
+
+      assertThat(soko.isVerified("web-nc")).isTrue();
+      assertThat(nginx.accessLog()).extracting(Nginx.Entry::path).filteredOn("/web-nc.bin"::equals).hasSize(1);
+    }
+  }
+
+  @Test
   void anInstallShowsItsEtaRunsOncePerModelAndCancelsKeepingThePartialDownload() throws Exception {
     assumeNginx();
     soko.install("silero-vad");

@@ -76,6 +76,20 @@ final class Fixtures {
         list, false, Map.of());
   }
 
+  /** {@code m} under CC-BY-NC-4.0, marked {@code license.restriction: non-commercial}. */
+  static Manifest nonCommercial(Manifest m) {
+    return new Manifest(m.name(), m.version(), m.description(), m.tasks(), m.engine(),
+        new License("CC-BY-NC-4.0", URI.create("https://creativecommons.org/licenses/by-nc/4.0/"),
+            "Test data, non-commercial use only."),
+        m.files(), m.demo(), Map.of("license.restriction", "non-commercial"));
+  }
+
+  /** A Soko under {@code home} on a computer described by {@code machine} rather than probed. */
+  static Soko soko(Path home, soko.inventory.Machine machine) throws Exception {
+    Settings s = Settings.resolve(Map.of(), new Properties(), Optional.of(home), Optional.empty(), false);
+    return Soko.open(s, java.time.Clock.systemUTC(), new Properties(), machine);
+  }
+
   /** The bytes of every regular file under {@code root}, summed with {@link Files#size}. */
   static long sizeOfFiles(Path root) throws IOException {
     if (!Files.exists(root)) {
