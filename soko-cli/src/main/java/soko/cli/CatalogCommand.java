@@ -60,7 +60,7 @@ final class CatalogCommand implements Callable<Integer> {
           String.join(" > ", a.alias().candidates().stream().map(Object::toString).toList())));
     }
     root.out.print(Format.table(List.of("ALIAS", "TASK", "MODELS (first installed wins)"), aliasRows));
-    soko.catalogWarnings().forEach(w -> root.err.println("soko: " + w));
+    soko.catalogWarnings().forEach(w -> root.err.println("soko: " + Display.safe(w)));
     return ExitCode.OK;
   }
 
@@ -99,7 +99,7 @@ final class CatalogCommand implements Callable<Integer> {
       for (Soko.CatalogUpdate u : parent.root.soko().updateCatalogs()) {
         if (u.error().isPresent()) {
           failed = true;
-          parent.root.err.println("soko: " + u.error().get());
+          parent.root.err.println("soko: " + Display.safe(u.error().get()));
         } else {
           parent.root.out.println("catalog " + u.catalogId() + " version " + u.version().getAsLong() + " accepted from " + u.url());
         }

@@ -21,7 +21,7 @@ final class GcCommand implements Callable<Integer> {
     if (root.global.json) {
       root.out.print(Reports.gcJson(r));
     } else {
-      r.removed().forEach(p -> root.out.println((dryRun ? "would remove " : "removed ") + p));
+      r.removed().forEach(p -> root.out.println((dryRun ? "would remove " : "removed ") + Display.safe(p)));
       root.out.println((dryRun ? "would free " : "freed ") + Format.bytes(r.bytesFreed()));
     }
     return ExitCode.OK;

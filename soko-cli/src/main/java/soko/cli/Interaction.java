@@ -36,14 +36,16 @@ final class Interaction {
       return Consent.REFUSE;
     }
     return plan -> {
-      err.println("Soko wants to download " + plan.manifest().id() + ":");
+      // Everything but the sizes comes from a manifest or catalog: escaped, so that no text can
+      // overwrite or hide the line that names the hosts.
+      err.println("Soko wants to download " + Display.safe(plan.manifest().id()) + ":");
       err.println("  download  " + Format.bytes(plan.bytesToDownload())
           + (plan.bytesAlreadyPresent() > 0 ? " (" + Format.bytes(plan.bytesAlreadyPresent()) + " already downloaded)" : ""));
-      err.println("  from      " + String.join(", ", plan.hosts()));
+      err.println("  from      " + Display.safe(String.join(", ", plan.hosts())));
       err.println("  free      " + Format.bytes(Math.max(0, plan.freeAfter())) + " left afterwards");
-      err.println("  licence   " + plan.license().spdx() + " (" + plan.license().url() + ")");
+      err.println("  licence   " + Display.safe(plan.license().spdx()) + " (" + Display.safe(plan.license().url()) + ")");
       if (!plan.license().attribution().isBlank()) {
-        err.println("            " + plan.license().attribution());
+        err.println("            " + Display.safe(plan.license().attribution()));
       }
       err.print("Download? [y/N] ");
       err.flush();
@@ -83,14 +85,15 @@ final class Interaction {
     @Override
     public synchronized void on(TransferEvent e) {
       switch (e) {
-        case TransferEvent.Started s -> line(s.file(), s.resumedFrom(), s.totalBytes(), "from " + s.host()
+        case TransferEvent.Started s -> line(s.file(), s.resumedFrom(), s.totalBytes(), "from " + Display.safe(s.host())
             + (s.resumedFrom() > 0 ? ", resuming at " + Format.bytes(s.resumedFrom()) : ""));
         case TransferEvent.Progress p -> line(p.file(), p.bytesDone(), p.totalBytes(),
             Format.bytes(p.bytesPerSecond()) + "/s" + p.eta().map(t -> ", " + t.toSeconds() + " s left").orElse(""));
         case TransferEvent.Verifying v -> line(v.file(), v.bytes(), v.bytes(), "checking kept bytes");
         case TransferEvent.Retrying r -> {
           err.print("\r\033[K");
-          err.println(r.file() + ": " + r.reason() + "; retry " + r.attempt() + " in " + r.delay().toSeconds() + " s");
+          err.println(Display.safe(r.file()) + ": " + Display.safe(r.reason()) + "; retry " + r.attempt() + " in "
+              + r.delay().toSeconds() + " s");
         }
         case TransferEvent.Done d -> {
           line(d.file(), d.size(), d.size(), "verified");
@@ -98,7 +101,7 @@ final class Interaction {
         }
         case TransferEvent.Failed f -> {
           err.print("\r\033[K");
-          err.println(f.file() + ": failed: " + f.reason());
+          err.println(Display.safe(f.file()) + ": failed: " + Display.safe(f.reason()));
         }
       }
       err.flush();
@@ -108,7 +111,7 @@ final class Interaction {
       int width = 30;
       int filled = total <= 0 ? width : (int) Math.min(width, done * width / total);
       int pct = total <= 0 ? 100 : (int) Math.min(100, done * 100 / total);
-      err.print("\r\033[K" + file + " [" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + pct + "% "
+      err.print("\r\033[K" + Display.safe(file) + " [" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + pct + "% "
           + Format.bytes(done) + "/" + Format.bytes(total) + " " + note);
     }
   }

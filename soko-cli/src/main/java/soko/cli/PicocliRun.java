@@ -25,7 +25,7 @@ final class PicocliRun {
       if (root.global.json) {
         out.println(soko.app.Reports.errorJson(ex.getMessage(), ExitCode.USAGE, "usage"));
       } else {
-        err.println("soko: " + msg.replace("`soko  ", "`soko "));
+        err.println("soko: " + Display.safe(msg.replace("`soko  ", "`soko ")));
       }
       return ExitCode.USAGE;
     });

@@ -46,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
       if (root.global.json) {
         root.out.println(soko.app.Reports.errorJson(message, ExitCode.FAILURE, "serve"));
       } else {
-        root.err.println("soko: " + message);
+        root.err.println("soko: " + Display.safe(message));
       }
       root.out.flush();
       root.err.flush();
@@ -78,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       target = redirectFile(url).toUri().toString();
     } catch (IOException e) {
-      root.err.println("soko: could not write the file that opens the page (" + e.getMessage() + "); open the URL above"
+      root.err.println("soko: could not write the file that opens the page (" + Display.safe(e.getMessage()) + "); open the URL above"
           + " yourself");
       root.err.flush();
       return;
@@ -89,7 +89,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     } catch (IOException e) {
-      root.err.println("soko: could not open a browser (" + e.getMessage() + "); open the URL above yourself");
+      root.err.println("soko: could not open a browser (" + Display.safe(e.getMessage()) + "); open the URL above yourself");
       root.err.flush();
     }
   }

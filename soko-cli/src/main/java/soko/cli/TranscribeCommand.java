@@ -47,7 +47,7 @@ final class TranscribeCommand implements Callable<Integer> {
         Runs.timings(o, t.timings());
         root.out.print(Runs.write(o));
       } else {
-        root.out.printf(java.util.Locale.ROOT, "%s: %.2f s of audio, %d speech segment%s (%s)%n", file.getFileName(),
+        root.out.printf(java.util.Locale.ROOT, "%s: %.2f s of audio, %d speech segment%s (%s)%n", Display.safe(file.getFileName()),
             audio.length() / (double) Audio.SAMPLE_RATE, t.speech().size(), t.speech().size() == 1 ? "" : "s",
             t.speech().stream().map(s -> Runs.seconds(s.start()) + "–" + Runs.seconds(s.end()) + " s")
                 .collect(Collectors.joining(", ")));
@@ -55,7 +55,7 @@ final class TranscribeCommand implements Callable<Integer> {
           root.out.println(t.speech().isEmpty() ? "  (no speech found)" : "  (the recogniser returned no text)");
         }
         for (Segment s : t.segments()) {
-          root.out.println("  [" + Runs.seconds(s.start()) + " → " + Runs.seconds(s.end()) + "] " + s.text());
+          root.out.println("  [" + Runs.seconds(s.start()) + " → " + Runs.seconds(s.end()) + "] " + Display.safe(s.text()));
         }
         root.out.println("models: " + t.models().stream().map(ModelUse::describe).collect(Collectors.joining("; ")));
         root.out.println("timings: " + Runs.timings(t.timings()));

@@ -34,7 +34,7 @@ final class VadCommand implements Callable<Integer> {
         Runs.timings(o, r.timings());
         root.out.print(Runs.write(o));
       } else {
-        root.out.printf(java.util.Locale.ROOT, "%s: %.2f s of audio, %d speech segment%s%n", file.getFileName(),
+        root.out.printf(java.util.Locale.ROOT, "%s: %.2f s of audio, %d speech segment%s%n", Display.safe(file.getFileName()),
             r.audioSeconds(), r.segments().size(), r.segments().size() == 1 ? "" : "s");
         for (Segment s : r.segments()) {
           root.out.println("  " + Runs.seconds(s.start()) + " s – " + Runs.seconds(s.end()) + " s");

@@ -32,7 +32,7 @@ final class VerifyCommand implements Callable<Integer> {
       root.out.print(Render.models(checks, false));
       for (ModelCheck c : checks) {
         for (String p : c.problems()) {
-          root.err.println("soko: " + c.model().manifest().id() + ": " + p + "; run `soko install "
+          root.err.println("soko: " + c.model().manifest().id() + ": " + Display.safe(p) + "; run `soko install "
               + c.model().manifest().name() + "` to repair it");
         }
       }
