@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +37,7 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--port must be 0..65535, not " + port);
     }
+    raiseJdkHeaderLimits();
     WebServer web;
     try {
       web = WebServer.start(root.soko(), bind, port);
@@ -66,6 +68,26 @@ final class ServeCommand implements Callable<Integer> {
     }
     web.awaitClose();
     return ExitCode.OK;
+  }
+
+  /** The JDK HTTP server's limits, read once when its first server starts. */
+  static final Map<String, String> JDK_HEADER_LIMITS = Map.of(
+      "sun.net.httpserver.maxReqHeaderSize", String.valueOf(4 << 20),
+      "sun.net.httpserver.maxReqHeaders", "2000");
+
+  /**
+   * Beyond its limits (380 KiB of headers, 200 fields) JDK 25's HTTP server resets the connection
+   * without an answer. Raised (unless set on the command line) before the server starts, so that
+   * such a request reaches the page's own check, which answers 431 from 64 KiB or 100 fields; beyond
+   * 4 MiB the JDK still resets. Set here, in the {@code soko serve} process only, not by the
+   * library: the properties are JVM-wide.
+   */
+  static void raiseJdkHeaderLimits() {
+    JDK_HEADER_LIMITS.forEach((key, value) -> {
+      if (System.getProperty(key) == null) {
+        System.setProperty(key, value);
+      }
+    });
   }
 
   /**

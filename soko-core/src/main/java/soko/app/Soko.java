@@ -273,13 +273,26 @@ public final class Soko {
     Path p = Path.of(nameOrPath);
     if (nameOrPath.endsWith(".json") || Files.isRegularFile(p)) {
       byte[] bytes;
+      // Never opens a FIFO (reading would block forever) or a device: RegularFiles checks first.
       try {
-        long size = Files.size(p);
+        long size = soko.internal.io.RegularFiles.size(p);
         if (size > ManifestCodec.MAX_BYTES) {
           throw new ManifestException(nameOrPath, "", "the manifest is " + size + " bytes; the limit is "
               + ManifestCodec.MAX_BYTES + " bytes, so this is not a manifest", null);
         }
-        bytes = Files.readAllBytes(p);
+        try (InputStream in = soko.internal.io.RegularFiles.open(p)) {
+          bytes = in.readNBytes(ManifestCodec.MAX_BYTES + 1); // it may have grown since
+        }
+        if (bytes.length > ManifestCodec.MAX_BYTES) {
+          throw new ManifestException(nameOrPath, "", "the manifest grew past the limit of " + ManifestCodec.MAX_BYTES
+              + " bytes while it was read, so this is not a manifest", null);
+        }
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new UnknownModelException("the manifest " + nameOrPath + " does not exist; give the path of a manifest"
+            + " .json file, or a model name (`soko catalog` lists them)");
+      } catch (soko.internal.io.RegularFiles.NotRegularFileException e) {
+        throw new UnknownModelException("cannot read the manifest " + nameOrPath + ": it is not a regular file but "
+            + e.kind() + "; give a manifest .json file");
       } catch (IOException e) {
         throw new UnknownModelException("cannot read the manifest " + nameOrPath + ": " + e.getMessage());
       }
