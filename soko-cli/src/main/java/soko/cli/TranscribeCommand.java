@@ -11,6 +11,8 @@ import soko.app.Engines;
 import soko.app.ModelUse;
 import soko.app.Transcript;
 import soko.runtime.Audio;
+import soko.runtime.AudioStream;
+import soko.runtime.audio.Wav;
 import soko.runtime.Segment;
 
 @Command(name = "transcribe", description = {
@@ -31,14 +33,25 @@ final class TranscribeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Audio audio = Runs.readWav(file);
+    Runs.checkWav(file);
     Engines engines = root.soko().runtime();
     try {
-      Transcript t = engines.transcribe(audio, lang.language, translate);
+      Transcript t;
+      try {
+        // Finds both models before it opens the file (a missing recogniser fails before any audio
+        // is read), then reads it twice, block by block: once for VAD, once for the recogniser.
+        t = engines.transcribe(Wav.source(file), lang.language, translate);
+      } catch (java.io.IOException e) {
+        throw Runs.unreadable(file, e);
+      }
+      long samples;
+      try (AudioStream header = Runs.openWav(file)) {
+        samples = header.length();
+      }
       if (root.global.json) {
         var o = Runs.object();
         o.put("file", file.toString());
-        o.put("audioSeconds", audio.length() / (double) Audio.SAMPLE_RATE);
+        o.put("audioSeconds", samples / (double) Audio.SAMPLE_RATE);
         o.put("language", t.spoken().code());
         o.put("textLanguage", t.english() ? "en" : t.spoken().code());
         Runs.segments(o, "segments", t.segments(), true);
@@ -48,7 +61,7 @@ final class TranscribeCommand implements Callable<Integer> {
         root.out.print(Runs.write(o));
       } else {
         root.out.printf(java.util.Locale.ROOT, "%s: %.2f s of audio, %d speech segment%s (%s)%n", Display.safe(file.getFileName()),
-            audio.length() / (double) Audio.SAMPLE_RATE, t.speech().size(), t.speech().size() == 1 ? "" : "s",
+            samples / (double) Audio.SAMPLE_RATE, t.speech().size(), t.speech().size() == 1 ? "" : "s",
             t.speech().stream().map(s -> Runs.seconds(s.start()) + "–" + Runs.seconds(s.end()) + " s")
                 .collect(Collectors.joining(", ")));
         if (t.segments().isEmpty()) {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import soko.app.Engines;
 import soko.app.SpeechRegions;
-import soko.runtime.Audio;
+import soko.app.Need;
+import soko.runtime.AudioStream;
 import soko.runtime.Segment;
 
 @Command(name = "vad", description = "Find speech in a WAV file with the installed VAD model (alias vad).")
@@ -21,10 +22,16 @@ final class VadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Audio audio = Runs.readWav(file);
+    Runs.checkWav(file);
     Engines engines = root.soko().runtime();
     try {
-      SpeechRegions r = engines.detectSpeech(audio);
+      engines.resolve(Need.vad()); // a missing model fails before any audio is read
+      SpeechRegions r;
+      try (AudioStream audio = Runs.openWav(file)) {
+        r = engines.detectSpeech(audio);
+      } catch (java.io.IOException e) {
+        throw Runs.unreadable(file, e);
+      }
       if (root.global.json) {
         var o = Runs.object();
         o.put("file", file.toString());
