@@ -19,7 +19,7 @@ package soko.cli;
  *       selectors) and lone surrogates.
  * </ul>
  *
- * Each becomes visible text: {@code \n}, {@code \r} and {@code \t} for those three, {@code \u001b}
+ * Each becomes visible text: {@code \n}, {@code \r} and {@code \t} for those three, <code>&#92;u001b</code>
  * style for the rest (eight hex digits after {@code \U} outside the Basic Multilingual Plane). A
  * line break inside an error message therefore stays on the one line, with the reason after it.
  * Everything else, including every letter of every script, passes unchanged. Thread-safe.
