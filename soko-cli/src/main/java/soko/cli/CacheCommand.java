@@ -45,7 +45,7 @@ final class CacheCommand implements Runnable {
             + (r.partialDownloads() > 0 ? " (including " + r.partialDownloads() + " partial download(s), "
                 + Format.bytes(r.partialBytes()) + ")" : ""));
         root.out.println("the library " + roots.library() + " was not touched");
-        r.skipped().forEach(s -> root.err.println("soko: skipped " + s));
+        r.skipped().forEach(s -> root.err.println("soko: skipped " + Display.safe(s)));
       }
       return ExitCode.OK;
     }

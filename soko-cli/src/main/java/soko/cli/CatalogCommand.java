@@ -87,10 +87,10 @@ final class CatalogCommand implements Callable<Integer> {
     for (AliasEntry a : catalogs.aliases()) {
       Recommendation.Pick pick = recommended.get(a.alias().name());
       if (pick != null) {
-        root.out.println("  " + a.alias().name() + ": " + pick.reason());
+        root.out.println("  " + a.alias().name() + ": " + Display.safe(pick.reason()));
       }
     }
-    soko.catalogWarnings().forEach(w -> root.err.println("soko: " + w));
+    soko.catalogWarnings().forEach(w -> root.err.println("soko: " + Display.safe(w)));
     return ExitCode.OK;
   }
 
@@ -132,7 +132,7 @@ final class CatalogCommand implements Callable<Integer> {
       for (Soko.CatalogUpdate u : parent.root.soko().updateCatalogs()) {
         if (u.error().isPresent()) {
           failed = true;
-          parent.root.err.println("soko: " + u.error().get());
+          parent.root.err.println("soko: " + Display.safe(u.error().get()));
         } else {
           parent.root.out.println("catalog " + u.catalogId() + " version " + u.version().getAsLong() + " accepted from " + u.url());
         }

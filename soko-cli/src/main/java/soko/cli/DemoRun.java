@@ -56,7 +56,7 @@ final class DemoRun {
     Translation last = null;
     for (String text : texts) {
       last = engines.translate(text, from, Language.EN);
-      out.println("  " + from + "  " + text + "  →  " + last.text());
+      out.println("  " + from + "  " + text + "  →  " + Display.safe(last.text()));
     }
     if (last != null) {
       out.println("     by " + last.model().describe());

@@ -26,9 +26,9 @@ final class DiagnosticsCommand implements Callable<Integer> {
     }
     var out = root.out;
     out.println("Roots (" + d.rootsOrigin() + ")");
-    out.println("  data     " + d.roots().data());
-    out.println("  cache    " + d.roots().cache());
-    out.println("  library  " + d.roots().library() + "  (never touched)");
+    out.println("  data     " + Display.safe(d.roots().data()));
+    out.println("  cache    " + Display.safe(d.roots().cache()));
+    out.println("  library  " + Display.safe(d.roots().library()) + "  (never touched)");
     out.println();
     out.println("Models");
     out.print(indent(Render.models(d.models(), false)));
@@ -50,11 +50,12 @@ final class DiagnosticsCommand implements Callable<Integer> {
     out.println();
     Machine m = d.machine();
     out.println("Machine");
-    out.println("  " + m.os() + " " + m.osVersion() + " " + m.arch() + ", " + m.cpu());
+    // Read from the system (/proc, lspci, system properties): escaped like any text from outside.
+    out.println("  " + Display.safe(m.os() + " " + m.osVersion() + " " + m.arch() + ", " + m.cpu()));
     out.println("  " + m.cores() + " cores, " + Format.bytes(m.memoryBytes()) + " memory, features: "
-        + (m.cpuFeatures().isEmpty() ? "-" : String.join(" ", m.cpuFeatures())));
-    out.println("  GPU: " + (m.gpus().isEmpty() ? "none found (CPU only)" : String.join(", ", m.gpus())));
-    out.println("  Java: " + m.java());
+        + Display.safe(m.cpuFeatures().isEmpty() ? "-" : String.join(" ", m.cpuFeatures())));
+    out.println("  GPU: " + (m.gpus().isEmpty() ? "none found (CPU only)" : Display.safe(String.join(", ", m.gpus()))));
+    out.println("  Java: " + Display.safe(m.java()));
     out.println();
     out.println("Engines");
     List<List<String>> rows = new ArrayList<>();

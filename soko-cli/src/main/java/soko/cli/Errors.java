@@ -90,12 +90,14 @@ final class Errors {
       out.println(choice.isPresent() ? Reports.errorJson(message, code, type(e), choice.get())
           : Reports.errorJson(message, code, type(e)));
     } else {
-      err.println("soko: " + message.lines().findFirst().orElse(message));
+      // One line whatever the message holds: a line break in it is escaped, not cut, so the reason stays.
+      err.println("soko: " + Display.safe(message));
     }
     if (g.verbose) {
       StringWriter sw = new StringWriter();
       e.printStackTrace(new PrintWriter(sw));
-      err.print(sw);
+      // A trace quotes the messages too; each line is escaped, keeping the tab that indents a frame.
+      sw.toString().lines().forEach(l -> err.println(l.startsWith("\t") ? "\t" + Display.safe(l.substring(1)) : Display.safe(l)));
     }
     err.flush();
     out.flush();

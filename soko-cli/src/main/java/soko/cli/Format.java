@@ -54,8 +54,12 @@ final class Format {
     return m / 60 + "h " + (m % 60 < 10 ? "0" : "") + m % 60 + "m";
   }
 
-  /** Renders rows as left-aligned columns separated by two spaces. */
+  /**
+   * Renders rows as left-aligned columns separated by two spaces. Every cell goes through {@link
+   * Display#safe}: cells hold names, licences, hosts and paths from manifests and catalogs.
+   */
   static String table(List<String> header, List<List<String>> rows) {
+    rows = rows.stream().map(r -> r.stream().map(Display::safe).toList()).toList();
     int[] w = new int[header.size()];
     for (int i = 0; i < w.length; i++) {
       w[i] = width(header.get(i));

@@ -22,8 +22,8 @@ final class GcCommand implements Callable<Integer> {
     if (root.global.json) {
       root.out.print(Reports.gcJson(r));
     } else {
-      r.removed().forEach(p -> root.out.println((dryRun ? "would remove " : "removed ") + p));
-      r.notices().forEach(root.out::println);
+      r.removed().forEach(p -> root.out.println((dryRun ? "would remove " : "removed ") + Display.safe(p)));
+      r.notices().forEach(n -> root.out.println(Display.safe(n)));
       root.out.println((dryRun ? "would free " : "freed ") + Format.bytes(r.bytesFreed()));
     }
     return ExitCode.OK;

@@ -43,15 +43,17 @@ final class Interaction {
       return Consent.REFUSE;
     }
     return plan -> {
-      err.println("Soko wants to download " + plan.manifest().id() + ":");
+      // Everything but the sizes comes from a manifest or catalog: escaped, so that no text can
+      // overwrite or hide the line that names the hosts.
+      err.println("Soko wants to download " + Display.safe(plan.manifest().id()) + ":");
       err.println("  download  " + Format.bytes(plan.bytesToDownload())
           + (plan.bytesAlreadyPresent() > 0 ? " (" + Format.bytes(plan.bytesAlreadyPresent()) + " already downloaded)" : ""));
-      err.println("  from      " + String.join(", ", plan.hosts()));
+      err.println("  from      " + Display.safe(String.join(", ", plan.hosts())));
       err.println("  free      " + Format.bytes(Math.max(0, plan.freeAfter())) + " left afterwards");
-      err.println("  licence   " + plan.license().spdx() + (plan.nonCommercial() ? ", NON-COMMERCIAL use only" : "")
-          + " (" + plan.license().url() + ")");
+      err.println("  licence   " + Display.safe(plan.license().spdx()) + (plan.nonCommercial() ? ", NON-COMMERCIAL use only" : "")
+          + " (" + Display.safe(plan.license().url()) + ")");
       if (!plan.license().attribution().isBlank()) {
-        err.println("            " + plan.license().attribution());
+        err.println("            " + Display.safe(plan.license().attribution()));
       }
       err.print("Download? [y/N] ");
       err.flush();
@@ -319,14 +321,14 @@ final class Interaction {
     @Override
     public synchronized void on(TransferEvent e) {
       switch (e) {
-        case TransferEvent.Started s -> draw(s.file(), s.resumedFrom(), s.totalBytes(), "from " + s.host()
+        case TransferEvent.Started s -> draw(s.file(), s.resumedFrom(), s.totalBytes(), "from " + Display.safe(s.host())
             + (s.resumedFrom() > 0 ? ", resuming at " + Format.bytes(s.resumedFrom()) : ""));
         case TransferEvent.Progress p -> draw(p.file(), p.bytesDone(), p.totalBytes(),
             Format.bytes(p.bytesPerSecond()) + "/s" + p.eta().map(t -> ", " + Format.eta(t) + " left").orElse(""));
         case TransferEvent.Verifying v -> draw(v.file(), v.bytes(), v.bytes(), "checking kept bytes");
         case TransferEvent.Retrying r -> {
           clear();
-          err.println(r.file() + ": " + r.reason() + "; retry " + r.attempt() + " in " + Format.eta(r.delay()));
+          err.println(Display.safe(r.file()) + ": " + Display.safe(r.reason()) + "; retry " + r.attempt() + " in " + Format.eta(r.delay()));
         }
         case TransferEvent.Done d -> {
           draw(d.file(), d.size(), d.size(), "verified");
@@ -337,12 +339,12 @@ final class Interaction {
             endLine(); // the command says what was kept, in one line of its own
           } else {
             clear();
-            err.println(f.file() + ": failed: " + f.reason());
+            err.println(Display.safe(f.file()) + ": failed: " + Display.safe(f.reason()));
           }
         }
         case TransferEvent.Notice n -> {
           clear();
-          err.println(n.file() + ": " + n.message());
+          err.println(Display.safe(n.file()) + ": " + Display.safe(n.message()));
         }
       }
       err.flush();
@@ -350,7 +352,7 @@ final class Interaction {
 
     private void draw(String file, long done, long total, String note) {
       shown = new String[] {file, Long.toString(done), Long.toString(total), note};
-      String line = render(file, done, total, note, width, colour);
+      String line = render(Display.safe(file), done, total, note, width, colour);
       err.print(ansi ? "\r\033[K" + line : "\r" + line + " ".repeat(Math.max(0, width - RESERVED - Format.width(strip(line)))));
     }
 

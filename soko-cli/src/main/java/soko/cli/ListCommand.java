@@ -50,11 +50,11 @@ final class Render {
       for (ModelCheck c : checks) {
         sb.append('\n').append(c.model().manifest().id()).append(c.model().manifest().demo() ? "  (DEMO — not real machine translation)" : "").append('\n');
         for (FileCheck f : c.files()) {
-          sb.append("  ").append(f.file().path()).append("  ").append(Format.bytes(f.file().size()))
+          sb.append("  ").append(Display.safe(f.file().path().value())).append("  ").append(Format.bytes(f.file().size()))
               .append("  ").append(f.state().id()).append('\n');
           sb.append("    sha256 ").append(f.file().sha256().hex()).append('\n');
-          sb.append("    at ").append(f.blob()).append('\n');
-          f.problem().ifPresent(p -> sb.append("    problem: ").append(p).append('\n'));
+          sb.append("    at ").append(Display.safe(f.blob())).append('\n');
+          f.problem().ifPresent(p -> sb.append("    problem: ").append(Display.safe(p)).append('\n'));
         }
       }
     }

@@ -71,7 +71,7 @@ final class PicocliRun {
       if (root.global.json) {
         out.println(soko.app.Reports.errorJson(message, ExitCode.USAGE, "usage"));
       } else {
-        err.println("soko: " + message + " (see `" + path(ex.getCommandLine()) + " --help`)");
+        err.println("soko: " + Display.safe(message) + " (see `" + path(ex.getCommandLine()) + " --help`)");
       }
       out.flush();
       err.flush();

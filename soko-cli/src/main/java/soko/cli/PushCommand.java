@@ -71,10 +71,10 @@ final class PushCommand implements Callable<Integer> {
 
   private void show(TransferEvent e) {
     if (e instanceof TransferEvent.Done d) {
-      root.err.println("  " + d.file() + ": " + (d.bytesTransferred() > 0 ? "uploaded " + Format.bytes(d.bytesTransferred())
+      root.err.println("  " + Display.safe(d.file()) + ": " + (d.bytesTransferred() > 0 ? "uploaded " + Format.bytes(d.bytesTransferred())
           : "already in the registry"));
     } else if (e instanceof TransferEvent.Retrying r) {
-      root.err.println("  " + r.file() + ": " + r.reason());
+      root.err.println("  " + Display.safe(r.file()) + ": " + Display.safe(r.reason()));
     }
   }
 }

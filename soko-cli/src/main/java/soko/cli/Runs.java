@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import soko.app.ModelUse;
 import soko.app.Timings;
-import soko.runtime.Audio;
 import soko.runtime.AudioFormatException;
+import soko.runtime.AudioStream;
 import soko.runtime.Segment;
 import soko.runtime.audio.Wav;
 
@@ -28,17 +28,38 @@ final class Runs {
 
   private Runs() {}
 
-  static Audio readWav(Path file) throws InputException, AudioFormatException {
-    try {
-      if (Files.isDirectory(file)) {
-        throw new InputException(file + " is a folder; give a .wav file");
-      }
-      return Wav.read(file);
-    } catch (NoSuchFileException e) {
-      throw new InputException(file + " does not exist; give a .wav file", e);
-    } catch (IOException e) {
-      throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
+  /**
+   * Checks that {@code file} names a regular file, with a {@code stat} and without opening it (a
+   * FIFO would block the open): the first step of vad and transcribe, before the models are looked
+   * up and long before the audio is read.
+   */
+  static void checkWav(Path file) throws InputException {
+    if (Files.isDirectory(file)) {
+      throw new InputException(file + " is a folder; give a .wav file");
     }
+    if (!Files.exists(file)) {
+      throw new InputException(file + " does not exist; give a .wav file");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new InputException(file + " is not a regular file (it is a device, a FIFO or a socket); give a .wav file");
+    }
+  }
+
+  /** Opens a WAV file as a stream, block by block (its header is read and checked now). */
+  static AudioStream openWav(Path file) throws InputException, AudioFormatException {
+    try {
+      return Wav.open(file);
+    } catch (IOException e) {
+      throw unreadable(file, e);
+    }
+  }
+
+  /** The input error for a WAV file that could not be read. */
+  static InputException unreadable(Path file, IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return new InputException(file + " does not exist; give a .wav file", e);
+    }
+    return new InputException("cannot read " + file + ": " + e.getMessage(), e);
   }
 
   static String seconds(Duration d) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,7 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new picocli.CommandLine.ParameterException(root.spec.commandLine(), "--port must be 0..65535, not " + port);
     }
+    raiseJdkHeaderLimits();
     WebServer web;
     try {
       web = WebServer.start(root.soko(), bind, port);
@@ -47,7 +49,7 @@ final class ServeCommand implements Callable<Integer> {
       if (root.global.json) {
         root.out.println(soko.app.Reports.errorJson(message, ExitCode.FAILURE, "serve"));
       } else {
-        root.err.println("soko: " + message);
+        root.err.println("soko: " + Display.safe(message));
       }
       root.out.flush();
       root.err.flush();
@@ -69,6 +71,26 @@ final class ServeCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
+  /** The JDK HTTP server's limits, read once when its first server starts. */
+  static final Map<String, String> JDK_HEADER_LIMITS = Map.of(
+      "sun.net.httpserver.maxReqHeaderSize", String.valueOf(4 << 20),
+      "sun.net.httpserver.maxReqHeaders", "2000");
+
+  /**
+   * Beyond its limits (380 KiB of headers, 200 fields) JDK 25's HTTP server resets the connection
+   * without an answer. Raised (unless set on the command line) before the server starts, so that
+   * such a request reaches the page's own check, which answers 431 from 64 KiB or 100 fields; beyond
+   * 4 MiB the JDK still resets. Set here, in the {@code soko serve} process only, not by the
+   * library: the properties are JVM-wide.
+   */
+  static void raiseJdkHeaderLimits() {
+    JDK_HEADER_LIMITS.forEach((key, value) -> {
+      if (System.getProperty(key) == null) {
+        System.setProperty(key, value);
+      }
+    });
+  }
+
   /**
    * Opens the page through a file only this user can read, which redirects to the URL: the URL
    * itself carries the key, and a command line (of xdg-open, and of the browser it starts) can be
@@ -79,7 +101,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       target = redirectFile(url).toUri().toString();
     } catch (IOException e) {
-      root.err.println("soko: could not write the file that opens the page (" + e.getMessage() + "); open the URL above"
+      root.err.println("soko: could not write the file that opens the page (" + Display.safe(e.getMessage()) + "); open the URL above"
           + " yourself");
       root.err.flush();
       return;
@@ -90,7 +112,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     } catch (IOException e) {
-      root.err.println("soko: could not open a browser (" + e.getMessage() + "); open the URL above yourself");
+      root.err.println("soko: could not open a browser (" + Display.safe(e.getMessage()) + "); open the URL above yourself");
       root.err.flush();
     }
   }

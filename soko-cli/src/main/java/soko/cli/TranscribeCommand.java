@@ -11,6 +11,8 @@ import soko.app.Engines;
 import soko.app.ModelUse;
 import soko.app.Transcript;
 import soko.runtime.Audio;
+import soko.runtime.AudioStream;
+import soko.runtime.audio.Wav;
 import soko.runtime.Segment;
 
 @Command(name = "transcribe", header = "Transcribe Japanese or Korean speech in a WAV file.",
@@ -32,14 +34,25 @@ final class TranscribeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Audio audio = Runs.readWav(file);
+    Runs.checkWav(file);
     Engines engines = root.soko().runtime();
     try {
-      Transcript t = engines.transcribe(audio, lang.language, translate);
+      Transcript t;
+      try {
+        // Finds both models before it opens the file (a missing recogniser fails before any audio
+        // is read), then reads it twice, block by block: once for VAD, once for the recogniser.
+        t = engines.transcribe(Wav.source(file), lang.language, translate);
+      } catch (java.io.IOException e) {
+        throw Runs.unreadable(file, e);
+      }
+      long samples;
+      try (AudioStream header = Runs.openWav(file)) {
+        samples = header.length();
+      }
       if (root.global.json) {
         var o = Runs.object();
         o.put("file", file.toString());
-        o.put("audioSeconds", audio.length() / (double) Audio.SAMPLE_RATE);
+        o.put("audioSeconds", samples / (double) Audio.SAMPLE_RATE);
         o.put("language", t.spoken().code());
         o.put("textLanguage", t.english() ? "en" : t.spoken().code());
         Runs.segments(o, "segments", t.segments(), true);
@@ -48,15 +61,15 @@ final class TranscribeCommand implements Callable<Integer> {
         Runs.timings(o, t.timings());
         root.out.print(Runs.write(o));
       } else {
-        root.out.printf(java.util.Locale.ROOT, "%s: %.2f s of audio, %d speech segment%s (%s)%n", file.getFileName(),
-            audio.length() / (double) Audio.SAMPLE_RATE, t.speech().size(), t.speech().size() == 1 ? "" : "s",
+        root.out.printf(java.util.Locale.ROOT, "%s: %.2f s of audio, %d speech segment%s (%s)%n", Display.safe(file.getFileName()),
+            samples / (double) Audio.SAMPLE_RATE, t.speech().size(), t.speech().size() == 1 ? "" : "s",
             t.speech().stream().map(s -> Runs.seconds(s.start()) + "–" + Runs.seconds(s.end()) + " s")
                 .collect(Collectors.joining(", ")));
         if (t.segments().isEmpty()) {
           root.out.println(t.speech().isEmpty() ? "  (no speech found)" : "  (the recogniser returned no text)");
         }
         for (Segment s : t.segments()) {
-          root.out.println("  [" + Runs.seconds(s.start()) + " → " + Runs.seconds(s.end()) + "] " + s.text());
+          root.out.println("  [" + Runs.seconds(s.start()) + " → " + Runs.seconds(s.end()) + "] " + Display.safe(s.text()));
         }
         root.out.println("models: " + t.models().stream().map(ModelUse::describe).collect(Collectors.joining("; ")));
         root.out.println("timings: " + Runs.timings(t.timings()));

@@ -77,7 +77,7 @@ final class TranslateCommand implements Callable<Integer> {
         root.out.print(Runs.write(o));
       } else {
         for (Translation t : done) {
-          root.out.println(t.text());
+          root.out.println(Display.safe(t.text()));
         }
         root.out.flush();
         if (!models.isEmpty()) {

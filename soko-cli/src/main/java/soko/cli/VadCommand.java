@@ -8,7 +8,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import soko.app.Engines;
 import soko.app.SpeechRegions;
-import soko.runtime.Audio;
+import soko.app.Need;
+import soko.runtime.AudioStream;
 import soko.runtime.Segment;
 
 @Command(name = "vad", header = "Find speech in a WAV file.",
@@ -22,10 +23,16 @@ final class VadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Audio audio = Runs.readWav(file);
+    Runs.checkWav(file);
     Engines engines = root.soko().runtime();
     try {
-      SpeechRegions r = engines.detectSpeech(audio);
+      engines.resolve(Need.vad()); // a missing model fails before any audio is read
+      SpeechRegions r;
+      try (AudioStream audio = Runs.openWav(file)) {
+        r = engines.detectSpeech(audio);
+      } catch (java.io.IOException e) {
+        throw Runs.unreadable(file, e);
+      }
       if (root.global.json) {
         var o = Runs.object();
         o.put("file", file.toString());
@@ -35,7 +42,7 @@ final class VadCommand implements Callable<Integer> {
         Runs.timings(o, r.timings());
         root.out.print(Runs.write(o));
       } else {
-        root.out.printf(java.util.Locale.ROOT, "%s: %.2f s of audio, %d speech segment%s%n", file.getFileName(),
+        root.out.printf(java.util.Locale.ROOT, "%s: %.2f s of audio, %d speech segment%s%n", Display.safe(file.getFileName()),
             r.audioSeconds(), r.segments().size(), r.segments().size() == 1 ? "" : "s");
         for (Segment s : r.segments()) {
           root.out.println("  " + Runs.seconds(s.start()) + " s – " + Runs.seconds(s.end()) + " s");

@@ -37,7 +37,7 @@ final class VerifyCommand implements Callable<Integer> {
           root.err.println("soko: warning: " + c.model().manifest().id() + ": " + w);
         }
         for (String p : c.problems()) {
-          root.err.println("soko: " + c.model().manifest().id() + ": " + p + "; run `soko install "
+          root.err.println("soko: " + c.model().manifest().id() + ": " + Display.safe(p) + "; run `soko install "
               + c.model().manifest().name() + "` to repair it");
         }
       }

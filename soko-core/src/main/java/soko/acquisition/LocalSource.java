@@ -20,18 +20,20 @@ public final class LocalSource {
 
   private LocalSource() {}
 
-  /** Opens a bundled or file source, or empty when it does not exist. */
+  /**
+   * Opens a bundled or file source, or empty when it does not exist.
+   *
+   * @throws soko.internal.io.RegularFiles.NotRegularFileException when a file source names a
+   *     folder, a device or a FIFO
+   */
   public static Optional<InputStream> open(SourceUri source) throws IOException {
     return switch (source.kind()) {
       case BUNDLED -> Optional.ofNullable(
           LocalSource.class.getClassLoader().getResourceAsStream(BUNDLED_ROOT + source.bundledPath().value()));
       case FILE -> {
-        Path p = Path.of(source.uri());
-        if (!Files.isRegularFile(p)) {
-          yield Optional.empty();
-        }
         try {
-          yield Optional.of(Files.newInputStream(p));
+          // Never opens a folder, a device or a FIFO (which would block): says what it is instead.
+          yield Optional.of(soko.internal.io.RegularFiles.open(Path.of(source.uri())));
         } catch (NoSuchFileException e) {
           yield Optional.empty();
         }

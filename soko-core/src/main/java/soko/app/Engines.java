@@ -1,8 +1,10 @@
 package soko.app;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -16,6 +18,8 @@ import soko.manifest.Manifest;
 import soko.manifest.Task;
 import soko.model.VerifiedModel;
 import soko.runtime.Audio;
+import soko.runtime.AudioSource;
+import soko.runtime.AudioStream;
 import soko.runtime.EngineException;
 import soko.runtime.EngineInfo;
 import soko.runtime.EngineOptions;
@@ -218,13 +222,42 @@ public final class Engines implements AutoCloseable {
 
   // ---------------------------------------------------------------- jobs
 
+  /** Samples fed to VAD per call when reading a stream: 4 s, 256 KB. */
+  static final int BLOCK_SAMPLES = 4 * Audio.SAMPLE_RATE;
+
   /** Finds speech in the audio with the installed VAD model. */
   public SpeechRegions detectSpeech(Audio audio) throws EngineException, StoreException {
+    try (AudioStream stream = AudioSource.of(audio).open()) {
+      return detectSpeech(stream);
+    } catch (IOException e) {
+      throw new IllegalStateException("reading audio in memory failed", e);
+    }
+  }
+
+  /**
+   * Finds speech in a stream with the installed VAD model, block by block: memory does not grow
+   * with the length of the audio. The model is found (and loaded) before the first block is read.
+   * Does not close the stream.
+   *
+   * @throws IOException when reading the stream fails
+   */
+  public SpeechRegions detectSpeech(AudioStream audio) throws EngineException, StoreException, IOException {
     try (Lease<VoiceActivitySession> vad = vad()) {
       long start = System.nanoTime();
-      List<Segment> speech = crashGuard(vad, () -> vad.session().detect(audio));
+      List<Segment> speech = new ArrayList<>();
+      long samples = 0;
+      try (VoiceActivitySession.Stream detector = vad.session().stream()) {
+        float[] block = new float[BLOCK_SAMPLES];
+        int n;
+        while ((n = audio.read(block)) > 0) {
+          float[] fed = n == block.length ? block : Arrays.copyOf(block, n);
+          speech.addAll(crashGuard(vad, () -> detector.accept(fed)));
+          samples += n;
+        }
+        speech.addAll(crashGuard(vad, detector::finish));
+      }
       Duration run = Duration.ofNanos(System.nanoTime() - start);
-      return new SpeechRegions(speech, audio.length() / (double) Audio.SAMPLE_RATE, vad.model(),
+      return new SpeechRegions(speech, samples / (double) Audio.SAMPLE_RATE, vad.model(),
           new Timings(vad.model().load(), run));
     }
   }
@@ -235,34 +268,62 @@ public final class Engines implements AutoCloseable {
    * when there is no speech, but it must be installed.
    */
   public Transcript transcribe(Audio audio, Language spoken, boolean toEnglish) throws EngineException, StoreException {
+    try {
+      return transcribe(AudioSource.of(audio), spoken, toEnglish);
+    } catch (IOException e) {
+      throw new IllegalStateException("reading audio in memory failed", e);
+    }
+  }
+
+  /**
+   * {@link #transcribe(Audio, Language, boolean)} over audio read twice as a stream: once for VAD,
+   * once to hand each speech region (at most {@link #MAX_CHUNK}) to the recogniser, so that memory
+   * does not grow with the length of the recording. Both models are found before the audio is
+   * opened: a missing recogniser fails before any audio is read.
+   *
+   * @throws IOException when reading the audio fails
+   */
+  public Transcript transcribe(AudioSource source, Language spoken, boolean toEnglish)
+      throws EngineException, StoreException, IOException {
     Need need = speechNeed(spoken, toEnglish);
     Optional<CloudUse> cloud = cloudFor(need);
     if (cloud.isEmpty()) {
-      resolver.candidates(need); // fail before VAD runs when the recogniser is missing
+      resolver.candidates(need); // fail before VAD runs, or any audio is read, when the recogniser is missing
     }
-    SpeechRegions regions = detectSpeech(audio);
+    resolver.candidates(Need.vad());
+    SpeechRegions regions;
+    long length;
+    try (AudioStream audio = source.open()) {
+      length = audio.length();
+      regions = detectSpeech(audio);
+    }
     List<ModelUse> models = new ArrayList<>(List.of(regions.model()));
     Duration load = regions.timings().load();
     Duration run = regions.timings().run();
     List<Segment> text = new ArrayList<>();
-    List<Chunk> chunks = chunks(regions.segments(), audio);
+    List<Chunk> chunks = chunks(regions.segments(), length);
     if (!chunks.isEmpty()) {
-      if (cloud.isPresent()) {
-        models.add(cloud.get().use(need));
-        long start = System.nanoTime();
-        for (Chunk c : chunks) {
-          shift(cloud.get().provider().transcribe(cloud.get().endpoint(), c.audio(audio), spoken, toEnglish), c, text);
-        }
-        run = run.plusNanos(System.nanoTime() - start);
-      } else {
-        try (Lease<SpeechSession> asr = speech(spoken, toEnglish)) {
-          models.add(asr.model());
-          load = load.plus(asr.model().load());
+      try (AudioStream audio = source.open()) {
+        ChunkReader reader = new ChunkReader(audio);
+        if (cloud.isPresent()) {
+          models.add(cloud.get().use(need));
           long start = System.nanoTime();
           for (Chunk c : chunks) {
-            shift(crashGuard(asr, () -> asr.session().transcribe(c.audio(audio), spoken, toEnglish)), c, text);
+            Audio piece = reader.read(c);
+            shift(cloud.get().provider().transcribe(cloud.get().endpoint(), piece, spoken, toEnglish), c, text);
           }
           run = run.plusNanos(System.nanoTime() - start);
+        } else {
+          try (Lease<SpeechSession> asr = speech(spoken, toEnglish)) {
+            models.add(asr.model());
+            load = load.plus(asr.model().load());
+            long start = System.nanoTime();
+            for (Chunk c : chunks) {
+              Audio piece = reader.read(c);
+              shift(crashGuard(asr, () -> asr.session().transcribe(piece, spoken, toEnglish)), c, text);
+            }
+            run = run.plusNanos(System.nanoTime() - start);
+          }
         }
       }
     }
@@ -322,10 +383,12 @@ public final class Engines implements AutoCloseable {
 
   // ---------------------------------------------------------------- chunking
 
-  /** A stretch of audio [from, to) given to the recogniser. */
-  record Chunk(int from, int to) {
-    Audio audio(Audio all) {
-      return all.slice(from, to);
+  /** A stretch of audio [from, to), in samples, given to the recogniser. */
+  record Chunk(long from, long to) {
+    Chunk {
+      if (from < 0 || to < from || to - from > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("chunk [" + from + ", " + to + ")");
+      }
     }
 
     Duration offset() {
@@ -333,14 +396,66 @@ public final class Engines implements AutoCloseable {
     }
   }
 
-  /** Speech regions, padded, joined when close, and cut to the recogniser's window. */
-  static List<Chunk> chunks(List<Segment> speech, Audio audio) {
+  /** Reads chunks in order from one stream: skips to each chunk's start and reads its samples. */
+  static final class ChunkReader {
+    private final AudioStream audio;
+    /** Samples read from the stream and not yet used: block[blockStart, blockEnd), the first at {@code position}. */
+    private final float[] block = new float[BLOCK_SAMPLES];
+    private int blockStart;
+    private int blockEnd;
+    private long position;
+
+    ChunkReader(AudioStream audio) {
+      this.audio = audio;
+    }
+
+    /** The chunk's samples; fewer when the stream ends first. Chunks must come in order, not overlapping. */
+    Audio read(Chunk c) throws IOException, EngineException {
+      if (c.from() < position) {
+        throw new IllegalArgumentException("chunks must come in order: " + c + " after sample " + position);
+      }
+      while (position < c.from() && fill()) {
+        int n = (int) Math.min(blockEnd - blockStart, c.from() - position);
+        blockStart += n;
+        position += n;
+      }
+      float[] samples = new float[(int) (c.to() - c.from())];
+      int filled = 0;
+      while (filled < samples.length && fill()) {
+        int n = Math.min(blockEnd - blockStart, samples.length - filled);
+        System.arraycopy(block, blockStart, samples, filled, n);
+        blockStart += n;
+        filled += n;
+        position += n;
+      }
+      return Audio.of(filled == samples.length ? samples : Arrays.copyOf(samples, filled));
+    }
+
+    /** Whether unused samples are at hand, reading the next block when none are. */
+    private boolean fill() throws IOException, EngineException {
+      if (blockStart < blockEnd) {
+        return true;
+      }
+      int n = audio.read(block);
+      blockStart = 0;
+      blockEnd = Math.max(0, n);
+      return n > 0;
+    }
+  }
+
+  private static long indexAt(Duration t, long length) {
+    long i = t.toNanos() * Audio.SAMPLE_RATE / 1_000_000_000L;
+    return Math.max(0, Math.min(length, i));
+  }
+
+  /** Speech regions, padded, joined when close, and cut to the recogniser's window; {@code length} in samples. */
+  static List<Chunk> chunks(List<Segment> speech, long length) {
     List<Chunk> joined = new ArrayList<>();
-    int pad = audio.indexAt(PAD);
-    int gap = audio.indexAt(JOIN_GAP);
+    long pad = indexAt(PAD, Long.MAX_VALUE);
+    long gap = indexAt(JOIN_GAP, Long.MAX_VALUE);
     for (Segment s : speech) {
-      int from = Math.max(0, audio.indexAt(s.start()) - pad);
-      int to = Math.min(audio.length(), audio.indexAt(s.end()) + pad);
+      long from = Math.max(0, indexAt(s.start(), length) - pad);
+      long to = Math.min(length, indexAt(s.end(), length) + pad);
       if (to <= from) {
         continue;
       }
@@ -350,10 +465,10 @@ public final class Engines implements AutoCloseable {
         joined.add(new Chunk(from, to));
       }
     }
-    int max = (int) (MAX_CHUNK.toMillis() * Audio.SAMPLE_RATE / 1000);
+    long max = MAX_CHUNK.toMillis() * Audio.SAMPLE_RATE / 1000;
     List<Chunk> out = new ArrayList<>();
     for (Chunk c : joined) {
-      for (int from = c.from(); from < c.to(); from += max) {
+      for (long from = c.from(); from < c.to(); from += max) {
         out.add(new Chunk(from, Math.min(c.to(), from + max)));
       }
     }

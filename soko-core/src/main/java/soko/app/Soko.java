@@ -206,25 +206,41 @@ public final class Soko {
   public Catalogs catalogs() throws CatalogException {
     Catalogs c = catalogs;
     if (c == null) {
-      List<Catalog> remotes = new ArrayList<>();
       List<String> warnings = new ArrayList<>();
+      c = Catalogs.of(BuiltinCatalog.load(), List.of());
       for (CatalogSources.Configured source : configuredCatalogs()) {
         Path env = catalogSources().envelope(source);
         if (!Files.exists(env)) {
           warnings.add("catalog " + source.catalogId() + " (" + source.url() + ") was never fetched: run `soko catalog update`");
           continue;
         }
-        try {
-          remotes.add(trust(source).accept(source.source(), Files.readAllBytes(env)));
-        } catch (CatalogException | IOException e) {
-          warnings.add(e.getMessage() + " (run `soko catalog update`)");
-        }
+        c = withStored(c, source, warnings);
       }
-      c = Catalogs.of(BuiltinCatalog.load(), remotes);
       catalogWarnings = List.copyOf(warnings);
       catalogs = c;
     }
     return c;
+  }
+
+  /**
+   * {@code above} with the last accepted catalog of {@code source} merged in, re-verified against
+   * {@code above}; {@code above} alone (and a warning) when it no longer passes, so that one bad
+   * catalog never takes the others down with it.
+   */
+  private Catalogs withStored(Catalogs above, CatalogSources.Configured source, List<String> warnings) {
+    Path env = catalogSources().envelope(source);
+    if (!Files.exists(env)) {
+      return above;
+    }
+    try {
+      return above.with(trust(source).accept(source.source(), above, Files.readAllBytes(env)));
+    } catch (soko.catalog.CatalogConflictException e) {
+      warnings.add(e.getMessage() + "; it is left out");
+      return above;
+    } catch (CatalogException | IOException e) {
+      warnings.add(e.getMessage() + " (run `soko catalog update`)");
+      return above;
+    }
   }
 
   private volatile Catalogs catalogs;
@@ -291,16 +307,23 @@ public final class Soko {
           + " (and unset SOKO_OFFLINE)");
     }
     DocumentFetcher fetcher = new DocumentFetcher(connector);
+    // Each catalog is checked against those in force above it: the built-in one and the sources
+    // configured before it (the new copy when it was accepted, else the one kept from before).
+    Catalogs above = Catalogs.of(BuiltinCatalog.load(), List.of());
     for (CatalogSources.Configured c : sources) {
       try {
         byte[] bytes = fetcher.fetch(c.url(), soko.catalog.CatalogCodec.MAX_BYTES * 2);
-        Catalog accepted = trust(c).accept(c.source(), bytes);
+        Catalog accepted = trust(c).accept(c.source(), above, bytes);
         AtomicFiles.replace(catalogSources().envelope(c), bytes);
         out.add(new CatalogUpdate(c.catalogId(), c.url(), OptionalLong.of(accepted.version()), Optional.empty()));
+        above = above.with(accepted);
       } catch (IOException | CatalogException | RuntimeException e) {
         // One bad source never stops the others from updating.
         out.add(new CatalogUpdate(c.catalogId(), c.url(), OptionalLong.empty(),
-            Optional.of("catalog " + c.catalogId() + " (" + c.url() + "): " + e.getMessage())));
+            Optional.of("catalog " + c.catalogId() + " (" + c.url() + "): " + e.getMessage()
+                + (e instanceof soko.catalog.CatalogConflictException
+                    ? "; it was refused, and the copy accepted before (if any) stays in use" : ""))));
+        above = withStored(above, c, new ArrayList<>());
       }
     }
     catalogs = null;
@@ -332,13 +355,26 @@ public final class Soko {
     Path p = Path.of(nameOrPath);
     if (nameOrPath.endsWith(".json") || Files.isRegularFile(p)) {
       byte[] bytes;
+      // Never opens a FIFO (reading would block forever) or a device: RegularFiles checks first.
       try {
-        long size = Files.size(p);
+        long size = soko.internal.io.RegularFiles.size(p);
         if (size > ManifestCodec.MAX_BYTES) {
           throw new ManifestException(nameOrPath, "", "the manifest is " + size + " bytes; the limit is "
               + ManifestCodec.MAX_BYTES + " bytes, so this is not a manifest", null);
         }
-        bytes = Files.readAllBytes(p);
+        try (InputStream in = soko.internal.io.RegularFiles.open(p)) {
+          bytes = in.readNBytes(ManifestCodec.MAX_BYTES + 1); // it may have grown since
+        }
+        if (bytes.length > ManifestCodec.MAX_BYTES) {
+          throw new ManifestException(nameOrPath, "", "the manifest grew past the limit of " + ManifestCodec.MAX_BYTES
+              + " bytes while it was read, so this is not a manifest", null);
+        }
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new UnknownModelException("the manifest " + nameOrPath + " does not exist; give the path of a manifest"
+            + " .json file, or a model name (`soko catalog` lists them)");
+      } catch (soko.internal.io.RegularFiles.NotRegularFileException e) {
+        throw new UnknownModelException("cannot read the manifest " + nameOrPath + ": it is not a regular file but "
+            + e.kind() + "; give a manifest .json file");
       } catch (IOException e) {
         throw new UnknownModelException("cannot read the manifest " + nameOrPath + ": " + e.getMessage());
       }

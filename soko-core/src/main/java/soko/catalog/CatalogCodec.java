@@ -102,7 +102,7 @@ public final class CatalogCodec {
     String id = idNode.text();
     @Nullable String idProblem = Catalog.idProblem(id);
     if (idProblem != null) {
-      throw idNode.problem("\"" + shorten(id) + "\" is not valid: " + idProblem);
+      throw idNode.problem(Node.quote(id) + " is not valid: " + idProblem);
     }
     long version = root.get("version").integer(1, Long.MAX_VALUE);
     Optional<Instant> expires = Optional.empty();
@@ -166,7 +166,7 @@ public final class CatalogCodec {
     try {
       ModelName.parse(name);
     } catch (IllegalArgumentException e) {
-      throw n.problem("\"" + shorten(name) + "\" is not a valid alias name: " + e.getMessage());
+      throw n.problem(Node.quote(name) + " is not a valid alias name: " + e.getMessage());
     }
     if (!n.raw().isObject()) {
       n.object(ALIAS_PAIR);
@@ -212,17 +212,13 @@ public final class CatalogCodec {
   private static Instant instant(Node n) throws JsonProblem {
     String s = n.text();
     if (!RFC3339.matcher(s).matches()) {
-      throw n.problem("\"" + shorten(s) + "\" is not an RFC 3339 timestamp; expected one such as 2026-09-01T00:00:00Z");
+      throw n.problem(Node.quote(s) + " is not an RFC 3339 timestamp; expected one such as 2026-09-01T00:00:00Z");
     }
     try {
       return OffsetDateTime.parse(s.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {
       throw new JsonProblem(n.pointer(), "\"" + s + "\" is not a real date and time: " + e.getMessage(), e);
     }
-  }
-
-  private static String shorten(String s) {
-    return s.length() > 60 ? s.substring(0, 60) + "…" : s;
   }
 
   /**

@@ -5,4 +5,8 @@ public final class CatalogConflictException extends CatalogException {
   CatalogConflictException(String source, String message) {
     super(source, message, null);
   }
+
+  CatalogConflictException(String source, String message, Throwable cause) {
+    super(source, message, cause);
+  }
 }

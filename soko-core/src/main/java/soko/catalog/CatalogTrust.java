@@ -26,7 +26,10 @@ import soko.verification.Hashing;
  *   <li>its id is the source's expected catalog id ({@link CatalogIdMismatchException});
  *   <li>its version is not lower than the last version accepted from this source, and equal only
  *       with identical bytes ({@link CatalogRollbackException});
- *   <li>it has not expired by the injected clock ({@link CatalogExpiredException}).
+ *   <li>it has not expired by the injected clock ({@link CatalogExpiredException});
+ *   <li>it does not redefine a model (same name@version, other files, tasks, licence…) or turn a
+ *       model name into an alias, against the catalogs already in force above it: the built-in
+ *       catalog and the remote catalogs of higher priority ({@link CatalogConflictException}).
  * </ol>
  *
  * <p>Then the version is recorded in the state folder (see {@link RollbackState} for the format),
@@ -52,8 +55,14 @@ public final class CatalogTrust {
     this.state = new RollbackState(stateDirectory);
   }
 
-  /** Verifies a served signed catalog envelope and records its version; see the class comment. */
-  public synchronized Catalog accept(CatalogSource source, byte[] envelopeBytes) throws CatalogException {
+  /**
+   * Verifies a served signed catalog envelope and records its version; see the class comment. A
+   * refused catalog records nothing, so the one accepted before from this source stays valid.
+   *
+   * @param above the catalogs in force above this one: the built-in catalog and the remote catalogs
+   *     of higher priority, merged ({@link Catalogs#merge}); the catalog must merge with them
+   */
+  public synchronized Catalog accept(CatalogSource source, Catalogs above, byte[] envelopeBytes) throws CatalogException {
     String label = "catalog source \"" + source.id() + "\"";
     SignedEnvelope envelope;
     try {
@@ -83,6 +92,11 @@ public final class CatalogTrust {
     Instant now = clock.instant();
     if (catalog.expiredAt(now)) {
       throw new CatalogExpiredException(source.id(), catalog.id(), catalog.version(), catalog.expires().orElseThrow(), now);
+    }
+    try {
+      above.with(catalog);
+    } catch (CatalogConflictException e) {
+      throw new CatalogConflictException(source.id(), label + ": " + e.getMessage(), e);
     }
     if (last.isEmpty() || catalog.version() > last.get().version()) {
       state.write(source, new RollbackState.Accepted(catalog.id(), catalog.version(), sha, now));

@@ -19,7 +19,8 @@ import soko.manifest.Version;
  * The built-in catalog and the accepted remote catalogs seen as one, for {@code soko catalog},
  * {@code soko pull} and alias lookup.
  *
- * <p>Merge rules, applied in the order the catalogs are given (the built-in catalog first):
+ * <p>Merge rules, applied in the order the catalogs are given (the built-in catalog first, then the
+ * remote catalogs in the order they were configured: an earlier catalog has the higher priority):
  *
  * <ul>
  *   <li>Models are added, never replaced. The same name@version in two catalogs must describe the
@@ -36,14 +37,21 @@ import soko.manifest.Version;
  *       already refuses this.
  * </ul>
  *
+ * <p>{@link CatalogTrust#accept} checks a remote catalog against the catalogs in force above it with
+ * {@link #with} before it accepts it, so a conflicting catalog is refused when it is fetched, and the
+ * one accepted before stays in use.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class Catalogs {
+  private final List<Catalog> merged;
   private final List<String> catalogIds;
   private final List<CatalogEntry> models;
   private final Map<String, AliasEntry> aliases;
 
-  private Catalogs(List<String> catalogIds, List<CatalogEntry> models, Map<String, AliasEntry> aliases) {
+  private Catalogs(List<Catalog> merged, List<String> catalogIds, List<CatalogEntry> models,
+      Map<String, AliasEntry> aliases) {
+    this.merged = List.copyOf(merged);
     this.catalogIds = List.copyOf(catalogIds);
     this.models = List.copyOf(models);
     this.aliases = Map.copyOf(aliases);
@@ -54,6 +62,20 @@ public final class Catalogs {
     List<Catalog> all = new ArrayList<>();
     all.add(builtin);
     all.addAll(remotes);
+    return merge(all);
+  }
+
+  /**
+   * These catalogs with {@code next} merged after them, at the lowest priority: the check a catalog
+   * must pass before it is accepted, so that it can never redefine a model that the built-in catalog
+   * or a catalog merged before it defines with other content.
+   *
+   * @throws CatalogConflictException naming the first entry of {@code next} that conflicts; this
+   *     instance is unchanged
+   */
+  public Catalogs with(Catalog next) throws CatalogConflictException {
+    List<Catalog> all = new ArrayList<>(merged);
+    all.add(next);
     return merge(all);
   }
 
@@ -75,9 +97,11 @@ public final class Catalogs {
           byId.put(m.id(), m);
           sourcesOf.put(m.id(), new ArrayList<>(List.of(c.id())));
         } else if (!sameModel(prev, m)) {
-          throw new CatalogConflictException(c.id(), "catalog \"" + c.id() + "\" describes " + m.id() + " differently from catalog \""
-              + sourcesOf.get(m.id()).getFirst() + "\"; a published model version never changes, so its publisher must give"
-              + " the changed model a new version");
+          String first = sourcesOf.get(m.id()).getFirst();
+          throw new CatalogConflictException(c.id(), "catalog \"" + c.id() + "\" describes " + m.id() + " differently from "
+              + (first.equals(Catalog.BUILTIN_ID) ? "the built-in catalog" : "catalog \"" + first + "\"") + " ("
+              + String.join("; ", differences(prev, m)) + "); a published model version never changes, so its publisher"
+              + " must give the changed model a new version");
         } else {
           byId.put(m.id(), withMergedSources(prev, m));
           sourcesOf.get(m.id()).add(c.id());
@@ -110,7 +134,43 @@ public final class Catalogs {
     }
     entries.sort(Comparator.<CatalogEntry, String>comparing(e -> e.manifest().name().value())
         .thenComparing(e -> e.manifest().version(), Comparator.reverseOrder()));
-    return new Catalogs(new ArrayList<>(ids), entries, aliases);
+    return new Catalogs(catalogs, new ArrayList<>(ids), entries, aliases);
+  }
+
+  /** What differs between two descriptions of one name@version, besides download sources, as short phrases. */
+  static List<String> differences(Manifest was, Manifest now) {
+    List<String> out = new ArrayList<>();
+    Map<String, ModelFile> before = new LinkedHashMap<>();
+    was.files().forEach(f -> before.put(f.path().value(), f));
+    for (ModelFile f : now.files()) {
+      ModelFile b = before.remove(f.path().value());
+      if (b == null) {
+        out.add("adds the file " + f.path());
+      } else if (b.size() != f.size() || !b.sha256().equals(f.sha256())) {
+        out.add(f.path() + " is " + f.size() + " bytes with sha256 " + f.sha256().hex().substring(0, 12) + "…, not "
+            + b.size() + " bytes with sha256 " + b.sha256().hex().substring(0, 12) + "…");
+      }
+    }
+    before.keySet().forEach(path -> out.add("drops the file " + path));
+    if (!was.tasks().equals(now.tasks())) {
+      out.add("other tasks");
+    }
+    if (!was.engine().equals(now.engine())) {
+      out.add("another engine");
+    }
+    if (!was.license().equals(now.license())) {
+      out.add("another licence");
+    }
+    if (!was.description().equals(now.description())) {
+      out.add("another description");
+    }
+    if (!was.annotations().equals(now.annotations())) {
+      out.add("other annotations");
+    }
+    if (was.demo() != now.demo()) {
+      out.add(now.demo() ? "marks it a demo" : "no longer marks it a demo");
+    }
+    return out;
   }
 
   /** Equal in everything but the files' download sources. */

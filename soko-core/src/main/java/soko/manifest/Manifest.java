@@ -46,11 +46,18 @@ public record Manifest(
     }
   }
 
-  /** The first clash between file paths, or null. Paths must differ ignoring case, and no file may be another's folder. */
+  /**
+   * The first clash between file paths, or null. Paths must differ ignoring case (and they are in NFC, so
+   * also ignoring Unicode normalization), and no file may be another's folder.
+   */
   static String pathClash(List<ModelFile> files) {
     Map<String, String> seen = new HashMap<>();
     for (ModelFile f : files) {
       String prev = seen.putIfAbsent(f.path().caseFoldKey(), f.path().value());
+      if (prev != null && prev.equals(f.path().value())) {
+        return "the path \"" + prev + "\" is listed twice (paths are compared in Unicode NFC, so an NFC and an NFD"
+            + " spelling of one name, which macOS stores as one file, count as the same path)";
+      }
       if (prev != null) {
         return "the paths \"" + prev + "\" and \"" + f.path().value() + "\" are the same file on case-insensitive disks";
       }

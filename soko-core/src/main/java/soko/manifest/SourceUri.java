@@ -10,7 +10,8 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@code bundled:NAME/FILE}: shipped inside Soko;
- *   <li>{@code file:/abs/path}: a local file, such as a USB stick or a network share;
+ *   <li>{@code file:/abs/path} or {@code file:///abs/path}: a local file, such as a USB stick or a
+ *       mounted network share ({@code file://host/…} is refused: Soko reads only this computer's files);
  *   <li>{@code https://host/...} or {@code http://host/...}: a mirror (plain http is for LAN mirrors);
  *   <li>{@code oci://REGISTRY/REPOSITORY@sha256:HEX}: one blob of an OCI registry, addressed by its digest.
  * </ul>
@@ -53,11 +54,26 @@ public record SourceUri(URI uri) {
         return p == null ? null : "a bundled: source names a path inside Soko: " + p;
       }
       case "file" -> {
+        if (uri.getRawAuthority() != null) {
+          return "a file: source names a file on this computer, like file:/media/usb/model.bin or"
+              + " file:///media/usb/model.bin; file://" + uri.getRawAuthority() + "/… names another computer, which"
+              + " Soko cannot read: mount the share and give its local path";
+        }
         if (uri.getPath() == null || !uri.getPath().startsWith("/")) {
           return "a file: source needs an absolute path, like file:/media/usb/model.bin";
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
           return "a file: source has no query or fragment";
+        }
+        String path = uri.getPath();
+        for (int i = 0; i < path.length(); ) {
+          int c = path.codePointAt(i);
+          if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || Characters.invisible(c)
+              || Characters.loneSurrogate(path, i)) {
+            return "a file: source's path has the control or invisible character " + Characters.codePoint(c)
+                + " (percent-encoded in the URI); name a plain file path";
+          }
+          i += Character.charCount(c);
         }
         return null;
       }

@@ -63,6 +63,10 @@ final class BlobWriter {
         ch.force(true);
       }
       Digest got = Digest.of(md.digest());
+      if (total > file.size()) { // read stopped one byte past the size: the real size is unknown
+        throw IntegrityException.longerThan(subject + " for " + file.path(), file.sha256(), file.size(),
+            "the source is damaged or is not this model's file; try another source");
+      }
       if (total != file.size() || !got.equals(file.sha256())) {
         throw new IntegrityException(subject + " for " + file.path(), file.sha256(), file.size(), got,
             total, "the source is damaged or is not this model's file; try another source");

@@ -23,6 +23,24 @@ public final class IntegrityException extends Exception {
     this.actualSize = OptionalLong.of(actualSize);
   }
 
+  private IntegrityException(String subject, Digest expected, long expectedSize, String fix) {
+    super(subject + ": more than " + expectedSize + " bytes, expected " + expectedSize + (fix.isEmpty() ? "" : "; " + fix));
+    this.subject = subject;
+    this.expected = expected;
+    this.actual = Digest.EMPTY;
+    this.expectedSize = expectedSize;
+    this.actualSize = OptionalLong.empty();
+  }
+
+  /**
+   * The data ran past its expected size, and a reader that stops one byte past the size (so that an
+   * endless source cannot fill the disk) does not know the real size: {@link #actualSize} is empty
+   * and {@link #actual} is {@link Digest#EMPTY}, meaning "not computed".
+   */
+  public static IntegrityException longerThan(String subject, Digest expected, long expectedSize, String fix) {
+    return new IntegrityException(subject, expected, expectedSize, fix);
+  }
+
   private static String message(String subject, Digest expected, long expectedSize, Digest actual, long actualSize, String fix) {
     String what;
     if (expectedSize != actualSize) {

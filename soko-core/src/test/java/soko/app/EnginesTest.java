@@ -240,7 +240,7 @@ class EnginesTest {
 
   @Test
   void chunksArePaddedJoinedWhenCloseAndCutToTheWindow() {
-    Audio a = Audio.of(new float[70 * Audio.SAMPLE_RATE]);
+    long a = 70L * Audio.SAMPLE_RATE;
     List<Engines.Chunk> c = Engines.chunks(List.of(
         Segment.speech(Duration.ofMillis(1000), Duration.ofMillis(2000)),
         Segment.speech(Duration.ofMillis(2500), Duration.ofMillis(3000)),

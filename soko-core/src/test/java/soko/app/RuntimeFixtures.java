@@ -203,9 +203,28 @@ final class RuntimeFixtures {
         return audio.length() == 0 ? List.of() : List.of(Segment.speech(Duration.ZERO, audio.duration()));
       }
 
+      /** Like {@link #detect}: all the audio fed is one speech segment; one call per stream. */
       @Override
       public Stream stream() {
-        throw new UnsupportedOperationException("not in tests");
+        check();
+        return new Stream() {
+          private long samples;
+
+          @Override
+          public List<Segment> accept(float[] samples16kMono) {
+            samples += samples16kMono.length;
+            return List.of();
+          }
+
+          @Override
+          public List<Segment> finish() {
+            return samples == 0 ? List.of()
+                : List.of(Segment.speech(Duration.ZERO, Duration.ofNanos(samples * 1_000_000_000L / Audio.SAMPLE_RATE)));
+          }
+
+          @Override
+          public void close() {}
+        };
       }
     }
 

@@ -82,7 +82,8 @@ class CatalogPublisherTest {
         List.of(CatalogPublisher.readKey(priv)), "catalog.json");
     CatalogTrust client = new CatalogTrust(TrustedKeys.parse(Files.readAllBytes(pub), "trusted"), NOW, dir.resolve("state"));
 
-    Catalog accepted = client.accept(CatalogSource.of("example.models", URI.create("https://example.org/c.json")), envelope);
+    Catalog accepted = client.accept(CatalogSource.of("example.models", URI.create("https://example.org/c.json")),
+        Catalogs.merge(List.of(BuiltinCatalog.load())), envelope);
     assertThat(accepted.version()).isEqualTo(2);
   }
 

@@ -32,7 +32,18 @@ class CatalogTrustTest {
   private static final SigningKey NEW_PUBLISHER_KEY = CatalogPublisher.generateKey();
   private static final SigningKey STRANGER = CatalogPublisher.generateKey();
 
+  /** No other catalog in force: the catalog is checked on its own. */
+  private static final Catalogs NONE = catalogsOf();
+
   @TempDir Path state;
+
+  private static Catalogs catalogsOf(Catalog... catalogs) {
+    try {
+      return Catalogs.merge(List.of(catalogs));
+    } catch (CatalogConflictException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private CatalogTrust trust(Clock clock, SigningKey... trusted) {
     return new CatalogTrust(TrustedKeys.ofPublicKeys(java.util.Arrays.stream(trusted).map(SigningKey::publicKey)
@@ -52,7 +63,7 @@ class CatalogTrustTest {
 
   @Test
   void acceptsACatalogSignedByATrustedKey() throws Exception {
-    Catalog c = trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, signed(simpleCatalog("example.models", 3, EXPIRES), PUBLISHER));
+    Catalog c = trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, signed(simpleCatalog("example.models", 3, EXPIRES), PUBLISHER));
 
     assertThat(c.id()).isEqualTo("example.models");
     assertThat(c.version()).isEqualTo(3);
@@ -67,7 +78,7 @@ class CatalogTrustTest {
     int at = text(document).indexOf("\"version\":3") + "\"version\":".length();
     tampered[at] = '9';
 
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, withSignedBytes(envelope, tampered)))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, withSignedBytes(envelope, tampered)))
         .isInstanceOf(CatalogSignatureException.class)
         .hasMessage("catalog source \"" + SRC + "\" served a catalog whose signature by trusted key " + PUBLISHER.keyId()
             + " is invalid; the catalog was changed after signing or damaged in transit, so fetch it again or ask its"
@@ -82,7 +93,7 @@ class CatalogTrustTest {
         manifest("m-asr", "1.0.0", ASR_JA) + "," + manifest("evil-asr", "1.0.0", ASR_JA),
         "\"ja-asr\":{\"task\":\"asr\",\"language\":\"ja\",\"candidates\":[\"evil-asr\",\"m-asr\"]}");
 
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, withSignedBytes(envelope, utf8(spliced))))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, withSignedBytes(envelope, utf8(spliced))))
         .isInstanceOf(CatalogSignatureException.class)
         .hasMessage("catalog source \"" + SRC + "\" served a catalog whose signature by trusted key " + PUBLISHER.keyId()
             + " is invalid; the catalog was changed after signing or damaged in transit, so fetch it again or ask its"
@@ -91,7 +102,7 @@ class CatalogTrustTest {
 
   @Test
   void refusesABareCatalogDocumentAsUnsigned() {
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, simpleCatalog("example.models", 3, EXPIRES)))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, simpleCatalog("example.models", 3, EXPIRES)))
         .isInstanceOf(CatalogUnsignedException.class)
         .hasMessage("catalog source \"" + SRC + "\" served an unsigned catalog; only signed catalogs are accepted,"
             + " so ask its publisher for a signed catalog envelope");
@@ -102,7 +113,7 @@ class CatalogTrustTest {
     String envelope = "{\"signed\":\"" + Base64.getEncoder().encodeToString(simpleCatalog("example.models", 3, EXPIRES))
         + "\",\"signatures\":[]}";
 
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, utf8(envelope)))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, utf8(envelope)))
         .isInstanceOf(CatalogUnsignedException.class)
         .hasMessage("catalog source \"" + SRC + "\" served an unsigned catalog; only signed catalogs are accepted,"
             + " so ask its publisher for a signed catalog envelope");
@@ -112,7 +123,7 @@ class CatalogTrustTest {
   void refusesACatalogSignedOnlyByUnknownKeys() throws Exception {
     byte[] envelope = signed(simpleCatalog("example.models", 3, EXPIRES), STRANGER);
 
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER, NEW_PUBLISHER_KEY).accept(SOURCE, envelope))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER, NEW_PUBLISHER_KEY).accept(SOURCE, NONE, envelope))
         .isInstanceOf(CatalogUntrustedKeyException.class)
         .hasMessage("catalog source \"" + SRC + "\" served a catalog signed only by unknown key " + STRANGER.keyId()
             + "; the trusted keys are " + PUBLISHER.keyId() + ", " + NEW_PUBLISHER_KEY.keyId()
@@ -124,7 +135,7 @@ class CatalogTrustTest {
     Clock afterExpiry = Clock.fixed(Instant.parse("2026-09-01T00:00:01Z"), ZoneOffset.UTC);
     byte[] envelope = signed(simpleCatalog("example.models", 3, EXPIRES), PUBLISHER);
 
-    assertThatThrownBy(() -> trust(afterExpiry, PUBLISHER).accept(SOURCE, envelope))
+    assertThatThrownBy(() -> trust(afterExpiry, PUBLISHER).accept(SOURCE, NONE, envelope))
         .isInstanceOf(CatalogExpiredException.class)
         .hasMessage("catalog source \"" + SRC + "\" served catalog example.models version 3 which expired at"
             + " 2026-09-01T00:00:00Z (it is now 2026-09-01T00:00:01Z); the publisher must publish a fresh catalog,"
@@ -136,17 +147,17 @@ class CatalogTrustTest {
     Clock atExpiry = Clock.fixed(Instant.parse(EXPIRES), ZoneOffset.UTC);
     byte[] envelope = signed(simpleCatalog("example.models", 3, EXPIRES), PUBLISHER);
 
-    assertThatThrownBy(() -> trust(atExpiry, PUBLISHER).accept(SOURCE, envelope)).isInstanceOf(CatalogExpiredException.class);
+    assertThatThrownBy(() -> trust(atExpiry, PUBLISHER).accept(SOURCE, NONE, envelope)).isInstanceOf(CatalogExpiredException.class);
   }
 
   @Test
   void refusesARollbackEvenAfterARestart() throws Exception {
-    trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
+    trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
     byte[] older = signed(simpleCatalog("example.models", 4, EXPIRES), PUBLISHER);
 
     CatalogTrust afterRestart = trust(BEFORE_EXPIRY, PUBLISHER);
     assertThat(afterRestart.lastAcceptedVersion(SOURCE)).isEqualTo(OptionalLong.of(5));
-    assertThatThrownBy(() -> afterRestart.accept(SOURCE, older))
+    assertThatThrownBy(() -> afterRestart.accept(SOURCE, NONE, older))
         .isInstanceOf(CatalogRollbackException.class)
         .hasMessage("catalog source \"" + SRC + "\" served catalog example.models version 4, which is lower than version 5"
             + " accepted before; refusing the rollback (a mirror may be serving a stale copy)");
@@ -156,20 +167,20 @@ class CatalogTrustTest {
   void acceptsTheSameCatalogAgainAndNewerVersions() throws Exception {
     byte[] v5 = signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER);
     CatalogTrust trust = trust(BEFORE_EXPIRY, PUBLISHER);
-    trust.accept(SOURCE, v5);
+    trust.accept(SOURCE, NONE, v5);
 
-    assertThat(trust.accept(SOURCE, v5).version()).isEqualTo(5);
-    assertThat(trust.accept(SOURCE, signed(simpleCatalog("example.models", 6, EXPIRES), PUBLISHER)).version()).isEqualTo(6);
+    assertThat(trust.accept(SOURCE, NONE, v5).version()).isEqualTo(5);
+    assertThat(trust.accept(SOURCE, NONE, signed(simpleCatalog("example.models", 6, EXPIRES), PUBLISHER)).version()).isEqualTo(6);
     assertThat(trust.lastAcceptedVersion(SOURCE)).isEqualTo(OptionalLong.of(6));
   }
 
   @Test
   void refusesChangedContentUnderAnAcceptedVersion() throws Exception {
     CatalogTrust trust = trust(BEFORE_EXPIRY, PUBLISHER);
-    trust.accept(SOURCE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
+    trust.accept(SOURCE, NONE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
     byte[] changed = signed(simpleCatalog("example.models", 5, "2026-12-01T00:00:00Z"), PUBLISHER);
 
-    assertThatThrownBy(() -> trust.accept(SOURCE, changed))
+    assertThatThrownBy(() -> trust.accept(SOURCE, NONE, changed))
         .isInstanceOf(CatalogRollbackException.class)
         .hasMessage("catalog source \"" + SRC + "\" served catalog example.models version 5 with different content than the"
             + " version 5 accepted before; the publisher must raise the version whenever the catalog changes");
@@ -179,7 +190,7 @@ class CatalogTrustTest {
   void aRefusedCatalogDoesNotMoveTheRollbackState() throws Exception {
     CatalogTrust trust = trust(Clock.fixed(Instant.parse("2026-10-01T00:00:00Z"), ZoneOffset.UTC), PUBLISHER);
 
-    assertThatThrownBy(() -> trust.accept(SOURCE, signed(simpleCatalog("example.models", 9, EXPIRES), PUBLISHER)))
+    assertThatThrownBy(() -> trust.accept(SOURCE, NONE, signed(simpleCatalog("example.models", 9, EXPIRES), PUBLISHER)))
         .isInstanceOf(CatalogExpiredException.class);
     assertThat(trust.lastAcceptedVersion(SOURCE)).isEmpty();
   }
@@ -189,7 +200,7 @@ class CatalogTrustTest {
     // Both publishers are trusted, but this source is configured for example.models.
     byte[] other = signed(simpleCatalog("other.models", 9, EXPIRES), NEW_PUBLISHER_KEY);
 
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER, NEW_PUBLISHER_KEY).accept(SOURCE, other))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER, NEW_PUBLISHER_KEY).accept(SOURCE, NONE, other))
         .isInstanceOf(CatalogIdMismatchException.class)
         .hasMessage("catalog source \"" + SRC + "\" served catalog \"other.models\" but is configured for catalog"
             + " \"example.models\"; refusing a catalog from another publisher, so fix the source's URL or its expected catalog id");
@@ -199,17 +210,17 @@ class CatalogTrustTest {
   void keyRotationAcceptsOldAndNewKeysWhileBothAreTrusted() throws Exception {
     CatalogTrust rotating = trust(BEFORE_EXPIRY, PUBLISHER, NEW_PUBLISHER_KEY);
 
-    assertThat(rotating.accept(SOURCE, signed(simpleCatalog("example.models", 1, EXPIRES), PUBLISHER)).version()).isEqualTo(1);
-    assertThat(rotating.accept(SOURCE, signed(simpleCatalog("example.models", 2, EXPIRES), PUBLISHER, NEW_PUBLISHER_KEY)).version())
+    assertThat(rotating.accept(SOURCE, NONE, signed(simpleCatalog("example.models", 1, EXPIRES), PUBLISHER)).version()).isEqualTo(1);
+    assertThat(rotating.accept(SOURCE, NONE, signed(simpleCatalog("example.models", 2, EXPIRES), PUBLISHER, NEW_PUBLISHER_KEY)).version())
         .isEqualTo(2);
-    assertThat(rotating.accept(SOURCE, signed(simpleCatalog("example.models", 3, EXPIRES), NEW_PUBLISHER_KEY)).version()).isEqualTo(3);
+    assertThat(rotating.accept(SOURCE, NONE, signed(simpleCatalog("example.models", 3, EXPIRES), NEW_PUBLISHER_KEY)).version()).isEqualTo(3);
   }
 
   @Test
   void afterRotationTheRetiredKeyIsRefused() throws Exception {
     byte[] byOldKey = signed(simpleCatalog("example.models", 4, EXPIRES), PUBLISHER);
 
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, NEW_PUBLISHER_KEY).accept(SOURCE, byOldKey))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, NEW_PUBLISHER_KEY).accept(SOURCE, NONE, byOldKey))
         .isInstanceOf(CatalogUntrustedKeyException.class);
   }
 
@@ -217,14 +228,14 @@ class CatalogTrustTest {
   void oneValidTrustedSignatureIsEnoughBesideAnUnknownOne() throws Exception {
     byte[] envelope = signed(simpleCatalog("example.models", 1, EXPIRES), STRANGER, PUBLISHER);
 
-    assertThat(trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, envelope).version()).isEqualTo(1);
+    assertThat(trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, envelope).version()).isEqualTo(1);
   }
 
   @Test
   void rollbackStateIsOneJsonFilePerSourceInTheStateFolder() throws Exception {
     CatalogTrust trust = trust(BEFORE_EXPIRY, PUBLISHER);
     byte[] document = simpleCatalog("example.models", 5, EXPIRES);
-    trust.accept(SOURCE, signed(document, PUBLISHER));
+    trust.accept(SOURCE, NONE, signed(document, PUBLISHER));
 
     Path file = trust.stateFile(SOURCE);
     assertThat(file.getParent()).isEqualTo(state);
@@ -244,19 +255,19 @@ class CatalogTrustTest {
   void eachSourceHasItsOwnRollbackState() throws Exception {
     CatalogSource mirror = CatalogSource.of("example.models", URI.create("https://mirror.example.net/catalog.json"));
     CatalogTrust trust = trust(BEFORE_EXPIRY, PUBLISHER);
-    trust.accept(SOURCE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
+    trust.accept(SOURCE, NONE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
 
-    assertThat(trust.accept(mirror, signed(simpleCatalog("example.models", 2, EXPIRES), PUBLISHER)).version()).isEqualTo(2);
+    assertThat(trust.accept(mirror, NONE, signed(simpleCatalog("example.models", 2, EXPIRES), PUBLISHER)).version()).isEqualTo(2);
   }
 
   @Test
   void aDamagedStateFileIsReportedWithItsFix() throws Exception {
     CatalogTrust trust = trust(BEFORE_EXPIRY, PUBLISHER);
-    trust.accept(SOURCE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
+    trust.accept(SOURCE, NONE, signed(simpleCatalog("example.models", 5, EXPIRES), PUBLISHER));
     Path file = trust.stateFile(SOURCE);
     Files.writeString(file, "{\"schemaVersion\":1,\"source\":\"" + SRC + "\",\"catalogId\":\"example.models\",\"version\":\"5\"}");
 
-    assertThatThrownBy(() -> trust.accept(SOURCE, signed(simpleCatalog("example.models", 6, EXPIRES), PUBLISHER)))
+    assertThatThrownBy(() -> trust.accept(SOURCE, NONE, signed(simpleCatalog("example.models", 6, EXPIRES), PUBLISHER)))
         .isInstanceOf(CatalogStateException.class)
         .hasMessage("catalog rollback state " + file + " is damaged at /version (expected a whole number from 1 to"
             + " 9223372036854775807, found a string); delete it to accept this source's catalogs again, which resets its"
@@ -265,7 +276,7 @@ class CatalogTrustTest {
 
   @Test
   void refusesAnEnvelopeThatIsNotJson() {
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, utf8("<html>captive portal</html>")))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, utf8("<html>captive portal</html>")))
         .isInstanceOf(CatalogMalformedException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /: the signed catalog envelope"
             + " is not valid JSON at line 1, column 1: unexpected character '<' where a value was expected");
@@ -276,7 +287,7 @@ class CatalogTrustTest {
     String envelope = "{\"signed\":\"e30=\",\"signatures\":[{\"keyId\":\"" + PUBLISHER.keyId()
         + "\",\"algorithm\":\"rsa-pss\",\"signature\":\"AAAA\"}]}";
 
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, utf8(envelope)))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, utf8(envelope)))
         .isInstanceOf(CatalogMalformedException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /signatures/0/algorithm:"
             + " unsupported algorithm \"rsa-pss\"; Soko verifies ed25519 signatures only");
@@ -287,7 +298,7 @@ class CatalogTrustTest {
     String envelope = "{\"signed\":\"not base64!\",\"signatures\":[{\"keyId\":\"" + PUBLISHER.keyId()
         + "\",\"algorithm\":\"ed25519\",\"signature\":\"AAAA\"}]}";
 
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, utf8(envelope)))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, utf8(envelope)))
         .isInstanceOf(CatalogMalformedException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /signed: is not standard base64"
             + " (Illegal base64 character 20)");
@@ -299,7 +310,7 @@ class CatalogTrustTest {
         + "\",\"models\":[{\"schemaVersion\":1}]}");
     byte[] envelope = new SignedEnvelope(document, List.of(new SignedEnvelope.Sig(PUBLISHER.keyId(), sign(document)))).write();
 
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, envelope))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, envelope))
         .isInstanceOf(CatalogMalformedException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid catalog at /models/0/name: is missing; it is required");
   }
@@ -309,7 +320,7 @@ class CatalogTrustTest {
     byte[] document = utf8("{\"models\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
     byte[] envelope = new SignedEnvelope(document, List.of(new SignedEnvelope.Sig(PUBLISHER.keyId(), sign(document)))).write();
 
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, envelope))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, envelope))
         .isInstanceOf(CatalogMalformedException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid catalog at /: the catalog breaks a limit: nesting depth (33)"
             + " exceeds the maximum allowed (32)");
@@ -320,7 +331,7 @@ class CatalogTrustTest {
     byte[] huge = new byte[SignedEnvelope.MAX_BYTES + 1];
     java.util.Arrays.fill(huge, (byte) '[');
 
-    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, huge))
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, huge))
         .isInstanceOf(CatalogMalformedException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /: the signed catalog envelope is "
             + huge.length + " bytes; the limit is " + SignedEnvelope.MAX_BYTES + " bytes, so this is not a signed catalog envelope");
@@ -338,5 +349,65 @@ class CatalogTrustTest {
     assertThatThrownBy(() -> CatalogSource.of("soko.builtin", URI.create("https://evil.example/catalog.json")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("soko.builtin is the catalog shipped inside Soko; a remote source cannot serve it");
+  }
+
+  /** A model of the built-in catalog, described again with another file: the shadowing attack. */
+  private static String builtinModelWithOtherFile() throws Exception {
+    Catalog builtin = BuiltinCatalog.load();
+    soko.manifest.Manifest m = builtin.models().stream().filter(x -> !x.bundled()).findFirst().orElseThrow();
+    return manifest(m.name().value(), m.version().text(), ASR_JA);
+  }
+
+  @Test
+  void refusesACatalogThatRedefinesABuiltInModelAndKeepsTheOneAcceptedBefore() throws Exception {
+    Catalog builtin = BuiltinCatalog.load();
+    soko.manifest.Manifest target = builtin.models().stream().filter(x -> !x.bundled()).findFirst().orElseThrow();
+    Catalogs above = catalogsOf(builtin);
+    CatalogTrust trust = trust(BEFORE_EXPIRY, PUBLISHER);
+    byte[] good = signed(simpleCatalog("example.models", 2, EXPIRES), PUBLISHER);
+    trust.accept(SOURCE, above, good);
+    byte[] shadowing = signed(utf8(catalog("example.models", 3, EXPIRES,
+        manifest("m-asr", "1.0.0", ASR_JA) + "," + builtinModelWithOtherFile(),
+        "\"ja-asr\":{\"task\":\"asr\",\"language\":\"ja\",\"candidates\":[\"m-asr\"]}")), PUBLISHER);
+
+    assertThatThrownBy(() -> trust.accept(SOURCE, above, shadowing))
+        .isInstanceOf(CatalogConflictException.class)
+        .hasMessageStartingWith("catalog source \"" + SRC + "\": catalog \"example.models\" describes " + target.id()
+            + " differently from the built-in catalog (adds the file model.bin; drops the file "
+            + target.files().getFirst().path() + "; other tasks; another engine; another licence; another description; other annotations)")
+        .hasMessageEndingWith("; a published model version never changes, so its publisher must give the changed model"
+            + " a new version");
+    assertThat(trust.lastAcceptedVersion(SOURCE)).isEqualTo(OptionalLong.of(2));
+    assertThat(trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, above, good).version())
+        .as("the catalog accepted before is still accepted (no rollback recorded)").isEqualTo(2);
+  }
+
+  @Test
+  void refusesACatalogThatRedefinesAModelOfAHigherPriorityCatalog() throws Exception {
+    Catalog first = CatalogCodec.parse(simpleCatalog("first.models", 1, EXPIRES), "first");
+    String sameNameOtherFile = manifest("m-asr", "1.0.0", ASR_JA).replace("\"size\":", "\"size\":1");
+    byte[] second = signed(utf8(catalog("example.models", 1, EXPIRES, sameNameOtherFile,
+        "\"ko-asr\":{\"task\":\"asr\",\"language\":\"ja\",\"candidates\":[\"m-asr\"]}")), PUBLISHER);
+
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, catalogsOf(BuiltinCatalog.load(), first), second))
+        .isInstanceOf(CatalogConflictException.class)
+        .hasMessageContaining("catalog \"example.models\" describes m-asr@1.0.0 differently from catalog \"first.models\""
+            + " (model.bin is 111 bytes with sha256 ")
+        .hasMessageContaining(", not 11 bytes with sha256 ");
+    assertThat(trust(BEFORE_EXPIRY, PUBLISHER).lastAcceptedVersion(SOURCE)).isEmpty();
+  }
+
+  @Test
+  void acceptsACatalogThatAddsAMirrorForABuiltInModel() throws Exception {
+    Catalog builtin = BuiltinCatalog.load();
+    soko.manifest.Manifest target = builtin.models().stream().filter(x -> !x.bundled()).findFirst().orElseThrow();
+    String same = new String(soko.manifest.ManifestCodec.write(target), java.nio.charset.StandardCharsets.UTF_8)
+        .replaceFirst("\"sources\": \\[", "\"sources\": [\"https://lan-mirror.example/m.bin\", ");
+    byte[] mirror = signed(utf8(catalog("example.models", 1, EXPIRES, same, "")), PUBLISHER);
+
+    Catalog accepted = trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, catalogsOf(builtin), mirror);
+
+    assertThat(catalogsOf(builtin).with(accepted).model(target.name(), target.version()).orElseThrow()
+        .files().getFirst().sources()).hasSize(target.files().getFirst().sources().size() + 1);
   }
 }

@@ -74,7 +74,7 @@ class CatalogsTest {
 
     assertThatThrownBy(() -> Catalogs.of(base(), List.of(remote)))
         .isInstanceOf(CatalogConflictException.class)
-        .hasMessage("catalog \"remote\" describes m-asr@1.0.0 differently from catalog \"base\"; a published model version"
+        .hasMessage("catalog \"remote\" describes m-asr@1.0.0 differently from catalog \"base\" (other tasks); a published model version"
             + " never changes, so its publisher must give the changed model a new version");
   }
 

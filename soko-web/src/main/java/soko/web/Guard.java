@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -130,6 +131,34 @@ final class Guard {
 
   Set<String> hosts() {
     return hosts;
+  }
+
+  /** Request headers larger than this in all (request line, names and values) get 431. */
+  static final int MAX_HEADER_BYTES = 64 * 1024;
+  /** More request header fields than this get 431. */
+  static final int MAX_HEADER_FIELDS = 100;
+
+  /**
+   * Refuses, with 431, a request whose headers are larger than {@value #MAX_HEADER_BYTES} bytes or
+   * more than {@value #MAX_HEADER_FIELDS} fields. Applies to every request, first. (The JDK's server
+   * itself resets the connection, without an answer, beyond its own limits, {@code
+   * sun.net.httpserver.maxReqHeaderSize} and {@code sun.net.httpserver.maxReqHeaders}: 380 KiB and
+   * 200 by default; {@code soko serve} raises them so that such requests get this answer too.)
+   */
+  void checkHeaderSize(HttpExchange ex) throws Refusal {
+    long size = ex.getRequestMethod().length() + ex.getRequestURI().toString().length() + " HTTP/1.1\r\n".length();
+    int fields = 0;
+    for (Map.Entry<String, List<String>> e : ex.getRequestHeaders().entrySet()) {
+      for (String v : e.getValue()) {
+        size += e.getKey().length() + v.length() + 4;
+        fields++;
+      }
+    }
+    if (size > MAX_HEADER_BYTES || fields > MAX_HEADER_FIELDS) {
+      throw new Refusal(431, "header-too-large", "the request's headers are " + size + " bytes in " + fields
+          + " fields; at most " + MAX_HEADER_BYTES + " bytes in " + MAX_HEADER_FIELDS + " fields are accepted: send"
+          + " fewer or smaller headers (cookies a browser keeps for this address count too)");
+    }
   }
 
   /** Refuses a request whose Host is not this server. Applies to every request. */

@@ -18,6 +18,7 @@ import soko.app.DownloadPlan;
 import soko.app.Reports;
 import soko.app.Soko;
 import soko.app.UnknownModelException;
+import soko.manifest.ModelName;
 import soko.store.CacheClearReport;
 import soko.store.InstalledModel;
 import soko.store.ModelCheck;
@@ -72,6 +73,7 @@ final class Router implements HttpHandler {
   }
 
   private void route(HttpExchange ex) throws Refusal, IOException {
+    guard.checkHeaderSize(ex);
     guard.checkHost(ex);
     guard.checkOrigin(ex);
     String path = ex.getRequestURI().getRawPath();
@@ -185,7 +187,7 @@ final class Router implements HttpHandler {
         Body b = Body.read(ex, Set.of("model", "full"));
         Optional<String> model = b.string("model");
         if (model.isPresent()) {
-          name(model.get());
+          modelName(model.get());
         }
         boolean full = b.flag("full");
         String out = call(() -> Reports.modelsJson(soko.verify(model, full)));
@@ -194,7 +196,7 @@ final class Router implements HttpHandler {
       }
       case "/api/remove" -> {
         Body b = Body.read(ex, Set.of("model"));
-        String model = name(b.requiredString("model"));
+        String model = modelName(b.requiredString("model"));
         String out = call(() -> Reports.gcJson(soko.remove(model)));
         hub.publish("changed", "{}");
         json(ex, 200, out);
@@ -241,6 +243,19 @@ final class Router implements HttpHandler {
     }
     throw new Refusal(404, "unknown-model", model + " is not installed, so there is nothing to repair; install it"
         + " from the catalog instead");
+  }
+
+  /**
+   * An installed model's name, checked before it is used or echoed: a fix such as "run `soko install
+   * NAME`" must never repeat text that is no model name (such as {@code ../refs/silero-vad}).
+   */
+  private static String modelName(String model) throws Refusal {
+    name(model);
+    try {
+      return ModelName.parse(model).value();
+    } catch (IllegalArgumentException e) {
+      throw Refusal.badRequest("\"model\" is not a model name: " + e.getMessage());
+    }
   }
 
   private String target(String model) throws Refusal {

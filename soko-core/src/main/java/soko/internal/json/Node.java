@@ -65,7 +65,7 @@ public final class Node {
       String name = names.next();
       if (!allowed.contains(name)) {
         throw new JsonProblem(pointer + "/" + escape(name),
-            "unknown field \"" + shorten(name) + "\"; valid fields here are " + String.join(", ", sorted(allowed)));
+            "unknown field " + quote(name) + "; valid fields here are " + String.join(", ", sorted(allowed)));
       }
     }
     return this;
@@ -79,6 +79,34 @@ public final class Node {
 
   static String shorten(String s) {
     return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+  }
+
+  /**
+   * {@code s}, shortened, as a quoted literal for a one-line message about a document: quotes,
+   * backslashes, line breaks and other control characters are escaped as in JSON ({@code \n},
+   * <code>&#92;u001b</code>), so a value can neither end the message's line nor hide its reason.
+   */
+  public static String quote(String s) {
+    String shown = shorten(s);
+    StringBuilder sb = new StringBuilder(shown.length() + 2).append('"');
+    for (int i = 0; i < shown.length(); i++) {
+      char c = shown.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+            sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    return sb.append('"').toString();
   }
 
   public boolean has(String key) {
@@ -191,7 +219,7 @@ public final class Node {
     try {
       return parser.apply(s);
     } catch (IllegalArgumentException | java.time.DateTimeException e) {
-      throw problem("\"" + shorten(s) + "\" is not valid: " + e.getMessage() + "; expected " + expected);
+      throw problem(quote(s) + " is not valid: " + e.getMessage() + "; expected " + expected);
     }
   }
 }

@@ -1,5 +1,6 @@
 package soko.runtime.audio;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalLong;
+import soko.internal.io.RegularFiles;
 import soko.runtime.Audio;
 import soko.runtime.AudioFormatException;
+import soko.runtime.AudioSource;
+import soko.runtime.AudioStream;
 
 /**
  * Reads WAV files into 16 kHz mono {@link Audio}.
@@ -30,25 +34,63 @@ public final class Wav {
   public static final int MAX_SAMPLE_RATE = 48_000;
   /** Larger files are refused: 2 GiB. */
   public static final long MAX_BYTES = 2L << 30;
-  /** Longer audio is refused: the whole clip is held in memory as 16 kHz floats (about 460 MB for 2 h). */
+  /**
+   * Longer audio is refused. A stream ({@link #open}) holds a block at a time whatever the length;
+   * {@link #read} holds the whole clip as 16 kHz floats (about 460 MB for 2 h).
+   */
   public static final Duration MAX_DURATION = Duration.ofHours(2);
 
   private Wav() {}
 
   /**
-   * Reads a WAV file.
+   * Opens a WAV file as a stream of 16 kHz mono blocks, after reading and checking its header;
+   * memory stays the same whatever the file's length. The caller closes the stream.
    *
+   * <p>Only a regular file is opened: a folder, a device or a FIFO (whose reading would block
+   * forever) is refused before it is opened (see {@code RegularFiles}).
+   *
+   * @throws java.nio.file.NoSuchFileException when there is no such file
+   * @throws soko.internal.io.RegularFiles.NotRegularFileException when it is not a regular file
    * @throws AudioFormatException when the file is not a supported WAV file
    * @throws IOException when the file cannot be read
    */
-  public static Audio read(Path file) throws IOException, AudioFormatException {
+  public static AudioStream open(Path file) throws IOException, AudioFormatException {
     String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
-    long size = Files.size(file);
+    Path real = RegularFiles.check(file);
+    long size = Files.size(real);
     if (size > MAX_BYTES) {
       throw new AudioFormatException(name + ": the file is " + WavReader.describeBytes(size)
           + "; WAV input is limited to 2 GiB (split it, e.g. sox in.wav out.wav trim 0 3600 : newfile : restart)");
     }
-    try (InputStream in = Files.newInputStream(file)) {
+    InputStream in = new BufferedInputStream(RegularFiles.open(real), 1 << 16);
+    try {
+      return new WavReader(name, in, OptionalLong.of(size)).open();
+    } catch (IOException | AudioFormatException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  /** A WAV file as a source that {@link #open}s it afresh each time it is read. */
+  public static AudioSource source(Path file) {
+    return () -> open(file);
+  }
+
+  /**
+   * Reads a WAV file whole into memory; {@link #open} reads it block by block.
+   *
+   * @throws AudioFormatException when the file is not a supported WAV file
+   * @throws IOException when the file cannot be read, or is not a regular file
+   */
+  public static Audio read(Path file) throws IOException, AudioFormatException {
+    String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+    Path real = RegularFiles.check(file);
+    long size = Files.size(real);
+    if (size > MAX_BYTES) {
+      throw new AudioFormatException(name + ": the file is " + WavReader.describeBytes(size)
+          + "; WAV input is limited to 2 GiB (split it, e.g. sox in.wav out.wav trim 0 3600 : newfile : restart)");
+    }
+    try (InputStream in = RegularFiles.open(real)) {
       return new WavReader(name, in, OptionalLong.of(size)).read();
     }
   }

@@ -7,10 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 import soko.runtime.Audio;
 import soko.runtime.AudioFormatException;
+import soko.runtime.AudioStream;
 
-/** Parses one WAV stream. Not thread-safe; use once. */
+/**
+ * Parses one WAV stream: {@link #open} reads the header and gives a {@link Decoder} of the audio,
+ * block by block; {@link #read} reads it all into memory. Not thread-safe; use once.
+ */
 final class WavReader {
   private static final int WAVE_FORMAT_PCM = 0x0001;
   private static final int WAVE_FORMAT_IEEE_FLOAT = 0x0003;
@@ -37,7 +42,28 @@ final class WavReader {
     this.size = size;
   }
 
+  /** Reads the whole audio into memory, at most {@link Wav#MAX_DURATION} of it. */
   Audio read() throws IOException, AudioFormatException {
+    Decoder decoder = open();
+    long outLength = decoder.length();
+    // Known size: the data chunk was checked against the bytes really present. Stream: grow as data arrives.
+    int initial = size.isPresent() ? (int) outLength : (int) Math.min(outLength, STREAM_INITIAL_SAMPLES);
+    FloatBuilder output = new FloatBuilder(initial, (int) outLength);
+    float[] block = new float[BLOCK_BYTES];
+    int n;
+    while ((n = decoder.read(block)) > 0) {
+      for (int i = 0; i < n; i++) {
+        output.accept(block[i]);
+      }
+    }
+    return Audio.of(output.toArray());
+  }
+
+  /**
+   * Parses the header up to the first byte of the data chunk, checking everything it says, and
+   * returns the decoder of the data, which reads it block by block.
+   */
+  Decoder open() throws IOException, AudioFormatException {
     if (size.isPresent() && size.getAsLong() > Wav.MAX_BYTES) {
       throw fail("the file is " + describeBytes(size.getAsLong()) + "; WAV input is limited to 2 GiB");
     }
@@ -75,7 +101,7 @@ final class WavReader {
         if (format == null) {
           throw fail("the data chunk comes before the fmt chunk; the file is damaged");
         }
-        return decode(format, chunkSize);
+        return decoder(format, chunkSize);
       } else {
         checkFits(chunkSize, "the \"" + printable(id) + "\" chunk");
         skipExactly(chunkSize + (chunkSize & 1), "the \"" + printable(id) + "\" chunk");
@@ -140,7 +166,7 @@ final class WavReader {
     return format;
   }
 
-  private Audio decode(WavFormat format, long dataSize) throws IOException, AudioFormatException {
+  private Decoder decoder(WavFormat format, long dataSize) throws AudioFormatException {
     int blockAlign = format.blockAlign();
     if (dataSize == 0) {
       throw fail("the data chunk is empty; the file has no audio");
@@ -157,19 +183,72 @@ final class WavReader {
           + describeDuration(Wav.MAX_DURATION.toSeconds()) + " limit; split it into shorter files"
           + " (e.g. sox in.wav out.wav trim 0 3600 : newfile : restart)");
     }
-    long outLength = Resampler.outputLength(frames, format.sampleRate(), Audio.SAMPLE_RATE);
-    // Known size: the data chunk was checked against the bytes really present. Stream: grow as data arrives.
-    int initial = size.isPresent() ? (int) outLength : (int) Math.min(outLength, STREAM_INITIAL_SAMPLES);
-    FloatBuilder output = new FloatBuilder(initial, (int) outLength);
-    Resampler resampler = format.sampleRate() == Audio.SAMPLE_RATE ? null
-        : new Resampler(format.sampleRate(), Audio.SAMPLE_RATE, output);
+    return new Decoder(format, frames);
+  }
 
-    int blockFrames = BLOCK_BYTES / blockAlign;
-    byte[] bytes = new byte[blockFrames * blockAlign];
-    float[] mono = new float[blockFrames];
-    long remaining = frames;
-    long frameIndex = 0;
-    while (remaining > 0) {
+  /**
+   * The data chunk's frames as 16 kHz mono samples, decoded {@value #BLOCK_BYTES} bytes at a time
+   * and resampled as they come: memory does not grow with the length of the audio.
+   */
+  final class Decoder implements AudioStream {
+    private final WavFormat format;
+    private final long frames;
+    private final long length;
+    private final @Nullable Resampler resampler;
+    private final byte[] bytes;
+    private final float[] mono;
+    private final int blockFrames;
+    /** Decoded samples not yet read: pending[pendingStart, pendingEnd). */
+    private float[] pending;
+    private int pendingStart;
+    private int pendingEnd;
+    private long remaining;
+    private long frameIndex;
+    private boolean finished;
+
+    private Decoder(WavFormat format, long frames) {
+      this.format = format;
+      this.frames = frames;
+      this.length = Resampler.outputLength(frames, format.sampleRate(), Audio.SAMPLE_RATE);
+      this.blockFrames = BLOCK_BYTES / format.blockAlign();
+      this.bytes = new byte[blockFrames * format.blockAlign()];
+      this.mono = new float[blockFrames];
+      this.pending = new float[blockFrames];
+      this.remaining = frames;
+      this.resampler = format.sampleRate() == Audio.SAMPLE_RATE ? null
+          : new Resampler(format.sampleRate(), Audio.SAMPLE_RATE, this::queue);
+    }
+
+    @Override
+    public long length() {
+      return length;
+    }
+
+    @Override
+    public int read(float[] buffer) throws IOException, AudioFormatException {
+      while (pendingStart == pendingEnd) {
+        if (finished) {
+          return -1;
+        }
+        pendingStart = 0;
+        pendingEnd = 0;
+        decodeBlock();
+      }
+      int n = Math.min(buffer.length, pendingEnd - pendingStart);
+      System.arraycopy(pending, pendingStart, buffer, 0, n);
+      pendingStart += n;
+      return n;
+    }
+
+    private void decodeBlock() throws IOException, AudioFormatException {
+      if (remaining == 0) {
+        if (resampler != null) {
+          resampler.finish();
+        }
+        finished = true;
+        return;
+      }
+      int blockAlign = format.blockAlign();
       int now = (int) Math.min(remaining, blockFrames);
       int want = now * blockAlign;
       int got = in.readNBytes(bytes, 0, want);
@@ -181,7 +260,7 @@ final class WavReader {
       toMono(format, bytes, now, mono, frameIndex);
       if (resampler == null) {
         for (int i = 0; i < now; i++) {
-          output.accept(mono[i]);
+          queue(mono[i]);
         }
       } else {
         resampler.accept(mono, now);
@@ -189,10 +268,19 @@ final class WavReader {
       remaining -= now;
       frameIndex += now;
     }
-    if (resampler != null) {
-      resampler.finish();
+
+    private void queue(float sample) {
+      if (pendingEnd == pending.length) {
+        pending = Arrays.copyOf(pending, pending.length * 2);
+      }
+      pending[pendingEnd++] = sample;
     }
-    return Audio.of(output.toArray());
+
+    /** Closes the stream the header and data are read from. */
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
   }
 
   private void toMono(WavFormat format, byte[] b, int frames, float[] mono, long firstFrame) throws AudioFormatException {

@@ -29,7 +29,7 @@ final class InProcessWhisper implements Transcriber {
     } catch (GgmlFormatException e) {
       throw new ModelUnavailableException(model.refusal(e.getMessage()));
     } catch (IOException e) {
-      throw new ModelUnavailableException(model.loadFailure("the file cannot be read (" + e + ")"));
+      throw new ModelUnavailableException(model.loadFailure(ModelRef.UNREADABLE + " (" + e + ")"));
     }
     try {
       whisper = NativeWhisper.load(model.file());

@@ -25,21 +25,45 @@ record ModelRef(String id, Path file, VerifiedModel.StampCheck stamps) {
     return name == null ? file.toString() : name.toString();
   }
 
-  String refusal(String reason) {
-    return "whisper.cpp refused model " + id + ": " + fileName() + " is not a whisper.cpp ggml model ("
-        + reason + "); reinstall the model";
+  /** The model's name, for the commands a fix names. */
+  String name() {
+    int at = id.indexOf('@');
+    return at < 0 ? id : id.substring(0, at);
   }
 
+  /** The file's header disagrees with what its manifest's whisper.cpp annotations promise. */
   String mismatch(String reason) {
     return "whisper.cpp refused model " + id + ": " + fileName() + " does not match its manifest (" + reason
-        + "); reinstall the model, or correct the manifest's whisper.cpp annotations";
+        + "); its sha256 matches, so the manifest's whisper.cpp annotations are wrong: correct them, or install"
+        + " another model for this task";
   }
 
   String badManifest(String reason) {
     return "whisper.cpp refused model " + id + ": " + reason + "; correct the manifest's whisper.cpp annotations";
   }
 
-  String loadFailure(String reason) {
-    return "whisper.cpp could not load model " + id + " from " + fileName() + ": " + reason + "; reinstall the model";
+  /**
+   * The file is not a ggml model. It was verified against its manifest's sha256 before any engine
+   * saw it, so reinstalling would fetch the same bytes: only another model helps.
+   */
+  String refusal(String reason) {
+    return "whisper.cpp refused model " + id + ": " + fileName() + " is not a whisper.cpp ggml model (" + reason
+        + "); it is the file its manifest names (its sha256 matches), so reinstalling would give the same bytes:"
+        + " ask the model's publisher for a fixed version, or install another model for this task (`soko rm "
+        + name() + "` removes this one)";
   }
+
+  /** whisper.cpp (or reading the verified file) failed on a file whose header it accepted. */
+  String loadFailure(String reason) {
+    if (reason.startsWith(UNREADABLE)) {
+      return "whisper.cpp could not load model " + id + " from " + fileName() + ": " + reason
+          + "; run `soko verify --full " + name() + "` to check the file";
+    }
+    return "whisper.cpp could not load model " + id + " from " + fileName() + ": " + reason + "; it is the file its"
+        + " manifest names (its sha256 matches), so reinstalling would not help: whisper.cpp may need more free memory,"
+        + " or cannot run this kind of model; free memory, or install another model for this task";
+  }
+
+  /** How a failure to read the file starts, in this process and in the child. */
+  static final String UNREADABLE = "could not read the file";
 }

@@ -80,7 +80,7 @@ final class WhisperChild {
       new Protocol.Builder(Protocol.Kind.REFUSED).string(e.getMessage()).writeTo(out);
       return;
     } catch (IOException e) {
-      new Protocol.Builder(Protocol.Kind.FAILED).string("could not read the file: " + e).writeTo(out);
+      new Protocol.Builder(Protocol.Kind.FAILED).string(ModelRef.UNREADABLE + ": " + e).writeTo(out);
       return;
     }
     long start = System.nanoTime();

@@ -140,7 +140,7 @@ public final class WhisperEngineProvider implements EngineProvider {
     } catch (GgmlFormatException e) {
       throw new ModelUnavailableException(ref.refusal(e.getMessage()));
     } catch (IOException e) {
-      throw new ModelUnavailableException(ref.loadFailure("the file cannot be read (" + e + ")"));
+      throw new ModelUnavailableException(ref.loadFailure(ModelRef.UNREADABLE + " (" + e + ")"));
     }
     Optional<String> mismatch = expected.mismatch(header);
     if (mismatch.isPresent()) {

@@ -213,7 +213,9 @@ class ChildProcessTest {
     assertThatThrownBy(() -> new WhisperEngineProvider().open(verified, Task.ASR, options()))
         .isInstanceOf(ModelUnavailableException.class)
         .hasMessage("whisper.cpp refused model whisper-test@1.0.0: ggml-test.bin is not a whisper.cpp ggml model"
-            + " (tensor #0 claims a name of 4294967295 bytes, outside 1..256); reinstall the model");
+            + " (tensor #0 claims a name of 4294967295 bytes, outside 1..256); it is the file its manifest names (its sha256"
+            + " matches), so reinstalling would give the same bytes: ask the model's publisher for a fixed version, or"
+            + " install another model for this task (`soko rm whisper-test` removes this one)");
     assertThat(dir.resolve("scratch")).doesNotExist();
   }
 
@@ -230,8 +232,10 @@ class ChildProcessTest {
       assertThatThrownBy(child::start)
           .isInstanceOf(ModelUnavailableException.class)
           .hasMessage("whisper.cpp refused model whisper-test@1.0.0: ggml-test.bin is not a whisper.cpp ggml model"
-              + " (it ends at byte 1000, inside the mel filters (which need 64376 bytes); the file is cut short);"
-              + " reinstall the model");
+              + " (it ends at byte 1000, inside the mel filters (which need 64376 bytes); the file is cut short); it is"
+              + " the file its manifest names (its sha256 matches), so reinstalling would give the same bytes: ask the"
+              + " model's publisher for a fixed version, or install another model for this task (`soko rm whisper-test`"
+              + " removes this one)");
     } finally {
       child.close();
     }

@@ -90,8 +90,8 @@ class GgmlExpectationTest {
         .hasMessage("whisper.cpp refused model whisper-test@1.0.0: ggml-test.bin does not match its manifest (the"
             + " manifest expects n_vocab 51866, n_audio_state 1280, n_audio_layer 32, n_text_layer 2, n_mels 128,"
             + " ftype q5_0; the file's header describes a base shape (n_audio_layer 6, n_text_layer 6, n_audio_state"
-            + " 512, n_mels 80, n_vocab 51865), f16 weights); reinstall the model, or correct the manifest's"
-            + " whisper.cpp annotations");
+            + " 512, n_mels 80, n_vocab 51865), f16 weights); its sha256 matches, so the manifest's whisper.cpp"
+            + " annotations are wrong: correct them, or install another model for this task");
   }
 
   @Test

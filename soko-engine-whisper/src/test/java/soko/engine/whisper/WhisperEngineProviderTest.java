@@ -57,7 +57,9 @@ class WhisperEngineProviderTest {
     assertThatThrownBy(() -> new WhisperEngineProvider().open(model, Task.ASR, new EngineOptions(1, dir, false)))
         .isInstanceOf(ModelUnavailableException.class)
         .hasMessage("whisper.cpp refused model whisper-test@1.0.0: ggml-test.bin is not a whisper.cpp ggml model"
-            + " (it ends at byte 1000, inside the mel filters (which need 64376 bytes); the file is cut short);"
-            + " reinstall the model");
+            + " (it ends at byte 1000, inside the mel filters (which need 64376 bytes); the file is cut short); it is"
+            + " the file its manifest names (its sha256 matches), so reinstalling would give the same bytes: ask the"
+            + " model's publisher for a fixed version, or install another model for this task (`soko rm whisper-test`"
+            + " removes this one)");
   }
 }

@@ -5,6 +5,8 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
@@ -84,20 +86,41 @@ final class SileroModel implements AutoCloseable {
   }
 
   /**
+   * Native-order direct buffers that one caller reuses for every window it scores. ONNX Runtime
+   * copies a heap buffer into a new direct buffer for each tensor, memory that only a garbage
+   * collection gives back: over hours of audio (a window every 32 ms) that garbage outside the heap
+   * grew the process by about 100 MiB between collections. A direct buffer in native order is used
+   * as it is. Not thread-safe: one per stream.
+   */
+  static final class Buffers {
+    private final FloatBuffer input = direct(CONTEXT + WINDOW);
+    private final FloatBuffer state = direct(STATE);
+
+    private static FloatBuffer direct(int floats) {
+      return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+  }
+
+  /**
    * Scores one window.
    *
    * @param input {@link #CONTEXT} samples of context then {@link #WINDOW} new samples
    * @param state the {@link #STATE} floats of recurrent state, replaced by the next state
+   * @param buffers the caller's own, reused for every window
    * @return the speech probability
    */
-  float score(float[] input, float[] state) throws EngineCrashedException {
+  float score(float[] input, float[] state, Buffers buffers) throws EngineCrashedException {
     lock.readLock().lock();
     try {
       if (closed) {
         throw new IllegalStateException("the VAD session is closed");
       }
-      try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), INPUT_SHAPE);
-          OnnxTensor st = OnnxTensor.createTensor(env, FloatBuffer.wrap(state), STATE_SHAPE);
+      buffers.input.clear();
+      buffers.input.put(input).flip();
+      buffers.state.clear();
+      buffers.state.put(state).flip();
+      try (OnnxTensor in = OnnxTensor.createTensor(env, buffers.input, INPUT_SHAPE);
+          OnnxTensor st = OnnxTensor.createTensor(env, buffers.state, STATE_SHAPE);
           OrtSession.Result r = session.run(Map.of("input", in, "state", st, "sr", sampleRate))) {
         float p = tensor(r, "output").getFloatBuffer().get(0);
         FloatBuffer next = tensor(r, "stateN").getFloatBuffer();

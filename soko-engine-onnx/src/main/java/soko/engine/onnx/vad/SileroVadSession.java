@@ -55,6 +55,7 @@ final class SileroVadSession implements VoiceActivitySession {
     private final float[] input = new float[SileroModel.CONTEXT + SileroModel.WINDOW];
     private final float[] state = new float[SileroModel.STATE];
     private final SpeechSegmenter segmenter = new SpeechSegmenter(options, SileroModel.WINDOW);
+    private final SileroModel.Buffers buffers = new SileroModel.Buffers();
     /** New samples in {@code input} after the context. */
     private int filled;
     private long total;
@@ -81,7 +82,7 @@ final class SileroVadSession implements VoiceActivitySession {
     }
 
     private List<Segment> scoreWindow() throws EngineException {
-      float p = network.score(input, state);
+      float p = network.score(input, state, buffers);
       // The next window's context is the last CONTEXT samples of this one.
       System.arraycopy(input, SileroModel.WINDOW, input, 0, SileroModel.CONTEXT);
       filled = 0;
@@ -97,7 +98,7 @@ final class SileroVadSession implements VoiceActivitySession {
       if (filled > 0) {
         // As Silero does, the last partial window is padded with silence.
         Arrays.fill(input, SileroModel.CONTEXT + filled, input.length, 0f);
-        partial = OptionalDouble.of(network.score(input, state));
+        partial = OptionalDouble.of(network.score(input, state, buffers));
       }
       finished = true;
       return segmenter.finish(partial, total);
