@@ -36,6 +36,7 @@ final class Aot {
       if (!p.waitFor(300, TimeUnit.SECONDS)) {
         p.destroyForcibly();
       }
+      deleteTree(scratch);
       if (p.exitValue() != 0 || !Files.exists(tmp)) {
         System.out.println("  no AOT cache (soko processes start without one): training exited " + p.exitValue());
         return Optional.empty();
@@ -48,6 +49,14 @@ final class Aot {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

@@ -52,7 +52,7 @@ final class Cli {
     j.add(javaBinary());
     // Small, short-lived processes: the serial collector and the C1 compiler start fastest (the
     // harness's models are a few MiB, so hashing speed does not matter). No perf data file in /tmp.
-    j.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto",
+    j.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
         "-Djava.io.tmpdir=" + userHome.resolve("tmp")));
     j.addAll(jvmOptions);
     j.add("-jar");

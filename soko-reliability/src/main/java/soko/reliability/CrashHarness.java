@@ -43,7 +43,7 @@ final class CrashHarness {
 
   /** Faults already filed (issue 20): still counted, but they do not fail a CI run. */
   static final List<Tally.Known> KNOWN = List.of(
-      new Tally.Known(Tally.Kind.RERUN_FAILED, java.util.regex.Pattern.compile("soko rm .* exit 1: .*not installed"),
+      new Tally.Known(Tally.Kind.RERUN_FAILED, java.util.regex.Pattern.compile(" rm \\S+ → exit 1: .*not installed"),
           "issue 20 #7 (an interrupted rm cannot be re-run)"),
       new Tally.Known(Tally.Kind.ORPHANS_DISAGREE, java.util.regex.Pattern.compile("gc keeps \\d+ bytes"),
           "issue 20 #7 (gc keeps the blobs of a killed install, diagnostics calls them orphans)"));
@@ -80,7 +80,7 @@ final class CrashHarness {
       int maxSteps = options.kills() * 4;
       while (kills < options.kills() && steps < maxSteps) {
         steps++;
-        if (step(steps, kills + 1)) {
+        if (step(steps)) {
           kills++;
         }
       }
@@ -123,7 +123,7 @@ final class CrashHarness {
   }
 
   /** One pick, prepare, kill, check, re-run. Returns whether the command was killed while running. */
-  private boolean step(int step, int kill) {
+  private boolean step(int step) {
     Op op = pick();
     String model = modelFor(op);
     double fraction = random.nextDouble();
@@ -133,8 +133,8 @@ final class CrashHarness {
     }
     List<String> cmd = command(op, model);
     long delay = (long) (fraction * windows.get(op).toMillis());
-    String context = String.format(Locale.ROOT, "step %d, kill %d? (seed %d): %s %s at %d ms", step, kill,
-        options.seed(), op.label(), model, delay);
+    String context = String.format(Locale.ROOT, "step %d (seed %d): %s %s, SIGKILL at %d ms", step, options.seed(),
+        op.label(), model, delay);
     Cli.Running running = stage.cli.start(stage.world.args(cmd));
     sleepWhileAlive(running, delay);
     Run first = running.kill();
@@ -206,10 +206,12 @@ final class CrashHarness {
         if (installed.containsKey(model)) {
           Run r = stage.cli.run(Stage.LIMIT, stage.world.args("rm", model));
           tally.inspect("preparing " + op.label(), r);
-          if (!r.ok()) {
+          if (r.ok()) {
+            installed = without(installed, model); // checked by the next consistency check
+          } else {
             tally.add(Tally.Kind.WRONG_CODE, "preparing " + op.label() + " " + model, r.summary());
+            installed = check.listed("preparing " + op.label());
           }
-          installed = check.listed("preparing " + op.label());
         }
       }
       case RM -> {
@@ -224,6 +226,12 @@ final class CrashHarness {
       }
       case GC -> { }
     }
+  }
+
+  private static Map<String, String> without(Map<String, String> m, String name) {
+    Map<String, String> copy = new java.util.TreeMap<>(m);
+    copy.remove(name);
+    return copy;
   }
 
   private List<String> command(Op op, String model) {

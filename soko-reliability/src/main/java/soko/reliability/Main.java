@@ -28,6 +28,7 @@ public final class Main {
             --only ID,...   corpus: only these cases
             --ci            corpus: only the cases marked for CI (the fast ones)
             --parallel N    corpus: cases at once (default 4)
+            --aot-dir DIR   where the AOT cache of the jar is kept (default: beside --dir)
             --no-aot        start soko without the JDK's AOT class cache (slower; the launcher ./soko uses one)
             --jar FILE      the soko-cli.jar to drive (default soko-cli/target/soko-cli.jar)
             --dir DIR       where to work (default: a new folder under target/reliability)""");
@@ -43,6 +44,7 @@ public final class Main {
     List<String> only = new ArrayList<>();
     boolean ci = false;
     boolean noAot = false;
+    Path aotDir = null;
     Path jar = Path.of("soko-cli/target/soko-cli.jar");
     Path dir = null;
     for (int i = 1; i < args.length; i++) {
@@ -55,6 +57,7 @@ public final class Main {
         case "--only" -> only.addAll(List.of(args[++i].split(",")));
         case "--ci" -> ci = true;
         case "--no-aot" -> noAot = true;
+        case "--aot-dir" -> aotDir = Path.of(args[++i]);
         case "--parallel" -> parallel = Integer.parseInt(args[++i]);
         case "--jar" -> jar = Path.of(args[++i]);
         case "--dir" -> dir = Path.of(args[++i]);
@@ -68,7 +71,7 @@ public final class Main {
       Path base = Files.createDirectories(Path.of("target/reliability"));
       dir = Files.createTempDirectory(base.toAbsolutePath(), what + "-" + seed + "-");
     }
-    Optional<Path> aot = noAot ? Optional.empty() : Aot.cacheFor(jar, dir.getParent().resolve("aot"));
+    Optional<Path> aot = noAot ? Optional.empty() : Aot.cacheFor(jar, aotDir != null ? aotDir : dir.getParent().resolve("aot"));
     long newFaults = 0;
     switch (what.toLowerCase(Locale.ROOT)) {
       case "crash" -> newFaults += CrashHarness.run(new CrashHarness.Options(seed, kills, dir, jar, aot)).unexpected().size();
