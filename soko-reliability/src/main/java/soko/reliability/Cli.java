@@ -27,6 +27,12 @@ final class Cli {
   private final List<String> jvm;
   private final Map<String, String> env;
   private final AtomicInteger seq = new AtomicInteger();
+  /** Every child still running, so that a harness stopped with Ctrl-C leaves none behind. */
+  private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-soko-children"));
+  }
 
   /**
    * @param jar the soko-cli.jar to run
@@ -104,7 +110,10 @@ final class Cli {
     pb.environment().clear();
     pb.environment().putAll(env);
     try {
-      return new Running(pb.start(), args, out, err, System.nanoTime());
+      Process p = pb.start();
+      LIVE.add(p);
+      p.onExit().thenRun(() -> LIVE.remove(p));
+      return new Running(p, args, out, err, System.nanoTime());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + cmd, e);
     }
@@ -163,7 +172,8 @@ final class Cli {
         return await(Duration.ofSeconds(10));
       }
       destroy();
-      return collect(true, false);
+      // 128 + SIGKILL: anything else means it exited by itself just before the signal.
+      return collect(process.exitValue() == 137, false);
     }
 
     private void destroy() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,10 +14,10 @@ import java.util.Random;
  * Kills {@code soko} commands with SIGKILL at random points and checks the store after each kill.
  *
  * <p>Each step picks an operation and, for installs and removals, a model; brings the store to a
- * state where the operation has work to do (an installed model is removed first, most of the time;
+ * state where the operation has work to do (an installed model is removed first nine times in ten;
  * a model is installed before its {@code rm}); starts the command; kills it after a random fraction
  * of that operation's window (its uninterrupted duration on this machine, measured first, plus a
- * quarter); then runs {@link StoreCheck#check} and the same command again, which must complete,
+ * tenth); then runs {@link StoreCheck#check} and the same command again, which must complete,
  * and checks that the store then holds what the command promised. Interrupted downloads are left
  * in place, so later steps also resume them.
  *
@@ -53,7 +52,7 @@ final class CrashHarness {
   private final Options options;
   private final Random random;
   private final Tally tally = new Tally(KNOWN);
-  private final Map<Op, Duration> windows = new EnumMap<>(Op.class);
+  private final Map<String, Duration> windows = new java.util.HashMap<>();
   private final List<Op> skipped = new ArrayList<>();
   private Stage stage;
   private StoreCheck check;
@@ -91,30 +90,45 @@ final class CrashHarness {
     }
   }
 
-  /** Runs each operation once, uninterrupted, to learn how long it takes here (and that it works at all). */
+  /**
+   * Finds which operations can run here: the OCI pull needs docker-registry, and {@code import}
+   * needs a CLI that has it. The others are calibrated when first picked.
+   */
   private void calibrate() {
-    for (Op op : Op.values()) {
-      if (op == Op.PULL_OCI && stage.ociRef.isEmpty()) {
-        skip(op, stage.ociMissing.orElse("no registry"));
-        continue;
-      }
-      String model = modelFor(op);
-      prepare(op, model);
-      List<String> cmd = command(op, model);
-      Run r = stage.cli.run(Stage.LIMIT, stage.world.args(cmd));
-      tally.inspect("calibrating " + op.label(), r);
-      if (op == Op.IMPORT && r.exit() == 2 && r.err().contains("import")) {
-        skip(op, "`soko import` is not built yet (" + r.firstLine() + ")");
-        continue;
-      }
-      if (!r.ok()) {
-        tally.add(Tally.Kind.WRONG_CODE, "calibrating " + op.label(), r.summary());
-      }
-      Duration window = r.took().plus(r.took().dividedBy(4));
-      windows.put(op, window.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : window);
-      installed = check.listed("calibrating " + op.label());
+    if (stage.ociRef.isEmpty()) {
+      skip(Op.PULL_OCI, stage.ociMissing.orElse("no registry"));
     }
-    System.out.println("  kill windows (uninterrupted duration + 25%): " + windows);
+    Run r = stage.cli.run(Stage.LIMIT, stage.world.args(command(Op.IMPORT, "rel-import")));
+    tally.inspect("probing import", r);
+    if (r.exit() == 2 && r.err().contains("import")) {
+      skip(Op.IMPORT, "`soko import` is not built yet (" + r.firstLine() + ")");
+    }
+    installed = check.listed("probing import");
+  }
+
+  /**
+   * The window to kill {@code op} on {@code model} in: its uninterrupted duration here, measured
+   * the first time the pair is picked (that run is checked like any other), plus a tenth.
+   */
+  private Duration window(Op op, String model) {
+    String key = op.label() + " " + model;
+    Duration known = windows.get(key);
+    if (known != null) {
+      return known;
+    }
+    prepare(op, model);
+    List<String> cmd = command(op, model);
+    Run r = stage.cli.run(Stage.LIMIT, stage.world.args(cmd));
+    tally.inspect("calibrating " + key, r);
+    if (!r.ok()) {
+      tally.add(Tally.Kind.WRONG_CODE, "calibrating " + key, r.summary());
+    }
+    installed = check.listed("calibrating " + key);
+    Duration w = r.took().plus(r.took().dividedBy(10));
+    w = w.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : w;
+    windows.put(key, w);
+    System.out.println("  window for " + key + ": " + w.toMillis() + " ms (uninterrupted: " + r.took().toMillis() + " ms)");
+    return w;
   }
 
   private void skip(Op op, String why) {
@@ -126,13 +140,15 @@ final class CrashHarness {
   private boolean step(int step) {
     Op op = pick();
     String model = modelFor(op);
+    Duration window = window(op, model);
     double fraction = random.nextDouble();
-    boolean removeFirst = random.nextInt(10) < 7;
+    // Nine times in ten the command gets work to do; the tenth kills an install of an installed model.
+    boolean removeFirst = random.nextInt(10) < 9;
     if (removeFirst || op == Op.RM) {
       prepare(op, model);
     }
     List<String> cmd = command(op, model);
-    long delay = (long) (fraction * windows.get(op).toMillis());
+    long delay = (long) (fraction * window.toMillis());
     String context = String.format(Locale.ROOT, "step %d (seed %d): %s %s, SIGKILL at %d ms", step, options.seed(),
         op.label(), model, delay);
     Cli.Running running = stage.cli.start(stage.world.args(cmd));
@@ -161,7 +177,7 @@ final class CrashHarness {
           + (wanted ? " is not listed" : " is still listed"));
     }
     System.out.printf(Locale.ROOT, "  %s (%.0f%% of %d ms) → %s; re-run → %s; installed: %s; orphans %d B, gc %d B%n",
-        context, fraction * 100, windows.get(op).toMillis(), first.killed() ? "killed" : "finished (exit " + first.exit() + ")",
+        context, fraction * 100, window.toMillis(), first.killed() ? "killed" : "finished (exit " + first.exit() + ")",
         again.finished() ? "exit " + again.exit() : "hung", StoreCheck.names(installed), after.orphanBytes(), after.gcBytes());
     return first.killed();
   }

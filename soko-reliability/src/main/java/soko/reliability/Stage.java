@@ -77,7 +77,11 @@ final class Stage implements AutoCloseable {
     this.trustedKeys = trustedKeys;
     this.ociRef = ociRef;
     this.ociMissing = ociMissing;
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
+
+  /** Stops the servers when the harness is stopped (Ctrl-C) before {@link #close()}. */
+  private final Thread stopOnExit = new Thread(this::stopServers, "stop-reliability-servers");
 
   /** Why the harnesses cannot run here (nginx missing), or empty. */
   static Optional<String> unavailableReason() {
@@ -94,9 +98,10 @@ final class Stage implements AutoCloseable {
     Optional<LocalRegistry> registry = Optional.empty();
     Optional<NginxSite> proxy = Optional.empty();
     try {
-      Models.Model alpha = new Models.Model("rel-alpha", "1.0.0", Map.of("alpha.bin", Models.random(random, 2_500_000),
-          "shared.bin", Models.random(new Random(random.nextLong()), 700_000)));
-      alpha = new Models.Model(alpha.name(), alpha.version(), sorted(alpha.files()));
+      Map<String, byte[]> alphaFiles = new LinkedHashMap<>();
+      alphaFiles.put("alpha.bin", Models.random(random, 2_500_000));
+      alphaFiles.put("shared.bin", Models.random(random, 700_000));
+      Models.Model alpha = new Models.Model("rel-alpha", "1.0.0", alphaFiles);
       Map<String, byte[]> betaFiles = new LinkedHashMap<>();
       betaFiles.put("beta.bin", Models.random(random, 2_000_000));
       betaFiles.put("shared.bin", alpha.files().get("shared.bin"));
@@ -182,12 +187,6 @@ final class Stage implements AutoCloseable {
     }
   }
 
-  private static Map<String, byte[]> sorted(Map<String, byte[]> files) {
-    Map<String, byte[]> m = new LinkedHashMap<>();
-    files.keySet().stream().sorted().forEach(k -> m.put(k, files.get(k)));
-    return m;
-  }
-
   /** Adds the signed catalog to {@code w}'s store and fetches it. */
   void configureCatalog(World w) {
     expectOk(cli, w.args("catalog", "add", signedCatalog.toUri().toString(), "--id", "reliability.models",
@@ -239,9 +238,22 @@ final class Stage implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or about to: it stops the servers
+    }
+    stopServers();
+  }
+
+  private void stopServers() {
     proxy.ifPresent(NginxSite::close);
     registry.ifPresent(LocalRegistry::close);
-    nginx.close();
+    try {
+      nginx.close();
+    } catch (IOException e) {
+      System.err.println("cannot stop nginx: " + e);
+    }
   }
 }
