@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import soko.app.Reports;
+import soko.manifest.ModelName;
 import soko.store.GcReport;
 import soko.store.ModelNotInstalledException;
 
@@ -24,6 +25,9 @@ final class RemoveCommand implements Callable<Integer> {
     try {
       r = root.soko().remove(name);
     } catch (ModelNotInstalledException e) {
+      if (!isModelName(name)) {
+        throw e; // its message never echoes text that is no model name
+      }
       // Not the store's "run soko install": someone removing a model does not want it installed.
       List<String> installed = root.soko().list().stream().map(c -> c.model().manifest().name().value()).toList();
       String hint = Suggestions.didYouMean(Suggestions.closest(name, installed));
@@ -37,5 +41,14 @@ final class RemoveCommand implements Callable<Integer> {
       root.out.println("removed " + name + ", freed " + Format.bytes(r.bytesFreed()));
     }
     return ExitCode.OK;
+  }
+
+  private static boolean isModelName(String s) {
+    try {
+      ModelName.parse(s);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 }

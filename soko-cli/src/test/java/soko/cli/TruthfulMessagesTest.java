@@ -114,6 +114,7 @@ class TruthfulMessagesTest {
         + " see what is\n");
     assertThat(verify.err()).isEqualTo(rm.err());
     assertThat(cli.run("rm", "silero-vad").err())
-        .isEqualTo("soko: silero-vad is not installed: run `soko install silero-vad` (or `soko list` to see what is)\n");
+        .isEqualTo("soko: silero-vad is not installed, so there is nothing to remove (`soko list` shows what is"
+            + " installed)\n");
   }
 }
