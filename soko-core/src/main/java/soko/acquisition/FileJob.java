@@ -203,11 +203,20 @@ final class FileJob {
       return Optional.of("answered 206 with the Content-Range \"" + cr.map(HttpBodies::printable).orElse("")
           + "\", which is not bytes a-b/total");
     }
-    long from = Long.parseLong(m.group(1));
-    long to = Long.parseLong(m.group(2));
     boolean totalKnown = !m.group(3).equals("*");
+    long from;
+    long to;
+    long total;
+    try {
+      from = Long.parseLong(m.group(1));
+      to = Long.parseLong(m.group(2));
+      total = totalKnown ? Long.parseLong(m.group(3)) : file.size();
+    } catch (NumberFormatException e) { // digits past 2^63
+      return Optional.of("answered 206 with the Content-Range \"" + HttpBodies.printable(cr.orElseThrow())
+          + "\", whose numbers are larger than any file");
+    }
     long have = got.have();
-    if (from != have || to != file.size() - 1 || (totalKnown && Long.parseLong(m.group(3)) != file.size())) {
+    if (from != have || to != file.size() - 1 || total != file.size()) {
       return Optional.of("answered bytes " + from + "-" + to + "/" + m.group(3) + " for bytes=" + have + "- of a "
           + file.size() + "-byte file");
     }

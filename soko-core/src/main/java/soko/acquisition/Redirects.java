@@ -112,6 +112,10 @@ public final class Redirects {
     if (next.getHost() == null || next.getHost().isEmpty()) {
       return new Result(Optional.empty(), "redirected to " + next + ", which has no host");
     }
+    if (next.getPort() > 65_535) {
+      return new Result(Optional.empty(), "redirected to " + next + ", whose port " + next.getPort()
+          + " is out of range (1-65535)");
+    }
     boolean secure = "https".equalsIgnoreCase(original.getScheme()) || "https".equalsIgnoreCase(current.getScheme());
     if (secure && scheme.equals("http")) {
       return new Result(Optional.empty(), "redirected from https to plain http (" + next + ")");

@@ -15,6 +15,13 @@ class RedirectsTest {
   }
 
   @Test
+  void aPortPastTheLastOneIsRefusedWithAReason() {
+    Redirects.Result r = Redirects.next(HTTP, HTTP, "http://mirror.lan:99999/m.bin");
+    assertThat(r.next()).isEmpty();
+    assertThat(r.refusal()).isEqualTo("redirected to http://mirror.lan:99999/m.bin, whose port 99999 is out of range (1-65535)");
+  }
+
+  @Test
   void httpsSourceIsNeverDowngradedToHttp() {
     Redirects.Result r = Redirects.next(HTTPS, HTTPS, "http://cdn.example.org/m.bin");
     assertThat(r.next()).isEmpty();
