@@ -1,6 +1,5 @@
 package soko.bundle;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -363,9 +362,5 @@ final class TarReader {
       }
     }
     return true;
-  }
-
-  static EOFException eof() {
-    return new EOFException();
   }
 }
