@@ -56,6 +56,9 @@ final class Errors {
     if (e instanceof soko.catalog.CatalogException) {
       return "catalog";
     }
+    if (e instanceof soko.bundle.BundleException) {
+      return "bundle";
+    }
     if (e instanceof AppException) {
       return "model";
     }

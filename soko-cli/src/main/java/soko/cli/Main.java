@@ -182,7 +182,7 @@ public final class Main {
         new Sub(KeygenCommand.class, "keygen"), new Sub(VadCommand.class, "vad"),
         new Sub(TranscribeCommand.class, "transcribe"), new Sub(TranslateCommand.class, "translate"),
         new Sub(ManifestCommand.class, "manifest"), new Sub(ServeCommand.class, "serve"),
-        new Sub(PushCommand.class, "push"), new Sub(HelpCommand.class, "help"),
+        new Sub(PushCommand.class, "push"), new Sub(BundleCommand.class, "bundle"), new Sub(HelpCommand.class, "help"),
         new Sub(CompletionCommand.class, "completion"));
 
     /** The commands that read the whole tree (to show another command's help, or to complete any). */

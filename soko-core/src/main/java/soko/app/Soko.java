@@ -292,6 +292,63 @@ public final class Soko {
     catalogs = null;
   }
 
+  /**
+   * The signed catalogs, as last accepted from their configured sources, that list {@code m} with
+   * exactly its content: what a bundle carries so that an offline machine can trust {@code m}.
+   */
+  List<soko.bundle.BundleWriter.CatalogCopy> signedCatalogsListing(Manifest m) throws CatalogException {
+    List<soko.bundle.BundleWriter.CatalogCopy> out = new ArrayList<>();
+    for (soko.catalog.CatalogEntry e : catalogs().models()) {
+      if (!e.manifest().id().equals(m.id()) || !Bundles.sameModel(e.manifest(), m)) {
+        continue;
+      }
+      for (CatalogSources.Configured c : configuredCatalogs()) {
+        Path env = catalogSources().envelope(c);
+        if (e.catalogIds().contains(c.catalogId()) && Files.isRegularFile(env)) {
+          try {
+            out.add(new soko.bundle.BundleWriter.CatalogCopy(c.catalogId(), Files.readAllBytes(env)));
+          } catch (IOException ex) {
+            throw new soko.catalog.CatalogStateException(env, "cannot be read (" + ex.getMessage() + ")", ex);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes a signed catalog carried by a bundle as if {@link #updateCatalogs()} had fetched it from
+   * the configured source with that catalog id: the same checks (a trusted key's signature, expiry,
+   * rollback, no redefined model), and on success it is kept for offline use like a fetched copy.
+   *
+   * @return one line saying what happened to it
+   */
+  String acceptCarriedCatalog(String catalogId, byte[] envelope) throws CatalogException {
+    Catalogs above = Catalogs.of(BuiltinCatalog.load(), List.of());
+    for (CatalogSources.Configured c : configuredCatalogs()) {
+      if (!c.catalogId().equals(catalogId)) {
+        above = withStored(above, c, new ArrayList<>());
+        continue;
+      }
+      try {
+        Catalog accepted = trust(c).accept(c.source(), above, envelope);
+        AtomicFiles.replace(catalogSources().envelope(c), envelope);
+        catalogs = null;
+        return "catalog " + catalogId + " version " + accepted.version() + " from the bundle verified and kept";
+      } catch (soko.catalog.CatalogRollbackException e) {
+        return "catalog " + catalogId + " in the bundle is older than the copy this machine has, which stays in use ("
+            + e.getMessage() + ")";
+      } catch (CatalogException e) {
+        return "catalog " + catalogId + " in the bundle was refused: " + e.getMessage();
+      } catch (IOException e) {
+        throw new soko.catalog.CatalogStateException(catalogSources().envelope(c), "cannot be written (" + e.getMessage()
+            + ")", e);
+      }
+    }
+    return "the bundle carries catalog " + catalogId + ", which this machine is not configured to trust; to use it, run"
+        + " `soko catalog add URL --id " + catalogId + " --trust KEY.pub.json` first";
+  }
+
   /** The outcome of fetching one remote catalog. */
   public record CatalogUpdate(String catalogId, URI url, OptionalLong version, Optional<String> error) {}
 

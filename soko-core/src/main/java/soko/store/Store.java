@@ -96,6 +96,14 @@ public final class Store implements StoreView {
     return layout.downloads();
   }
 
+  /**
+   * Where verified blobs wait to be published (an imported bundle's): the data root's temp folder,
+   * on the blobs' file system so that publishing is a rename; gc removes files there a day old.
+   */
+  public Path stagingDir() {
+    return layout.dataTmp();
+  }
+
   /** A scratch folder inside the cache root, for engines and other derived data. */
   public Path cacheScratch() {
     return layout.cacheTmp();

@@ -1,0 +1,18 @@
+package soko.bundle;
+
+/**
+ * A bundle cannot be written or read: the file is not a bundle Soko accepts (a link, an absolute
+ * or climbing path, a duplicate entry, a truncated archive, a manifest of the wrong type…), or a
+ * file could not be read or written. The message is one line: the file, what is wrong, and what to
+ * do. A blob whose bytes do not match its name is a {@link soko.verification.IntegrityException}
+ * instead.
+ */
+public final class BundleException extends Exception {
+  public BundleException(String message) {
+    super(message);
+  }
+
+  public BundleException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
