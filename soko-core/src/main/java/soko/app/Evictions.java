@@ -61,7 +61,8 @@ final class Evictions {
     String refusal(String what) {
       return what + " needs " + Bytes.human(used + incoming - budget.bytes()) + " more than the budget of " + budget
           + " allows (" + Bytes.human(used) + " used" + (incoming > 0 ? ", " + Bytes.human(incoming) + " to add" : "")
-          + "), and evicting everything that may go frees only " + Bytes.human(freed)
+          + (evictions.isEmpty() ? "), and nothing may be evicted" : "), and evicting everything that may go frees only "
+              + Bytes.human(freed))
           + (protectedModels.isEmpty() ? "" : "; what would have to go: " + String.join(", ", protectedModels))
           + ": raise the budget (`soko config set budget SIZE`), unmark a model (`soko keep --unset NAME`) or remove"
           + " one (`soko rm NAME`)";
