@@ -183,7 +183,10 @@ public final class Main {
         new Sub(TranscribeCommand.class, "transcribe"), new Sub(TranslateCommand.class, "translate"),
         new Sub(ManifestCommand.class, "manifest"), new Sub(ServeCommand.class, "serve"),
         new Sub(PushCommand.class, "push"), new Sub(BundleCommand.class, "bundle"), new Sub(HelpCommand.class, "help"),
-        new Sub(CompletionCommand.class, "completion"));
+        new Sub(CompletionCommand.class, "completion"), new Sub(ConfigCommand.class, "config"),
+        new Sub(KeepCommand.class, "keep"), new Sub(PruneCommand.class, "prune"),
+        new Sub(OutdatedCommand.class, "outdated"), new Sub(UpdateCommand.class, "update"),
+        new Sub(RollbackCommand.class, "rollback"));
 
     /** The commands that read the whole tree (to show another command's help, or to complete any). */
     static final List<Class<?>> WHOLE_TREE = List.of(HelpCommand.class, CompletionCommand.class);

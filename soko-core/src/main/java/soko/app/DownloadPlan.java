@@ -16,12 +16,21 @@ import soko.manifest.ModelFile;
  * @param bytesAlreadyPresent bytes kept from earlier partial downloads
  * @param freeAfter usable bytes left on the disk after the download
  * @param hosts the hosts that may be contacted, in source order
+ * @param evictions what the storage budget evicts once the model has verified, in order (see
+ *     {@link Soko#budget()})
  */
 public record DownloadPlan(Manifest manifest, List<PlannedFile> files, long bytesToDownload, long bytesAlreadyPresent,
-    long freeAfter, List<String> hosts, License license) {
+    long freeAfter, List<String> hosts, License license, List<Eviction> evictions) {
   public DownloadPlan {
     files = List.copyOf(files);
     hosts = List.copyOf(hosts);
+    evictions = List.copyOf(evictions);
+  }
+
+  /** A plan that evicts nothing. */
+  public DownloadPlan(Manifest manifest, List<PlannedFile> files, long bytesToDownload, long bytesAlreadyPresent,
+      long freeAfter, List<String> hosts, License license) {
+    this(manifest, files, bytesToDownload, bytesAlreadyPresent, freeAfter, hosts, license, List.of());
   }
 
   /** One file to fetch. */
@@ -44,6 +53,8 @@ public record DownloadPlan(Manifest manifest, List<PlannedFile> files, long byte
     return manifest.name() + " " + manifest.version() + ": download " + Bytes.human(bytesToDownload)
         + (bytesAlreadyPresent > 0 ? " (" + Bytes.human(bytesAlreadyPresent) + " already downloaded)" : "")
         + " from " + String.join(", ", hosts) + "; " + Bytes.human(Math.max(0, freeAfter)) + " free afterwards;"
-        + " licence " + license.spdx() + (nonCommercial() ? " (non-commercial use only)" : "");
+        + " licence " + license.spdx() + (nonCommercial() ? " (non-commercial use only)" : "")
+        + (evictions.isEmpty() ? "" : "; to stay within the budget, evicts "
+            + String.join(", ", evictions.stream().map(Eviction::describe).toList()));
   }
 }

@@ -32,6 +32,7 @@ import soko.runtime.TranslationSession;
 import soko.runtime.VoiceActivitySession;
 import soko.runtime.cloud.CloudEndpoint;
 import soko.runtime.cloud.CloudProvider;
+import soko.store.Store;
 import soko.store.StoreException;
 
 /**
@@ -66,6 +67,11 @@ public final class Engines implements AutoCloseable {
   private final ModelResolver resolver;
   private final SessionPool pool;
   private final @Nullable ScheduledExecutorService sweeper;
+  /**
+   * The store holds of the models this manager opened, by {@code name@version}: the storage budget
+   * never evicts them while they stay loaded. Released when they are unloaded or this closes.
+   */
+  private final java.util.Map<String, Store.Hold> holds = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param background unload idle sessions from a daemon thread; without it only {@link #unloadIdle()} does
@@ -84,7 +90,7 @@ public final class Engines implements AutoCloseable {
           Thread.ofPlatform().daemon().name("soko-idle-unload").factory());
       timer.setRemoveOnCancelPolicy(true);
       long period = Math.clamp(settings.idleUnload().toMillis() / 4, 1_000, 60_000);
-      timer.scheduleWithFixedDelay(pool::sweepIdle, period, period, TimeUnit.MILLISECONDS);
+      timer.scheduleWithFixedDelay(() -> unloadIdle(), period, period, TimeUnit.MILLISECONDS);
       this.sweeper = timer;
     } else {
       this.sweeper = null;
@@ -138,6 +144,9 @@ public final class Engines implements AutoCloseable {
         throw new ModelUnavailableException(m.id() + " changed while Soko was choosing it; try again");
       }
       EngineOptions options = new EngineOptions(settings.threads(), soko.store().cacheScratch(), settings.isolate());
+      if (!holds.containsKey(m.id())) {
+        opening(m);
+      }
       SessionPool.Acquired a = pool.acquire(model, need.task(), provider.get(), options);
       EngineInfo info = provider.get().info();
       ModelUse use = new ModelUse(need.alias(), m.id(), info.id() + " " + info.version(), m.demo(), false,
@@ -208,7 +217,11 @@ public final class Engines implements AutoCloseable {
 
   /** Unloads the sessions idle for at least the idle time now; returns how many. */
   public int unloadIdle() {
-    return pool.sweepIdle();
+    int n = pool.sweepIdle();
+    if (n > 0) {
+      releaseUnloaded();
+    }
+    return n;
   }
 
   /** Unloads every model and stops the idle timer. Leases still open become unusable. */
@@ -218,6 +231,42 @@ public final class Engines implements AutoCloseable {
       sweeper.shutdownNow();
     }
     pool.closeAll();
+    holds.values().forEach(Store.Hold::close);
+    holds.clear();
+  }
+
+  /**
+   * An engine is about to open {@code m}: records the use (one small write per load, none per
+   * inference) and holds the model so that the budget does not evict it while it is loaded. Both
+   * are best-effort: a full disk must not stop a transcription.
+   */
+  private void opening(Manifest m) {
+    try {
+      soko.store().recordUse(m.name());
+    } catch (StoreException e) {
+      // the least-recently-used order then sees an older use; nothing else depends on it
+    }
+    try {
+      Store.Hold h = soko.store().hold(m);
+      if (holds.putIfAbsent(m.id(), h) != null) {
+        h.close();
+      }
+    } catch (StoreException e) {
+      // without a hold the budget may evict the model; its open files stay readable meanwhile
+    }
+  }
+
+  /** Releases the holds of models no longer loaded. */
+  private void releaseUnloaded() {
+    java.util.Set<String> loadedNow = new java.util.HashSet<>();
+    pool.loaded().forEach(l -> loadedNow.add(l.model()));
+    holds.entrySet().removeIf(e -> {
+      if (loadedNow.contains(e.getKey())) {
+        return false;
+      }
+      e.getValue().close();
+      return true;
+    });
   }
 
   // ---------------------------------------------------------------- jobs

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import soko.acquisition.AcquisitionException;
 import soko.acquisition.Destination;
 import soko.acquisition.Downloader;
@@ -67,11 +68,18 @@ final class InstallService {
   private final Store store;
   private final Downloader downloader;
   private final boolean offline;
+  private final Supplier<Optional<StorageBudget>> budget;
 
   InstallService(Store store, Downloader downloader, boolean offline) {
+    this(store, downloader, offline, Optional::empty);
+  }
+
+  /** @param budget the storage budget in force, read at each install (see {@link Soko#budget()}) */
+  InstallService(Store store, Downloader downloader, boolean offline, Supplier<Optional<StorageBudget>> budget) {
     this.store = store;
     this.downloader = downloader;
     this.offline = offline;
+    this.budget = budget;
   }
 
   Downloader downloader() {
@@ -84,6 +92,18 @@ final class InstallService {
    */
   Soko.InstallResult install(Manifest manifest, String origin, Consent consent, ProgressListener listener)
       throws AppException, StoreException, IntegrityException, AcquisitionException {
+    return install(manifest, origin, consent, listener, false);
+  }
+
+  /**
+   * As {@link #install(Manifest, String, Consent, ProgressListener)}; with {@code keepPrevious} (an
+   * update) the version replaced stays for rollback. When a storage budget is set, what it must
+   * evict is planned before anything is written and shown in the consent's plan; an install that
+   * cannot fit is refused with {@link BudgetException} before any download; evictions happen only
+   * after the new model has verified and is recorded.
+   */
+  Soko.InstallResult install(Manifest manifest, String origin, Consent consent, ProgressListener listener,
+      boolean keepPrevious) throws AppException, StoreException, IntegrityException, AcquisitionException {
     LicenseAcceptance.require(manifest, consent);
     Optional<InstalledModel> existing = installedOrDamaged(manifest.name()).filter(m -> m.manifest().equals(manifest));
     try (Store.Install tx = store.beginInstall(manifest)) {
@@ -91,6 +111,7 @@ final class InstallService {
       if (existing.isPresent() && missing.isEmpty()) {
         return new Soko.InstallResult(existing.get(), true, 0, 0);
       }
+      List<Eviction> evictions = evictionsFor(manifest);
       long bytes = 0;
       int copied = 0;
       List<ModelFile> remote = new ArrayList<>();
@@ -110,7 +131,7 @@ final class InstallService {
         }
       }
       if (!remote.isEmpty()) {
-        DownloadPlan plan = plan(manifest, remote);
+        DownloadPlan plan = plan(manifest, remote, evictions);
         if (offline) {
           throw new ConsentRequiredException("offline: " + manifest.id() + " needs a download of "
               + Bytes.human(plan.bytesToDownload()) + " from " + String.join(", ", plan.hosts())
@@ -126,10 +147,12 @@ final class InstallService {
           // wrote nothing, and the model is installed (by the other, or by this commit if it has not
           // recorded it yet).
           Optional<InstalledModel> now = installedOrDamaged(manifest.name()).filter(m -> m.manifest().equals(manifest));
-          return new Soko.InstallResult(now.isPresent() ? now.get() : tx.commit(origin), true, 0, 0);
+          return new Soko.InstallResult(now.isPresent() ? now.get() : tx.commit(origin, keepPrevious), true, 0, 0,
+              Evictions.evict(store, evictions));
         }
       }
-      return new Soko.InstallResult(tx.commit(origin), false, missing.size(), bytes);
+      InstalledModel installed = tx.commit(origin, keepPrevious);
+      return new Soko.InstallResult(installed, false, missing.size(), bytes, Evictions.evict(store, evictions));
     }
   }
 
@@ -169,10 +192,37 @@ final class InstallService {
         needed.add(f);
       }
     }
-    return plan(manifest, needed);
+    return plan(manifest, needed, List.of());
   }
 
-  private DownloadPlan plan(Manifest m, List<ModelFile> remote) throws StoreException {
+  /** {@link #plan(Manifest)} with what the budget would evict (nothing when nothing downloads). */
+  DownloadPlan planWithEvictions(Manifest manifest) throws StoreException, BudgetException {
+    DownloadPlan p = plan(manifest);
+    if (p.files().isEmpty()) {
+      return p;
+    }
+    return new DownloadPlan(p.manifest(), p.files(), p.bytesToDownload(), p.bytesAlreadyPresent(), p.freeAfter(),
+        p.hosts(), p.license(), evictionsFor(manifest));
+  }
+
+  /**
+   * What the budget must evict to make room for {@code manifest}.
+   *
+   * @throws BudgetException when even evicting everything that may go is not enough
+   */
+  List<Eviction> evictionsFor(Manifest manifest) throws StoreException, BudgetException {
+    Optional<StorageBudget> b = budget.get();
+    if (b.isEmpty()) {
+      return List.of();
+    }
+    Evictions.Plan p = Evictions.plan(store, b.get(), Optional.of(manifest));
+    if (!p.fits()) {
+      throw new BudgetException(p.refusal("installing " + manifest.id()));
+    }
+    return p.evictions();
+  }
+
+  private DownloadPlan plan(Manifest m, List<ModelFile> remote, List<Eviction> evictions) throws StoreException {
     List<DownloadPlan.PlannedFile> files = new ArrayList<>();
     Set<String> hosts = new LinkedHashSet<>();
     long toDownload = 0;
@@ -188,7 +238,8 @@ final class InstallService {
           .forEach(s -> hosts.add(s.host()));
     }
     long free = store.usage().cacheFree();
-    return new DownloadPlan(m, files, toDownload, present, free - toDownload, List.copyOf(hosts), m.license());
+    return new DownloadPlan(m, files, toDownload, present, free - toDownload, List.copyOf(hosts), m.license(),
+        evictions);
   }
 
   static ConsentRequiredException notApproved(DownloadPlan plan) {

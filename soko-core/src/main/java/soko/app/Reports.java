@@ -56,6 +56,7 @@ public final class Reports {
     o.put("filesWritten", r.filesWritten());
     o.put("bytesWritten", r.bytesWritten());
     o.put("origin", r.model().origin());
+    o.set("evicted", BudgetReports.lines(r.evicted()));
     return Json.writeLine(o) + "\n";
   }
 
@@ -71,6 +72,7 @@ public final class Reports {
     o.put("filesWritten", r.filesWritten());
     o.put("bytesWritten", r.bytesWritten());
     o.put("origin", r.model().origin());
+    o.set("evicted", BudgetReports.lines(r.evicted()));
     o.set("recommendation", recommendation(choice));
     return Json.writeLine(o) + "\n";
   }
@@ -210,6 +212,7 @@ public final class Reports {
       fo.put("size", f.file().size());
       fo.put("alreadyPresent", f.partialBytes());
     }
+    o.set("evictions", BudgetReports.evictions(p.evictions()));
     return o;
   }
 

@@ -92,7 +92,7 @@ public final class Soko {
     this.downloader = new Downloader(store.downloadsDir(), downloadSettings, clock, Map.of(
         SourceUri.Kind.HTTP, Downloader.http(connector, downloadSettings),
         SourceUri.Kind.OCI, new AnonymousRegistries(connector)));
-    this.installs = new InstallService(store, downloader, settings.offline());
+    this.installs = new InstallService(store, downloader, settings.offline(), this::budgetInForce);
   }
 
   /**
@@ -531,7 +531,17 @@ public final class Soko {
   // ---------------------------------------------------------------- installing
 
   /** The outcome of an install. */
-  public record InstallResult(InstalledModel model, boolean alreadyInstalled, int filesWritten, long bytesWritten) {}
+  public record InstallResult(InstalledModel model, boolean alreadyInstalled, int filesWritten, long bytesWritten,
+      List<String> evicted) {
+    public InstallResult {
+      evicted = List.copyOf(evicted);
+    }
+
+    /** A result that evicted nothing. */
+    public InstallResult(InstalledModel model, boolean alreadyInstalled, int filesWritten, long bytesWritten) {
+      this(model, alreadyInstalled, filesWritten, bytesWritten, List.of());
+    }
+  }
 
   /**
    * Installs a model without downloading: a bundled model, or one whose files have local
@@ -572,8 +582,8 @@ public final class Soko {
    * What {@link #install(Manifest, String, Consent, ProgressListener)} of {@code m} would download:
    * for an installed model, what repairing it would fetch (its missing and corrupt files only).
    */
-  public DownloadPlan plan(Manifest m) throws StoreException {
-    return installs.plan(m);
+  public DownloadPlan plan(Manifest m) throws StoreException, BudgetException {
+    return installs.planWithEvictions(m);
   }
 
   /**
@@ -660,6 +670,162 @@ public final class Soko {
   public boolean isVerified(String name) throws StoreException {
     Optional<InstalledModel> m = store.installed(parseName(name));
     return m.isPresent() && store.checkWithoutHashing(m.get()).state() == FileState.VERIFIED;
+  }
+
+  // ---------------------------------------------------------------- budget and updates
+
+  /** The environment variable that overrides the {@code budget} setting, such as {@code SOKO_BUDGET=20GiB}. */
+  public static final String ENV_BUDGET = "SOKO_BUDGET";
+
+  /** The settings file that {@code soko config} reads and writes. */
+  public ConfigFile config() {
+    return new ConfigFile(store.settingsFile());
+  }
+
+  /**
+   * The storage budget in force: {@code SOKO_BUDGET} when set, else the {@code budget} setting; none
+   * by default (nothing is ever evicted).
+   *
+   * @throws InvalidSettingException when the value in force is not a size
+   */
+  public Optional<BudgetSetting> budget() {
+    String env = System.getenv(ENV_BUDGET);
+    if (env != null && !env.isBlank()) {
+      try {
+        return Optional.of(new BudgetSetting(StorageBudget.parse(env), ENV_BUDGET));
+      } catch (InvalidSettingException e) {
+        throw new InvalidSettingException(ENV_BUDGET + ": " + e.getMessage() + " (or unset " + ENV_BUDGET + ")", e);
+      }
+    }
+    return config().get(ConfigFile.Key.BUDGET).map(v -> new BudgetSetting(StorageBudget.parse(v), "settings"));
+  }
+
+  private Optional<StorageBudget> budgetInForce() {
+    return budget().map(BudgetSetting::budget);
+  }
+
+  /**
+   * What the budget counts now and what {@link #prune} would evict to get within it.
+   *
+   * @throws BudgetException when no budget is set, or evicting everything that may go is not enough
+   *     (the message names what would have to go)
+   */
+  public Prune prunePlan() throws StoreException, BudgetException {
+    BudgetSetting b = budget().orElseThrow(() -> new BudgetException("no storage budget is set: set one with `soko"
+        + " config set budget SIZE` (such as 20GiB) or SOKO_BUDGET"));
+    Evictions.Plan p = Evictions.plan(store, b.budget(), Optional.empty());
+    if (!p.fits()) {
+      throw new BudgetException(p.refusal("the store"));
+    }
+    return new Prune(b, p.used(), p.evictions(), List.of());
+  }
+
+  /**
+   * Evicts least recently used models (and versions kept for rollback) until the store is within
+   * the budget: never a model in use, bundled or marked keep.
+   */
+  public Prune prune(boolean dryRun) throws StoreException, BudgetException {
+    Prune plan = prunePlan();
+    if (dryRun) {
+      return plan;
+    }
+    return new Prune(plan.budget(), plan.used(), plan.evictions(), Evictions.evict(store, plan.evictions()));
+  }
+
+  /**
+   * What a prune plans or did.
+   *
+   * @param used bytes the budget counted before
+   * @param evictions what goes (or would go), in order
+   * @param done one line per eviction done or skipped; empty for a dry run
+   */
+  public record Prune(BudgetSetting budget, long used, List<Eviction> evictions, List<String> done) {
+    public Prune {
+      evictions = List.copyOf(evictions);
+      done = List.copyOf(done);
+    }
+
+    public long freed() {
+      return evictions.stream().mapToLong(Eviction::bytes).sum();
+    }
+  }
+
+  /** Marks an installed model keep (the budget never evicts it), or unmarks it. */
+  public void keep(String name, boolean keep) throws StoreException {
+    ModelName n = parseName(name);
+    if (keep) {
+      store.require(n);
+    }
+    store.keep(n, keep);
+  }
+
+  /** Installed models whose catalog lists a newer version, and aliases with a better pick. No network. */
+  public Outdated outdated() throws StoreException, CatalogException {
+    return Updates.outdated(this);
+  }
+
+  /**
+   * What {@link #update} would download and evict, without writing anything; empty when the
+   * catalogs list nothing newer.
+   */
+  public Optional<DownloadPlan> updatePlan(String name) throws AppException, StoreException, CatalogException {
+    Optional<Manifest> next = nextVersion(name);
+    return next.isEmpty() ? Optional.empty() : Optional.of(plan(next.get()));
+  }
+
+  /**
+   * Installs the newest version the catalogs list for an installed model (or, for an alias with a
+   * better pick, the model recommended for this computer) beside the installed one, and switches
+   * the name to it once it verifies; the replaced version stays for {@link #rollback} until gc, a
+   * removal or the budget drops it. A licence change needs the new licence accepted by name.
+   *
+   * @return empty when nothing newer is listed
+   * @throws ConsentRequiredException when the licence changes and {@code consent} does not accept the new one
+   */
+  public Optional<InstallResult> update(String name, Consent consent, ProgressListener listener)
+      throws AppException, StoreException, CatalogException, IntegrityException, AcquisitionException {
+    Optional<Manifest> next = nextVersion(name);
+    if (next.isEmpty()) {
+      return Optional.empty();
+    }
+    Manifest n = next.get();
+    Optional<InstalledModel> current = store.installed(n.name());
+    if (current.isPresent() && !current.get().manifest().license().spdx().equals(n.license().spdx())
+        && !consent.accepts(n.license().spdx())) {
+      throw new ConsentRequiredException("the licence of " + n.name() + " changes from "
+          + current.get().manifest().license().spdx() + " to " + n.license().spdx() + " in " + n.version()
+          + " (" + n.license().url() + "): read it, then run again with --accept-license " + n.license().spdx());
+    }
+    return Optional.of(installs.install(n, "catalog", consent, listener, current.isPresent()));
+  }
+
+  /** The manifest {@link #update} installs for a model name or an alias, if there is a newer one. */
+  private Optional<Manifest> nextVersion(String name) throws AppException, StoreException, CatalogException {
+    Catalogs c = catalogs();
+    if (c.alias(name).isPresent()) {
+      for (Outdated.BetterPick p : Updates.outdated(this).betterPicks()) {
+        if (p.alias().equals(name)) {
+          return c.model(ModelName.parse(p.recommended()));
+        }
+      }
+      return Optional.empty();
+    }
+    InstalledModel m = store.require(parseName(name));
+    Optional<Outdated.Update> u = Updates.newer(this, c, m);
+    return u.isEmpty() ? Optional.empty() : c.model(m.manifest().name());
+  }
+
+  /** What installing {@code m} downloads, evictions aside. */
+  long downloadBytes(Manifest m) throws StoreException {
+    return installs.plan(m).bytesToDownload();
+  }
+
+  /**
+   * Switches a model back to the version an update replaced, once that version verifies; the
+   * version left becomes the previous one (a second rollback goes forward again).
+   */
+  public InstalledModel rollback(String name) throws StoreException {
+    return store.rollback(parseName(name));
   }
 
   // ---------------------------------------------------------------- diagnostics

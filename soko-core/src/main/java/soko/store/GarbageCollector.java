@@ -37,9 +37,11 @@ final class GarbageCollector {
   private final Removals removals;
   private final Quarantine quarantine;
   private final Steps steps;
+  private final ModelMarks marks;
 
   GarbageCollector(Layout layout, Clock clock, Refs refs, Pins pins, Removals removals, Quarantine quarantine,
-      Steps steps) {
+      Steps steps, ModelMarks marks) {
+    this.marks = marks;
     this.layout = layout;
     this.clock = clock;
     this.refs = refs;
@@ -101,12 +103,24 @@ final class GarbageCollector {
   }
 
   /** The intent of removing a model: its manifest and blobs, or all its manifests and every orphan if damaged. */
-  private Removals.Intent intent(ModelName name, Optional<InstalledModel> model, boolean damaged) throws IOException {
+  private Removals.Intent intent(ModelName name, Optional<InstalledModel> model, boolean damaged) throws IOException,
+      StoreException {
     Set<String> manifests = new TreeSet<>();
     Set<Digest> blobs = new HashSet<>();
     if (model.isPresent()) {
       manifests.add(model.get().manifestFile().getFileName().toString());
       model.get().manifest().files().forEach(f -> blobs.add(f.sha256()));
+    }
+    Optional<Refs.Ref> previous = marks.previous(name);
+    if (previous.isPresent()) {
+      // The version an update replaced goes with the model.
+      try {
+        InstalledModel p = refs.model(previous.get());
+        manifests.add(p.manifestFile().getFileName().toString());
+        p.manifest().files().forEach(f -> blobs.add(f.sha256()));
+      } catch (StoreException gone) {
+        // its manifest is gone or damaged: nothing of it to free by name
+      }
     }
     if (damaged) {
       for (Path p : Files2.listFiles(layout.manifestDir(name))) {
@@ -130,7 +144,37 @@ final class GarbageCollector {
     }
     sweepBlobs(dryRun, intent.everyOrphan() ? Optional.empty() : Optional.of(intent.blobs()), t);
     if (!dryRun) {
+      marks.deletePrevious(intent.name());
       removals.delete(intent.name());
+    }
+  }
+
+  /** See {@link Store#dropPrevious}. */
+  GcReport dropPrevious(ModelName name) throws StoreException {
+    try (StoreLock.Held lock = StoreLock.acquire(layout.refsLock(), Store.LOCK_TIMEOUT)) {
+      refuseLinkedFolders();
+      Tally t = new Tally();
+      Optional<Refs.Ref> previous = marks.previous(name);
+      if (previous.isEmpty()) {
+        return t.report(false);
+      }
+      Set<Digest> blobs = new HashSet<>();
+      try {
+        refs.model(previous.get()).manifest().files().forEach(f -> blobs.add(f.sha256()));
+      } catch (StoreException gone) {
+        // its manifest is gone or damaged: gc frees what it leaves
+      }
+      Path mf = layout.manifest(name, previous.get().version(), previous.get().manifestSha256());
+      // The manifest first: killed before the record goes, the record names a missing manifest,
+      // which reads as no previous version; its blobs are orphans for the next gc.
+      t.removed(mf, Files2.sizeOf(mf));
+      Files.deleteIfExists(mf);
+      marks.deletePrevious(name);
+      steps.reached("previous-dropped");
+      sweepBlobs(false, Optional.of(blobs), t);
+      return t.report(false);
+    } catch (IOException e) {
+      throw new StoreIOException("cannot drop the previous version of " + name, e);
     }
   }
 
@@ -146,7 +190,8 @@ final class GarbageCollector {
         }
       }
       moveAsideForeignEntries(dryRun, t);
-      LiveSet live = LiveSet.read(refs, removals, pins, List.of());
+      Set<Path> dropped = dropOldVersions(dryRun, t);
+      LiveSet live = LiveSet.read(refs, removals, pins, List.of(), dropped);
       for (Removals.Intent i : live.unfinished()) {
         t.notices.add((dryRun ? "would finish" : "finished") + " the interrupted removal of " + i.name());
         if (!dryRun) {
@@ -189,6 +234,55 @@ final class GarbageCollector {
       throw new StoreIOException("cannot collect garbage in " + layout.roots().data(), e);
     }
     return t.report(dryRun);
+  }
+
+  /**
+   * The manifests of versions no ref needs any more: those kept by updates for rollback (gc is how a
+   * user lets them go), and those a kill left behind between two atomic steps of an install, update
+   * or rollback. Only models whose ref reads cleanly are looked at: a damaged ref keeps every
+   * manifest of its model, so that no blob it may need is freed. Deletes them unless {@code dryRun}.
+   */
+  private Set<Path> dropOldVersions(boolean dryRun, Tally t) throws IOException, StoreException {
+    Set<Path> out = new HashSet<>();
+    Set<ModelName> names = new TreeSet<>(java.util.Comparator.comparing(ModelName::value));
+    names.addAll(refs.names());
+    names.addAll(marks.withPrevious());
+    for (ModelName name : names) {
+      Optional<Refs.Ref> ref;
+      try {
+        ref = refs.read(name);
+      } catch (StoreConfigException damaged) {
+        continue;
+      }
+      Optional<Path> keep = ref.map(r -> layout.manifest(name, r.version(), r.manifestSha256()));
+      if (keep.isEmpty()) {
+        if (!dryRun) {
+          marks.deletePrevious(name); // a previous version of a model no longer installed: a removal frees it
+        }
+        continue;
+      }
+      Optional<Refs.Ref> previous = marks.previous(name);
+      for (Path mf : Files2.listFiles(layout.manifestDir(name))) {
+        String f = mf.getFileName().toString();
+        if (!f.endsWith(".json") || f.startsWith(".") || mf.equals(keep.get())) {
+          continue;
+        }
+        out.add(mf);
+        t.removed(mf, Files2.sizeOf(mf));
+        if (previous.isPresent() && mf.equals(layout.manifest(name, previous.get().version(),
+            previous.get().manifestSha256()))) {
+          t.notices.add((dryRun ? "would drop" : "dropped") + " " + name + "@" + previous.get().version()
+              + ", kept for `soko rollback " + name + "`");
+        }
+        if (!dryRun) {
+          Files.deleteIfExists(mf); // a link is deleted as a link
+        }
+      }
+      if (!dryRun) {
+        marks.deletePrevious(name);
+      }
+    }
+    return out;
   }
 
   private void sweepBlobs(boolean dryRun, Optional<Set<Digest>> only, Tally t) throws IOException, StoreException {

@@ -30,9 +30,13 @@ final class InstallTransaction implements AutoCloseable {
   private final Verifier verifier;
   private final Removals removals;
   private final Quarantine quarantine;
+  private final ModelMarks marks;
+  private final Steps steps;
 
   InstallTransaction(Manifest manifest, Path pin, Layout layout, Clock clock, Refs refs, Verifier verifier,
-      Removals removals, Quarantine quarantine) {
+      Removals removals, Quarantine quarantine, ModelMarks marks, Steps steps) {
+    this.marks = marks;
+    this.steps = steps;
     this.manifest = manifest;
     this.pin = pin;
     this.layout = layout;
@@ -51,7 +55,15 @@ final class InstallTransaction implements AutoCloseable {
     return verifier.notVerified(manifest);
   }
 
-  InstalledModel commit(String origin) throws StoreException {
+  /**
+   * See {@link Store.Install#commit(String, boolean)}. With {@code keepPrevious}, the steps are: the
+   * new manifest, the record of the replaced version (the old ref's content), the ref, then the
+   * deletion of the version kept before. Each is an atomic rename, and both versions' manifests
+   * (and so their blobs) stay on disk throughout, so a kill at any point leaves the old or the new
+   * version installed and usable. The steps, as {@link Steps} names them: {@code manifest-written},
+   * {@code previous-written} (only with {@code keepPrevious}), {@code ref-written}.
+   */
+  InstalledModel commit(String origin, boolean keepPrevious) throws StoreException {
     List<String> problems = new ArrayList<>();
     for (ModelFile f : manifest.files()) {
       FileCheck c = verifier.checkFile(f, VerifyMode.CACHED);
@@ -70,17 +82,36 @@ final class InstallTransaction implements AutoCloseable {
       quarantine.realFolder(manifestFile.getParent());
       moveAsideUnlessRegular(manifestFile, "manifest");
       Files2.writeAtomically(manifestFile, manifestBytes);
+      steps.reached("manifest-written");
       Optional<Refs.Ref> previous = previous();
+      Optional<Refs.Ref> keptBefore = marks.previous(manifest.name());
+      boolean keep = keepPrevious && previous.isPresent() && !previous.get().manifestSha256().equals(manifestSha);
+      if (keep) {
+        quarantine.realFolder(layout.previous());
+        moveAsideUnlessRegular(layout.previous(manifest.name()), "previous");
+        marks.writePrevious(previous.get());
+        steps.reached("previous-written");
+      }
       moveAsideUnlessRegular(layout.ref(manifest.name()), "ref");
       Files2.writeAtomically(layout.ref(manifest.name()),
           new Refs.Ref(manifest.name(), manifest.version(), manifestSha, origin, now).toJson());
+      steps.reached("ref-written");
       // Installed again: an interrupted removal of this name has nothing left to do.
       removals.delete(manifest.name());
       // Only after the ref points at the new file: a crash before this line leaves the old, consistent pair.
-      if (previous.isPresent()) {
+      if (previous.isPresent() && !keep) {
         Path old = layout.manifest(manifest.name(), previous.get().version(), previous.get().manifestSha256());
-        if (!old.equals(manifestFile)) {
+        Optional<Path> kept = keptBefore.map(k -> layout.manifest(k.name(), k.version(), k.manifestSha256()));
+        if (!old.equals(manifestFile) && !kept.equals(Optional.of(old))) {
           Files.deleteIfExists(old);
+        }
+      }
+      if (keep && keptBefore.isPresent()) {
+        // The version kept before this update is no longer the one to go back to.
+        Path older = layout.manifest(manifest.name(), keptBefore.get().version(), keptBefore.get().manifestSha256());
+        Path replaced = layout.manifest(manifest.name(), previous.get().version(), previous.get().manifestSha256());
+        if (!older.equals(manifestFile) && !older.equals(replaced)) {
+          Files.deleteIfExists(older);
         }
       }
     } catch (IOException e) {

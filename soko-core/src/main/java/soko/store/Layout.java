@@ -48,6 +48,18 @@ import soko.verification.Digest;
  *                                        interrupted {@code soko rm} is finished by the next rm or gc
  *       {"name":"whisper-base","manifests":["1.0.0-60ed5bc3dd14.json"],"blobs":["60ed5bc3…"],
  *        "everyOrphan":false,"startedAt":"2026-11-29T00:55:00Z"}
+ *   state/used/whisper-base.json         when an engine last opened the model (written once per load,
+ *                                        never per inference; a missing or damaged one counts as never)
+ *       {"name":"whisper-base","lastUsed":"2026-11-29T01:10:00Z"}
+ *   state/keep/whisper-base.json         the user marked the model {@code keep}: the budget never evicts it
+ *       {"name":"whisper-base","keptAt":"2026-11-29T01:11:00Z"}
+ *   state/previous/whisper-base.json     the version an update replaced, kept for {@code soko rollback}
+ *                                        (the ref it had; its manifest stays in manifests/) until gc,
+ *                                        a removal or the budget drops it
+ *       {"name":"whisper-base","version":"1.0.0","manifestSha256":"60ed5b…","origin":"catalog:…",
+ *        "installedAt":"2026-11-20T09:00:00Z"}
+ *   state/settings.json                  settings made with {@code soko config set} (written by soko.app)
+ *       {"schemaVersion":1,"budget":"20GiB"}
  *   state/catalogs/example.models-3fa2c4d1e0b9a877.json
  *                                        the last accepted version of a remote catalog, by catalog
  *                                        id and source (rollback protection, kept here so clearing the
@@ -133,7 +145,7 @@ final class Layout {
    */
   List<Path> dataFolders() {
     return List.of(quarantine(), roots.data().resolve("blobs"), blobs(), manifests(), refs(), state(), records(),
-        pending(), removing(), dataTmp(), locks());
+        pending(), removing(), used(), kept(), previous(), dataTmp(), locks());
   }
 
   /** The folders of the cache root that the store creates and keeps. */
@@ -207,6 +219,34 @@ final class Layout {
 
   Path removal(ModelName name) {
     return removing().resolve(name.value() + ".json");
+  }
+
+  Path used() {
+    return state().resolve("used");
+  }
+
+  Path used(ModelName name) {
+    return used().resolve(name.value() + ".json");
+  }
+
+  Path kept() {
+    return state().resolve("keep");
+  }
+
+  Path kept(ModelName name) {
+    return kept().resolve(name.value() + ".json");
+  }
+
+  Path previous() {
+    return state().resolve("previous");
+  }
+
+  Path previous(ModelName name) {
+    return previous().resolve(name.value() + ".json");
+  }
+
+  Path settings() {
+    return state().resolve("settings.json");
   }
 
   Path catalogState() {

@@ -35,9 +35,15 @@ record LiveSet(Set<Digest> installed, Set<Digest> pinned, List<Pins.Pin> pins, L
    */
   static LiveSet read(Refs refs, Removals removals, Pins pins, List<InstalledModel> known) throws IOException,
       StoreException {
+    return read(refs, removals, pins, known, Set.of());
+  }
+
+  /** As {@link #read(Refs, Removals, Pins, List)}, counting the manifests {@code dropping} as gone. */
+  static LiveSet read(Refs refs, Removals removals, Pins pins, List<InstalledModel> known, Set<Path> dropping)
+      throws IOException, StoreException {
     List<Removals.Intent> unfinished = new ArrayList<>();
     List<Removals.Intent> moot = new ArrayList<>();
-    Set<Path> excluded = new HashSet<>();
+    Set<Path> excluded = new HashSet<>(dropping);
     for (Removals.Intent i : removals.all()) {
       if (refs.exists(i.name())) {
         moot.add(i);

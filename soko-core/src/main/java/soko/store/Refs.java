@@ -67,7 +67,11 @@ final class Refs {
    * @throws StoreConfigException when it is damaged, or is a link or anything but a regular file
    */
   Optional<Ref> read(ModelName name) throws StoreException {
-    Path p = layout.ref(name);
+    return read(layout.ref(name), name);
+  }
+
+  /** A file in the ref format at {@code p} (a ref, or the record of a previous version). */
+  Optional<Ref> read(Path p, ModelName name) throws StoreException {
     byte[] bytes;
     try {
       bytes = Files2.readRegular(p, MAX_REF_BYTES);
@@ -136,6 +140,13 @@ final class Refs {
     if (ref.isEmpty()) {
       return Optional.empty();
     }
+    return Optional.of(model(ref.get()));
+  }
+
+  /** The model a ref names, its manifest read and checked against the ref's sha256. */
+  InstalledModel model(Ref r) throws StoreException {
+    ModelName name = r.name();
+    Optional<Ref> ref = Optional.of(r);
     Path mf = layout.manifest(name, ref.get().version(), ref.get().manifestSha256());
     byte[] bytes;
     try {
@@ -153,7 +164,7 @@ final class Refs {
     }
     try {
       Manifest m = parse(bytes, ref.get().manifestSha256(), mf);
-      return Optional.of(new InstalledModel(m, mf, ref.get().installedAt(), ref.get().origin()));
+      return new InstalledModel(m, mf, ref.get().installedAt(), ref.get().origin());
     } catch (ManifestException e) {
       throw new ModelIntegrityException(name + "@" + ref.get().version(), List.of(e.getMessage()));
     }

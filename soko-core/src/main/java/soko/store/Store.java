@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +53,8 @@ public final class Store implements StoreView {
   private final Removals removals;
   private final GarbageCollector collector;
   private final StorageMeter meter;
+  private final ModelMarks marks;
+  private final Steps steps;
 
   private Store(Layout layout, Clock clock, Steps steps, Verifier.Hasher hasher) {
     this.layout = layout;
@@ -63,8 +66,10 @@ public final class Store implements StoreView {
     VerificationRecords records = new VerificationRecords(layout, quarantine);
     this.blobs = new BlobWriter(layout, clock, records, quarantine);
     this.verifier = new Verifier(layout, clock, records, hasher);
-    this.collector = new GarbageCollector(layout, clock, refs, pins, removals, quarantine, steps);
+    this.marks = new ModelMarks(layout, refs);
+    this.collector = new GarbageCollector(layout, clock, refs, pins, removals, quarantine, steps, marks);
     this.meter = new StorageMeter(layout, refs, removals, pins, quarantine);
+    this.steps = steps;
   }
 
   /**
@@ -114,6 +119,11 @@ public final class Store implements StoreView {
     return layout.catalogState();
   }
 
+  /** The settings file that {@code soko config} writes (in the data root, beside the store's state). */
+  public Path settingsFile() {
+    return layout.settings();
+  }
+
   // ---------------------------------------------------------------- blobs
 
   /** Whether the blob is in the store as a regular file (a link there does not count). */
@@ -156,7 +166,8 @@ public final class Store implements StoreView {
    */
   public Install beginInstall(Manifest manifest) throws StoreException {
     Path pin = pins.pin(manifest);
-    return new Install(new InstallTransaction(manifest, pin, layout, clock, refs, verifier, removals, quarantine));
+    return new Install(new InstallTransaction(manifest, pin, layout, clock, refs, verifier, removals, quarantine,
+        marks, steps));
   }
 
   /** An install in progress. Not thread-safe; close exactly once. */
@@ -182,7 +193,17 @@ public final class Store implements StoreView {
      * @param origin where it came from, shown by {@code soko list}
      */
     public InstalledModel commit(String origin) throws StoreException {
-      return tx.commit(origin);
+      return tx.commit(origin, false);
+    }
+
+    /**
+     * Records the model as installed; with {@code keepPrevious} (an update), the version it replaces
+     * stays installable by {@link Store#rollback} until gc, a removal or the budget drops it. The
+     * ref switches in one atomic rename: a kill at any point leaves the old or the new version
+     * installed, both usable.
+     */
+    public InstalledModel commit(String origin, boolean keepPrevious) throws StoreException {
+      return tx.commit(origin, keepPrevious);
     }
 
     @Override
@@ -204,6 +225,137 @@ public final class Store implements StoreView {
 
   public InstalledModel require(ModelName name) throws StoreException {
     return refs.require(name);
+  }
+
+  // ---------------------------------------------------------------- use, keep, previous versions
+
+  /**
+   * Records that an engine opened the model now: one small atomic write per load, never per
+   * inference. The budget evicts the least recently used models first.
+   */
+  public void recordUse(ModelName name) throws StoreException {
+    marks.recordUse(name, clock.instant());
+  }
+
+  /** When an engine last opened the model, if ever (as far as this store recorded). */
+  public Optional<Instant> lastUsed(ModelName name) {
+    return marks.lastUsed(name);
+  }
+
+  /** Marks the model keep (the budget never evicts it), or unmarks it. */
+  public void keep(ModelName name, boolean keep) throws StoreException {
+    marks.keep(name, keep, clock.instant());
+  }
+
+  public boolean kept(ModelName name) {
+    return marks.kept(name);
+  }
+
+  /** The version an update replaced, kept for {@link #rollback}, if any and if its manifest is intact. */
+  public Optional<InstalledModel> previous(ModelName name) throws StoreException {
+    Optional<Refs.Ref> p = marks.previous(name);
+    if (p.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(refs.model(p.get()));
+    } catch (ModelIntegrityException gone) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Switches the name back to the version an update replaced, once every file of that version
+   * verifies (a stat per unchanged file); the version switched away from becomes the previous one,
+   * so a second rollback goes forward again. The ref changes in one atomic rename.
+   *
+   * @throws ModelIntegrityException when a file of the previous version does not verify: nothing changes
+   * @throws StoreConfigException when there is no previous version, or it changed meanwhile
+   */
+  public InstalledModel rollback(ModelName name) throws StoreException {
+    Refs.Ref current = refs.read(name).orElseThrow(() -> new ModelNotInstalledException(name.value()));
+    Refs.Ref back = marks.previous(name).orElseThrow(() -> new StoreConfigException(name
+        + " has no previous version to roll back to (an update keeps one until `soko gc`, `soko rm` or the budget"
+        + " drops it): run `soko update " + name + "` or `soko install` a version by its manifest"));
+    InstalledModel target = refs.model(back);
+    Path pin = pins.pin(target.manifest());
+    try {
+      ModelCheck check = verifier.check(List.of(target), VerifyMode.CACHED).getFirst();
+      if (check.state() != FileState.VERIFIED) {
+        throw new ModelIntegrityException(target.manifest().id(), check.problems().isEmpty()
+            ? List.of("its files are " + check.state()) : check.problems());
+      }
+      try (StoreLock.Held lock = StoreLock.acquire(layout.refsLock(), LOCK_TIMEOUT)) {
+        if (!refs.read(name).equals(Optional.of(current)) || !marks.previous(name).equals(Optional.of(back))) {
+          throw new StoreConfigException(name + " changed while rolling back: run `soko rollback " + name + "` again");
+        }
+        Files2.writeAtomically(layout.ref(name), back.toJson());
+        steps.reached("rollback-ref-written");
+        marks.writePrevious(current);
+      }
+    } catch (IOException e) {
+      throw new StoreIOException("cannot roll " + name + " back", e);
+    } finally {
+      Files2.deleteQuietly(pin);
+    }
+    return require(name);
+  }
+
+  /**
+   * Lets the version an update kept for rollback go: deletes its manifest and the blobs no other
+   * model uses. Does nothing when there is none. A kill at any step leaves the installed version
+   * untouched, at worst orphans that gc frees.
+   */
+  public GcReport dropPrevious(ModelName name) throws StoreException {
+    return collector.dropPrevious(name);
+  }
+
+  /**
+   * Keeps a model's blobs while this process uses it (an engine has it open): the budget never
+   * evicts a held model, and gc keeps its blobs even if it is removed meanwhile. Released by
+   * {@link Hold#close()}, or when this process is gone.
+   */
+  public Hold hold(Manifest manifest) throws StoreException {
+    return new Hold(manifest.id(), pins.pin(manifest));
+  }
+
+  /** A model kept in use by this process. Close exactly once (more closes do nothing). */
+  public static final class Hold implements AutoCloseable {
+    private final String model;
+    private final Path pin;
+
+    private Hold(String model, Path pin) {
+      this.model = model;
+      this.pin = pin;
+    }
+
+    /** The model held, as {@code name@version}. */
+    public String model() {
+      return model;
+    }
+
+    @Override
+    public void close() {
+      Files2.deleteQuietly(pin);
+    }
+  }
+
+  /**
+   * The models held by a live process, as {@code name@version}: those open in an engine ({@link
+   * #hold}) and those being installed.
+   */
+  public Set<String> held() throws StoreException {
+    try {
+      Set<String> out = new java.util.TreeSet<>();
+      for (Pins.Pin p : pins.read()) {
+        if (!p.released() && !p.model().isEmpty()) {
+          out.add(p.model());
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new StoreIOException("cannot read " + layout.pending(), e);
+    }
   }
 
   // ---------------------------------------------------------------- verification

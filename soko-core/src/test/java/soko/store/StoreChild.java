@@ -21,7 +21,11 @@ import soko.verification.Hashing;
  *   <li>{@code pin HOME MANIFEST READY}: starts installing the manifest (its blobs pinned), writes
  *       them, creates READY and waits to be killed;
  *   <li>{@code rm HOME NAME STEP READY}: removes the model, creating READY and waiting to be killed
- *       as soon as the removal reaches STEP.
+ *       as soon as the removal reaches STEP;
+ *   <li>{@code update HOME MANIFEST STEP READY}: installs the manifest as an update (the version it
+ *       replaces kept), waiting to be killed at STEP; {@code rollback HOME NAME STEP READY} rolls back;
+ *   <li>{@code hold HOME NAME READY}: holds the installed model (as an engine that opened it does),
+ *       creates READY and waits to be killed.
  * </ul>
  */
 public final class StoreChild {
@@ -53,6 +57,36 @@ public final class StoreChild {
         store.remove(ModelName.parse(args[2]));
         System.out.println("step " + step + " never reached");
         System.exit(3);
+      }
+      case "update", "rollback" -> {
+        String step = args[3];
+        Path ready = Path.of(args[4]);
+        Store store = Store.open(roots(home), Clock.systemUTC(), s -> {
+          if (s.equals(step)) {
+            ready(ready);
+          }
+        }, Hashing::sha256);
+        if (args[0].equals("update")) {
+          Manifest m = ManifestCodec.parse(Files.readAllBytes(Path.of(args[2])), args[2]);
+          try (Store.Install tx = store.beginInstall(m)) {
+            for (ModelFile f : tx.missingFiles()) {
+              try (InputStream in = Files.newInputStream(Path.of(f.sources().getFirst().uri()))) {
+                store.putBlob(f, in, "test");
+              }
+            }
+            tx.commit("test", true);
+          }
+        } else {
+          store.rollback(ModelName.parse(args[2]));
+        }
+        System.out.println("step " + step + " never reached");
+        System.exit(3);
+      }
+      case "hold" -> {
+        Store store = Store.open(roots(home), Clock.systemUTC());
+        Store.Hold hold = store.hold(store.require(ModelName.parse(args[2])).manifest());
+        ready(Path.of(args[3]));
+        hold.close(); // not reached
       }
       default -> throw new IllegalArgumentException(args[0]);
     }

@@ -1,0 +1,153 @@
+package soko.app;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import soko.internal.json.Json;
+import soko.store.InstalledModel;
+import soko.store.Store;
+import soko.store.StoreException;
+
+/** The JSON of {@code soko config}, {@code keep}, {@code prune}, {@code outdated}, {@code update} and {@code rollback}. */
+public final class BudgetReports {
+  private BudgetReports() {}
+
+  /** {@code soko config list --json}: {@code {"file":…,"settings":{"budget":"20GiB"},"budget":{…}|null}}. */
+  public static String configJson(ConfigFile file, Map<ConfigFile.Key, String> settings, Optional<BudgetSetting> inForce) {
+    ObjectNode o = Json.object();
+    o.put("file", file.file().toString());
+    ObjectNode s = o.putObject("settings");
+    settings.forEach((k, v) -> s.put(k.id(), v));
+    if (inForce.isPresent()) {
+      o.set("budget", budget(inForce.get()));
+    } else {
+      o.putNull("budget");
+    }
+    return Json.writeLine(o) + "\n";
+  }
+
+  /** {@code {"KEY":VALUE|null}}: {@code soko config get} and {@code set}. */
+  public static String settingJson(ConfigFile.Key key, Optional<String> value) {
+    ObjectNode o = Json.object();
+    if (value.isPresent()) {
+      o.put(key.id(), value.get());
+    } else {
+      o.putNull(key.id());
+    }
+    return Json.writeLine(o) + "\n";
+  }
+
+  /** {@code {"unset":BOOLEAN}}: whether {@code soko config unset} removed a value. */
+  public static String unsetJson(boolean was) {
+    ObjectNode o = Json.object();
+    o.put("unset", was);
+    return Json.writeLine(o) + "\n";
+  }
+
+  /** {@code {"name","keep"}}: {@code soko keep}. */
+  public static String keepJson(String name, boolean keep) {
+    ObjectNode o = Json.object();
+    o.put("name", name);
+    o.put("keep", keep);
+    return Json.writeLine(o) + "\n";
+  }
+
+  /** {@code {"name","upToDate":true}}: {@code soko update} of a model with nothing newer. */
+  public static String upToDateJson(String name) {
+    ObjectNode o = Json.object();
+    o.put("name", name);
+    o.put("upToDate", true);
+    return Json.writeLine(o) + "\n";
+  }
+
+  static ObjectNode budget(BudgetSetting b) {
+    ObjectNode o = Json.object();
+    o.put("value", b.budget().toString());
+    o.put("bytes", b.budget().bytes());
+    o.put("origin", b.origin());
+    return o;
+  }
+
+  static ArrayNode evictions(List<Eviction> evictions) {
+    ArrayNode a = Json.array();
+    for (Eviction e : evictions) {
+      ObjectNode o = a.addObject();
+      o.put("name", e.name());
+      o.put("version", e.version());
+      o.put("previousVersion", e.previousVersion());
+      o.put("bytes", e.bytes());
+      if (e.lastUsed().isPresent()) {
+        o.put("lastUsed", e.lastUsed().get().toString());
+      } else {
+        o.putNull("lastUsed");
+      }
+    }
+    return a;
+  }
+
+  static ArrayNode lines(List<String> lines) {
+    ArrayNode a = Json.array();
+    lines.forEach(a::add);
+    return a;
+  }
+
+  /**
+   * {@code soko prune --json}: {@code {"dryRun","budget":{value,bytes,origin},"used","freed",
+   * "evictions":[{name,version,previousVersion,bytes,lastUsed}],"done":[…]}}.
+   */
+  public static String pruneJson(Soko.Prune p, boolean dryRun) {
+    ObjectNode o = Json.object();
+    o.put("dryRun", dryRun);
+    o.set("budget", budget(p.budget()));
+    o.put("used", p.used());
+    o.put("freed", p.freed());
+    o.set("evictions", evictions(p.evictions()));
+    o.set("done", lines(p.done()));
+    return Json.writeLine(o) + "\n";
+  }
+
+  /**
+   * {@code soko outdated --json}: {@code {"updates":[{name,installed,available,downloadBytes,
+   * license,newLicense,licenseChanged}],"betterPicks":[{alias,installed,recommended,reason}]}}.
+   */
+  public static String outdatedJson(Outdated r) {
+    ObjectNode o = Json.object();
+    ArrayNode u = o.putArray("updates");
+    for (Outdated.Update x : r.updates()) {
+      ObjectNode e = u.addObject();
+      e.put("name", x.name());
+      e.put("installed", x.installedVersion());
+      e.put("available", x.newVersion());
+      e.put("downloadBytes", x.downloadBytes());
+      e.put("license", x.installedLicense());
+      e.put("newLicense", x.newLicense());
+      e.put("licenseChanged", x.licenseChanged());
+    }
+    ArrayNode b = o.putArray("betterPicks");
+    for (Outdated.BetterPick x : r.betterPicks()) {
+      ObjectNode e = b.addObject();
+      e.put("alias", x.alias());
+      e.put("installed", x.installed());
+      e.put("recommended", x.recommended());
+      e.put("reason", x.reason());
+    }
+    return Json.writeLine(o) + "\n";
+  }
+
+  /** {@code soko rollback --json}: {@code {"name","version","previous":VERSION|null}}. */
+  public static String rollbackJson(Soko soko, InstalledModel now) throws StoreException {
+    Store store = soko.store();
+    ObjectNode o = Json.object();
+    o.put("name", now.manifest().name().value());
+    o.put("version", now.manifest().version().text());
+    Optional<InstalledModel> p = store.previous(now.manifest().name());
+    if (p.isPresent()) {
+      o.put("previous", p.get().manifest().version().text());
+    } else {
+      o.putNull("previous");
+    }
+    return Json.writeLine(o) + "\n";
+  }
+}
