@@ -93,6 +93,9 @@ public final class Main {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         String option = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+        if (option.equals("--ca-file")) {
+          return Optional.empty(); // repeatable, and checked by picocli's converter
+        }
         if (VALUED.contains(option)) {
           String value;
           if (a.contains("=")) {
@@ -190,7 +193,7 @@ public final class Main {
   }
 
   /** The global options ({@link Global}) that take a value. */
-  private static final List<String> VALUED = List.of("--home", "--library");
+  private static final List<String> VALUED = List.of("--home", "--library", "--ca-file");
 
   /** The global options ({@link Global}) that take none. */
   private static final List<String> FLAGS = List.of("--json", "--verbose", "--offline");

@@ -1,6 +1,7 @@
 package soko.app;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ public final class Soko {
     this.store = store;
     this.clock = clock;
     this.props = props;
-    this.downloadSettings = DownloadSettings.DEFAULTS;
+    this.downloadSettings = DownloadSettings.DEFAULTS.withHttp(network(DownloadSettings.DEFAULTS.http(), settings.network()));
     this.connector = new Connector(downloadSettings.http());
     // oci:// sources in catalog manifests are read anonymously over https; `soko pull oci://…`
     // (Registries) brings the registry settings: credentials, plain-http registries.
@@ -129,6 +130,12 @@ public final class Soko {
     public Optional<String> advice(int status) {
       return blobs().advice(status);
     }
+  }
+
+  /** The proxies and trusted CAs of {@code network} on {@code http}. */
+  static soko.acquisition.HttpSettings network(soko.acquisition.HttpSettings http, NetworkSettings network) {
+    soko.acquisition.HttpSettings h = http.withTls(network.trust().context());
+    return network.proxies().any() ? h.withProxy(network.proxies()) : h;
   }
 
   /** The connector of every request this Soko makes. */
