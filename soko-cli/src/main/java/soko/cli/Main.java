@@ -179,7 +179,8 @@ public final class Main {
 
     static final List<Sub> COMMANDS = List.of(new Sub(ListCommand.class, "list", "ls"),
         new Sub(InstallCommand.class, "install"), new Sub(RemoveCommand.class, "rm", "remove"),
-        new Sub(VerifyCommand.class, "verify"), new Sub(DiagnosticsCommand.class, "diagnostics", "diag"),
+        new Sub(VerifyCommand.class, "verify"), new Sub(ShowCommand.class, "show"),
+        new Sub(ImportCommand.class, "import"), new Sub(DiagnosticsCommand.class, "diagnostics", "diag"),
         new Sub(CacheCommand.class, "cache"), new Sub(GcCommand.class, "gc"), new Sub(DemoCommand.class, "demo"),
         new Sub(PullCommand.class, "pull"), new Sub(CatalogCommand.class, "catalog"),
         new Sub(KeygenCommand.class, "keygen"), new Sub(VadCommand.class, "vad"),
