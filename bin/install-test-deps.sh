@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use. Idempotent; needs root.
 set -euo pipefail
-# curl, openssl and unzip: the benchmark, the distribution test (HTTPS) and the distribution build.
-pkgs=(nginx-light docker-registry skopeo chromium chromium-driver fonts-ipafont-gothic fonts-nanum espeak-ng sox zsh tmux groff-base curl openssl unzip)
+# tinyproxy: the proxy tests (a real forward proxy on loopback). curl, openssl and unzip: the benchmark, the distribution test (HTTPS) and the distribution build.
+pkgs=(nginx-light docker-registry skopeo chromium chromium-driver fonts-ipafont-gothic fonts-nanum espeak-ng sox zsh tmux groff-base curl openssl unzip tinyproxy)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -27,6 +27,11 @@ final class Global {
       description = "Forbid all network access (env SOKO_OFFLINE=1).")
   boolean offline;
 
+  @Option(names = "--ca-file", paramLabel = "PEM", scope = ScopeType.INHERIT, converter = Folder.class,
+      description = "Also trust the CA certificates in this PEM file for https (repeatable; env SOKO_CA_FILE;"
+          + " SSL_CERT_FILE and SSL_CERT_DIR are read too).")
+  java.util.List<Path> caFiles = new java.util.ArrayList<>();
+
   @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
       description = "Show this help and exit.")
   boolean help;

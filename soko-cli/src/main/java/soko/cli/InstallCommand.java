@@ -10,19 +10,24 @@ import picocli.CommandLine.ParentCommand;
 import soko.app.AliasChoice;
 import soko.app.Soko;
 
-@Command(name = "install", header = "Install a model by name, alias or manifest file.",
+@Command(name = "install", header = "Install a model by name, alias, manifest file or oci:// reference.",
     description = {"Downloads only after consent: --yes approves in advance, and on a terminal Soko asks;"
         + " without either it exits 4 before any network request.",
         "An alias installs the model recommended for this computer (--model NAME: another candidate), as"
         + " `soko pull` does; running a model then uses the alias's first installed candidate.",
         "A model whose licence forbids commercial use installs only with --accept-license naming that licence.",
-        "Idempotent: an installed, verified model is left as it is, and a corrupt one is repaired."})
+        "Idempotent: an installed, verified model is left as it is, and a corrupt one is repaired.",
+        "Takes the same references and options as `soko pull`, oci://REGISTRY/REPO:TAG included."})
 final class InstallCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;
 
-  @Parameters(paramLabel = "NAME|MANIFEST.json", description = "A model or alias of the catalog (see `soko catalog`), or a manifest file.")
+  @Parameters(paramLabel = "NAME|ALIAS|MANIFEST.json|oci://REGISTRY/REPO:TAG",
+      description = "A model or alias of the catalog (see `soko catalog`), a manifest file or a registry reference.")
   String target;
+
+  @Mixin
+  PushCommand.RegistryOptions registry = new PushCommand.RegistryOptions();
 
   @Mixin
   PullCommand.Choosing choosing = new PullCommand.Choosing();
@@ -32,7 +37,8 @@ final class InstallCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return PullCommand.install(root, target, choosing, yes, null);
+    soko.app.Registries registries = soko.app.Registries.isReference(target) ? registry.open(root) : null;
+    return PullCommand.install(root, target, choosing, yes, registries);
   }
 
   static void print(SokoCommand root, Soko.InstallResult r, Optional<AliasChoice> choice) {

@@ -93,6 +93,9 @@ public final class Main {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         String option = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+        if (option.equals("--ca-file")) {
+          return Optional.empty(); // repeatable, and checked by picocli's converter
+        }
         if (VALUED.contains(option)) {
           String value;
           if (a.contains("=")) {
@@ -176,7 +179,8 @@ public final class Main {
 
     static final List<Sub> COMMANDS = List.of(new Sub(ListCommand.class, "list", "ls"),
         new Sub(InstallCommand.class, "install"), new Sub(RemoveCommand.class, "rm", "remove"),
-        new Sub(VerifyCommand.class, "verify"), new Sub(DiagnosticsCommand.class, "diagnostics", "diag"),
+        new Sub(VerifyCommand.class, "verify"), new Sub(ShowCommand.class, "show"),
+        new Sub(ImportCommand.class, "import"), new Sub(DiagnosticsCommand.class, "diagnostics", "diag"),
         new Sub(CacheCommand.class, "cache"), new Sub(GcCommand.class, "gc"), new Sub(DemoCommand.class, "demo"),
         new Sub(PullCommand.class, "pull"), new Sub(CatalogCommand.class, "catalog"),
         new Sub(KeygenCommand.class, "keygen"), new Sub(VadCommand.class, "vad"),
@@ -193,7 +197,7 @@ public final class Main {
   }
 
   /** The global options ({@link Global}) that take a value. */
-  private static final List<String> VALUED = List.of("--home", "--library");
+  private static final List<String> VALUED = List.of("--home", "--library", "--ca-file");
 
   /** The global options ({@link Global}) that take none. */
   private static final List<String> FLAGS = List.of("--json", "--verbose", "--offline");

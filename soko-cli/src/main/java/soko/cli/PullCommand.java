@@ -11,6 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import soko.app.AliasChoice;
+import soko.app.DownloadPlan;
+import soko.app.Reports;
 import soko.app.Registries;
 import soko.app.Soko;
 
@@ -51,12 +53,42 @@ final class PullCommand implements Callable<Integer> {
         description = "Accept this licence by name (repeatable); needed for a model whose licence forbids commercial"
             + " use, such as CC-BY-NC-4.0.")
     List<String> licenses = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Print the plan (bytes, hosts, licence, free space after) and change"
+        + " nothing; sends no request but catalog reads.")
+    boolean dryRun;
   }
 
   @Override
   public Integer call() throws Exception {
     Registries registries = Registries.isReference(target) ? registry.open(root) : null;
     return install(root, target, choosing, yes, registries);
+  }
+
+  /** Prints what installing {@code target} would download, and changes nothing. */
+  private static int dryRun(SokoCommand root, Soko soko, String target, Optional<AliasChoice> choice, boolean registry)
+      throws Exception {
+    if (registry) {
+      // The registry's manifest says the sizes; reading it is a network request a dry run does not send.
+      if (root.global.json) {
+        root.out.print(Reports.dryRunJson(target));
+      } else {
+        root.out.println("would pull " + Display.safe(target) + "; a dry run does not contact the registry, so the"
+            + " sizes are not known");
+      }
+      return ExitCode.OK;
+    }
+    var manifest = choice.isPresent() ? choice.get().manifest() : soko.resolve(target).manifest();
+    DownloadPlan plan = soko.plan(manifest);
+    if (root.global.json) {
+      root.out.print(Reports.dryRunJson(plan, choice));
+    } else if (plan.files().isEmpty()) {
+      root.out.println(Display.safe(manifest.id()) + ": nothing to download ("
+          + (soko.isVerified(manifest.name().value()) ? "installed and verified" : "from local sources") + ")");
+    } else {
+      root.out.println("would install " + Display.safe(plan.summary()));
+    }
+    return ExitCode.OK;
   }
 
   /**
@@ -71,6 +103,9 @@ final class PullCommand implements Callable<Integer> {
     if (choice.isPresent() && !root.global.json) {
       root.err.println(choice.get().describe());
       root.err.flush();
+    }
+    if (choosing.dryRun) {
+      return dryRun(root, soko, target, choice, registries != null);
     }
     try (Interaction.Download d = new Interaction.Download(root, yes, Set.copyOf(choosing.licenses))) {
       Soko.InstallResult r;

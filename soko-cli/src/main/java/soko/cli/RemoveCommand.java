@@ -19,10 +19,24 @@ final class RemoveCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "An installed model (see `soko list`).")
   String name;
 
+  @picocli.CommandLine.Option(names = "--dry-run", description = "Print what would be freed and change nothing.")
+  boolean dryRun;
+
   @Override
   public Integer call() throws Exception {
     GcReport r;
     try {
+      if (dryRun) {
+        soko.app.RemovalPlan p = root.soko().planRemoval(name);
+        if (root.global.json) {
+          root.out.print(Reports.removalPlanJson(p));
+        } else {
+          root.out.println("would remove " + Display.safe(p.model().manifest().id()) + ", freeing "
+              + Format.bytes(p.bytesFreed()) + (p.bytesShared() > 0 ? " (" + Format.bytes(p.bytesShared())
+              + " stay: another installed model uses them)" : ""));
+        }
+        return ExitCode.OK;
+      }
       r = root.soko().remove(name);
     } catch (ModelNotInstalledException e) {
       if (!isModelName(name)) {

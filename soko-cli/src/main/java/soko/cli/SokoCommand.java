@@ -15,7 +15,8 @@ import soko.store.StoreException;
     description = "Installs, verifies and runs the speech and translation models of the app, on this computer.",
     footer = {"", "Run `soko help COMMAND` or `soko COMMAND --help` for the options of a command.",
         "Environment: SOKO_HOME, SOKO_LIBRARY and SOKO_OFFLINE as the options above; HOME, XDG_DATA_HOME and"
-            + " XDG_CACHE_HOME choose the default folders; NO_COLOR turns colour off; COLUMNS sets the width of"
+            + " XDG_CACHE_HOME choose the default folders; https_proxy, http_proxy, all_proxy and no_proxy (either"
+            + " case) choose proxies; NO_COLOR turns colour off; COLUMNS sets the width of"
             + " the progress bar.",
         "Exit codes: 0 ok, 1 failure, 2 usage, 3 verification failed, 4 consent refused or offline,"
             + " 130 interrupted (Ctrl-C)."})
@@ -51,7 +52,7 @@ final class SokoCommand implements Runnable {
   Soko soko() throws StoreException {
     if (soko == null) {
       Settings s = Settings.resolve(System.getenv(), System.getProperties(), global.home(), global.library(),
-          global.offline);
+          global.offline, global.caFiles);
       soko = machine.isPresent() ? Soko.open(s, java.time.Clock.systemUTC(), System.getProperties(), machine.get())
           : Soko.open(s);
     }

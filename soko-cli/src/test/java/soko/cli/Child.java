@@ -24,6 +24,10 @@ record Child(Path dir, Map<String, String> env, List<String> jvmFlags) {
   static final List<String> STORE_VARIABLES = List.of("SOKO_HOME", "SOKO_LIBRARY", "SOKO_OFFLINE", "XDG_DATA_HOME",
       "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "NO_COLOR", "COLUMNS");
 
+  /** The variables that choose proxies and trusted CAs: a test sets the ones it means. */
+  static final List<String> NETWORK_VARIABLES = List.of("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+      "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "SOKO_CA_FILE", "REQUEST_METHOD");
+
   record Result(int code, String out, String err) {
     @Override
     public String toString() {
@@ -48,6 +52,9 @@ record Child(Path dir, Map<String, String> env, List<String> jvmFlags) {
         .redirectOutput(dir.resolve(name + ".out").toFile())
         .redirectError(dir.resolve(name + ".err").toFile());
     for (String v : STORE_VARIABLES) {
+      pb.environment().remove(v);
+    }
+    for (String v : NETWORK_VARIABLES) {
       pb.environment().remove(v);
     }
     env.forEach((k, v) -> {

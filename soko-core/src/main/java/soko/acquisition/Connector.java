@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -99,17 +100,18 @@ public final class Connector {
       if (target.isUnresolved()) {
         target = new InetSocketAddress(target.getHostString(), target.getPort()); // resolve now, or fail here
       }
-      socket.connect(target, millis(settings.connectTimeout()));
+      connect(socket, target, proxy);
       socket.setTcpNoDelay(true);
       boolean absoluteForm = proxy.type() == Proxy.Type.HTTP && !tls;
+      Optional<String> proxyAuthorization = proxy instanceof ProxyRules.Route r ? r.authorization() : Optional.empty();
       if (proxy.type() == Proxy.Type.HTTP && tls) {
-        tunnel(socket, host, port);
+        tunnel(socket, host, port, proxy, proxyAuthorization);
       }
       if (tls) {
         socket = handshake(socket, host, port);
       }
       OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-      writeHead(out, request, absoluteForm, host, port, tls);
+      writeHead(out, request, absoluteForm ? proxyAuthorization : Optional.empty(), absoluteForm, host, port, tls);
       writeBody(out, request.body());
       out.flush();
       HttpResponse response = readResponse(socket, request);
@@ -135,12 +137,32 @@ public final class Connector {
     return p;
   }
 
-  /** Opens a tunnel through an HTTP proxy to {@code host:port} for TLS (RFC 9110, 9.3.6). */
-  private void tunnel(Socket socket, String host, int port) throws IOException {
+  /** Connects to the origin or the proxy; a failure to reach a proxy says so (the same exception type). */
+  private void connect(Socket socket, InetSocketAddress target, Proxy proxy) throws IOException {
+    try {
+      socket.connect(target, millis(settings.connectTimeout()));
+    } catch (java.net.ConnectException e) {
+      if (proxy.type() != Proxy.Type.HTTP) {
+        throw e;
+      }
+      var failed = new java.net.ConnectException("the proxy " + proxy + " refused the connection (" + e.getMessage()
+          + "); check the proxy variables (https_proxy, http_proxy, all_proxy, no_proxy)");
+      failed.initCause(e);
+      throw failed;
+    }
+  }
+
+  /**
+   * Opens a tunnel through an HTTP proxy to {@code host:port} for TLS (RFC 9110, 9.3.6). The proxy's
+   * credentials go on the CONNECT request only: what follows is TLS to the origin.
+   */
+  private void tunnel(Socket socket, String host, int port, Proxy proxy, Optional<String> authorization)
+      throws IOException {
     OutputStream out = socket.getOutputStream();
     String authority = authority(host, port);
     out.write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: " + settings.userAgent()
-        + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        + "\r\n" + authorization.map(a -> "Proxy-Authorization: " + a + "\r\n").orElse("")
+        + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
     HttpBodies.Wire wire = new HttpBodies.Wire(socket);
     wire.head(System.nanoTime() + settings.responseTimeout().toNanos(), "the proxy's answer");
@@ -149,8 +171,16 @@ public final class Connector {
     while (!wire.line(MAX_HEAD_LINE, "the proxy's answer").isEmpty()) {
       // headers of the CONNECT answer: not used
     }
+    if (m.matches() && (m.group(1).equals("407") || m.group(1).equals("401"))) { // tinyproxy answers 401
+      throw new ProxyException(authorization.isPresent()
+          ? "the proxy " + proxy + " refused the credentials of its URL to connect to " + authority + " ("
+              + HttpBodies.printable(status) + "): check the user and password in the proxy variable"
+          : "the proxy " + proxy + " wants credentials to connect to " + authority + " (" + HttpBodies.printable(status)
+              + "): put them in the proxy variable as http://USER:PASSWORD@HOST:PORT");
+    }
     if (!m.matches() || !m.group(1).startsWith("2")) {
-      throw new IOException("the proxy refused to connect to " + authority + " (" + HttpBodies.printable(status) + ")");
+      throw new ProxyException("the proxy " + proxy + " refused to connect to " + authority + " ("
+          + HttpBodies.printable(status) + ")");
     }
   }
 
@@ -170,8 +200,8 @@ public final class Connector {
     return s;
   }
 
-  private void writeHead(OutputStream out, HttpRequest r, boolean absoluteForm, String host, int port, boolean tls)
-      throws IOException {
+  private void writeHead(OutputStream out, HttpRequest r, Optional<String> proxyAuthorization, boolean absoluteForm,
+      String host, int port, boolean tls) throws IOException {
     URI u = r.uri();
     String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
     String target = (absoluteForm ? "http://" + authority(host, port) : "") + path
@@ -182,6 +212,7 @@ public final class Connector {
     sb.append("Host: ").append(defaultPort ? hostForHeader(host) : authority(host, port)).append("\r\n");
     sb.append("User-Agent: ").append(settings.userAgent()).append("\r\n");
     sb.append("Connection: close\r\n");
+    proxyAuthorization.ifPresent(a -> sb.append("Proxy-Authorization: ").append(a).append("\r\n"));
     r.headers().forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
     long length = r.body().length();
     if (length > 0 || !r.method().equals("GET") && !r.method().equals("HEAD")) {

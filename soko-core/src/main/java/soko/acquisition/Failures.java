@@ -96,6 +96,15 @@ final class Failures {
               "no complete answer within " + seconds(settings.readTimeout()) + " of the request",
               "check the network connection", e);
     }
+    if (e instanceof ProxyException) {
+      return new TransferException(name, source.uri(), TransferException.Reason.BAD_RESPONSE, OptionalInt.empty(),
+          e.getMessage(), "check the proxy variables (https_proxy, http_proxy, all_proxy, no_proxy)", e);
+    }
+    Optional<String> tls = inBody ? Optional.empty() : Trust.advice(e, source.uri().getHost());
+    if (tls.isPresent()) {
+      return new TransferException(name, source.uri(), TransferException.Reason.BAD_RESPONSE, OptionalInt.empty(),
+          "the TLS handshake with " + source.uri().getHost() + " failed", tls.get(), e);
+    }
     if (e instanceof ProtocolException) {
       return new TransferException(name, source.uri(), TransferException.Reason.BAD_RESPONSE, OptionalInt.empty(),
           e.getMessage(), "this is not a working HTTP server; use another source", e);

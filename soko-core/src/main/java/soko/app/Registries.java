@@ -24,6 +24,7 @@ import soko.acquisition.oci.OciNotFoundException;
 import soko.acquisition.oci.OciReference;
 import soko.acquisition.oci.OciSettings;
 import soko.acquisition.oci.RegistryCredential;
+import soko.acquisition.Trust;
 import soko.events.ProgressListener;
 import soko.internal.json.Json;
 import soko.manifest.Manifest;
@@ -322,8 +323,12 @@ public final class Registries {
   private AppException failure(OciException e, OciReference ref) {
     String message = e.getMessage();
     if (!settings.insecureRegistries().contains(ref.registry()) && causedBySsl(e)) {
-      message += "; if " + ref.registry() + " is a plain-http registry on a trusted network, pass --insecure-registry "
-          + ref.registry() + " (or set " + ENV_INSECURE + ")";
+      // Plain http is the fix only when the server does not speak TLS at all; a certificate that no
+      // trusted CA signed is fixed by trusting the CA, never by dropping TLS.
+      java.util.Optional<String> tls = Trust.advice(e, ref.registry());
+      message += tls.filter(a -> !a.contains("does not speak TLS")).map(a -> "; " + a)
+          .orElse("; " + ref.registry() + " does not speak TLS; if it is a plain-http registry on a trusted network,"
+              + " pass --insecure-registry " + ref.registry() + " (or set " + ENV_INSECURE + ")");
     }
     if (e instanceof OciAuthException && !hasCredentials(ref.registry())) {
       message += "; no credentials for " + ref.registry() + " were found in " + ENV_USER + "/" + ENV_PASSWORD

@@ -295,6 +295,101 @@ public final class Reports {
     return json(root);
   }
 
+  /**
+   * What {@code soko show --json} prints: {@code {"asked","name","version","description","tasks":[…],
+   * "engine":{"id","versions","available"},"license":{"spdx","url","attribution","nonCommercial"},
+   * "demo","origin","installed","state":"verified"|"unverified"|"corrupt"|"missing"|null,
+   * "installedVersions":[…],"availableVersions":[…],"catalogs":[…],"aliases":[…],"size","diskBytes",
+   * "files":[{"path","size","sha256","sources":[URL…],"state"|null,"verifiedAt"|null,"blob"|null}],
+   * "sources":[HOST…],"recommendation":{…}|null}}; {@code recommendation} as in {@code pull --json}
+   * when an alias was asked for.
+   */
+  public static String showJson(ModelDescription d) {
+    Manifest m = d.manifest();
+    ObjectNode o = Json.object();
+    o.put("asked", d.asked());
+    o.put("name", m.name().value());
+    o.put("version", m.version().text());
+    o.put("description", m.description());
+    o.set("tasks", tasks(m.tasks()));
+    ObjectNode engine = o.putObject("engine");
+    engine.put("id", m.engine().id());
+    engine.put("versions", m.engine().versions().toString());
+    engine.put("available", d.engineAvailable());
+    ObjectNode license = o.putObject("license");
+    license.put("spdx", m.license().spdx());
+    license.put("url", m.license().url().toString());
+    license.put("attribution", m.license().attribution());
+    license.put("nonCommercial", soko.catalog.ModelFacts.nonCommercial(m));
+    o.put("demo", m.demo());
+    o.put("origin", d.origin());
+    o.put("installed", d.installed().isPresent());
+    d.installed().ifPresentOrElse(c -> o.put("state", c.state().id()), () -> o.putNull("state"));
+    d.installedVersions().forEach(o.putArray("installedVersions")::add);
+    d.availableVersions().forEach(o.putArray("availableVersions")::add);
+    d.catalogs().forEach(o.putArray("catalogs")::add);
+    d.aliases().forEach(o.putArray("aliases")::add);
+    o.put("size", m.totalSize());
+    o.put("diskBytes", d.diskBytes());
+    ArrayNode files = o.putArray("files");
+    for (soko.manifest.ModelFile f : m.files()) {
+      ObjectNode fo = files.addObject();
+      fo.put("path", f.path().toString());
+      fo.put("size", f.size());
+      fo.put("sha256", f.sha256().hex());
+      ArrayNode sources = fo.putArray("sources");
+      f.sources().forEach(src -> sources.add(src.toString()));
+      java.util.Optional<FileCheck> check = d.installed().flatMap(c -> c.files().stream()
+          .filter(fc -> fc.file().path().equals(f.path())).findFirst());
+      check.ifPresentOrElse(fc -> fo.put("state", fc.state().id()), () -> fo.putNull("state"));
+      check.flatMap(FileCheck::verifiedAt).ifPresentOrElse(t -> fo.put("verifiedAt", Instants.format(t)),
+          () -> fo.putNull("verifiedAt"));
+      check.filter(fc -> fc.state() != soko.store.FileState.MISSING)
+          .ifPresentOrElse(fc -> fo.put("blob", fc.blob().toString()), () -> fo.putNull("blob"));
+    }
+    ArrayNode hosts = o.putArray("sources");
+    m.files().stream().flatMap(f -> f.sources().stream()).map(src -> src.kind() == soko.manifest.SourceUri.Kind.BUNDLED
+        ? "bundled" : src.host()).distinct().forEach(hosts::add);
+    d.alias().ifPresentOrElse(c -> o.set("recommendation", recommendation(c)), () -> o.putNull("recommendation"));
+    return json(o);
+  }
+
+  /**
+   * What {@code soko install|pull … --dry-run --json} prints: the plan as consent shows it ({@code
+   * name, version, size, downloadNeeded, summary, bytesToDownload, bytesAlreadyPresent, freeAfter,
+   * hosts, license, nonCommercial, files}) with {@code "dryRun":true}, and {@code recommendation}
+   * for an alias (else null).
+   */
+  public static String dryRunJson(DownloadPlan p, java.util.Optional<AliasChoice> choice) {
+    ObjectNode o = plan(p);
+    o.put("dryRun", true);
+    choice.ifPresentOrElse(c -> o.set("recommendation", recommendation(c)), () -> o.putNull("recommendation"));
+    return json(o);
+  }
+
+  /** What {@code soko install|pull oci://… --dry-run --json} prints: {@code {"dryRun":true,"reference":…}}. */
+  public static String dryRunJson(String reference) {
+    ObjectNode o = Json.object();
+    o.put("dryRun", true);
+    o.put("reference", reference);
+    return json(o);
+  }
+
+  /**
+   * What {@code soko rm NAME --dry-run --json} prints: {@code {"dryRun":true,"name","version",
+   * "bytesFreed","blobsFreed","bytesShared"}}.
+   */
+  public static String removalPlanJson(RemovalPlan p) {
+    ObjectNode o = Json.object();
+    o.put("dryRun", true);
+    o.put("name", p.model().manifest().name().value());
+    o.put("version", p.model().manifest().version().text());
+    o.put("bytesFreed", p.bytesFreed());
+    o.put("blobsFreed", p.blobsFreed());
+    o.put("bytesShared", p.bytesShared());
+    return json(o);
+  }
+
   /** {@code {"error":{"message":…,"type":…,"exitCode":…}}}. */
   public static String errorJson(String message, int exitCode, String type) {
     return json(error(message, exitCode, type));

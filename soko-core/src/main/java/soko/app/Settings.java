@@ -16,6 +16,8 @@ import soko.store.StoreRoots;
  *   <tr><td>home (data + cache + library)</td><td>--home DIR</td><td>SOKO_HOME</td><td>platform folders below</td></tr>
  *   <tr><td>media library</td><td>--library DIR</td><td>SOKO_LIBRARY</td><td>HOME/library with a home, else ~/Soko Library</td></tr>
  *   <tr><td>offline</td><td>--offline</td><td>SOKO_OFFLINE=1</td><td>off</td></tr>
+ *   <tr><td>proxies, trusted CAs</td><td>--ca-file PEM</td><td>see {@link NetworkSettings}</td><td>direct;
+ *       the JDK's and the system's CAs</td></tr>
  * </table>
  *
  * <p>Platform defaults: Linux {@code $XDG_DATA_HOME/soko} (~/.local/share/soko) and
@@ -28,8 +30,20 @@ import soko.store.StoreRoots;
  * @param roots the data, cache and library roots
  * @param offline whether all network access is forbidden
  * @param origin how the roots were chosen, for diagnostics ("--home", "SOKO_HOME", "platform default")
+ * @param network proxies and trusted CAs
  */
-public record Settings(StoreRoots roots, boolean offline, String origin) {
+public record Settings(StoreRoots roots, boolean offline, String origin, NetworkSettings network) {
+  /** Settings with {@link NetworkSettings#defaults()}: no proxy, the JDK's and the system's CAs. */
+  public Settings(StoreRoots roots, boolean offline, String origin) {
+    this(roots, offline, origin, NetworkSettings.defaults());
+  }
+
+  public Settings {
+    java.util.Objects.requireNonNull(roots, "roots");
+    java.util.Objects.requireNonNull(origin, "origin");
+    java.util.Objects.requireNonNull(network, "network");
+  }
+
   public static final String ENV_HOME = "SOKO_HOME";
   public static final String ENV_LIBRARY = "SOKO_LIBRARY";
   public static final String ENV_OFFLINE = "SOKO_OFFLINE";
@@ -43,6 +57,16 @@ public record Settings(StoreRoots roots, boolean offline, String origin) {
    */
   public static Settings resolve(Map<String, String> env, Properties props, Optional<Path> homeFlag,
       Optional<Path> libraryFlag, boolean offlineFlag) {
+    return resolve(env, props, homeFlag, libraryFlag, offlineFlag, java.util.List.of());
+  }
+
+  /**
+   * Resolves settings, with {@code --ca-file} values.
+   *
+   * @throws InvalidSettingException when a proxy variable or a CA file is unusable (see {@link NetworkSettings})
+   */
+  public static Settings resolve(Map<String, String> env, Properties props, Optional<Path> homeFlag,
+      Optional<Path> libraryFlag, boolean offlineFlag, java.util.List<Path> caFiles) {
     homeFlag.filter(p -> p.toString().isEmpty()).ifPresent(p -> {
       throw new IllegalArgumentException("homeFlag is the empty path");
     });
@@ -75,7 +99,7 @@ public record Settings(StoreRoots roots, boolean offline, String origin) {
         .or(() -> nonEmpty(env.get(ENV_LIBRARY)).map(Path::of))
         .orElseGet(() -> home.map(h -> h.resolve("library")).orElse(userHome.resolve("Soko Library")));
     boolean offline = offlineFlag || nonEmpty(env.get(ENV_OFFLINE)).map(v -> !v.equals("0") && !v.equalsIgnoreCase("false")).orElse(false);
-    return new Settings(new StoreRoots(data, cache, library), offline, origin);
+    return new Settings(new StoreRoots(data, cache, library), offline, origin, NetworkSettings.resolve(env, caFiles));
   }
 
   /**

@@ -85,7 +85,7 @@ public final class Soko {
     this.store = store;
     this.clock = clock;
     this.props = props;
-    this.downloadSettings = DownloadSettings.DEFAULTS;
+    this.downloadSettings = DownloadSettings.DEFAULTS.withHttp(network(DownloadSettings.DEFAULTS.http(), settings.network()));
     this.connector = new Connector(downloadSettings.http());
     // oci:// sources in catalog manifests are read anonymously over https; `soko pull oci://…`
     // (Registries) brings the registry settings: credentials, plain-http registries.
@@ -130,6 +130,12 @@ public final class Soko {
     public Optional<String> advice(int status) {
       return blobs().advice(status);
     }
+  }
+
+  /** The proxies and trusted CAs of {@code network} on {@code http}. */
+  static soko.acquisition.HttpSettings network(soko.acquisition.HttpSettings http, NetworkSettings network) {
+    soko.acquisition.HttpSettings h = http.withTls(network.trust().context());
+    return network.proxies().any() ? h.withProxy(network.proxies()) : h;
   }
 
   /** The connector of every request this Soko makes. */
@@ -598,6 +604,160 @@ public final class Soko {
     return installs.install(manifest, origin, consent, listener);
   }
 
+  // ---------------------------------------------------------------- describing
+
+  /**
+   * Everything about one model (see {@link ModelDescription}): an installed name describes the
+   * installed model; an alias describes the model pulling it would install on this computer;
+   * otherwise the catalog's (or a manifest file's) model. Hashes nothing and sends nothing.
+   *
+   * @throws UnknownModelException when nothing has that name
+   */
+  public ModelDescription describe(String nameOrAlias)
+      throws AppException, ManifestException, CatalogException, StoreException {
+    Optional<InstalledModel> installed = Optional.empty();
+    try {
+      installed = store.installed(ModelName.parse(nameOrAlias));
+    } catch (IllegalArgumentException notAName) {
+      // an alias with characters a model name cannot have, name@version or a path: resolved below
+    }
+    Optional<AliasChoice> alias = installed.isPresent() ? Optional.empty() : chooseForPull(nameOrAlias, Optional.empty());
+    Manifest m;
+    String origin;
+    if (installed.isPresent()) {
+      m = installed.get().manifest();
+      origin = installed.get().origin();
+    } else {
+      Resolved r = resolve(nameOrAlias);
+      m = r.manifest();
+      origin = r.origin();
+      installed = store.installed(m.name()).filter(i -> i.manifest().version().equals(m.version()));
+    }
+    Catalogs c = catalogs();
+    List<soko.catalog.CatalogEntry> listed = c.models().stream().filter(e -> e.manifest().name().equals(m.name())).toList();
+    List<String> versions = listed.stream().map(e -> e.manifest().version()).sorted()
+        .map(v -> v.text()).distinct().toList();
+    List<String> catalogIds = listed.stream().flatMap(e -> e.catalogIds().stream()).distinct().toList();
+    List<String> aliases = c.aliases().stream().filter(a -> a.alias().candidates().contains(m.name()))
+        .map(a -> a.alias().name()).toList();
+    List<String> installedVersions = store.installed(m.name()).stream().map(i -> i.manifest().version().text()).toList();
+    Optional<ModelCheck> check = installed.isPresent() ? Optional.of(store.checkWithoutHashing(installed.get()))
+        : Optional.empty();
+    boolean engine = engineProviders().stream().anyMatch(p -> p.info().id().equals(m.engine().id()));
+    return new ModelDescription(nameOrAlias, m, origin, check, installedVersions, versions, catalogIds, aliases, alias,
+        engine);
+  }
+
+  // ---------------------------------------------------------------- importing
+
+  /** Files a folder given to {@link #importFiles} may hold, at most; the rest is not looked at. */
+  public static final int MAX_IMPORT_FILES = 10_000;
+
+  /**
+   * Adopts a file (or the files of a folder) the user already has: the catalog model with a file of
+   * the same size and sha256 is installed, its matching files copied from {@code path} and verified
+   * as they are written, the others downloaded once {@code consent} approves. Sizes are compared
+   * first; only a file whose size matches a catalog file is hashed. The user's files are read,
+   * never moved, linked or changed (a hard link would share the store's read-only mode and any
+   * later edit with the user's copy). Symbolic links are not followed.
+   *
+   * @param as the model (NAME or NAME@VERSION of the catalogs) to install, when several match or to
+   *     check that the file is that model's
+   * @throws UnknownModelException when no catalog model has such a file, or several do and {@code as} is empty
+   */
+  public InstallResult importFiles(Path path, Optional<String> as, Consent consent, ProgressListener listener)
+      throws AppException, CatalogException, StoreException, IntegrityException, AcquisitionException,
+      ManifestException {
+    List<Path> given = new ArrayList<>();
+    try {
+      if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (var walk = Files.walk(path)) {
+          walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).limit(MAX_IMPORT_FILES)
+              .sorted().forEach(given::add);
+        }
+      } else {
+        soko.internal.io.RegularFiles.check(path);
+        given.add(path);
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new UnknownModelException(path + " does not exist; give the path of a model file you downloaded");
+    } catch (soko.internal.io.RegularFiles.NotRegularFileException e) {
+      throw new UnknownModelException(path + " is not a regular file but " + e.kind() + "; give a model file or a"
+          + " folder of them");
+    } catch (IOException e) {
+      throw new UnknownModelException("cannot read " + path + ": " + e.getMessage());
+    }
+    List<Manifest> candidates = new ArrayList<>();
+    if (as.isPresent()) {
+      Optional<soko.catalog.Resolution> r = catalogs().resolve(as.get());
+      if (r.isEmpty()) {
+        throw new UnknownModelException("--as " + as.get() + " names no model of the catalogs; run `soko catalog` to"
+            + " see them");
+      }
+      candidates.add(r.get().manifest());
+    } else {
+      catalogs().models().forEach(e -> candidates.add(e.manifest()));
+    }
+    // model id -> (file path in the model -> the user's file)
+    Map<String, Map<String, Path>> matches = new java.util.LinkedHashMap<>();
+    Map<String, Manifest> byId = new java.util.HashMap<>();
+    for (Path p : given) {
+      long size;
+      try {
+        size = Files.size(p);
+      } catch (IOException e) {
+        throw new UnknownModelException("cannot read " + p + ": " + e.getMessage());
+      }
+      List<Manifest> sameSize = candidates.stream()
+          .filter(m -> m.files().stream().anyMatch(f -> f.size() == size)).toList();
+      if (sameSize.isEmpty()) {
+        continue; // no hashing for a file no catalog file could be
+      }
+      soko.verification.Digest digest;
+      try {
+        digest = soko.verification.Hashing.sha256(p).digest();
+      } catch (IOException e) {
+        throw new UnknownModelException("cannot read " + p + ": " + e.getMessage());
+      }
+      for (Manifest m : sameSize) {
+        for (ModelFile f : m.files()) {
+          if (f.size() == size && f.sha256().equals(digest)) {
+            matches.computeIfAbsent(m.id(), k -> new java.util.LinkedHashMap<>()).putIfAbsent(f.path().value(), p);
+            byId.put(m.id(), m);
+          }
+        }
+      }
+    }
+    if (matches.isEmpty()) {
+      throw new UnknownModelException("no file of " + path + " has the size and sha256 of a file of "
+          + (as.isPresent() ? as.get() : "any model of the catalogs") + "; `soko catalog` lists the models, and"
+          + " `soko manifest create` describes a model of your own");
+    }
+    if (matches.size() > 1) {
+      throw new UnknownModelException(path + " matches files of several models (" + String.join(", ", matches.keySet())
+          + "); choose one with --as NAME@VERSION");
+    }
+    String id = matches.keySet().iterator().next();
+    Manifest m = byId.get(id);
+    Map<String, Path> local = matches.get(id);
+    List<ModelFile> files = new ArrayList<>();
+    for (ModelFile f : m.files()) {
+      Path p = local.get(f.path().value());
+      if (p == null) {
+        files.add(f);
+      } else {
+        List<SourceUri> sources = new ArrayList<>();
+        sources.add(new SourceUri(p.toAbsolutePath().normalize().toUri()));
+        sources.addAll(f.sources());
+        files.add(new ModelFile(f.path(), f.size(), f.sha256(), sources));
+      }
+    }
+    Manifest adopted = new Manifest(m.name(), m.version(), m.description(), m.tasks(), m.engine(), m.license(), files,
+        m.demo(), m.annotations());
+    InstallResult r = install(adopted, "import:" + path.toAbsolutePath().normalize(), consent, listener);
+    return r;
+  }
+
   // ---------------------------------------------------------------- listing and verifying
 
   /** Installed models with their state, without hashing anything. */
@@ -624,6 +784,36 @@ public final class Soko {
    */
   public VerifiedModel verified(String name) throws StoreException {
     return store.verified(parseName(name), VerifyMode.CACHED);
+  }
+
+  /**
+   * What {@link #remove} of {@code name} would free, changing nothing. A blob another installed
+   * model names is kept; a missing blob frees nothing.
+   */
+  public RemovalPlan planRemoval(String name) throws StoreException {
+    InstalledModel model = store.require(parseName(name));
+    java.util.Set<soko.verification.Digest> others = new java.util.HashSet<>();
+    for (InstalledModel other : store.installed()) {
+      if (!other.manifest().name().equals(model.manifest().name())) {
+        other.manifest().files().forEach(f -> others.add(f.sha256()));
+      }
+    }
+    long freed = 0;
+    long shared = 0;
+    int blobs = 0;
+    java.util.Set<soko.verification.Digest> seen = new java.util.HashSet<>();
+    for (soko.store.FileCheck f : store.checkWithoutHashing(model).files()) {
+      if (f.state() == FileState.MISSING || !seen.add(f.file().sha256())) {
+        continue;
+      }
+      if (others.contains(f.file().sha256())) {
+        shared += f.file().size();
+      } else {
+        freed += f.file().size();
+        blobs++;
+      }
+    }
+    return new RemovalPlan(model, freed, blobs, shared);
   }
 
   public GcReport remove(String name) throws StoreException {

@@ -44,7 +44,10 @@ public final class Nginx implements AutoCloseable {
   private final Process process;
   private final int port;
 
-  private Nginx(Path dir, Path root, Process process, int port) {
+  private final boolean tls;
+
+  private Nginx(Path dir, Path root, Process process, int port, boolean tls) {
+    this.tls = tls;
     this.dir = dir;
     this.root = root;
     this.process = process;
@@ -65,6 +68,14 @@ public final class Nginx implements AutoCloseable {
 
   /** Starts nginx with its configuration, logs and web root under {@code dir}. */
   public static Nginx start(Path dir) throws IOException {
+    return start(dir, Optional.empty());
+  }
+
+  /** A PEM certificate (chain) and its PEM private key, for https. */
+  public record Tls(Path certificate, Path key) {}
+
+  /** Starts nginx serving https with {@code tls} (or http when empty) on its one port. */
+  public static Nginx start(Path dir, Optional<Tls> tls) throws IOException {
     Optional<String> why = unavailableReason();
     if (why.isPresent()) {
       throw new IOException(why.get());
@@ -75,7 +86,7 @@ public final class Nginx implements AutoCloseable {
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = freePort();
       Path conf = dir.resolve("nginx.conf");
-      Files.writeString(conf, config(dir, root, port));
+      Files.writeString(conf, config(dir, root, port, tls));
       Process p = new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", conf.toString(),
           "-e", dir.resolve("error.log").toString())
           .redirectErrorStream(true)
@@ -83,7 +94,7 @@ public final class Nginx implements AutoCloseable {
           .start();
       try {
         if (awaitListening(p, port)) {
-          return new Nginx(dir, root, p, port);
+          return new Nginx(dir, root, p, port, tls.isPresent());
         }
       } catch (InterruptedException e) {
         p.destroyForcibly();
@@ -97,7 +108,7 @@ public final class Nginx implements AutoCloseable {
     throw last;
   }
 
-  private static String config(Path dir, Path root, int port) {
+  private static String config(Path dir, Path root, int port, Optional<Tls> tls) {
     String d = dir.toAbsolutePath().toString();
     return """
         %6$s
@@ -108,7 +119,7 @@ public final class Nginx implements AutoCloseable {
         error_log %1$s/error.log warn;
         events { worker_connections 64; }
         http {
-          log_format soko '$request_method $uri $status $body_bytes_sent "$http_range" "$http_if_range" "$http_authorization"';
+          log_format soko '$request_method $uri $status $body_bytes_sent "$http_range" "$http_if_range" "$http_authorization" "$http_proxy_authorization"';
           access_log %1$s/access.log soko;
           client_body_temp_path %1$s/temp/body;
           proxy_temp_path %1$s/temp/proxy;
@@ -121,7 +132,7 @@ public final class Nginx implements AutoCloseable {
           tcp_nopush on;
           keepalive_timeout 5s;
           server {
-            listen 127.0.0.1:%3$d;
+            listen 127.0.0.1:%3$d%7$s;
             root %2$s;
             location /slow/ {
               alias %2$s/;
@@ -130,7 +141,9 @@ public final class Nginx implements AutoCloseable {
             }
           }
         }
-        """.formatted(d, root.toAbsolutePath(), port, SLOW_AFTER, SLOW_RATE, userDirective());
+        """.formatted(d, root.toAbsolutePath(), port, SLOW_AFTER, SLOW_RATE, userDirective(),
+            tls.map(t -> " ssl;\n    ssl_certificate " + t.certificate().toAbsolutePath() + ";\n    ssl_certificate_key "
+                + t.key().toAbsolutePath()).orElse(""));
   }
 
   /**
@@ -182,17 +195,17 @@ public final class Nginx implements AutoCloseable {
     return port;
   }
 
-  /** {@code http://127.0.0.1:<port><path>}; {@code path} starts with '/'. */
+  /** {@code http://127.0.0.1:<port><path>} (https when started with TLS); {@code path} starts with '/'. */
   public URI uri(String path) {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/': " + path);
     }
-    return URI.create("http://127.0.0.1:" + port + path);
+    return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + path);
   }
 
   /** One line of the access log. Empty header values are "-" in nginx's log and empty here. */
   public record Entry(String method, String path, int status, long bodyBytesSent, String range, String ifRange,
-      String authorization) {}
+      String authorization, String proxyAuthorization) {}
 
   /**
    * The requests logged so far, oldest first. nginx writes a line when a response ends, so a test
@@ -236,7 +249,7 @@ public final class Nginx implements AutoCloseable {
       i = end + 1;
     }
     return new Entry(head[0], head[1], Integer.parseInt(head[2]), Long.parseLong(head[3]),
-        quoted.get(0), quoted.get(1), quoted.get(2));
+        quoted.get(0), quoted.get(1), quoted.get(2), quoted.size() > 3 ? quoted.get(3) : "");
   }
 
   @Override
