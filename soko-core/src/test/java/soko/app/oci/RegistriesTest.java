@@ -303,7 +303,7 @@ class RegistriesTest {
       List<String> ranges = proxy.requests().subList(before, proxy.requests().size()).stream()
           .filter(q -> q.method().equals("PATCH")).map(q -> q.header("Content-Range").orElse("")).toList();
       assertThat(ranges).first().isEqualTo((2 * chunk) + "-" + (3 * chunk - 1));
-      int config = soko.acquisition.oci.ModelPack.write(publisher.verified(MODEL).manifest(), Optional.empty()).config().length;
+      int config = soko.acquisition.oci.ModelPack.write(publisher.verified(MODEL).manifest(), Optional.empty(), java.time.Instant.now()).config().length;
       assertThat(r.bytesUploaded()).as("the two acknowledged chunks are not sent again, the licence and config are")
           .isEqualTo(2327524 - 2L * chunk + 1075 + config);
       assertThat(uploads).isDirectoryNotContaining("glob:**.upload.json");
