@@ -248,8 +248,8 @@ public final class Registries {
           + " listed and verified, and can be exported, but not run");
     }
     return Optional.of(model.id() + " has no task: the artifact does not say what it does; it is installed, listed and"
-        + " verified but not run until you name one: soko pull " + reference + " --task asr:ja (or speech-translate:ja-en,"
-        + " translate:ko-en, vad)");
+        + " verified but not run until you name one: soko pull " + reference + " --task asr:ja (or speech-translate:ja:en,"
+        + " translate:ko:en, vad)");
   }
 
   // ---------------------------------------------------------------- push

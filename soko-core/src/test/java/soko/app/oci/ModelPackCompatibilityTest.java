@@ -281,7 +281,7 @@ class ModelPackCompatibilityTest {
     assertVerified(soko, "tiny-vad");
     assertThat(Registries.noTaskNotice(m, ref)).get().asString()
         .isEqualTo("tiny-vad@2.1.0 has no task: the artifact does not say what it does; it is installed, listed and verified but"
-            + " not run until you name one: soko pull " + ref + " --task asr:ja (or speech-translate:ja-en, translate:ko-en, vad)");
+            + " not run until you name one: soko pull " + ref + " --task asr:ja (or speech-translate:ja:en, translate:ko:en, vad)");
 
     reg.pull(ref, Optional.of(List.of(TaskSpec.vad())), plan -> true, e -> {});
 
