@@ -166,7 +166,9 @@ public final class LayerArchive {
           files.add(new Entry(path, size, Digest.of(md.digest()), staged));
         }
         case '5' -> {
-          path(name, where); // a folder is created by the files in it, but its name must be safe too
+          if (!name.equals(".") && !name.equals("./")) { // the layer's own root, as `tar -C dir .` writes
+            path(name, where); // a folder is created by the files in it, but its name must be safe too
+          }
           skip(in, size + padding(size));
         }
         case '1', '2' -> throw new OciFormatException(where + " holds a " + (type == '2' ? "symbolic" : "hard") + " link "
