@@ -177,8 +177,21 @@ final class InstallService {
               + " and was not approved; run again with --yes, or answer yes when asked");
     }
     PulledManifest pulled = manifest.read();
-    Manifest model = pulled.packedLayers().isEmpty() ? complete(() -> pulled.complete(Map.of(), tasks)) : unpack(pulled, tasks, consent, listener);
-    return install(model, OciReference.SCHEME_PREFIX + pulled.reference(), consent, listener);
+    if (pulled.packedLayers().isEmpty()) {
+      Manifest model = complete(() -> pulled.complete(Map.of(), tasks));
+      return install(model, OciReference.SCHEME_PREFIX + pulled.reference(), consent, listener);
+    }
+    Optional<InstalledModel> same = installedFrom(pulled.reference());
+    if (same.isPresent() && store.checkWithoutHashing(same.get()).state() == FileState.VERIFIED) {
+      // Installed from these very bytes: its files are in the store; only the tasks may change.
+      Manifest model = complete(() -> PulledManifest.withTasks(same.get().manifest(), tasks, pulled.reference().toString()));
+      return install(model, same.get().origin(), consent, listener);
+    }
+    long[] written = new long[2]; // files, bytes put into the store before the install records them
+    Manifest model = unpack(pulled, tasks, consent, listener, written);
+    Soko.InstallResult r = install(model, OciReference.SCHEME_PREFIX + pulled.reference(), consent, listener);
+    return written[0] == 0 ? r
+        : new Soko.InstallResult(r.model(), false, r.filesWritten() + (int) written[0], r.bytesWritten() + written[1]);
   }
 
   /**
@@ -187,7 +200,8 @@ final class InstallService {
    * no paths out, bounded size) and puts every unpacked file into the store, which checks it
    * against the sha256 measured while unpacking: that sha256 is what the manifest records.
    */
-  private Manifest unpack(PulledManifest pulled, Optional<List<TaskSpec>> tasks, Consent consent, ProgressListener listener)
+  private Manifest unpack(PulledManifest pulled, Optional<List<TaskSpec>> tasks, Consent consent, ProgressListener listener,
+      long[] written)
       throws AppException, StoreException, IntegrityException, AcquisitionException {
     Manifest transfer = complete(pulled::transfer);
     LicenseAcceptance.require(transfer, consent);
@@ -200,7 +214,7 @@ final class InstallService {
     List<ModelFile> raw = absent.stream().filter(f -> !packed.contains(f.sha256())).toList();
     List<ModelFile> layers = transfer.files().stream().filter(f -> packed.contains(f.sha256())).toList();
     if (!raw.isEmpty()) {
-      downloader.fetchInto(raw, new Destination() {
+      List<ModelFile> published = downloader.fetchInto(raw, new Destination() {
         @Override
         public boolean holds(ModelFile file) throws StoreException {
           return store.absentFiles(transfer).stream().noneMatch(f -> f.sha256().equals(file.sha256()));
@@ -211,6 +225,8 @@ final class InstallService {
           store.publishVerified(file, verified);
         }
       }, listener);
+      written[0] += published.size();
+      written[1] += published.stream().mapToLong(ModelFile::size).sum();
     }
     Path staging;
     try {
@@ -257,6 +273,8 @@ final class InstallService {
             try (InputStream in = Files.newInputStream(e.staged())) {
               store.putBlob(f, in, where + ": " + e.path());
             }
+            written[0]++;
+            written[1] += e.size();
             Files.delete(e.staged());
           }
           unpacked.put(layer.digest(), c);

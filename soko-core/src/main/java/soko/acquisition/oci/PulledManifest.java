@@ -207,6 +207,15 @@ public final class PulledManifest {
   }
 
   private Manifest withTasks(Manifest m, Optional<List<TaskSpec>> tasks) throws OciFormatException {
+    return withTasks(m, tasks, where);
+  }
+
+  /**
+   * {@code m} with {@code tasks} (the user's {@code --task}) in place of its own, when given.
+   *
+   * @throws OciFormatException when no Soko engine reads the model, so no task can make it runnable
+   */
+  public static Manifest withTasks(Manifest m, Optional<List<TaskSpec>> tasks, String where) throws OciFormatException {
     if (tasks.isEmpty()) {
       return m;
     }

@@ -271,8 +271,10 @@ class ModelPackCompatibilityTest {
     Soko soko = soko("home");
     Registries reg = registries(soko);
 
-    reg.pull(ref, plan -> true, e -> {});
+    Soko.InstallResult first = reg.pull(ref, plan -> true, e -> {});
 
+    assertThat(first.filesWritten()).as("the files unpacked from the tar layers are counted").isEqualTo(3);
+    assertThat(first.bytesWritten()).isEqualTo(onnx.length + data.length + LICENSE.length);
     Manifest m = installed(soko, "tiny-vad");
     assertThat(m.noTask()).isTrue();
     assertThat(m.engine().id()).isEqualTo("onnxruntime");
@@ -283,7 +285,9 @@ class ModelPackCompatibilityTest {
         .isEqualTo("tiny-vad@2.1.0 has no task: the artifact does not say what it does; it is installed, listed and verified but"
             + " not run until you name one: soko pull " + ref + " --task asr:ja (or speech-translate:ja:en, translate:ko:en, vad)");
 
-    reg.pull(ref, Optional.of(List.of(TaskSpec.vad())), plan -> true, e -> {});
+    Soko.InstallResult again = reg.pull(ref, Optional.of(List.of(TaskSpec.vad())), plan -> true, e -> {});
+
+    assertThat(again.filesWritten()).as("the model installed from these bytes is not unpacked again").isZero();
 
     assertThat(installed(soko, "tiny-vad").tasks()).containsExactly(TaskSpec.vad());
     assertVerified(soko, "tiny-vad");
