@@ -40,7 +40,7 @@ final class Render {
     for (ModelCheck c : checks) {
       Manifest m = c.model().manifest();
       rows.add(List.of(m.name().value(), m.version().text(),
-          String.join(" ", m.tasks().stream().map(Object::toString).toList()),
+          m.noTask() ? "(no task)" : String.join(" ", m.tasks().stream().map(Object::toString).toList()),
           m.license().spdx(), m.bundled() ? "yes" : "no", Format.bytes(m.totalSize()), c.state().id(),
           c.verifiedAt().map(Format::time).orElse("-")));
     }

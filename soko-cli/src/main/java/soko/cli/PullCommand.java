@@ -25,7 +25,8 @@ import soko.app.Soko;
         "A model whose licence forbids commercial use (such as CC-BY-NC-4.0) installs only with"
         + " --accept-license naming that licence; --yes alone is not enough.",
         "Resumes interrupted downloads and verifies every byte.",
-        "oci://REGISTRY/REPO:TAG (or @sha256:…) installs a model published with `soko push`."})
+        "oci://REGISTRY/REPO:TAG (or @sha256:…) installs a model published with `soko push`, or any ModelPack"
+        + " (modctl, KitOps, ORAS); one whose task cannot be told from it installs with no task until --task names one."})
 final class PullCommand implements Callable<Integer> {
   @ParentCommand
   SokoCommand root;
@@ -42,6 +43,11 @@ final class PullCommand implements Callable<Integer> {
 
   @Option(names = {"--yes", "-y"}, description = "Approve the download in advance.")
   boolean yes;
+
+  @Option(names = "--task", paramLabel = "TASK",
+      description = "With an oci:// reference: what the model does, replacing what the artifact says (repeatable):"
+          + " asr:ja, speech-translate:ja:en, translate:ko:en or vad. Makes a ModelPack installed with no task runnable.")
+  List<String> tasks = new ArrayList<>();
 
   /** The options of {@code pull} and {@code install} that choose what an alias installs and which licences are accepted. */
   static final class Choosing {
@@ -61,8 +67,19 @@ final class PullCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!tasks.isEmpty() && !Registries.isReference(target)) {
+      throw new InputException("--task applies to oci:// references only; a catalog model or manifest already says what it does");
+    }
+    List<soko.manifest.TaskSpec> specs = new ArrayList<>();
+    for (String t : tasks) {
+      specs.add(ManifestCommand.Create.task(t));
+    }
     Registries registries = Registries.isReference(target) ? registry.open(root) : null;
-    return install(root, target, choosing, yes, registries);
+    return install(root, target, choosing, yes, registries, specs.isEmpty() ? Optional.empty() : Optional.of(specs));
+  }
+
+  static int install(SokoCommand root, String target, Choosing choosing, boolean yes, Registries registries) throws Exception {
+    return install(root, target, choosing, yes, registries, Optional.empty());
   }
 
   /** Prints what installing {@code target} would download, and changes nothing. */
@@ -95,8 +112,8 @@ final class PullCommand implements Callable<Integer> {
    * Installs {@code target} for {@code pull} and {@code install}: an alias's choice is said on
    * stderr (or as {@code recommendation} with {@code --json}) before anything is asked or fetched.
    */
-  static int install(SokoCommand root, String target, Choosing choosing, boolean yes, Registries registries)
-      throws Exception {
+  static int install(SokoCommand root, String target, Choosing choosing, boolean yes, Registries registries,
+      Optional<List<soko.manifest.TaskSpec>> tasks) throws Exception {
     Soko soko = root.soko();
     Optional<AliasChoice> choice = registries != null && choosing.model == null ? Optional.empty()
         : soko.chooseForPull(target, Optional.ofNullable(choosing.model));
@@ -111,7 +128,7 @@ final class PullCommand implements Callable<Integer> {
       Soko.InstallResult r;
       try {
         if (registries != null) {
-          r = registries.pull(target, d.consent(), d.progress());
+          r = registries.pull(target, tasks, d.consent(), d.progress());
         } else if (choice.isPresent()) {
           var m = choice.get().manifest();
           r = soko.install(m, m.bundled() ? "bundled" : "catalog", d.consent(), d.progress());
@@ -130,6 +147,11 @@ final class PullCommand implements Callable<Integer> {
         }
       }
       d.close();
+      Optional<String> noTask = registries == null ? Optional.empty() : Registries.noTaskNotice(r.model().manifest(), target);
+      if (noTask.isPresent() && !root.global.json) {
+        root.err.println(Display.safe(noTask.get()));
+        root.err.flush();
+      }
       InstallCommand.print(root, r, choice);
     }
     return ExitCode.OK;

@@ -2,7 +2,9 @@ package soko.app;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +18,10 @@ import soko.acquisition.AcquisitionException;
 import soko.acquisition.Destination;
 import soko.acquisition.Downloader;
 import soko.acquisition.LocalSource;
+import soko.acquisition.oci.LayerArchive;
+import soko.acquisition.oci.LayerRef;
+import soko.acquisition.oci.OciException;
+import soko.acquisition.oci.OciFormatException;
 import soko.acquisition.oci.OciReference;
 import soko.acquisition.oci.PulledManifest;
 import soko.events.ProgressListener;
@@ -23,10 +29,12 @@ import soko.manifest.Manifest;
 import soko.manifest.ModelFile;
 import soko.manifest.ModelName;
 import soko.manifest.SourceUri;
+import soko.manifest.TaskSpec;
 import soko.store.FileState;
 import soko.store.InstalledModel;
 import soko.store.Store;
 import soko.store.StoreException;
+import soko.store.StoreIOException;
 import soko.verification.Digest;
 import soko.verification.IntegrityException;
 
@@ -59,6 +67,21 @@ import soko.verification.IntegrityException;
  * Thread-safe.
  */
 final class InstallService {
+  /** A step of reading an artifact that may find it unfit to install. */
+  @FunctionalInterface
+  interface ArtifactStep {
+    Manifest run() throws OciException;
+  }
+
+  /** Runs {@code step}, an unfit artifact becoming a {@link RegistryException} with the same one-line message. */
+  private static Manifest complete(ArtifactStep step) throws AppException {
+    try {
+      return step.run();
+    } catch (OciException e) {
+      throw new RegistryException(e.getMessage(), e);
+    }
+  }
+
   /** Reads the manifest of a registry reference: the one request made before consent. */
   @FunctionalInterface
   interface RegistryManifest {
@@ -161,8 +184,8 @@ final class InstallService {
    * is requested: only a digest-pinned reference to a model already installed from it succeeds.
    * Otherwise the manifest is read (and verified) first, then installed like any other.
    */
-  Soko.InstallResult pull(OciReference ref, RegistryManifest manifest, Consent consent, ProgressListener listener)
-      throws AppException, StoreException, IntegrityException, AcquisitionException {
+  Soko.InstallResult pull(OciReference ref, RegistryManifest manifest, Optional<List<TaskSpec>> tasks, Consent consent,
+      ProgressListener listener) throws AppException, StoreException, IntegrityException, AcquisitionException {
     String reference = OciReference.SCHEME_PREFIX + ref;
     if (offline || consent == Consent.REFUSE) {
       Optional<InstalledModel> pinned = installedFrom(ref);
@@ -177,7 +200,127 @@ final class InstallService {
               + " and was not approved; run again with --yes, or answer yes when asked");
     }
     PulledManifest pulled = manifest.read();
-    return install(pulled.model(), OciReference.SCHEME_PREFIX + pulled.reference(), consent, listener);
+    if (pulled.packedLayers().isEmpty()) {
+      Manifest model = complete(() -> pulled.complete(Map.of(), tasks));
+      return install(model, OciReference.SCHEME_PREFIX + pulled.reference(), consent, listener);
+    }
+    Optional<InstalledModel> same = installedFrom(pulled.reference());
+    if (same.isPresent() && store.checkWithoutHashing(same.get()).state() == FileState.VERIFIED) {
+      // Installed from these very bytes: its files are in the store; only the tasks may change.
+      Manifest model = complete(() -> PulledManifest.withTasks(same.get().manifest(), tasks, pulled.reference().toString()));
+      return install(model, same.get().origin(), consent, listener);
+    }
+    long[] written = new long[2]; // files, bytes put into the store before the install records them
+    Manifest model = unpack(pulled, tasks, consent, listener, written);
+    Soko.InstallResult r = install(model, OciReference.SCHEME_PREFIX + pulled.reference(), consent, listener);
+    return written[0] == 0 ? r
+        : new Soko.InstallResult(r.model(), false, r.filesWritten() + (int) written[0], r.bytesWritten() + written[1]);
+  }
+
+  /**
+   * Downloads what a ModelPack with tar layers needs (after one consent for all of it), unpacks
+   * each tar layer into a staging folder in the downloads folder ({@link LayerArchive}: no links,
+   * no paths out, bounded size) and puts every unpacked file into the store, which checks it
+   * against the sha256 measured while unpacking: that sha256 is what the manifest records.
+   */
+  private Manifest unpack(PulledManifest pulled, Optional<List<TaskSpec>> tasks, Consent consent, ProgressListener listener,
+      long[] written)
+      throws AppException, StoreException, IntegrityException, AcquisitionException {
+    Manifest transfer = complete(pulled::transfer);
+    LicenseAcceptance.require(transfer, consent);
+    List<ModelFile> absent = store.absentFiles(transfer);
+    if (!absent.isEmpty() && !consent.approve(plan(transfer, absent))) {
+      throw notApproved(plan(transfer, absent));
+    }
+    Set<Digest> packed = new HashSet<>();
+    pulled.packedLayers().forEach(l -> packed.add(l.digest()));
+    List<ModelFile> raw = absent.stream().filter(f -> !packed.contains(f.sha256())).toList();
+    List<ModelFile> layers = transfer.files().stream().filter(f -> packed.contains(f.sha256())).toList();
+    if (!raw.isEmpty()) {
+      List<ModelFile> published = downloader.fetchInto(raw, new Destination() {
+        @Override
+        public boolean holds(ModelFile file) throws StoreException {
+          return store.absentFiles(transfer).stream().noneMatch(f -> f.sha256().equals(file.sha256()));
+        }
+
+        @Override
+        public void publish(ModelFile file, Path verified) throws StoreException, IntegrityException {
+          store.publishVerified(file, verified);
+        }
+      }, listener);
+      written[0] += published.size();
+      written[1] += published.stream().mapToLong(ModelFile::size).sum();
+    }
+    Path staging;
+    try {
+      staging = Files.createTempDirectory(store.downloadsDir(), "unpack-");
+    } catch (IOException e) {
+      throw new StoreIOException("cannot create a folder to unpack into in " + store.downloadsDir() + ": " + e.getMessage(), e);
+    }
+    try {
+      Map<Digest, Path> tars = new HashMap<>();
+      downloader.fetchInto(layers, new Destination() {
+        @Override
+        public boolean holds(ModelFile file) {
+          return tars.containsKey(file.sha256());
+        }
+
+        @Override
+        public void publish(ModelFile file, Path verified) throws StoreException {
+          Path tar = staging.resolve(file.sha256().hex());
+          try {
+            Files.move(verified, tar);
+          } catch (IOException e) {
+            throw new StoreIOException("cannot move the layer " + file.sha256() + " into " + staging + ": " + e.getMessage(), e);
+          }
+          synchronized (tars) {
+            tars.put(file.sha256(), tar);
+          }
+        }
+      }, listener);
+      Map<Digest, LayerArchive.Contents> unpacked = new HashMap<>();
+      String subject = OciReference.SCHEME_PREFIX + pulled.reference();
+      for (LayerRef layer : pulled.packedLayers()) {
+        if (unpacked.containsKey(layer.digest())) {
+          continue;
+        }
+        String where = subject + " layer " + layer.path() + " (" + layer.digest().shortHex() + ")";
+        Path into = staging.resolve("files-" + layer.digest().hex());
+        try {
+          Files.createDirectory(into);
+          boolean gzip = PulledManifest.gzip(layer);
+          LayerArchive.Contents c = LayerArchive.unpack(tars.get(layer.digest()), gzip, into,
+              LayerArchive.limit(layer.size(), gzip, store.usage().cacheFree()), where);
+          for (LayerArchive.Entry e : c.files()) {
+            ModelFile f = new ModelFile(e.path(), e.size(), e.sha256(), List.of(SourceUri.parse(pulled.reference().blobUri(layer.digest()))));
+            try (InputStream in = Files.newInputStream(e.staged())) {
+              store.putBlob(f, in, where + ": " + e.path());
+            }
+            written[0]++;
+            written[1] += e.size();
+            Files.delete(e.staged());
+          }
+          unpacked.put(layer.digest(), c);
+        } catch (OciFormatException e) {
+          throw new RegistryException(e.getMessage(), e);
+        } catch (IOException e) {
+          throw new StoreIOException(where + ": unpacking into " + into + " failed: " + e.getMessage(), e);
+        }
+      }
+      return complete(() -> pulled.complete(unpacked, tasks));
+    } finally {
+      deleteStaging(staging);
+    }
+  }
+
+  private static void deleteStaging(Path staging) {
+    try (var walk = Files.walk(staging)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException ignored) {
+      // a leftover in the downloads folder is removed by `soko cache clear`
+    }
   }
 
   /**

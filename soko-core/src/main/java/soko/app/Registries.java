@@ -18,6 +18,7 @@ import soko.acquisition.Downloader;
 import soko.acquisition.oci.CredentialStore;
 import soko.acquisition.oci.OciAuthException;
 import soko.acquisition.oci.Credentials;
+import soko.acquisition.oci.ModelPack;
 import soko.acquisition.oci.OciClient;
 import soko.acquisition.oci.OciException;
 import soko.acquisition.oci.OciNotFoundException;
@@ -30,6 +31,7 @@ import soko.internal.json.Json;
 import soko.manifest.Manifest;
 import soko.manifest.ModelFile;
 import soko.manifest.SourceUri;
+import soko.manifest.TaskSpec;
 import soko.model.VerifiedModel;
 import soko.store.InstalledModel;
 import soko.store.StoreException;
@@ -212,6 +214,17 @@ public final class Registries {
    */
   public Soko.InstallResult pull(String reference, Consent consent, ProgressListener listener)
       throws AppException, StoreException, IntegrityException, AcquisitionException {
+    return pull(reference, Optional.empty(), consent, listener);
+  }
+
+  /**
+   * {@link #pull(String, Consent, ProgressListener)}, with the tasks the user gave ({@code soko
+   * pull --task}) replacing what the artifact says: how a ModelPack made by another tool, installed
+   * in the "no task" state ({@link Manifest#noTask()}), becomes runnable. Pulling an installed model
+   * again with tasks only records them; nothing is downloaded twice.
+   */
+  public Soko.InstallResult pull(String reference, Optional<List<TaskSpec>> tasks, Consent consent, ProgressListener listener)
+      throws AppException, StoreException, IntegrityException, AcquisitionException {
     OciReference ref = parse(reference);
     return installs.pull(ref, () -> {
       try {
@@ -219,7 +232,25 @@ public final class Registries {
       } catch (OciException e) {
         throw failure(e, ref);
       }
-    }, consent, listener);
+    }, tasks, consent, listener);
+  }
+
+  /**
+   * What to tell the user about a model installed with no task: why, and how to give one. One
+   * line; empty when the model has tasks.
+   */
+  public static Optional<String> noTaskNotice(Manifest model, String reference) {
+    if (!model.noTask()) {
+      return Optional.empty();
+    }
+    String format = model.annotations().getOrDefault(ModelPack.CONFIG_PREFIX + "format", "not given");
+    if (model.engine().id().equals(ModelPack.NO_ENGINE)) {
+      return Optional.of(model.id() + " has no task: its format (" + format + ") is not one a Soko engine runs; it is installed,"
+          + " listed and verified, and can be exported, but not run");
+    }
+    return Optional.of(model.id() + " has no task: the artifact does not say what it does; it is installed, listed and"
+        + " verified but not run until you name one: soko pull " + reference + " --task asr:ja (or speech-translate:ja:en,"
+        + " translate:ko:en, vad)");
   }
 
   // ---------------------------------------------------------------- push

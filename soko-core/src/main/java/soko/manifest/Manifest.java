@@ -9,6 +9,10 @@ import java.util.Optional;
  * A model: what it is, what it does, which engine runs it, its licence, and its files with sizes
  * and sha256. Immutable; validated on construction, so every instance is a valid manifest.
  *
+ * <p>A model with no tasks is in the "no task" state: it can be installed, listed, verified and
+ * exported, but no engine is asked to run it (a ModelPack made by another tool whose task cannot be
+ * told from its config, until the user names one).
+ *
  * <p>The wire format is {@link ManifestCodec}'s concern.
  */
 public record Manifest(
@@ -31,9 +35,6 @@ public record Manifest(
     tasks = List.copyOf(tasks);
     files = List.copyOf(files);
     annotations = Map.copyOf(annotations);
-    if (tasks.isEmpty()) {
-      throw new IllegalArgumentException("a model needs at least one task");
-    }
     if (files.isEmpty()) {
       throw new IllegalArgumentException("a model needs at least one file");
     }
@@ -88,6 +89,11 @@ public record Manifest(
   /** "name@version", the model's identity in messages and refs. */
   public String id() {
     return name + "@" + version;
+  }
+
+  /** True in the "no task" state: installed and verifiable, but not runnable until a task is given. */
+  public boolean noTask() {
+    return tasks.isEmpty();
   }
 
   /** True when every file can come from the copy shipped inside Soko. */

@@ -69,9 +69,7 @@ public final class ManifestCodec {
     }
     Node tasksNode = root.get("tasks");
     List<TaskSpec> tasks = tasksNode.list(16, ManifestCodec::readTask);
-    if (tasks.isEmpty()) {
-      throw tasksNode.problem("is empty; list at least one task, such as {\"task\":\"vad\"}");
-    }
+    // An empty list is the "no task" state (see Manifest): installed and verified, never run.
     Node engine = root.get("engine").object(ENGINE);
     EngineRequirement engineReq;
     String engineId = engine.get("id").text();

@@ -147,7 +147,9 @@ class OciCliTest {
     Manifest installed = soko(cli.home()).verified(MODEL).manifest();
     String reference = "oci://" + registry + "/" + repo + ":6.0.0";
 
+    java.time.Instant before = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     SokoCli.Result pushed = push.run(reference);
+    java.time.Instant after = java.time.Instant.now();
     ok(pushed);
     String digest = pushed.out().strip();
     assertThat(digest).matches("sha256:[0-9a-f]{64}");
@@ -159,7 +161,10 @@ class OciCliTest {
     inspect.add("docker://" + registry + "/" + repo + ":6.0.0");
     byte[] raw = skopeo(inspect, dir);
     assertThat(Hashing.sha256(raw)).hasToString(digest);
-    assertThat(raw).as("the manifest skopeo reads is the one Soko wrote").isEqualTo(ModelPack.write(installed, Optional.empty()).manifest());
+    java.time.Instant created = java.time.Instant.parse(JSON.readTree(raw).get("annotations").get(ModelPack.CREATED).asText());
+    assertThat(created).as("createdAt is the time of the push").isBetween(before, after);
+    assertThat(raw).as("the manifest skopeo reads is the one Soko wrote")
+        .isEqualTo(ModelPack.write(installed, Optional.empty(), created).manifest());
 
     SokoCli.Result rm = cli.run("rm", MODEL);
     ok(rm);
@@ -240,13 +245,19 @@ class OciCliTest {
 
     ok(again);
     JsonNode j = JSON.readTree(again.out());
-    assertThat(j.get("digest").asText()).isEqualTo(first);
+    // A second push is a new publication: its createdAt is the time of that push, so the manifest digest is new
+    // when a second has passed, while every blob is already there.
+    String digest = j.get("digest").asText();
+    assertThat(digest).matches("sha256:[0-9a-f]{64}").isNotEmpty();
+    assertThat(first).matches("sha256:[0-9a-f]{64}");
     assertThat(j.get("model").asText()).isEqualTo("silero-vad@6.0.0");
     assertThat(j.get("reference").asText()).isEqualTo("oci://" + registry + "/team/json:6.0.0");
-    assertThat(j.get("pinned").asText()).isEqualTo("oci://" + registry + "/team/json:6.0.0@" + first);
+    assertThat(j.get("pinned").asText()).isEqualTo("oci://" + registry + "/team/json:6.0.0@" + digest);
     assertThat(j.get("blobsSkipped").asInt()).isEqualTo(2);
     assertThat(j.get("blobsUploaded").asInt()).isZero();
-    assertThat(j.get("bytesUploaded").asLong()).isZero();
+    byte[] config = skopeo(List.of("inspect", "--config", "--raw", "--tls-verify=false", "docker://" + registry + "/team/json:6.0.0"), dir);
+    assertThat(j.get("bytesUploaded").asLong()).as("only the config, which carries the new createdAt, is uploaded")
+        .isEqualTo(digest.equals(first) ? 0 : config.length);
   }
 
   // ---------------------------------------------------------------- consent and offline
@@ -319,5 +330,55 @@ class OciCliTest {
       ok(cli.run("verify", "--full"));
       assertThat(partial).doesNotExist();
     }
+  }
+
+  /** A ModelPack as another tool writes it: one raw ONNX weight layer, a config that names the format but no capabilities. */
+  private String publishForeignModelPack(String repo) throws Exception {
+    Path layout = dir.resolve("layout");
+    Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
+    byte[] weight = new byte[4096];
+    new java.util.Random(4096).nextBytes(weight);
+    byte[] config = "{\"descriptor\":{\"name\":\"foreign-vad\",\"version\":\"0.3\",\"licenses\":[\"MIT\"]},\"config\":{\"format\":\"onnx\"},\"modelfs\":{\"type\":\"layers\",\"diffIds\":[\"%s\"]}}"
+        .formatted(Hashing.sha256(weight)).getBytes(StandardCharsets.UTF_8);
+    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"artifactType\":"
+        + "\"application/vnd.cncf.model.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.cncf.model.config.v1+json\","
+        + "\"digest\":\"" + Hashing.sha256(config) + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":"
+        + "\"application/vnd.cncf.model.weight.v1.raw\",\"digest\":\"" + Hashing.sha256(weight) + "\",\"size\":" + weight.length
+        + ",\"annotations\":{\"org.cncf.model.filepath\":\"vad.onnx\"}}]}").getBytes(StandardCharsets.UTF_8);
+    for (byte[] b : List.of(weight, config, manifest)) {
+      Files.write(blobs.resolve(Hashing.sha256(b).hex()), b);
+    }
+    Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+    Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+        + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + Hashing.sha256(manifest) + "\",\"size\":" + manifest.length
+        + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"0.3\"}}]}");
+    skopeo(List.of("copy", "--preserve-digests", "--dest-tls-verify=false", "oci:" + layout + ":0.3",
+        "docker://" + anonymous.hostPort() + "/" + repo + ":0.3"), dir);
+    return "oci://" + anonymous.hostPort() + "/" + repo + ":0.3";
+  }
+
+  @Test
+  void aForeignModelPackWithoutATaskSaysSoListsAsNoTaskAndTakesOneWithTask() throws Exception {
+    String reference = publishForeignModelPack("foreign/vad");
+    SokoCli cli = new SokoCli(dir.resolve("home"));
+
+    SokoCli.Result pulled = cli.run("pull", reference, "--yes", "--insecure-registry", anonymous.hostPort());
+
+    ok(pulled);
+    assertThat(pulled.err()).contains("foreign-vad@0.3.0 has no task: the artifact does not say what it does; it is installed,"
+        + " listed and verified but not run until you name one: soko pull " + reference + " --task asr:ja");
+    assertThat(cli.run("list").out()).contains("(no task)");
+    assertThat(onlyModel(cli).get("tasks")).isEmpty();
+    ok(cli.run("verify", "--full"));
+
+    SokoCli.Result wrong = cli.run("pull", "silero-vad", "--task", "vad");
+    assertThat(wrong.code()).as(wrong.toString()).isNotZero();
+    assertThat(wrong.err()).contains("--task applies to oci:// references only");
+
+    SokoCli.Result given = cli.run("pull", reference, "--yes", "--insecure-registry", anonymous.hostPort(), "--task", "vad");
+
+    ok(given);
+    assertThat(given.err()).doesNotContain("has no task");
+    assertThat(onlyModel(cli).get("tasks").toString()).contains("vad");
   }
 }

@@ -183,7 +183,7 @@ public final class OciClient {
         throw new OciTransportException("cannot read the licence text " + licenseText.get() + ": " + e.getMessage(), e);
       }
     }
-    ModelPackArtifact art = ModelPack.write(model, lic);
+    ModelPackArtifact art = ModelPack.write(model, lic, settings.clock().instant());
     if (ref.digest().isPresent() && !ref.digest().get().equals(art.manifestDigest())) {
       throw new OciFormatException(ref + ": the model's manifest digest is " + art.manifestDigest()
           + ", not the pinned one; push to a tag instead");

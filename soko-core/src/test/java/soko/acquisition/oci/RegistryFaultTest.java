@@ -34,7 +34,7 @@ class RegistryFaultTest {
   void serveModel() throws Exception {
     server = FaultServer.start();
     model = TestModel.create(dir.resolve("model"), "faulty", 5000);
-    art = ModelPack.write(model.manifest(), Optional.empty());
+    art = ModelPack.write(model.manifest(), Optional.empty(), TestModel.CREATED);
     ref = OciReference.parse(server.hostPort() + "/soko/faulty:1.2.0");
   }
 

@@ -50,7 +50,8 @@ class RegistryRoundTripTest {
 
   private OciClient client(String hostPort) {
     return new OciClient(OciSettings.defaults().withInsecure(Set.of(hostPort)).withChunking(CHUNK, CHUNK)
-        .withUploadState(dir.resolve("uploads")).withRetries(2, Duration.ZERO));
+        .withUploadState(dir.resolve("uploads")).withRetries(2, Duration.ZERO)
+        .withClock(java.time.Clock.fixed(TestModel.CREATED, java.time.ZoneOffset.UTC)));
   }
 
   private static String sha(byte[] b) {
@@ -65,10 +66,10 @@ class RegistryRoundTripTest {
     Digest digest = client(registry.hostPort()).push(ref, model.manifest(), model::blob, model.license());
 
     byte[] raw = Skopeo.run(List.of("inspect", "--raw", "--tls-verify=false", "docker://" + ref), dir);
-    assertThat(raw).isEqualTo(ModelPack.write(model.manifest(), Optional.of(Hashing.sha256(model.licenseText()))).manifest());
+    assertThat(raw).isEqualTo(ModelPack.write(model.manifest(), Optional.of(Hashing.sha256(model.licenseText())), TestModel.CREATED).manifest());
     assertThat(sha(raw)).isEqualTo(digest.toString());
     byte[] config = Skopeo.run(List.of("inspect", "--config", "--raw", "--tls-verify=false", "docker://" + ref), dir);
-    assertThat(config).isEqualTo(ModelPack.write(model.manifest(), Optional.of(Hashing.sha256(model.licenseText()))).config());
+    assertThat(config).isEqualTo(ModelPack.write(model.manifest(), Optional.of(Hashing.sha256(model.licenseText())), TestModel.CREATED).config());
   }
 
   @Test

@@ -27,6 +27,8 @@ import soko.verification.Hashing;
 
 /** A small model on disk: a weight file of a chosen size, a tokenizer and a README, plus a licence text. */
 record TestModel(Manifest manifest, Map<Digest, Path> blobs, Path licenseText) {
+  /** The push time given to {@link ModelPack#write} in tests, so that the bytes are known. */
+  static final java.time.Instant CREATED = java.time.Instant.parse("2026-03-04T05:06:07Z");
 
   static TestModel create(Path dir, String name, int weightBytes) throws IOException {
     Files.createDirectories(dir);

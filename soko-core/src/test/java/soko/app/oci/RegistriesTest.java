@@ -74,6 +74,11 @@ class RegistriesTest {
     return new Registries(soko, OciSettings.defaults().withInsecure(Set.of(hostPort)).withRetries(1, Duration.ZERO));
   }
 
+  private static Registries registries(Soko soko, String hostPort, java.time.Instant now) {
+    return new Registries(soko, OciSettings.defaults().withInsecure(Set.of(hostPort)).withRetries(1, Duration.ZERO)
+        .withClock(java.time.Clock.fixed(now, java.time.ZoneOffset.UTC)));
+  }
+
   /** Pushes the bundled model from a fresh home to {@code repo}; returns the pinned reference. */
   private String publish(String repo) throws Exception {
     Soko publisher = soko(dir.resolve("publisher"), false);
@@ -253,17 +258,25 @@ class RegistriesTest {
   }
 
   @Test
-  void aSecondPushSkipsEveryBlobAndGivesTheSameDigest() throws Exception {
-    String first = publish("soko/twice");
+  void aSecondPushSkipsEveryBlobAndGivesTheSameDigestWhenItsTimeIsTheSame() throws Exception {
     Soko publisher = soko(dir.resolve("publisher"), false);
+    publisher.install(MODEL);
+    java.time.Instant t1 = java.time.Instant.parse("2026-05-06T07:08:09Z");
+    String target = "oci://" + registry.hostPort() + "/soko/twice:6.0.0";
+    Registries.PushResult first = registries(publisher, registry.hostPort(), t1).push(MODEL, target, List.of(), e -> {});
 
-    Registries.PushResult again = registries(publisher, registry.hostPort())
-        .push(MODEL, "oci://" + registry.hostPort() + "/soko/twice:6.0.0", List.of(), e -> {});
+    Registries.PushResult again = registries(publisher, registry.hostPort(), t1).push(MODEL, target, List.of(), e -> {});
+    Registries.PushResult later = registries(publisher, registry.hostPort(), t1.plusSeconds(60)).push(MODEL, target, List.of(), e -> {});
 
-    assertThat(again.pinned()).isEqualTo(first);
+    assertThat(again.pinned()).isEqualTo(first.pinned());
     assertThat(again.blobsSkipped()).isEqualTo(2);
     assertThat(again.blobsUploaded()).isZero();
     assertThat(again.bytesUploaded()).isZero();
+    assertThat(later.digest()).as("createdAt is the push time, so a later push is a new manifest").isNotEqualTo(first.digest());
+    assertThat(later.blobsSkipped()).isEqualTo(2);
+    assertThat(later.bytesUploaded()).as("only the config, which carries createdAt")
+        .isEqualTo(soko.acquisition.oci.ModelPack.write(publisher.verified(MODEL).manifest(), Optional.empty(), t1.plusSeconds(60))
+            .config().length);
   }
 
   @Test
@@ -303,7 +316,7 @@ class RegistriesTest {
       List<String> ranges = proxy.requests().subList(before, proxy.requests().size()).stream()
           .filter(q -> q.method().equals("PATCH")).map(q -> q.header("Content-Range").orElse("")).toList();
       assertThat(ranges).first().isEqualTo((2 * chunk) + "-" + (3 * chunk - 1));
-      int config = soko.acquisition.oci.ModelPack.write(publisher.verified(MODEL).manifest(), Optional.empty()).config().length;
+      int config = soko.acquisition.oci.ModelPack.write(publisher.verified(MODEL).manifest(), Optional.empty(), java.time.Instant.now()).config().length;
       assertThat(r.bytesUploaded()).as("the two acknowledged chunks are not sent again, the licence and config are")
           .isEqualTo(2327524 - 2L * chunk + 1075 + config);
       assertThat(uploads).isDirectoryNotContaining("glob:**.upload.json");
