@@ -6,24 +6,28 @@
 #   examples/embed/run.sh [--install]    --install: ./mvnw install the Soko artifacts first
 #
 # Needs: a JDK 25, nginx, espeak-ng (bin/install-test-deps.sh installs them). Ends with the line
-# "embed: N passed, M failed".
+# "embed: N passed, M failed". SOKO_MAVEN_REPO names another local Maven repository than ~/.m2/repository
+# (passed to Maven as maven.repo.local, together with -o when SOKO_MAVEN_OFFLINE=1).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 . "$root/bin/find-jdk.sh"
 soko_find_jdk
+repo=${SOKO_MAVEN_REPO:-$HOME/.m2/repository}
+mvn_flags=(-Dmaven.repo.local="$repo")
+[ "${SOKO_MAVEN_OFFLINE:-}" = 1 ] && mvn_flags+=(-o)
 if [ "${1:-}" = "--install" ]; then
   echo "embed: installing the Soko artifacts into the local Maven repository" >&2
-  (cd "$root" && ./mvnw -q install -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip)
+  (cd "$root" && ./mvnw -q "${mvn_flags[@]}" install -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip)
 fi
 # The version of this checkout: the first <version> of the parent pom is the project's.
 version=$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$root/pom.xml" | head -n 1)
 [ -n "$version" ] || { echo "embed: cannot read the version from $root/pom.xml" >&2; exit 1; }
-core_jar=$(find ~/.m2/repository/dev/soko/soko-core/"$version" -name "soko-core-$version.jar" -print -quit 2>/dev/null || true)
+core_jar=$(find "$repo"/dev/soko/soko-core/"$version" -name "soko-core-$version.jar" -print -quit 2>/dev/null || true)
 [ -f "$core_jar" ] || { echo "embed: dev.soko:soko-core:$version is not in the local repository: run examples/embed/run.sh --install (or ./mvnw install)" >&2; exit 1; }
 
 echo "embed: building the example against dev.soko:soko-bom:$version" >&2
-"$root/mvnw" -q -f "$here/pom.xml" -Dsoko.version="$version" clean package
+"$root/mvnw" -q "${mvn_flags[@]}" -f "$here/pom.xml" -Dsoko.version="$version" clean package
 
 work=$(mktemp -d /tmp/soko-embed.XXXXXX)
 nginx_pid=""
@@ -69,8 +73,10 @@ cat >"$work/team-phrasebook.json" <<EOF
  "totalSize": $size, "demo": true}
 EOF
 
-# ONNX Runtime 1.29 sends usage telemetry and writes a device id under ~/.cache unless told not to.
-ORT_DISABLE_TELEMETRY=1 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$work" \
+# Without ORT_DISABLE_TELEMETRY and with a fresh HOME: soko-engine-onnx turns ONNX Runtime's
+# telemetry off by itself, so nothing (no device id under ~/.cache/Microsoft) may appear there.
+mkdir "$work/home"
+env -u ORT_DISABLE_TELEMETRY HOME="$work/home" "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$work" \
   -cp "$here/target/embed-example.jar:$here/target/lib/*" com.example.embed.EmbedExample \
   "$work/app" "$work/clip.wav" "$work/team-phrasebook.json" | tee "$work/out.txt"
 
@@ -87,5 +93,6 @@ expect "finds speech in the clip" "^speech from [0-9.]+ s to [0-9.]+ s"
 expect "translates with the demo phrasebook" '^translated "おはようございます" -> "Good morning"'
 expect "refuses the damaged model" "^refused: .*team-phrasebook"
 expect "repairs it" "^repaired: team-phrasebook is verified"
+if [ -z "$(ls -A "$work/home")" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "embed: FAIL wrote into HOME: $(cd "$work/home" && find . -type f | head -3)" >&2; fi
 echo "embed: $passed passed, $failed failed"
 [ $failed = 0 ]

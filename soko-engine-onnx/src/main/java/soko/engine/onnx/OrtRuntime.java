@@ -37,6 +37,14 @@ import soko.runtime.EngineOptions;
  * process, so the first caller's scratch folder wins; later calls reuse the loaded runtime. On a
  * platform the jar has no libraries for, ONNX Runtime's own loading is used unchanged.
  *
+ * <h2>Telemetry</h2>
+ * Before ONNX Runtime's native library loads, {@code ORT_DISABLE_TELEMETRY=1} is put into the
+ * process's C environment unless the variable is already set, so that ONNX Runtime writes no
+ * device id under {@code ~/.cache/Microsoft} and queues no usage events, whether or not the app's
+ * launcher set the variable. This works only when Soko is the first to load ONNX Runtime in the
+ * process, and needs native access for this module ({@code --enable-native-access}). {@link
+ * #probe()} reports the value ONNX Runtime saw as {@code telemetry}.
+ *
  * <p>Thread-safe.
  */
 public final class OrtRuntime {
@@ -106,8 +114,8 @@ public final class OrtRuntime {
   }
 
   /**
-   * What ONNX Runtime offers on this machine: {@code version} and {@code executionProviders}
-   * (such as {@code CPU}). Loads the native libraries with ONNX Runtime's own unpacking when no
+   * What ONNX Runtime offers on this machine: {@code version}, {@code executionProviders}
+   * (such as {@code CPU}) and {@code telemetry} (whether ONNX Runtime's usage telemetry is off). Loads the native libraries with ONNX Runtime's own unpacking when no
    * engine has loaded them yet; on failure, {@code error} says why.
    */
   public static Map<String, String> probe() {
@@ -123,6 +131,7 @@ public final class OrtRuntime {
       }
       out.put("executionProviders", OrtEnvironment.getAvailableProviders().stream()
           .map(OrtRuntime::providerName).collect(Collectors.joining(", ")));
+      out.put("telemetry", OrtTelemetry.describe(OrtTelemetry.current()));
     } catch (EngineCrashedException | RuntimeException | LinkageError e) {
       out.put("error", e.getMessage() == null ? e.toString() : e.getMessage());
     }
@@ -135,6 +144,7 @@ public final class OrtRuntime {
   }
 
   private static OrtEnvironment load(Optional<Path> scratch) throws EngineCrashedException {
+    OrtTelemetry.disable();
     if (scratch.isPresent() && System.getProperty(NATIVE_PATH_PROPERTY) == null) {
       Optional<Path> folder = unpack(scratch.get());
       folder.ifPresent(f -> System.setProperty(NATIVE_PATH_PROPERTY, f.toString()));
