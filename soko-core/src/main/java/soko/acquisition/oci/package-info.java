@@ -10,7 +10,7 @@
  * credential store reads environment variables and system properties itself (Soko lets only
  * {@code soko.app} do that); and it brings 21 jars, about 24 MB, with Jackson 3 beside our Jackson
  * 2, BouncyCastle and the native zstd-jni. The part we need is small, so we write it on
- * {@link java.net.http.HttpClient} with {@code Redirect.NEVER} and follow redirects by hand: the
+ * {@code java.net.http.HttpClient} with {@code Redirect.NEVER} and follow redirects by hand: the
  * JDK's own redirect policy forwards {@code Authorization} to a storage host on a 307, which S3
  * presigned URLs reject (measured, see shared/research/OCI.md).
  *
