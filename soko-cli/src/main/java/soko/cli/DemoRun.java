@@ -28,7 +28,7 @@ final class DemoRun {
     Engines engines = soko.runtime();
     try {
       Audio audio;
-      try (InputStream in = DemoRun.class.getClassLoader().getResourceAsStream(WAV)) {
+      try (InputStream in = DemoRun.class.getResourceAsStream("/" + WAV)) {
         if (in == null) {
           throw new IOException(WAV + " is missing from the soko-cli jar; rebuild it");
         }

@@ -23,8 +23,7 @@ public record HttpSettings(Duration connectTimeout, Duration responseTimeout, St
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
   /** {@code soko/} and this build's version ({@code soko/dev} when run from classes, not from the jar). */
-  public static final String DEFAULT_USER_AGENT = "soko/" + Optional.ofNullable(
-      HttpSettings.class.getPackage().getImplementationVersion()).orElse("dev");
+  public static final String DEFAULT_USER_AGENT = "soko/" + soko.internal.io.JarVersion.of(HttpSettings.class).orElse("dev");
 
   public static final HttpSettings DEFAULTS = new HttpSettings(DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT,
       DEFAULT_USER_AGENT, Optional.empty(), Optional.empty());

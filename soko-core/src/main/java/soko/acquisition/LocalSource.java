@@ -29,7 +29,7 @@ public final class LocalSource {
   public static Optional<InputStream> open(SourceUri source) throws IOException {
     return switch (source.kind()) {
       case BUNDLED -> Optional.ofNullable(
-          LocalSource.class.getClassLoader().getResourceAsStream(BUNDLED_ROOT + source.bundledPath().value()));
+          LocalSource.class.getResourceAsStream("/" + BUNDLED_ROOT + source.bundledPath().value()));
       case FILE -> {
         try {
           // Never opens a folder, a device or a FIFO (which would block): says what it is instead.
@@ -44,7 +44,7 @@ public final class LocalSource {
 
   /** Reads a bundled resource whole, such as a bundled manifest; empty when absent. */
   public static Optional<byte[]> readBundled(String path, int limit) throws IOException {
-    try (InputStream in = LocalSource.class.getClassLoader().getResourceAsStream(BUNDLED_ROOT + path)) {
+    try (InputStream in = LocalSource.class.getResourceAsStream("/" + BUNDLED_ROOT + path)) {
       if (in == null) {
         return Optional.empty();
       }
@@ -59,7 +59,7 @@ public final class LocalSource {
   /** Whether a local source is present. */
   public static boolean exists(SourceUri source) {
     return switch (source.kind()) {
-      case BUNDLED -> LocalSource.class.getClassLoader().getResource(BUNDLED_ROOT + source.bundledPath().value()) != null;
+      case BUNDLED -> LocalSource.class.getResource("/" + BUNDLED_ROOT + source.bundledPath().value()) != null;
       case FILE -> Files.isRegularFile(Path.of(source.uri()), LinkOption.NOFOLLOW_LINKS);
       case HTTP, OCI -> false;
     };

@@ -11,11 +11,13 @@ import soko.manifest.ModelFile;
  * counting files already in the store or bytes already in resumable partial downloads), the free
  * space left afterwards, the hosts contacted, and the licence.
  *
+ * @param manifest the model to download
  * @param files the files to fetch, with the bytes already present for each
  * @param bytesToDownload bytes that will cross the network
  * @param bytesAlreadyPresent bytes kept from earlier partial downloads
  * @param freeAfter usable bytes left on the disk after the download
  * @param hosts the hosts that may be contacted, in source order
+ * @param license the model's licence, which the user accepts by consenting
  * @param evictions what the storage budget evicts once the model has verified, in order (see
  *     {@link Soko#budget()})
  */
@@ -33,8 +35,14 @@ public record DownloadPlan(Manifest manifest, List<PlannedFile> files, long byte
     this(manifest, files, bytesToDownload, bytesAlreadyPresent, freeAfter, hosts, license, List.of());
   }
 
-  /** One file to fetch. */
+  /**
+   * One file to fetch.
+   *
+   * @param file the file as the manifest lists it
+   * @param partialBytes bytes already in a resumable partial download, kept
+   */
   public record PlannedFile(ModelFile file, long partialBytes) {
+    /** The bytes still to fetch: the file's size less what is already present. */
     public long toDownload() {
       return file.size() - partialBytes;
     }

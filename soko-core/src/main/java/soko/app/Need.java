@@ -7,6 +7,11 @@ import soko.manifest.Task;
 /**
  * A job to find a model for: a task narrowed to one language (none for vad) and a target for
  * translation tasks. Its {@link #alias()} is the built-in alias that names the job.
+ *
+ * @param task what the model must do
+ * @param language the language of the input; empty exactly for vad (the target too)
+ * @param target the language of the output; present exactly for the translation tasks (the
+ *     constructor throws {@code IllegalArgumentException} when the languages do not fit the task)
  */
 public record Need(Task task, Optional<Language> language, Optional<Language> target) {
   public Need {

@@ -255,7 +255,17 @@ public final class Registries {
 
   // ---------------------------------------------------------------- push
 
-  /** What a push did. */
+  /**
+   * What a push did.
+   *
+   * @param model {@code name@version} of the pushed model
+   * @param reference where it was pushed, {@code oci://registry/repository:tag}
+   * @param digest the digest of the pushed OCI manifest, {@code sha256:…}
+   * @param pinned the reference pinned to that digest, for a catalog or a manifest source
+   * @param blobsUploaded the blobs sent to the registry
+   * @param blobsSkipped the blobs the registry already had (or mounted from another repository)
+   * @param bytesUploaded the bytes sent
+   */
   public record PushResult(String model, String reference, String digest, String pinned, int blobsUploaded, int blobsSkipped,
       long bytesUploaded) {
     /** What {@code soko push --json} prints. */

@@ -355,7 +355,14 @@ public final class Soko {
         + " `soko catalog add URL --id " + catalogId + " --trust KEY.pub.json` first";
   }
 
-  /** The outcome of fetching one remote catalog. */
+  /**
+   * The outcome of fetching one remote catalog.
+   *
+   * @param catalogId the catalog's id, as configured
+   * @param url where it was fetched from
+   * @param version the version accepted now; empty when the fetch or a check failed
+   * @param error why it was not accepted, one line; empty on success
+   */
   public record CatalogUpdate(String catalogId, URI url, OptionalLong version, Optional<String> error) {}
 
   /**
@@ -448,7 +455,12 @@ public final class Soko {
         + " is available, or give a path to a manifest .json file");
   }
 
-  /** A manifest and where it came from. */
+  /**
+   * A manifest and where it came from.
+   *
+   * @param manifest the model's manifest
+   * @param origin where it was found: {@code bundled}, {@code catalog} or {@code file:} and the absolute path
+   */
   public record Resolved(Manifest manifest, String origin) {}
 
   // ---------------------------------------------------------------- recommending
@@ -536,7 +548,15 @@ public final class Soko {
 
   // ---------------------------------------------------------------- installing
 
-  /** The outcome of an install. */
+  /**
+   * The outcome of an install.
+   *
+   * @param model the model as installed in the store
+   * @param alreadyInstalled true when every file was already present and verified, so nothing was written
+   * @param filesWritten the files added to the store by this install
+   * @param bytesWritten their total size in bytes
+   * @param evicted one line per model the storage budget evicted (or kept) to make room
+   */
   public record InstallResult(InstalledModel model, boolean alreadyInstalled, int filesWritten, long bytesWritten,
       List<String> evicted) {
     public InstallResult {

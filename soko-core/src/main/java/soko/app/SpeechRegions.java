@@ -9,6 +9,7 @@ import soko.runtime.Segment;
  * @param segments speech, in order; their text is empty
  * @param audioSeconds the length of the audio
  * @param model the VAD model that ran
+ * @param timings where the time went
  */
 public record SpeechRegions(List<Segment> segments, double audioSeconds, ModelUse model, Timings timings) {
   public SpeechRegions {

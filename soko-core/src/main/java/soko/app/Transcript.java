@@ -12,6 +12,7 @@ import soko.runtime.Segment;
  * @param english true when the text was translated into English
  * @param speech where VAD found speech; the recogniser ran only there
  * @param models the models that ran, VAD first
+ * @param timings where the time went, for all the models together
  */
 public record Transcript(List<Segment> segments, Language spoken, boolean english, List<Segment> speech,
     List<ModelUse> models, Timings timings) {

@@ -38,9 +38,10 @@ public final class BuiltinCatalog {
    * @throws CatalogMalformedException when this Soko build is damaged or incomplete
    */
   public static Catalog load() throws CatalogMalformedException {
-    ClassLoader loader = BuiltinCatalog.class.getClassLoader();
+    // Class.getResourceAsStream, not the class loader's: soko.catalog is not an open package, so on
+    // the module path only this module's own classes can read its resources.
     return load(path -> {
-      try (InputStream in = loader.getResourceAsStream(path)) {
+      try (InputStream in = BuiltinCatalog.class.getResourceAsStream("/" + path)) {
         return in == null ? Optional.empty() : Optional.of(in.readNBytes(CatalogCodec.MAX_BYTES + 1));
       }
     });

@@ -49,7 +49,14 @@ public final class ManifestCodec {
     }
   }
 
-  /** Reads an already parsed manifest, e.g. one embedded in a catalog. */
+  /**
+   * Reads an already parsed manifest, e.g. one embedded in a catalog. Not API: public for
+   * soko-core's catalog and OCI code only; {@code Node} is in {@code soko.internal.json}, which the
+   * module does not export, so no other module can call it.
+   *
+   * @throws JsonProblem naming the JSON pointer of the first bad field
+   */
+  @SuppressWarnings("exports")
   public static Manifest read(Node root) throws JsonProblem {
     root.object(TOP);
     long schema = root.get("schemaVersion").integer(0, Integer.MAX_VALUE);
@@ -178,7 +185,11 @@ public final class ManifestCodec {
     return Json.write(toJson(m));
   }
 
-  /** The canonical JSON tree of a manifest, for embedding in other documents (catalogs, OCI annotations). */
+  /**
+   * The canonical JSON tree of a manifest, for embedding in other documents (catalogs, OCI
+   * annotations). Not API, like {@link #read(Node)}.
+   */
+  @SuppressWarnings("exports")
   public static Node tree(Manifest m) {
     return Node.of(toJson(m));
   }

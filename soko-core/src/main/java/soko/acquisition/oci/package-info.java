@@ -10,7 +10,7 @@
  * credential store reads environment variables and system properties itself (Soko lets only
  * {@code soko.app} do that); and it brings 21 jars, about 24 MB, with Jackson 3 beside our Jackson
  * 2, BouncyCastle and the native zstd-jni. The part we need is small, so we write it on
- * {@link java.net.http.HttpClient} with {@code Redirect.NEVER} and follow redirects by hand: the
+ * {@code java.net.http.HttpClient} with {@code Redirect.NEVER} and follow redirects by hand: the
  * JDK's own redirect policy forwards {@code Authorization} to a storage host on a 307, which S3
  * presigned URLs reject (measured, see shared/research/OCI.md).
  *
@@ -18,6 +18,14 @@
  * {@link soko.acquisition.oci.ModelPack} (format conversion), {@link soko.acquisition.oci.Credentials}
  * (docker and podman credential files, credential helpers). Errors are the sealed
  * {@link soko.acquisition.oci.OciException} family.
+ *
+ * <p><b>Contracts.</b> Nothing in this package accepts or returns {@code null} unless marked
+ * {@code @Nullable} (the package is {@code @NullMarked}); an absent value is an {@code Optional}.
+ * Records and enums are immutable and thread-safe. Every other class says in its own
+ * documentation whether it is thread-safe; one that does not say so is not. Methods throw the
+ * checked exceptions they declare, in the cases each exception's documentation describes, and
+ * {@code IllegalArgumentException} or {@code NullPointerException} for an argument that breaks a
+ * documented precondition.
  */
 @NullMarked
 package soko.acquisition.oci;

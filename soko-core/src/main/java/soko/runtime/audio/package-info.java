@@ -2,6 +2,14 @@
  * Audio input: WAV files of common PCM and float encodings, converted to the 16 kHz mono
  * {@link soko.runtime.Audio} that engines take. Hostile files are refused with a one-line
  * {@link soko.runtime.AudioFormatException} before anything is allocated from their header.
+ *
+ * <p><b>Contracts.</b> Nothing in this package accepts or returns {@code null} unless marked
+ * {@code @Nullable} (the package is {@code @NullMarked}); an absent value is an {@code Optional}.
+ * Records and enums are immutable and thread-safe. Every other class says in its own
+ * documentation whether it is thread-safe; one that does not say so is not. Methods throw the
+ * checked exceptions they declare, in the cases each exception's documentation describes, and
+ * {@code IllegalArgumentException} or {@code NullPointerException} for an argument that breaks a
+ * documented precondition.
  */
 @NullMarked
 package soko.runtime.audio;

@@ -37,6 +37,14 @@ import soko.runtime.EngineOptions;
  * process, so the first caller's scratch folder wins; later calls reuse the loaded runtime. On a
  * platform the jar has no libraries for, ONNX Runtime's own loading is used unchanged.
  *
+ * <h2>Telemetry</h2>
+ * Before ONNX Runtime's native library loads, {@code ORT_DISABLE_TELEMETRY=1} is put into the
+ * process's C environment unless the variable is already set, so that ONNX Runtime writes no
+ * device id under {@code ~/.cache/Microsoft} and queues no usage events, whether or not the app's
+ * launcher set the variable. This works only when Soko is the first to load ONNX Runtime in the
+ * process, and needs native access for this module ({@code --enable-native-access}). {@link
+ * #probe()} reports the value ONNX Runtime saw as {@code telemetry}.
+ *
  * <p>Thread-safe.
  */
 public final class OrtRuntime {
@@ -56,8 +64,26 @@ public final class OrtRuntime {
    * #environment(Path)} checks that the native library reports the same version.
    */
   public static String version() {
-    String v = OrtEnvironment.class.getPackage().getImplementationVersion();
+    String v = implementationVersion(OrtEnvironment.class);
     return v == null ? "unknown" : v;
+  }
+
+  /**
+   * The {@code Implementation-Version} of the jar holding {@code c}: its package's on the class
+   * path; on the module path (packages of named modules carry none) its module's manifest's.
+   */
+  private static @Nullable String implementationVersion(Class<?> c) {
+    String v = c.getPackage().getImplementationVersion();
+    if (v != null || !c.getModule().isNamed()) {
+      return v;
+    }
+    // META-INF is not a package, so its resources are readable from any module.
+    try (java.io.InputStream in = c.getModule().getResourceAsStream("META-INF/MANIFEST.MF")) {
+      return in == null ? null
+          : new java.util.jar.Manifest(in).getMainAttributes().getValue(java.util.jar.Attributes.Name.IMPLEMENTATION_VERSION);
+    } catch (java.io.IOException e) {
+      return null;
+    }
   }
 
   /**
@@ -106,8 +132,8 @@ public final class OrtRuntime {
   }
 
   /**
-   * What ONNX Runtime offers on this machine: {@code version} and {@code executionProviders}
-   * (such as {@code CPU}). Loads the native libraries with ONNX Runtime's own unpacking when no
+   * What ONNX Runtime offers on this machine: {@code version}, {@code executionProviders}
+   * (such as {@code CPU}) and {@code telemetry} (whether ONNX Runtime's usage telemetry is off). Loads the native libraries with ONNX Runtime's own unpacking when no
    * engine has loaded them yet; on failure, {@code error} says why.
    */
   public static Map<String, String> probe() {
@@ -123,6 +149,7 @@ public final class OrtRuntime {
       }
       out.put("executionProviders", OrtEnvironment.getAvailableProviders().stream()
           .map(OrtRuntime::providerName).collect(Collectors.joining(", ")));
+      out.put("telemetry", OrtTelemetry.describe(OrtTelemetry.current()));
     } catch (EngineCrashedException | RuntimeException | LinkageError e) {
       out.put("error", e.getMessage() == null ? e.toString() : e.getMessage());
     }
@@ -135,6 +162,7 @@ public final class OrtRuntime {
   }
 
   private static OrtEnvironment load(Optional<Path> scratch) throws EngineCrashedException {
+    OrtTelemetry.disable();
     if (scratch.isPresent() && System.getProperty(NATIVE_PATH_PROPERTY) == null) {
       Optional<Path> folder = unpack(scratch.get());
       folder.ifPresent(f -> System.setProperty(NATIVE_PATH_PROPERTY, f.toString()));

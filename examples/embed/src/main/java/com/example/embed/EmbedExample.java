@@ -33,7 +33,11 @@ import soko.store.StoreRoots;
  *   <li>react to a model whose file was damaged on disk.
  * </ol>
  *
- * <pre>java -cp embed-example.jar:lib/* com.example.embed.EmbedExample APP_DIR CLIP.wav MIRRORED_MODEL.json</pre>
+ * <pre>
+ * java --enable-native-access=soko.engine.onnx,com.microsoft.onnxruntime \
+ *   --module-path embed-example.jar:lib -m com.example.embed/com.example.embed.EmbedExample APP_DIR CLIP.wav MIRRORED_MODEL.json
+ * java --enable-native-access=ALL-UNNAMED -cp 'embed-example.jar:lib/*' com.example.embed.EmbedExample APP_DIR CLIP.wav MIRRORED_MODEL.json
+ * </pre>
  *
  * The last argument is a model manifest whose file comes from an HTTP mirror (run.sh serves a small
  * phrasebook from nginx on 127.0.0.1). Exits 1 when something does not behave as described.
