@@ -362,7 +362,7 @@ public final class Soko {
           throw new ManifestException(nameOrPath, "", "the manifest is " + size + " bytes; the limit is "
               + ManifestCodec.MAX_BYTES + " bytes, so this is not a manifest", null);
         }
-        try (InputStream in = soko.internal.io.RegularFiles.open(p)) {
+        try (java.io.InputStream in = soko.internal.io.RegularFiles.open(p)) {
           bytes = in.readNBytes(ManifestCodec.MAX_BYTES + 1); // it may have grown since
         }
         if (bytes.length > ManifestCodec.MAX_BYTES) {
