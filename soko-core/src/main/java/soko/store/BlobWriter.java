@@ -129,18 +129,30 @@ final class BlobWriter {
     return layout.newBlobTmp();
   }
 
+  /**
+   * Sets a blob's modification time two seconds before its last write (whole seconds, for file
+   * systems with a coarse granularity). Its record is then never "racily clean" (see
+   * {@link VerificationRecords}): a later write to the blob would set a modification time after
+   * the record's, so the stamp changes. Blobs are content-addressed: their time means nothing else.
+   */
+  private static void backdate(Path tmp) throws IOException {
+    long seconds = Files.getLastModifiedTime(tmp, LinkOption.NOFOLLOW_LINKS).to(java.util.concurrent.TimeUnit.SECONDS);
+    Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.from(seconds - 2, java.util.concurrent.TimeUnit.SECONDS));
+  }
+
   /** Makes a verified temp file read-only and publishes it; records it as verified now. */
   private void publishTmp(Path tmp, Digest digest) throws IOException {
     if (Files2.kind(tmp) != Files2.Kind.FILE) {
       throw new Files2.NotRegularFileException(tmp, Files2.kind(tmp)); // never chmod through a link
     }
+    backdate(tmp);
     Files2.makeReadOnly(tmp);
     Path target = layout.blob(digest);
     quarantine.realFolder(target.getParent());
     Files2.Kind there = Files2.kind(target);
     if (there == Files2.Kind.FILE) {
-      Optional<VerificationRecord> rec = records.read(digest);
       FileStamp now = FileStamp.of(target);
+      Optional<VerificationRecord> rec = records.forStamp(digest, now);
       if (rec.isPresent() && rec.get().ok() && rec.get().matches(now)) {
         return;
       }

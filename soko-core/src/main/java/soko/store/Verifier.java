@@ -64,6 +64,15 @@ final class Verifier {
 
   /** See {@link Store#check(List, VerifyMode)}. */
   List<ModelCheck> check(List<InstalledModel> models, VerifyMode mode) throws StoreException {
+    records.reloadIndexIfChanged();
+    try {
+      return checkIndexed(models, mode);
+    } finally {
+      records.refreshIndex();
+    }
+  }
+
+  private List<ModelCheck> checkIndexed(List<InstalledModel> models, VerifyMode mode) throws StoreException {
     List<FileCheck[]> results = new ArrayList<>();
     List<ModelFile> toHash = new ArrayList<>();
     List<int[]> slots = new ArrayList<>();
@@ -177,7 +186,7 @@ final class Verifier {
       return new FileCheck(f, blob, FileState.CORRUPT, Optional.empty(),
           Optional.of(f.path() + " is not a regular file in the store (" + blob + ")"), false);
     }
-    Optional<VerificationRecord> rec = records.read(f.sha256());
+    Optional<VerificationRecord> rec = records.forStamp(f.sha256(), stamp);
     boolean fresh = rec.isPresent() && rec.get().sha256().equals(f.sha256()) && rec.get().matches(stamp);
     if (mode == VerifyMode.STAT_ONLY || (mode == VerifyMode.CACHED && fresh)) {
       if (fresh && rec.get().ok()) {
