@@ -9,7 +9,7 @@ import soko.store.VerifyMode;
 /**
  * Re-verifies every installed model of a store by stat only (VerifyMode.CACHED on unchanged files,
  * the check `soko list` and verify-before-use make), in a fresh process: bench/index.sh times it.
- * Usage: StoreCheck HOME; prints models, files and the in-process milliseconds.
+ * Usage: StoreCheck HOME [cached|full|whole] [NAME]; prints models, files and the in-process milliseconds.
  */
 public class StoreCheck {
   public static void main(String[] args) throws Exception {
@@ -18,9 +18,11 @@ public class StoreCheck {
     Store store = Store.open(new StoreRoots(home.resolve("data"), home.resolve("cache"), home.resolve("library")),
         Clock.systemUTC());
     long t1 = System.nanoTime();
-    var installed = store.installed();
+    VerifyMode mode = args.length > 1 ? VerifyMode.valueOf(args[1].toUpperCase(java.util.Locale.ROOT)) : VerifyMode.CACHED;
+    var installed = args.length > 2 ? java.util.List.of(store.require(soko.manifest.ModelName.parse(args[2])))
+        : store.installed();
     long t2 = System.nanoTime();
-    var checks = store.check(installed, VerifyMode.CACHED);
+    var checks = store.check(installed, mode);
     long t3 = System.nanoTime();
     int files = 0;
     int rehashed = 0;

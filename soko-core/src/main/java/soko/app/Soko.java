@@ -542,7 +542,15 @@ public final class Soko {
    * one file per core at a time across all the models.
    */
   public List<ModelCheck> verify(Optional<String> name, boolean full) throws StoreException {
-    VerifyMode mode = full ? VerifyMode.FULL : VerifyMode.CACHED;
+    return verify(name, full ? VerifyMode.FULL : VerifyMode.CACHED);
+  }
+
+  /**
+   * Verifies one model or all with the given mode: {@link VerifyMode#FULL} checks a large file's
+   * chunks on every core against its chunk records, {@link VerifyMode#WHOLE} hashes each file as
+   * one stream ({@code soko verify --full --whole}).
+   */
+  public List<ModelCheck> verify(Optional<String> name, VerifyMode mode) throws StoreException {
     List<InstalledModel> models = name.isPresent()
         ? List.of(store.require(parseName(name.get())))
         : store.installed();

@@ -16,7 +16,7 @@ import soko.verification.Digest;
  * Thread-safe.
  */
 final class VerificationRecords {
-  private static final int MAX_BYTES = 64 * 1024;
+  private static final int MAX_BYTES = VerificationRecord.MAX_BYTES;
 
   private final Layout layout;
   private final Quarantine quarantine;
