@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import soko.events.ProgressListener;
 import soko.events.TransferEvent;
@@ -228,6 +229,61 @@ public final class Downloader {
       }
     }
     return out;
+  }
+
+  /**
+   * Repairs a corrupt copy of {@code file} by fetching only the chunks that fail, by range: the
+   * copy is copied into the downloads folder, each bad chunk {@code i} (bytes {@code i*chunkSize}
+   * up to the next chunk) is requested with {@code Range} and written in place, and the whole file
+   * is then proven against the manifest's sha256 before it is published to {@code destination}.
+   * A source that does not answer 206 with exactly the range asked, or whose strong ETag changes
+   * between ranges, is left for the next; when none repairs it, nothing is published and the
+   * caller downloads the whole file as usual.
+   *
+   * @param corrupt the store's copy, which this only reads
+   * @return the bytes received, or empty when the file was not repaired this way
+   */
+  @SuppressWarnings("try") // the lock is held for the block, not used in it
+  public OptionalLong repairChunks(ModelFile file, Path corrupt, long chunkSize, List<Integer> bad,
+      Destination destination, ProgressListener listener) throws AcquisitionException, StoreException, IntegrityException {
+    Emitter emitter = new Emitter(Objects.requireNonNull(listener, "listener"));
+    String name = file.path().value();
+    List<FileJob.Source> sources = requireSources(file);
+    try (DownloadLock lock = lock(file, emitter)) {
+      if (destination.holds(file)) {
+        return OptionalLong.of(0);
+      }
+      Path work = paths.folder().resolve(file.sha256().hex() + ".repair");
+      setAside(work, false, name, emitter);
+      try {
+        for (FileJob.Source source : sources) {
+          Files.deleteIfExists(work);
+          Files.copy(corrupt, work, LinkOption.NOFOLLOW_LINKS);
+          emitter.emit(new TransferEvent.Notice(name, "repairing " + bad.size() + " chunk" + (bad.size() == 1 ? "" : "s")
+              + " of " + chunkSize / (1024 * 1024) + " MiB by range from " + source.uri().getHost()));
+          OptionalLong got = ChunkRanges.fetch(file, source, work, chunkSize, bad);
+          if (got.isEmpty()) {
+            continue;
+          }
+          emitter.emit(new TransferEvent.Verifying(name, file.size()));
+          Hashing.Measured m = Hashing.sha256(work);
+          if (m.size() != file.size() || !m.digest().equals(file.sha256())) {
+            continue; // other chunks were bad too, or the source serves other bytes: the whole file is fetched
+          }
+          Path complete = paths.complete(file.sha256());
+          Files.move(work, complete, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          PartialFiles.syncFolder(paths.folder());
+          destination.publish(file, complete);
+          emitter.emit(new TransferEvent.Done(name, file.sha256().toString(), file.size(), got.getAsLong()));
+          return got;
+        }
+        return OptionalLong.empty();
+      } catch (IOException e) {
+        throw DownloadsFolderException.io(name, work, "repair", e);
+      } finally {
+        deleteQuietly(work);
+      }
+    }
   }
 
   @SuppressWarnings("try") // the lock is held for the block, not used in it

@@ -163,7 +163,21 @@ final class InstallService {
         if (!consent.approve(plan)) {
           throw notApproved(plan);
         }
-        List<ModelFile> published = downloader.fetchInto(remote, destination(tx), listener);
+        List<ModelFile> published = new ArrayList<>();
+        List<ModelFile> whole = new ArrayList<>();
+        for (ModelFile f : remote) {
+          // A corrupt copy with chunk records: fetch only the chunks that fail, then prove the whole file.
+          Optional<Store.ChunkRepair> repair = store.chunkRepair(f);
+          if (repair.isPresent() && downloader.repairChunks(f, repair.get().blob(), repair.get().chunkSize(),
+              repair.get().badChunks(), destination(tx), listener).isPresent()) {
+            published.add(f);
+          } else {
+            whole.add(f);
+          }
+        }
+        if (!whole.isEmpty()) {
+          published.addAll(downloader.fetchInto(whole, destination(tx), listener));
+        }
         bytes += published.stream().mapToLong(ModelFile::size).sum();
         if (copied == 0 && published.isEmpty()) {
           // Every file was published by another install of this model that ran meanwhile: this one

@@ -433,7 +433,7 @@ public final class Soko {
           throw new ManifestException(nameOrPath, "", "the manifest is " + size + " bytes; the limit is "
               + ManifestCodec.MAX_BYTES + " bytes, so this is not a manifest", null);
         }
-        try (InputStream in = soko.internal.io.RegularFiles.open(p)) {
+        try (java.io.InputStream in = soko.internal.io.RegularFiles.open(p)) {
           bytes = in.readNBytes(ManifestCodec.MAX_BYTES + 1); // it may have grown since
         }
         if (bytes.length > ManifestCodec.MAX_BYTES) {
@@ -790,7 +790,15 @@ public final class Soko {
    * one file per core at a time across all the models.
    */
   public List<ModelCheck> verify(Optional<String> name, boolean full) throws StoreException {
-    VerifyMode mode = full ? VerifyMode.FULL : VerifyMode.CACHED;
+    return verify(name, full ? VerifyMode.FULL : VerifyMode.CACHED);
+  }
+
+  /**
+   * Verifies one model or all with the given mode: {@link VerifyMode#FULL} checks a large file's
+   * chunks on every core against its chunk records, {@link VerifyMode#WHOLE} hashes each file as
+   * one stream ({@code soko verify --full --whole}).
+   */
+  public List<ModelCheck> verify(Optional<String> name, VerifyMode mode) throws StoreException {
     List<InstalledModel> models = name.isPresent()
         ? List.of(store.require(parseName(name.get())))
         : store.installed();

@@ -47,6 +47,8 @@ final class BlobWriter {
     Path tmp = newTmp();
     try {
       MessageDigest md = Hashing.newSha256();
+      // The chunk records come from the same reading; they are kept only if the whole file matches.
+      ChunkDigester chunks = Chunks.worthIt(file.size()) ? new ChunkDigester(Chunks.SIZE) : null;
       long total = 0;
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         byte[] buf = new byte[256 * 1024];
@@ -54,6 +56,9 @@ final class BlobWriter {
         int n;
         while (total < limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit - total))) >= 0) {
           md.update(buf, 0, n);
+          if (chunks != null) {
+            chunks.update(buf, 0, n);
+          }
           ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
           while (bb.hasRemaining()) {
             ch.write(bb);
@@ -71,7 +76,7 @@ final class BlobWriter {
         throw new IntegrityException(subject + " for " + file.path(), file.sha256(), file.size(), got,
             total, "the source is damaged or is not this model's file; try another source");
       }
-      publishTmp(tmp, file.sha256());
+      publishTmp(tmp, file.sha256(), chunks == null ? Optional.empty() : chunks.finish().fitting(total));
     } catch (IOException e) {
       throw new StoreIOException("cannot write " + file.path() + " into the store", e);
     } finally {
@@ -104,7 +109,7 @@ final class BlobWriter {
         throw new IntegrityException(verified.toString(), file.sha256(), file.size(), file.sha256(), size,
             "the download was changed after it was verified; run the install again");
       }
-      publishTmp(tmp, file.sha256());
+      publishTmp(tmp, file.sha256(), Optional.empty());
     } catch (IOException e) {
       throw new StoreIOException("cannot move " + verified + " into the store", e);
     } finally {
@@ -129,18 +134,30 @@ final class BlobWriter {
     return layout.newBlobTmp();
   }
 
+  /**
+   * Sets a blob's modification time two seconds before its last write (whole seconds, for file
+   * systems with a coarse granularity). Its record is then never "racily clean" (see
+   * {@link VerificationRecords}): a later write to the blob would set a modification time after
+   * the record's, so the stamp changes. Blobs are content-addressed: their time means nothing else.
+   */
+  private static void backdate(Path tmp) throws IOException {
+    long seconds = Files.getLastModifiedTime(tmp, LinkOption.NOFOLLOW_LINKS).to(java.util.concurrent.TimeUnit.SECONDS);
+    Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.from(seconds - 2, java.util.concurrent.TimeUnit.SECONDS));
+  }
+
   /** Makes a verified temp file read-only and publishes it; records it as verified now. */
-  private void publishTmp(Path tmp, Digest digest) throws IOException {
+  private void publishTmp(Path tmp, Digest digest, Optional<Chunks> chunks) throws IOException {
     if (Files2.kind(tmp) != Files2.Kind.FILE) {
       throw new Files2.NotRegularFileException(tmp, Files2.kind(tmp)); // never chmod through a link
     }
+    backdate(tmp);
     Files2.makeReadOnly(tmp);
     Path target = layout.blob(digest);
     quarantine.realFolder(target.getParent());
     Files2.Kind there = Files2.kind(target);
     if (there == Files2.Kind.FILE) {
-      Optional<VerificationRecord> rec = records.read(digest);
       FileStamp now = FileStamp.of(target);
+      Optional<VerificationRecord> rec = records.forStamp(digest, now);
       if (rec.isPresent() && rec.get().ok() && rec.get().matches(now)) {
         return;
       }
@@ -156,6 +173,6 @@ final class BlobWriter {
       quarantine.moveAside(target, "blob"); // a link, a folder or a FIFO where the blob belongs
     }
     Files2.publishNoReplace(tmp, target);
-    records.write(digest, VerificationRecord.good(digest, FileStamp.of(target), clock.instant()));
+    records.write(digest, new VerificationRecord(digest, FileStamp.of(target), clock.instant(), true, "", chunks));
   }
 }

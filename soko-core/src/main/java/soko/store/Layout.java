@@ -39,6 +39,9 @@ import soko.verification.Digest;
  *                                        only costs a re-hash
  *       {"sha256":"1a153a…","size":2327524,"mtimeNanos":…,"ctimeNanos":…,"fileKey":"2049:131077",
  *        "verifiedAt":"2026-11-29T00:50:00Z","ok":true}
+ *   state/verified.index                 the good records in one binary file with a checksum, so an
+ *                                        unchanged blob costs one stat ({@link VerifiedIndex}); derived,
+ *                                        ignored when damaged and rebuilt from the records
  *   state/pending/3f0c…-….json           a pin: the blobs an install in progress needs, so gc keeps
  *                                        them; released when its process is gone ({@link Pins})
  *       {"model":"whisper-base@1.0.0","pid":4242,"started":"2026-11-29T00:50:00.12Z",
@@ -202,6 +205,15 @@ final class Layout {
 
   Path record(Digest d) {
     return records().resolve(d.hex().substring(0, 2)).resolve(d.hex() + ".json");
+  }
+
+  /** The index of good records ({@link VerifiedIndex}): derived data, rebuilt from the records. */
+  Path verifiedIndex() {
+    return state().resolve("verified.index");
+  }
+
+  Path verifiedIndexLock() {
+    return locks().resolve("verified-index.lock");
   }
 
   Path pending() {

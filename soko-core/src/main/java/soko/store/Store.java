@@ -399,6 +399,26 @@ public final class Store implements StoreView {
   }
 
   /**
+   * For a blob that is in the store but corrupt and has chunk records ({@code verify --full} or the
+   * install wrote them from bytes proven good), which chunks fail now: hashed on every core. Empty
+   * when the file has no usable chunk records, is not a regular file of the manifest's size, or is
+   * not corrupt after all; then a repair fetches the whole file.
+   */
+  public Optional<ChunkRepair> chunkRepair(ModelFile file) throws StoreException {
+    return verifier.chunkRepair(file);
+  }
+
+  /**
+   * A corrupt blob whose good chunks can be kept: fetch the {@code badChunks} (chunk {@code i} is
+   * the bytes from {@code i * chunkSize}, the last one shorter), then prove the whole file.
+   */
+  public record ChunkRepair(Path blob, long chunkSize, List<Integer> badChunks) {
+    public ChunkRepair {
+      badChunks = List.copyOf(badChunks);
+    }
+  }
+
+  /**
    * The only way to hand a model's files to an engine: checks every file (a {@code stat} for an
    * unchanged file, a full re-hash otherwise) and returns a handle only if all match.
    *

@@ -2,6 +2,7 @@ package soko.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 import soko.internal.json.Json;
 import soko.internal.json.JsonProblem;
@@ -20,7 +21,15 @@ import soko.verification.Digest;
  * <pre>
  * </pre>
  */
-record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, boolean ok, String problem) {
+record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, boolean ok, String problem,
+    Optional<Chunks> chunks) {
+  /** The largest record: a 1 TiB file's chunk list at 16 MiB a chunk is about 4.2 MB. */
+  static final int MAX_BYTES = 8 * 1024 * 1024;
+
+  VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, boolean ok, String problem) {
+    this(sha256, stamp, verifiedAt, ok, problem, Optional.empty());
+  }
+
   static VerificationRecord good(Digest sha256, FileStamp stamp, Instant at) {
     return new VerificationRecord(sha256, stamp, at, true, "");
   }
@@ -44,14 +53,19 @@ record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, bo
     if (!problem.isEmpty()) {
       o.put("problem", problem);
     }
+    if (chunks.isPresent()) {
+      o.put("chunkSize", chunks.get().chunkSize());
+      o.put("chunks", chunks.get().hex());
+    }
     return Json.writeLine(o).getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static final java.util.Set<String> FIELDS =
-      java.util.Set.of("sha256", "size", "mtimeNanos", "ctimeNanos", "fileKey", "verifiedAt", "ok", "problem");
+      java.util.Set.of("sha256", "size", "mtimeNanos", "ctimeNanos", "fileKey", "verifiedAt", "ok", "problem",
+          "chunkSize", "chunks");
 
   static VerificationRecord parse(byte[] bytes) throws JsonProblem {
-    Node n = Json.parse(bytes, 64 * 1024, "verification record");
+    Node n = Json.parse(bytes, MAX_BYTES, "verification record");
     n.object(FIELDS);
     Digest d = n.get("sha256").parse(Digest::ofHex, "64 hex digits");
     long size = n.get("size").integer(0, Long.MAX_VALUE);
@@ -62,6 +76,11 @@ record VerificationRecord(Digest sha256, FileStamp stamp, Instant verifiedAt, bo
     Instant at = n.get("verifiedAt").instant();
     boolean ok = n.get("ok").bool();
     String problem = n.has("problem") ? n.get("problem").text() : "";
-    return new VerificationRecord(d, new FileStamp(size, mtime, ctime, key, true), at, ok, problem);
+    Optional<Chunks> chunks = Optional.empty();
+    if (n.has("chunks")) {
+      long chunkSize = n.get("chunkSize").integer(1, Long.MAX_VALUE);
+      chunks = Optional.of(n.get("chunks").parse(h -> Chunks.parseHex(chunkSize, h), "sha256 digests in hex"));
+    }
+    return new VerificationRecord(d, new FileStamp(size, mtime, ctime, key, true), at, ok, problem, chunks);
   }
 }

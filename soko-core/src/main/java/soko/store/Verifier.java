@@ -13,6 +13,7 @@ import java.util.Optional;
 import soko.manifest.Manifest;
 import soko.manifest.ModelFile;
 import soko.model.VerifiedModel;
+import soko.verification.Digest;
 import soko.verification.Hashing;
 
 /**
@@ -64,6 +65,15 @@ final class Verifier {
 
   /** See {@link Store#check(List, VerifyMode)}. */
   List<ModelCheck> check(List<InstalledModel> models, VerifyMode mode) throws StoreException {
+    records.reloadIndexIfChanged();
+    try {
+      return checkIndexed(models, mode);
+    } finally {
+      records.refreshIndex();
+    }
+  }
+
+  private List<ModelCheck> checkIndexed(List<InstalledModel> models, VerifyMode mode) throws StoreException {
     List<FileCheck[]> results = new ArrayList<>();
     List<ModelFile> toHash = new ArrayList<>();
     List<int[]> slots = new ArrayList<>();
@@ -78,7 +88,7 @@ final class Verifier {
       results.add(r);
       for (int i = 0; i < r.length; i++) {
         FileCheck stat = stats.get(k0++);
-        boolean hash = mode == VerifyMode.FULL ? stat.state() != FileState.MISSING
+        boolean hash = mode == VerifyMode.FULL || mode == VerifyMode.WHOLE ? stat.state() != FileState.MISSING
             : mode == VerifyMode.CACHED && stat.state() == FileState.UNVERIFIED;
         if (hash) {
           toHash.add(files.get(i));
@@ -89,7 +99,8 @@ final class Verifier {
       }
     }
     // One task per file: hashing is CPU-bound at about 1 GB/s per core, and files differ in size.
-    List<FileCheck> hashed = ParallelReads.map(toHash, 1, "verifying", f -> checkFile(f, VerifyMode.FULL));
+    VerifyMode hashing = mode == VerifyMode.WHOLE ? VerifyMode.WHOLE : VerifyMode.FULL;
+    List<FileCheck> hashed = ParallelReads.map(toHash, 1, "verifying", f -> checkFile(f, hashing));
     for (int k = 0; k < hashed.size(); k++) {
       results.get(slots.get(k)[0])[slots.get(k)[1]] = hashed.get(k);
     }
@@ -177,7 +188,7 @@ final class Verifier {
       return new FileCheck(f, blob, FileState.CORRUPT, Optional.empty(),
           Optional.of(f.path() + " is not a regular file in the store (" + blob + ")"), false);
     }
-    Optional<VerificationRecord> rec = records.read(f.sha256());
+    Optional<VerificationRecord> rec = records.forStamp(f.sha256(), stamp);
     boolean fresh = rec.isPresent() && rec.get().sha256().equals(f.sha256()) && rec.get().matches(stamp);
     if (mode == VerifyMode.STAT_ONLY || (mode == VerifyMode.CACHED && fresh)) {
       if (fresh && rec.get().ok()) {
@@ -190,10 +201,19 @@ final class Verifier {
       }
       return new FileCheck(f, blob, FileState.UNVERIFIED, Optional.empty(), Optional.empty(), false);
     }
-    Hashing.Measured m;
+    Hashed h;
     FileStamp after;
     try {
-      m = hasher.sha256(blob);
+      Optional<Chunks> known = stamp.size() != f.size() ? Optional.empty()
+          : records.read(f.sha256()).filter(r -> r.sha256().equals(f.sha256()))
+              .flatMap(VerificationRecord::chunks).flatMap(c -> c.fitting(f.size()));
+      if (mode == VerifyMode.WHOLE) {
+        // One stream against the manifest; the chunk list, still right when the file matches, is kept.
+        h = whole(f, blob, stamp.size(), false);
+        h = h.problem().isEmpty() ? new Hashed("", known) : h;
+      } else {
+        h = known.isPresent() ? byChunks(f, blob, known.get()) : whole(f, blob, stamp.size(), true);
+      }
       after = FileStamp.of(blob);
     } catch (IOException e) {
       throw new StoreIOException("cannot read " + blob, e);
@@ -204,14 +224,12 @@ final class Verifier {
       return new FileCheck(f, blob, FileState.CORRUPT, Optional.empty(),
           Optional.of(f.path() + " changed while it was being verified; run `soko verify` again"), true);
     }
-    boolean ok = m.size() == f.size() && m.digest().equals(f.sha256());
+    boolean ok = h.problem().isEmpty();
     Instant now = clock.instant();
-    String problem = ok ? "" : f.path() + ": " + (m.size() != f.size()
-        ? "size " + m.size() + " bytes, expected " + f.size()
-        : "sha256 " + m.digest().hex() + ", expected " + f.sha256().hex());
+    String problem = h.problem();
     Optional<String> warning = Optional.empty();
     try {
-      records.write(f.sha256(), new VerificationRecord(f.sha256(), stamp, now, ok, problem));
+      records.write(f.sha256(), new VerificationRecord(f.sha256(), stamp, now, ok, problem, h.chunks()));
     } catch (IOException e) {
       // The hash stands; only the shortcut for the next check is lost.
       warning = Optional.of("cannot record the verification of " + f.path() + " (" + StoreIOException.describe(e)
@@ -221,5 +239,127 @@ final class Verifier {
       return new FileCheck(f, blob, FileState.VERIFIED, Optional.of(now), Optional.empty(), true, warning);
     }
     return new FileCheck(f, blob, FileState.CORRUPT, Optional.of(now), Optional.of(problem), true, warning);
+  }
+
+  /** See {@link Store#chunkRepair}. */
+  Optional<Store.ChunkRepair> chunkRepair(ModelFile f) throws StoreException {
+    Path blob = layout.blob(f.sha256());
+    try {
+      FileStamp stamp = FileStamp.of(blob);
+      if (!stamp.regularFile() || stamp.size() != f.size()) {
+        return Optional.empty();
+      }
+      Optional<Chunks> known = records.read(f.sha256()).filter(r -> r.sha256().equals(f.sha256()))
+          .flatMap(VerificationRecord::chunks).flatMap(c -> c.fitting(f.size()));
+      if (known.isEmpty()) {
+        return Optional.empty();
+      }
+      List<Integer> units = new ArrayList<>();
+      for (int i = 0; i < known.get().sha256().size(); i++) {
+        units.add(i);
+      }
+      List<Digest> got = rangeHashes(blob, units, known.get().chunkSize(), f.size(), () -> { });
+      List<Integer> bad = new ArrayList<>();
+      for (int i = 0; i < got.size(); i++) {
+        if (!got.get(i).equals(known.get().sha256().get(i))) {
+          bad.add(i);
+        }
+      }
+      return bad.isEmpty() ? Optional.empty() : Optional.of(new Store.ChunkRepair(blob, known.get().chunkSize(), bad));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StoreIOException("cannot read " + blob, e);
+    }
+  }
+
+  /** A file's hash result: empty problem when it matches; the chunk list to record. */
+  private record Hashed(String problem, Optional<Chunks> chunks) {}
+
+  /**
+   * The whole file's sha256 (through the test seam) and, for a file large enough, the sha256 of
+   * each chunk, on the other cores at the same time: the chunks are kept only when the whole file
+   * matches the manifest, since that is what makes them worth trusting.
+   */
+  private Hashed whole(ModelFile f, Path blob, long size, boolean withChunks) throws IOException, StoreException {
+    boolean chunked = withChunks && Chunks.worthIt(size) && size == f.size();
+    int count = chunked ? Chunks.count(size, Chunks.SIZE) : 0;
+    List<Integer> units = new ArrayList<>();
+    for (int i = -1; i < count; i++) {
+      units.add(i); // -1: the whole file, first, since it takes longest
+    }
+    Hashing.Measured[] whole = new Hashing.Measured[1];
+    List<Digest> parts = rangeHashes(blob, units, Chunks.SIZE, size, () -> {
+      whole[0] = hasher.sha256(blob);
+    });
+    Hashing.Measured m = whole[0];
+    boolean ok = m.size() == f.size() && m.digest().equals(f.sha256());
+    if (!ok) {
+      return new Hashed(f.path() + ": " + (m.size() != f.size()
+          ? "size " + m.size() + " bytes, expected " + f.size()
+          : "sha256 " + m.digest().hex() + ", expected " + f.sha256().hex()), Optional.empty());
+    }
+    return new Hashed("", chunked ? Optional.of(new Chunks(Chunks.SIZE, parts)) : Optional.empty());
+  }
+
+  /** Every chunk against the list recorded when the file was proven good, on all cores. */
+  private Hashed byChunks(ModelFile f, Path blob, Chunks known) throws IOException, StoreException {
+    List<Integer> units = new ArrayList<>();
+    for (int i = 0; i < known.sha256().size(); i++) {
+      units.add(i);
+    }
+    List<Digest> got = rangeHashes(blob, units, known.chunkSize(), f.size(), () -> { });
+    List<Integer> bad = new ArrayList<>();
+    for (int i = 0; i < got.size(); i++) {
+      if (!got.get(i).equals(known.sha256().get(i))) {
+        bad.add(i);
+      }
+    }
+    if (bad.isEmpty()) {
+      return new Hashed("", Optional.of(known));
+    }
+    return new Hashed(f.path() + ": " + bad.size() + " of " + got.size() + " chunks of " + known.chunkSize() / (1024 * 1024)
+        + " MiB do not match (" + describeChunks(bad) + "), so its sha256 is no longer "
+        + f.sha256().hex(), Optional.of(known));
+  }
+
+  private static String describeChunks(List<Integer> bad) {
+    StringBuilder b = new StringBuilder(bad.size() == 1 ? "chunk " : "chunks ");
+    for (int i = 0; i < Math.min(bad.size(), 8); i++) {
+      b.append(i == 0 ? "" : ", ").append(bad.get(i));
+    }
+    return b.append(bad.size() > 8 ? ", …" : "").toString();
+  }
+
+  interface WholeHash {
+    void run() throws IOException;
+  }
+
+  /**
+   * Hashes units on up to one thread per core: unit -1 runs {@code whole}, unit i the range of
+   * chunk i. Returns the chunks' digests in order.
+   */
+  private static List<Digest> rangeHashes(Path blob, List<Integer> units, long chunkSize, long size, WholeHash whole)
+      throws IOException, StoreException {
+    if (units.size() == 1 && units.getFirst() == -1) {
+      whole.run();
+      return List.of();
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(blob, java.nio.file.StandardOpenOption.READ,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      List<Optional<Digest>> out = ParallelReads.map(units, 1, "verifying", i -> {
+        try {
+          if (i < 0) {
+            whole.run();
+            return Optional.empty();
+          }
+          long at = i * chunkSize;
+          return Optional.of(Hashing.sha256Range(ch, at, Math.min(chunkSize, size - at)));
+        } catch (IOException e) {
+          throw new StoreIOException("cannot read " + blob, e);
+        }
+      });
+      return out.stream().flatMap(Optional::stream).toList();
+    }
   }
 }

@@ -98,5 +98,30 @@ public final class Hashing {
   }
 
   /** A digest with the number of bytes it covers. */
+  /**
+   * Hashes {@code length} bytes of an open file from {@code offset}, with positional reads (so
+   * several threads may hash ranges of one channel at once).
+   */
+  public static Digest sha256Range(FileChannel ch, long offset, long length) throws IOException {
+    MessageDigest md = newSha256();
+    ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_SIZE);
+    long at = offset;
+    long end = offset + length;
+    while (at < end) {
+      buf.clear();
+      if (end - at < buf.capacity()) {
+        buf.limit((int) (end - at));
+      }
+      int n = ch.read(buf, at);
+      if (n < 0) {
+        throw new IOException("the file ended at " + at + " bytes, before " + end);
+      }
+      buf.flip();
+      md.update(buf);
+      at += n;
+    }
+    return Digest.of(md.digest());
+  }
+
   public record Measured(Digest digest, long size) {}
 }
