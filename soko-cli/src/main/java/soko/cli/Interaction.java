@@ -17,8 +17,6 @@ import soko.app.Reports;
 import soko.events.ProgressListener;
 import soko.events.ThrottledListener;
 import soko.events.TransferEvent;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * How the CLI talks to a person: consent on a terminal, a live progress bar on a terminal, one
@@ -103,8 +101,7 @@ final class Interaction {
     private final Kept kept = new Kept();
     private final AtomicBoolean interrupted = new AtomicBoolean();
     private final Thread worker = Thread.currentThread();
-    private final Signal intSignal = new Signal("INT");
-    private final SignalHandler previous;
+    private final Signals.Installed intHandler;
     private boolean closed;
     /** Set once the download is approved: from then on Ctrl-C cancels it and keeps what it has. */
     private volatile boolean downloading;
@@ -140,7 +137,7 @@ final class Interaction {
         kept.on(event);
         shown.on(event);
       };
-      this.previous = handle(intSignal, s -> {
+      this.intHandler = Signals.handle("INT", () -> {
         if (!downloading) {
           // At the consent question, or before it: nothing to keep, and a read of the terminal
           // cannot be interrupted. What Ctrl-C does without this handler: exit, running the hooks.
@@ -200,22 +197,10 @@ final class Interaction {
         return;
       }
       closed = true;
-      handle(intSignal, previous);
+      intHandler.restore();
       if (bar != null) {
         bar.close();
       }
-    }
-  }
-
-  /** Installs a signal handler; the previous one, or the default where the JVM does not allow it (-Xrs). */
-  static SignalHandler handle(Signal signal, SignalHandler handler) {
-    if (handler == null) {
-      return SignalHandler.SIG_DFL;
-    }
-    try {
-      return Signal.handle(signal, handler);
-    } catch (IllegalArgumentException | UnsupportedOperationException e) {
-      return SignalHandler.SIG_DFL;
     }
   }
 
@@ -274,8 +259,7 @@ final class Interaction {
     private final boolean colour;
     private final boolean ansi;
     private volatile int width;
-    private final Signal winch;
-    private final SignalHandler previousWinch;
+    private final Signals.Installed winch;
     /** Set on Ctrl-C: the cancelled downloads' failures are not news. */
     volatile boolean interrupted;
     /** The line on screen, to draw again after a resize; null when the cursor is at a line's start. */
@@ -287,14 +271,7 @@ final class Interaction {
       this.colour = Terminal.colour(env, terminal);
       this.ansi = Terminal.ansi(env);
       this.width = Terminal.columns(env, terminal).orElse(Terminal.DEFAULT_COLUMNS);
-      Signal w;
-      try {
-        w = new Signal("WINCH");
-      } catch (IllegalArgumentException e) {
-        w = null; // Windows
-      }
-      this.winch = w;
-      this.previousWinch = w == null ? null : handle(w, s -> resized());
+      this.winch = Signals.handle("WINCH", this::resized); // NONE on Windows
     }
 
     /** For tests: a fixed width, no terminal. */
@@ -304,8 +281,7 @@ final class Interaction {
       this.colour = colour;
       this.ansi = true;
       this.width = width;
-      this.winch = null;
-      this.previousWinch = null;
+      this.winch = Signals.NONE;
     }
 
     private void resized() {
@@ -374,9 +350,7 @@ final class Interaction {
 
     void close() {
       endLine();
-      if (winch != null) {
-        handle(winch, previousWinch);
-      }
+      winch.restore();
     }
   }
 

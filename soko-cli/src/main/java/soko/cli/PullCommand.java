@@ -112,6 +112,7 @@ final class PullCommand implements Callable<Integer> {
    * Installs {@code target} for {@code pull} and {@code install}: an alias's choice is said on
    * stderr (or as {@code recommendation} with {@code --json}) before anything is asked or fetched.
    */
+  @SuppressWarnings("try") // d is closed early, before an error is reported, so the progress line is gone first
   static int install(SokoCommand root, String target, Choosing choosing, boolean yes, Registries registries,
       Optional<List<soko.manifest.TaskSpec>> tasks) throws Exception {
     Soko soko = root.soko();

@@ -4,9 +4,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -18,6 +20,7 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.core.domain.JavaMethod;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import soko.model.VerifiedModel;
 
 /**
  * The dependency rules of the README's architecture picture, checked on the main classes of every
@@ -71,9 +74,17 @@ class ArchitectureTest {
 
   @Test
   void onlyTheStoreCreatesVerifiedModels() {
+    DescribedPredicate<JavaConstructorCall> makesAVerifiedModel = DescribedPredicate.describe(
+        "a constructor of " + VerifiedModel.class.getName(),
+        call -> call.getTargetOwner().isEquivalentTo(VerifiedModel.class));
+    // The rule must see the store's own call, or it would pass on an empty import.
+    assertThat(soko.get(VerifiedModel.class).getConstructorCallsToSelf())
+        .as("the store's calls to a VerifiedModel constructor")
+        .anySatisfy(call -> assertThat(call.getOriginOwner().getPackageName()).isEqualTo("soko.store"));
     noClasses().that().resideOutsideOfPackage("soko.store..")
-        .should().callConstructor(soko.model.VerifiedModel.class, soko.manifest.Manifest.class, java.util.Map.class,
-            java.time.Instant.class)
+        .and().doNotBelongToAnyOf(VerifiedModel.class) // its 3-argument constructor delegates to the 4-argument one
+        .should().callConstructorWhere(makesAVerifiedModel)
+        .because("a VerifiedModel promises its files were hashed by the store")
         .check(soko);
   }
 

@@ -30,6 +30,7 @@ import soko.manifest.Version;
 import soko.manifest.VersionRange;
 import soko.testkit.nginx.Nginx;
 import soko.verification.Hashing;
+import soko.testkit.RequiredTool;
 
 /**
  * Ctrl-C (SIGINT) in the middle of a download from nginx, and a 40-column terminal (tmux): what a
@@ -48,7 +49,7 @@ class InterruptTest {
 
   @BeforeEach
   void serveASlowModel() throws Exception {
-    Assumptions.assumeTrue(Nginx.available(), () -> "skipped: " + Nginx.unavailableReason().orElse("nginx missing"));
+    RequiredTool.require(Nginx.unavailableReason());
     nginx = Nginx.start(dir.resolve("nginx"));
     bytes = new byte[SIZE];
     new Random(7).nextBytes(bytes);

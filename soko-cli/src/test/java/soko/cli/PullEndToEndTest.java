@@ -16,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +36,7 @@ import soko.manifest.VersionRange;
 import soko.testkit.ggml.WhisperTestModel;
 import soko.testkit.nginx.Nginx;
 import soko.verification.Hashing;
+import soko.testkit.RequiredTool;
 
 /**
  * {@code soko pull ja-asr --yes} against a local nginx mirror listed in a signed remote catalog:
@@ -53,8 +53,7 @@ class PullEndToEndTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    Assumptions.assumeTrue(Nginx.available(), () -> "skipped: " + Nginx.unavailableReason().orElse("nginx missing")
-        + " (install nginx-light; CI does)");
+    RequiredTool.require(Nginx.unavailableReason());
     nginx = Nginx.start(dir.resolve("nginx"));
     cli = new Cli(dir.resolve("home"));
   }

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +39,7 @@ import soko.manifest.Version;
 import soko.manifest.VersionRange;
 import soko.testkit.nginx.Nginx;
 import soko.verification.Hashing;
+import soko.testkit.RequiredTool;
 
 /**
  * {@code soko pull ALIAS} installs the model recommended for the computer and says why; {@code
@@ -261,8 +261,7 @@ class RecommendationCliTest {
 
   @Test
   void aNonCommercialModelFromASignedCatalogInstallsOnlyWithAcceptLicenseAndYes() throws Exception {
-    Assumptions.assumeTrue(Nginx.available(), () -> "skipped: " + Nginx.unavailableReason().orElse("nginx missing")
-        + " (install nginx-light; CI does)");
+    RequiredTool.require(Nginx.unavailableReason());
     try (Nginx nginx = Nginx.start(dir.resolve("nginx"))) {
       byte[] bytes = "a tiny model whose licence forbids commercial use\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
       Files.write(nginx.root().resolve("nc.bin"), bytes);

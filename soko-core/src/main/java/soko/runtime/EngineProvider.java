@@ -23,12 +23,26 @@ public interface EngineProvider {
   }
 
   /**
-   * Loads a model for one task.
+   * Loads a model for one task. Every implementation first calls {@link #requireUnchanged} and
+   * refuses, with an {@link EngineException}, a task it does not run for this model.
    *
    * @return a session of the type for the task: {@link VoiceActivitySession} for vad,
    *     {@link SpeechSession} for asr and speech-translate, {@link TranslationSession} for translate
    */
   EngineSession open(VerifiedModel model, Task task, EngineOptions options) throws EngineException;
+
+  /**
+   * Refuses a model whose files changed since the store verified them (one {@code stat} each): the
+   * verification covered the files as they were.
+   */
+  static void requireUnchanged(VerifiedModel model) throws ModelUnavailableException {
+    java.util.List<String> changed = model.changedSinceVerified();
+    if (!changed.isEmpty()) {
+      throw new ModelUnavailableException("model " + model.manifest().id() + " changed since it was verified ("
+          + String.join(", ", changed) + "); open the model again, so that Soko verifies it again (or run `soko verify"
+          + " --full`)");
+    }
+  }
 
   /** Hardware-specific extras the engine detected, such as ONNX Runtime execution providers; empty by default. */
   default java.util.Map<String, String> probe() {

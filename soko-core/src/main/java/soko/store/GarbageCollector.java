@@ -69,7 +69,7 @@ final class GarbageCollector {
 
   /** See {@link Store#remove}. */
   GcReport remove(ModelName name) throws StoreException {
-    try (StoreLock.Held lock = StoreLock.acquire(layout.refsLock(), Store.LOCK_TIMEOUT)) {
+    try (StoreLock.Held _ = StoreLock.acquire(layout.refsLock(), Store.LOCK_TIMEOUT)) {
       refuseLinkedFolders();
       Optional<InstalledModel> model;
       boolean damaged = false;
@@ -181,7 +181,7 @@ final class GarbageCollector {
   /** See {@link Store#gc}. */
   GcReport gc(boolean dryRun) throws StoreException {
     Tally t = new Tally();
-    try (StoreLock.Held lock = StoreLock.acquire(layout.refsLock(), Store.LOCK_TIMEOUT)) {
+    try (StoreLock.Held _ = StoreLock.acquire(layout.refsLock(), Store.LOCK_TIMEOUT)) {
       refuseLinkedFolders();
       for (Path p : quarantine.entries()) {
         t.removed(p, Files2.sizeOf(p));

@@ -78,7 +78,7 @@ final class InstallTransaction implements AutoCloseable {
     Digest manifestSha = Hashing.sha256(manifestBytes);
     Path manifestFile = layout.manifest(manifest.name(), manifest.version(), manifestSha);
     Instant now = clock.instant();
-    try (StoreLock.Held lock = StoreLock.acquire(layout.refsLock(), Store.LOCK_TIMEOUT)) {
+    try (StoreLock.Held _ = StoreLock.acquire(layout.refsLock(), Store.LOCK_TIMEOUT)) {
       quarantine.realFolder(manifestFile.getParent());
       moveAsideUnlessRegular(manifestFile, "manifest");
       Files2.writeAtomically(manifestFile, manifestBytes);

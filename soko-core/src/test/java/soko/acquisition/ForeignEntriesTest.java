@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import soko.events.TransferEvent;
 import soko.manifest.ModelFile;
 import soko.testkit.nginx.Nginx;
+import soko.testkit.RequiredTool;
 
 /**
  * Entries planted in the downloads folder that are not Soko's own (symbolic links, hard links to
@@ -50,11 +51,7 @@ class ForeignEntriesTest {
 
   @BeforeEach
   void start() throws IOException {
-    Optional<String> why = Nginx.unavailableReason();
-    if (why.isPresent()) {
-      System.out.println("Skipping ForeignEntriesTest: " + why.get());
-    }
-    Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+    RequiredTool.require(Nginx.unavailableReason());
     nginx = Nginx.start(tmp.resolve("nginx"));
     Files.write(nginx.root().resolve("m.bin"), content);
     file = modelFile("weights/m.bin", content, nginx.uri("/m.bin"));

@@ -18,13 +18,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import soko.events.TransferEvent;
 import soko.manifest.ModelFile;
 import soko.testkit.nginx.Nginx;
+import soko.testkit.RequiredTool;
 
 /** Against Debian's nginx: the real server whose Range, If-Range and 416 behaviour the downloader must handle. */
 class NginxDownloadTest {
@@ -42,11 +42,7 @@ class NginxDownloadTest {
 
   @BeforeEach
   void start() throws IOException {
-    Optional<String> why = Nginx.unavailableReason();
-    if (why.isPresent()) {
-      System.out.println("Skipping nginx tests: " + why.get());
-    }
-    Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+    RequiredTool.require(Nginx.unavailableReason());
     nginx = Nginx.start(tmp.resolve("nginx"));
     Files.write(nginx.root().resolve("m.bin"), content);
     file = modelFile("weights/m.bin", content, nginx.uri("/m.bin"));

@@ -134,7 +134,7 @@ class EnginesTest {
       engines.vad().close();
       clock.advance(Duration.ofMinutes(4));
       assertThat(engines.unloadIdle()).isZero();
-      try (Lease<VoiceActivitySession> inUse = engines.vad()) {
+      try (Lease<VoiceActivitySession> _ = engines.vad()) {
         clock.advance(Duration.ofMinutes(10));
         assertThat(engines.unloadIdle()).as("a session in use is never unloaded").isZero();
       }
@@ -190,7 +190,7 @@ class EnginesTest {
     install(soko, dir, "opus-mt-ja-en", (int) MB, false, jaEn());
     try (Engines engines = engines(soko, settings(Duration.ofHours(1), MB), engine, clock);
         Lease<VoiceActivitySession> vad = engines.vad();
-        Lease<TranslationSession> mt = engines.translation(Language.JA, Language.EN)) {
+        Lease<TranslationSession> _ = engines.translation(Language.JA, Language.EN)) {
       assertThat(engines.loaded()).hasSize(2);
       assertThat(vad.session().detect(Audio.of(new float[160]))).hasSize(1);
       assertThat(engine.closes).hasValue(0);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -46,8 +47,8 @@ class SettingsHomeTest {
 
   @Test
   void thePasswordFileHomeIsTheFallbackWhenHomeIsUnsetEmptyOrRelative() {
-    for (Map<String, String> env : new Map[] {Map.of(), Map.of("HOME", ""), Map.of("HOME", "relative/home"),
-        Map.of("HOME", " ")}) {
+    for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("HOME", ""), Map.of("HOME", "relative/home"),
+        Map.of("HOME", " "))) {
       assertThat(Settings.userHome(env, os("Linux", "/home/u"))).as(env.toString()).isEqualTo(Path.of("/home/u"));
     }
   }

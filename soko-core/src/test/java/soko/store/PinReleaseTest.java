@@ -58,7 +58,7 @@ class PinReleaseTest {
 
   @Test
   void aPinHoldsWhileItsProcessRunsAndDiagnosticsCountsItsBlobsAsPinnedNotOrphans() throws Exception {
-    try (Store.Install tx = store.beginInstall(manifest)) {
+    try (Store.Install _ = store.beginInstall(manifest)) {
       put(manifest);
       StorageUse use = store.usage();
       assertThat(use.pinnedCount()).isEqualTo(1);
@@ -71,7 +71,7 @@ class PinReleaseTest {
 
   @Test
   void aPinWhoseLivePidBelongsToAProcessWithAnotherStartTimeIsReleased() throws Exception {
-    try (Store.Install tx = store.beginInstall(manifest)) {
+    try (Store.Install _ = store.beginInstall(manifest)) {
       put(manifest);
       Path pin = pins().getFirst();
       String text = Files.readString(pin);
@@ -89,7 +89,7 @@ class PinReleaseTest {
 
   @Test
   void aPinWrittenOnAnotherHostIsKeptForADayAndThenReleased() throws Exception {
-    try (Store.Install tx = store.beginInstall(manifest)) {
+    try (Store.Install _ = store.beginInstall(manifest)) {
       put(manifest);
       Path pin = pins().getFirst();
       Process gone = new ProcessBuilder("true").start();
@@ -111,7 +111,7 @@ class PinReleaseTest {
   void aPinThatIsALinkPinsNothingAndIsMovedAside() throws Exception {
     Path fake;
     Path pin;
-    try (Store.Install tx = store.beginInstall(manifest)) {
+    try (Store.Install _ = store.beginInstall(manifest)) {
       put(manifest);
       pin = pins().getFirst();
       fake = Files.copy(pin, dir.resolve("pin-outside.json"));

@@ -22,8 +22,7 @@ final class Harness {
     Assumptions.assumeTrue(!Files.exists(classes)
             || !Files.getLastModifiedTime(classes).toInstant().isAfter(Files.getLastModifiedTime(jar).toInstant()),
         () -> "skipped: " + jar + " is older than soko-cli's classes; run `./mvnw verify` so that the tested jar is current");
-    Assumptions.assumeTrue(Stage.unavailableReason().isEmpty(),
-        () -> "skipped: " + Stage.unavailableReason().orElse("") + " (CI installs it: bin/install-test-deps.sh)");
+    soko.testkit.RequiredTool.require(Stage.unavailableReason());
     return jar;
   }
 

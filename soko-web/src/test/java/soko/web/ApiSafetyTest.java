@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,7 @@ import soko.app.Soko;
 import soko.manifest.ManifestCodec;
 import soko.manifest.SourceUri;
 import soko.testkit.nginx.Nginx;
+import soko.testkit.RequiredTool;
 
 /**
  * Every request is hostile until checked: each refused request gets its status and one-line JSON
@@ -37,11 +37,7 @@ class ApiSafetyTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeTrue(Nginx.available(), () -> {
-      String why = "skipped: " + Nginx.unavailableReason().orElse("");
-      System.out.println(why);
-      return why;
-    });
+    RequiredTool.require(Nginx.unavailableReason());
     soko = Fixtures.soko(dir.resolve("home"));
     soko.install("demo-phrasebook");
     nginx = Nginx.start(Files.createDirectories(dir.resolve("nginx")));

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +35,7 @@ import soko.manifest.SourceUri;
 import soko.store.FileCheck;
 import soko.testkit.nginx.Nginx;
 import soko.verification.Hashing;
+import soko.testkit.RequiredTool;
 
 /**
  * The real page in headless Chromium: what a person sees and does, with the keyboard alone where
@@ -57,11 +57,7 @@ class DiagnosticsPageTest {
 
   @BeforeAll
   static void startBrowser() {
-    Assumptions.assumeTrue(Chromium.unavailableReason().isEmpty(), () -> {
-      String why = "skipped: " + Chromium.unavailableReason().orElse("");
-      System.out.println(why);
-      return why;
-    });
+    RequiredTool.require(Chromium.unavailableReason());
     driver = Chromium.start(browserDir.resolve("profile"));
   }
 
@@ -100,11 +96,7 @@ class DiagnosticsPageTest {
   }
 
   private void assumeNginx() {
-    Assumptions.assumeTrue(Nginx.available(), () -> {
-      String why = "skipped: " + Nginx.unavailableReason().orElse("");
-      System.out.println(why);
-      return why;
-    });
+    RequiredTool.require(Nginx.unavailableReason());
   }
 
   private List<String> rowNames() {

@@ -1,7 +1,6 @@
 package soko.cli.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +30,7 @@ import soko.testkit.registry.FaultServer;
 import soko.testkit.registry.LocalRegistry;
 import soko.testkit.registry.TokenServer;
 import soko.verification.Hashing;
+import soko.testkit.RequiredTool;
 
 /**
  * The issue's done-when scenario through the real CLI, against a real docker-registry (anonymous,
@@ -54,11 +54,7 @@ class OciCliTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Optional<String> why = LocalRegistry.unavailableReason().or(OciCliTest::skopeoMissing);
-    if (why.isPresent()) {
-      System.out.println("SKIPPED OciCliTest: " + why.get());
-    }
-    assumeTrue(why.isEmpty(), () -> why.orElse(""));
+    RequiredTool.require(LocalRegistry.unavailableReason().or(OciCliTest::skopeoMissing));
     anonymous = LocalRegistry.start(shared.resolve("anonymous"), Optional.empty());
     tokens = TokenServer.start(shared.resolve("tokens"), Map.of("soko", "secret"), Duration.ofMinutes(5));
     authed = LocalRegistry.start(shared.resolve("authed"), Optional.of(tokens));

@@ -146,9 +146,10 @@ public final class Credentials {
       throw new OciAuthException("cannot run the credential helper " + program + " for " + registry + ": " + e.getMessage()
           + "; install it or remove it from the credentials file", e);
     }
-    try (OutputStream in = p.getOutputStream(); InputStream out = p.getInputStream()) {
-      in.write(registry.getBytes(StandardCharsets.UTF_8));
-      in.close();
+    try (InputStream out = p.getInputStream()) {
+      try (OutputStream in = p.getOutputStream()) { // closed before reading: the helper reads to end of input
+        in.write(registry.getBytes(StandardCharsets.UTF_8));
+      }
       byte[] answer = out.readNBytes((int) MAX_FILE);
       if (!p.waitFor(HELPER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();

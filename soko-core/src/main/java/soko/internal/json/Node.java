@@ -177,9 +177,7 @@ public final class Node {
       throw problem("has " + json.size() + " members; at most " + maxMembers + " are allowed");
     }
     List<Member> out = new ArrayList<>(json.size());
-    var it = json.fields();
-    while (it.hasNext()) {
-      var e = it.next();
+    for (var e : json.properties()) {
       out.add(new Member(e.getKey(), new Node(e.getValue(), pointer + "/" + escape(e.getKey()))));
     }
     return out;

@@ -1,7 +1,6 @@
 package soko.acquisition.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import soko.testkit.registry.FaultServer;
 import soko.testkit.registry.LocalRegistry;
 import soko.testkit.registry.TokenServer;
 import soko.verification.Hashing;
+import soko.testkit.RequiredTool;
 
 /**
  * Credentials go only where they belong. Two registries on loopback, each behind its own token
@@ -46,11 +46,7 @@ class CredentialLeakTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Optional<String> why = LocalRegistry.unavailableReason();
-    if (why.isPresent()) {
-      System.out.println("SKIPPED CredentialLeakTest: " + why.get());
-    }
-    assumeTrue(why.isEmpty(), () -> why.orElse(""));
+    RequiredTool.require(LocalRegistry.unavailableReason());
     tokensA = TokenServer.start(shared.resolve("tokens-a"), Map.of(USER, PASSWORD), Duration.ofMinutes(5));
     registryA = LocalRegistry.start(shared.resolve("registry-a"), Optional.of(tokensA));
     tokensB = TokenServer.start(shared.resolve("tokens-b"), Map.of("publisher", "b-secret"), Duration.ofMinutes(5));

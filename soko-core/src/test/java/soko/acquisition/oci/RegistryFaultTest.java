@@ -142,26 +142,64 @@ class RegistryFaultTest {
 
   @Test
   void anUploadLocationOnAnotherHostNeverReceivesTheRegistrysCredentials() throws Exception {
+    // The storage host keeps what it is sent, checking each blob's digest as a registry does; the
+    // registry serves those blobs and the manifest back, so the push can be read back by digest.
+    Map<Digest, byte[]> stored = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Digest, byte[]> manifests = new java.util.concurrent.ConcurrentHashMap<>();
+    AtomicInteger uploads = new AtomicInteger();
     try (FaultServer storage = FaultServer.start()) {
-      storage.rule(r -> Optional.of(new FaultServer.Response(201, Map.of("Location", "/done"), new byte[0])));
+      storage.rule(r -> {
+        Optional<String> digest = r.query().filter(q -> q.startsWith("digest=")).map(q -> q.substring("digest=".length()));
+        if (!r.method().equals("PUT") || !r.path().startsWith("/upload/") || digest.isEmpty()) {
+          return Optional.of(FaultServer.Response.of(400));
+        }
+        Digest claimed = Digest.parse(java.net.URLDecoder.decode(digest.get(), StandardCharsets.UTF_8));
+        if (!Hashing.sha256(r.body()).equals(claimed)) {
+          return Optional.of(FaultServer.Response.of(400));
+        }
+        stored.put(claimed, r.body());
+        return Optional.of(new FaultServer.Response(201, Map.of("Docker-Content-Digest", claimed.toString()), new byte[0]));
+      });
       server.rule(r -> {
         if (r.header("Authorization").isEmpty()) {
           return Optional.of(new FaultServer.Response(401, Map.of("WWW-Authenticate", "Basic realm=\"faulty\""), new byte[0]));
         }
-        if (r.method().equals("POST") && r.path().endsWith("/blobs/uploads/")) {
+        String blobs = "/v2/soko/faulty/blobs/";
+        String tags = "/v2/soko/faulty/manifests/";
+        if (r.method().equals("POST") && r.path().equals(blobs + "uploads/")) {
           return Optional.of(new FaultServer.Response(202,
-              Map.of("Location", "http://localhost:" + storage.port() + "/upload/1"), new byte[0]));
+              Map.of("Location", "http://localhost:" + storage.port() + "/upload/" + uploads.incrementAndGet()), new byte[0]));
+        }
+        if (r.method().equals("GET") && r.path().startsWith(blobs)) {
+          byte[] b = stored.get(Digest.parse(r.path().substring(blobs.length())));
+          return Optional.of(b == null ? FaultServer.Response.of(404) : new FaultServer.Response(200, Map.of(), b));
+        }
+        if (r.method().equals("PUT") && r.path().equals(tags + "1.2.0")) {
+          Digest d = Hashing.sha256(r.body());
+          manifests.put(d, r.body());
+          return Optional.of(new FaultServer.Response(201, Map.of("Docker-Content-Digest", d.toString()), new byte[0]));
+        }
+        if (r.method().equals("GET") && r.path().startsWith(tags + "sha256:")) {
+          byte[] m = manifests.get(Digest.parse(r.path().substring(tags.length())));
+          return Optional.of(m == null ? FaultServer.Response.of(404)
+              : new FaultServer.Response(200, Map.of("Content-Type", ImageManifest.OCI_MANIFEST), m));
         }
         return Optional.of(FaultServer.Response.of(404));
       });
-      try {
-        client(Credentials.of(Map.of(server.hostPort(), new RegistryCredential.Basic("alice", "s3cret"))))
-            .push(ref, model.manifest(), model::blob, Optional.empty());
-      } catch (OciException expected) {
-        // The fake storage does not complete the push; what matters is what it was sent.
-      }
-      assertThat(storage.requests()).as("the upload went to the other host").isNotEmpty()
+      OciClient client = client(Credentials.of(Map.of(server.hostPort(), new RegistryCredential.Basic("alice", "s3cret"))));
+
+      Digest pushed = client.push(ref, model.manifest(), model::blob, Optional.empty());
+
+      assertThat(storage.requests()).as("the uploads went to the other host").isNotEmpty()
           .allSatisfy(r -> assertThat(r.header("Authorization")).as(r.method() + " " + r.path()).isEmpty());
+      PulledManifest back = client.pullManifest(ref.withDigest(pushed));
+      assertThat(back.digest()).isEqualTo(pushed);
+      assertThat(back.model().files()).as("the same files, now with the registry as their source")
+          .extracting(f -> f.path() + " " + f.size() + " " + f.sha256())
+          .containsExactlyElementsOf(model.manifest().files().stream().map(f -> f.path() + " " + f.size() + " " + f.sha256()).toList());
+      assertThat(stored.keySet()).as("every layer and the config reached the storage host")
+          .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
+              back.layers().stream().map(LayerRef::digest), java.util.stream.Stream.of(art.configDigest())).toList());
     }
   }
 

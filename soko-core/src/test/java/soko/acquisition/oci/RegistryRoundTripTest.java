@@ -1,7 +1,6 @@
 package soko.acquisition.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import soko.testkit.registry.FaultServer;
 import soko.testkit.registry.LocalRegistry;
 import soko.verification.Digest;
 import soko.verification.Hashing;
+import soko.testkit.RequiredTool;
 
 /** Push and pull against a real anonymous CNCF distribution registry, cross-checked with skopeo. */
 class RegistryRoundTripTest {
@@ -33,11 +33,7 @@ class RegistryRoundTripTest {
 
   @BeforeAll
   static void startRegistry() throws Exception {
-    Optional<String> why = LocalRegistry.unavailableReason().or(Skopeo::unavailableReason);
-    if (why.isPresent()) {
-      System.out.println("SKIPPED RegistryRoundTripTest: " + why.get());
-    }
-    assumeTrue(why.isEmpty(), () -> why.orElse(""));
+    RequiredTool.require(LocalRegistry.unavailableReason().or(Skopeo::unavailableReason));
     registry = LocalRegistry.start(shared.resolve("registry"), Optional.empty());
   }
 

@@ -2,7 +2,6 @@ package soko.acquisition.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import soko.testkit.registry.LocalRegistry;
 import soko.testkit.registry.TokenServer;
 import soko.verification.Digest;
 import soko.verification.Hashing;
+import soko.testkit.RequiredTool;
 
 /** A real docker-registry behind a token server: bearer scopes, credentials, mounts. */
 class TokenAuthRegistryTest {
@@ -31,11 +31,7 @@ class TokenAuthRegistryTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Optional<String> why = LocalRegistry.unavailableReason().or(Skopeo::unavailableReason);
-    if (why.isPresent()) {
-      System.out.println("SKIPPED TokenAuthRegistryTest: " + why.get());
-    }
-    assumeTrue(why.isEmpty(), () -> why.orElse(""));
+    RequiredTool.require(LocalRegistry.unavailableReason().or(Skopeo::unavailableReason));
     tokens = TokenServer.start(shared.resolve("tokens"), Map.of("soko", "secret"), Duration.ofMinutes(5));
     registry = LocalRegistry.start(shared.resolve("registry"), Optional.of(tokens));
   }

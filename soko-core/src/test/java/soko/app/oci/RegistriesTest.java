@@ -2,7 +2,6 @@ package soko.app.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +33,7 @@ import soko.store.FileState;
 import soko.testkit.registry.FaultServer;
 import soko.testkit.registry.LocalRegistry;
 import soko.verification.Hashing;
+import soko.testkit.RequiredTool;
 
 /**
  * Pull and push through the app layer against a real anonymous docker-registry, with a recording
@@ -51,11 +51,7 @@ class RegistriesTest {
 
   @BeforeAll
   static void startRegistry() throws Exception {
-    Optional<String> why = LocalRegistry.unavailableReason();
-    if (why.isPresent()) {
-      System.out.println("SKIPPED RegistriesTest: " + why.get());
-    }
-    assumeTrue(why.isEmpty(), () -> why.orElse(""));
+    RequiredTool.require(LocalRegistry.unavailableReason());
     registry = LocalRegistry.start(shared.resolve("registry"), Optional.empty());
   }
 
@@ -360,7 +356,7 @@ class RegistriesTest {
     Files.write(downloads.resolve("cd".repeat(32) + ".partial"), new byte[500]);
     // Another process holds the lock: a child JVM would, but a lock from this JVM blocks tryLock the same way.
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE);
-        java.nio.channels.FileLock held = ch.lock()) {
+        java.nio.channels.FileLock _ = ch.lock()) {
       machine.clearCache(false);
     }
     assertThat(downloads.resolve(hex + ".partial")).exists();

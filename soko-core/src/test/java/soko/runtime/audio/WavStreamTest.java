@@ -95,7 +95,7 @@ class WavStreamTest {
 
     // Opening a FIFO for reading blocks until a writer comes: the call runs apart, so a hang fails the test.
     CompletableFuture<Throwable> opened = CompletableFuture.supplyAsync(() -> {
-      try (AudioStream s = Wav.open(fifo)) {
+      try (AudioStream _ = Wav.open(fifo)) {
         return null;
       } catch (Exception e) {
         return e;

@@ -81,6 +81,7 @@ public final class PhrasebookEngine implements EngineProvider {
    */
   @Override
   public TranslationSession open(VerifiedModel model, Task task, EngineOptions options) throws EngineException {
+    EngineProvider.requireUnchanged(model);
     Manifest manifest = model.manifest();
     if (task != Task.TRANSLATE) {
       throw new EngineException(ID + " cannot run " + task + " with " + manifest.id()

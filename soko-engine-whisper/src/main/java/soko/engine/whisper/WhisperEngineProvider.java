@@ -104,8 +104,9 @@ public final class WhisperEngineProvider implements EngineProvider {
    */
   @Override
   public EngineSession open(VerifiedModel model, Task task, EngineOptions options) throws EngineException {
+    EngineProvider.requireUnchanged(model);
     if (task != Task.ASR && task != Task.SPEECH_TRANSLATE) {
-      throw new IllegalArgumentException(ENGINE_ID + " runs asr and speech-translate, not " + task);
+      throw new ModelUnavailableException(ENGINE_ID + " runs asr and speech-translate, not " + task);
     }
     ModelRef ref = new ModelRef(model.manifest().id(), ggmlFile(model), model::changedSinceVerified);
     requireMatchingHeader(ref, model);

@@ -44,7 +44,7 @@ class WhisperEngineProviderTest {
     var model = TestModels.verified(WhisperTestModel.tinyMultilingual().writeTo(dir.resolve("m.bin")));
 
     assertThatThrownBy(() -> new WhisperEngineProvider().open(model, Task.TRANSLATE, new EngineOptions(1, dir, true)))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ModelUnavailableException.class)
         .hasMessage("whisper.cpp runs asr and speech-translate, not translate");
   }
 

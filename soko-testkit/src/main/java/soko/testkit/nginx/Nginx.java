@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>Each request is logged (see {@link #accessLog()}) with the bytes of body sent, so tests can
- * count what was transferred. Use {@link #available()} with {@code Assumptions.assumeTrue} to skip
- * where nginx is not installed.
+ * count what was transferred. Pass {@link #unavailableReason()} to {@code RequiredTool.require}:
+ * it skips where nginx is not installed, and fails under {@code CI=true}.
  */
 public final class Nginx implements AutoCloseable {
   public static final Path BINARY = Path.of("/usr/sbin/nginx");

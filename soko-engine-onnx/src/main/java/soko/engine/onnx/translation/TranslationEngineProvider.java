@@ -46,6 +46,7 @@ public final class TranslationEngineProvider implements EngineProvider {
 
   @Override
   public EngineSession open(VerifiedModel model, Task task, EngineOptions options) throws EngineException {
+    EngineProvider.requireUnchanged(model);
     if (task != Task.TRANSLATE) {
       throw new ModelUnavailableException("the ONNX translation engine only translates text; "
           + model.manifest().id() + " cannot run " + task + " with it");

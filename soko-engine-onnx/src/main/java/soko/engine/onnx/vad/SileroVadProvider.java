@@ -56,8 +56,9 @@ public final class SileroVadProvider implements EngineProvider {
    */
   @Override
   public VoiceActivitySession open(VerifiedModel model, Task task, EngineOptions options) throws EngineException {
+    EngineProvider.requireUnchanged(model);
     if (task != Task.VAD) {
-      throw new IllegalArgumentException("the Silero VAD engine runs vad, not " + task);
+      throw new ModelUnavailableException("the Silero VAD engine runs vad, not " + task);
     }
     String id = model.manifest().id();
     if (!accepts(model.manifest(), task)) {

@@ -57,7 +57,7 @@ public final class MarianBenchmark {
         Generator generator = new Generator(onnx, config);
         for (int round = 0; round < 3; round++) {
           long te = System.nanoTime();
-          try (Seq2SeqOnnx.Encoded e = onnx.encode(source)) {
+          try (Seq2SeqOnnx.Encoded _ = onnx.encode(source)) {
             System.out.printf("round %d: encoder (25 tokens) %.1f ms%n", round, (System.nanoTime() - te) / 1e6);
           }
           long tg = System.nanoTime();
