@@ -19,6 +19,7 @@ module soko.core {
   requires static transitive org.jspecify;
 
   exports soko.app;
+  exports soko.bundle;
   exports soko.acquisition;
   exports soko.acquisition.oci;
   exports soko.catalog;

@@ -228,7 +228,8 @@ final class InstallService {
     Manifest model = unpack(pulled, tasks, consent, listener, written);
     Soko.InstallResult r = install(model, OciReference.SCHEME_PREFIX + pulled.reference(), consent, listener);
     return written[0] == 0 ? r
-        : new Soko.InstallResult(r.model(), false, r.filesWritten() + (int) written[0], r.bytesWritten() + written[1]);
+        : new Soko.InstallResult(r.model(), false, r.filesWritten() + (int) written[0], r.bytesWritten() + written[1],
+            r.evicted());
   }
 
   /**
@@ -243,8 +244,8 @@ final class InstallService {
     Manifest transfer = complete(pulled::transfer);
     LicenseAcceptance.require(transfer, consent);
     List<ModelFile> absent = store.absentFiles(transfer);
-    if (!absent.isEmpty() && !consent.approve(plan(transfer, absent))) {
-      throw notApproved(plan(transfer, absent));
+    if (!absent.isEmpty() && !consent.approve(plan(transfer, absent, List.of()))) {
+      throw notApproved(plan(transfer, absent, List.of()));
     }
     Set<Digest> packed = new HashSet<>();
     pulled.packedLayers().forEach(l -> packed.add(l.digest()));

@@ -94,7 +94,9 @@ public final class BundleWriter {
     List<WrittenModel> written = new ArrayList<>();
     List<byte[]> configs = new ArrayList<>();
     for (Model m : models) {
-      ModelPackArtifact a = ModelPack.write(m.manifest(), Optional.empty());
+      // createdAt is the epoch unless the model carries its own: the same models give the same bytes
+      // on every machine (as SOURCE_DATE_EPOCH=0 does for reproducible builds).
+      ModelPackArtifact a = ModelPack.write(m.manifest(), Optional.empty(), java.time.Instant.EPOCH);
       if (json.containsKey(a.manifestDigest())) {
         continue;
       }

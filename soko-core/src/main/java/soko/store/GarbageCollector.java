@@ -150,6 +150,7 @@ final class GarbageCollector {
   }
 
   /** See {@link Store#dropPrevious}. */
+  @SuppressWarnings("try") // the lock is held for the body, never used in it
   GcReport dropPrevious(ModelName name) throws StoreException {
     try (StoreLock.Held lock = StoreLock.acquire(layout.refsLock(), Store.LOCK_TIMEOUT)) {
       refuseLinkedFolders();

@@ -272,6 +272,7 @@ public final class Store implements StoreView {
    * @throws ModelIntegrityException when a file of the previous version does not verify: nothing changes
    * @throws StoreConfigException when there is no previous version, or it changed meanwhile
    */
+  @SuppressWarnings("try") // the lock is held for the body, never used in it
   public InstalledModel rollback(ModelName name) throws StoreException {
     Refs.Ref current = refs.read(name).orElseThrow(() -> new ModelNotInstalledException(name.value()));
     Refs.Ref back = marks.previous(name).orElseThrow(() -> new StoreConfigException(name

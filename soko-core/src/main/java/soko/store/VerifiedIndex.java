@@ -121,6 +121,7 @@ final class VerifiedIndex {
    * @param recheck reads a blob's record again, as it is now; the entry is written only when it
    *     still says good with the same stamp
    */
+  @SuppressWarnings("try") // the lock is held for the body, never used in it
   void refresh(java.util.function.Function<Digest, Optional<Entry>> recheck) {
     if (!dirty()) {
       return;
@@ -153,6 +154,7 @@ final class VerifiedIndex {
    * Takes a blob out of the index because its record now says bad (or is gone). Waits for the lock;
    * when it cannot be had, deletes the index, which only costs the next checks their records.
    */
+  @SuppressWarnings("try") // the lock is held for the body, never used in it
   void invalidate(Digest d) {
     admitted.remove(d);
     Loaded l = loaded;

@@ -97,7 +97,6 @@ public final class Hashing {
     return Digest.of(newSha256().digest(bytes));
   }
 
-  /** A digest with the number of bytes it covers. */
   /**
    * Hashes {@code length} bytes of an open file from {@code offset}, with positional reads (so
    * several threads may hash ranges of one channel at once).
@@ -123,5 +122,6 @@ public final class Hashing {
     return Digest.of(md.digest());
   }
 
+  /** A digest with the number of bytes it covers. */
   public record Measured(Digest digest, long size) {}
 }

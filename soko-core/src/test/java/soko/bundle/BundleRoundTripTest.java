@@ -68,7 +68,7 @@ class BundleRoundTripTest {
     new Bundles(a).export(List.of("team-mt"), two, false);
     assertThat(Files.readAllBytes(one)).isEqualTo(Files.readAllBytes(two));
     assertThat(r.models().getFirst().manifestDigest())
-        .isEqualTo(ModelPack.write(a.store().installed(team.name()).orElseThrow().manifest(), Optional.empty()).manifestDigest());
+        .isEqualTo(ModelPack.write(a.store().installed(team.name()).orElseThrow().manifest(), Optional.empty(), java.time.Instant.EPOCH).manifestDigest());
     assertThat(Files.size(one) % 512).isZero();
     try (var listing = Files.list(dir)) {
       assertThat(listing.map(p -> p.getFileName().toString())).as("no temp file left beside the bundle")

@@ -67,7 +67,7 @@ final class RawTar {
     for (Entry e : entries) {
       out.writeBytes(header(e));
       out.writeBytes(e.content());
-      int pad = (int) ((512 - e.content().length % 512) % 512);
+      int pad = (512 - e.content().length % 512) % 512;
       out.writeBytes(new byte[pad]);
     }
     if (endMarker) {

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import soko.manifest.Task;
 import soko.model.VerifiedModel;
-import soko.runtime.EngineContract;
+import soko.testing.EngineContract;
 import soko.runtime.EngineProvider;
 
 /** The demo phrasebook, with its bundled model, keeps the engine contract. */

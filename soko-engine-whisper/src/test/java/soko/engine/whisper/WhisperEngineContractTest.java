@@ -3,7 +3,7 @@ package soko.engine.whisper;
 import java.nio.file.Path;
 import soko.manifest.Task;
 import soko.model.VerifiedModel;
-import soko.runtime.EngineContract;
+import soko.testing.EngineContract;
 import soko.runtime.EngineProvider;
 import soko.testkit.ggml.WhisperTestModel;
 

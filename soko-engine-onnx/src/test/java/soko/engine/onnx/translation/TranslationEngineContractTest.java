@@ -3,7 +3,7 @@ package soko.engine.onnx.translation;
 import java.nio.file.Path;
 import soko.manifest.Task;
 import soko.model.VerifiedModel;
-import soko.runtime.EngineContract;
+import soko.testing.EngineContract;
 import soko.runtime.EngineProvider;
 
 /** The ONNX translation engine, with a tiny random-weight Marian export, keeps the engine contract. */

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import soko.manifest.Task;
 import soko.model.VerifiedModel;
-import soko.runtime.EngineContract;
+import soko.testing.EngineContract;
 import soko.runtime.EngineProvider;
 
 /** Silero VAD on ONNX Runtime keeps the engine contract. */

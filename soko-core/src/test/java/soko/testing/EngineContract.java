@@ -1,4 +1,4 @@
-package soko.runtime;
+package soko.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -15,6 +15,14 @@ import soko.manifest.Language;
 import soko.manifest.Task;
 import soko.manifest.TaskSpec;
 import soko.model.VerifiedModel;
+import soko.runtime.EngineException;
+import soko.runtime.EngineOptions;
+import soko.runtime.EngineProvider;
+import soko.runtime.EngineSession;
+import soko.runtime.ModelUnavailableException;
+import soko.runtime.SpeechSession;
+import soko.runtime.TranslationSession;
+import soko.runtime.VoiceActivitySession;
 
 /**
  * What every {@link EngineProvider} must do, whatever it runs. Each engine module extends this once
@@ -22,6 +30,9 @@ import soko.model.VerifiedModel;
  * done when its subclass passes.
  */
 public abstract class EngineContract {
+  /** For subclasses. */
+  protected EngineContract() {}
+
   @TempDir
   protected Path dir;
 
