@@ -38,6 +38,11 @@ final class RemoveCommand implements Callable<Integer> {
       }
       r = root.soko().remove(name);
     } catch (ModelNotInstalledException e) {
+      try {
+        soko.manifest.ModelName.parse(name);
+      } catch (IllegalArgumentException notAName) {
+        throw e; // the store's message says what a name is, without echoing this one
+      }
       // Not the store's "run soko install": someone removing a model does not want it installed.
       List<String> installed = root.soko().list().stream().map(c -> c.model().manifest().name().value()).toList();
       String hint = Suggestions.didYouMean(Suggestions.closest(name, installed));
