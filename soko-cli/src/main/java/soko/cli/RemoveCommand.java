@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import soko.app.Reports;
-import soko.manifest.ModelName;
 import soko.store.GcReport;
 import soko.store.ModelNotInstalledException;
 
@@ -39,8 +38,10 @@ final class RemoveCommand implements Callable<Integer> {
       }
       r = root.soko().remove(name);
     } catch (ModelNotInstalledException e) {
-      if (!isModelName(name)) {
-        throw e; // its message never echoes text that is no model name
+      try {
+        soko.manifest.ModelName.parse(name);
+      } catch (IllegalArgumentException notAName) {
+        throw e; // the store's message says what a name is, without echoing this one
       }
       // Not the store's "run soko install": someone removing a model does not want it installed.
       List<String> installed = root.soko().list().stream().map(c -> c.model().manifest().name().value()).toList();
@@ -55,14 +56,5 @@ final class RemoveCommand implements Callable<Integer> {
       root.out.println("removed " + name + ", freed " + Format.bytes(r.bytesFreed()));
     }
     return ExitCode.OK;
-  }
-
-  private static boolean isModelName(String s) {
-    try {
-      ModelName.parse(s);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 }

@@ -209,6 +209,20 @@ class ShowImportDryRunTest {
   }
 
   @Test
+  void importOfAFolderFindsTheMatchingFileAmongOthers() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("models/sub"));
+    Files.writeString(dir.resolve("models/notes.txt"), "not a model");
+    Files.write(folder.resolve("renamed.bin"), bytes);
+
+    Cli.Result r = cli.run("import", dir.resolve("models").toString(), "--json");
+
+    JsonNode result = json(r);
+    assertThat(result.get("name").asText()).isEqualTo("mirror-asr");
+    assertThat(result.get("bytesWritten").asLong()).isEqualTo(bytes.length);
+    assertThat(nginx.accessLog()).isEmpty();
+  }
+
+  @Test
   void importOfAFileNoCatalogModelHasSaysSoAndInstallsNothing() throws Exception {
     Path other = dir.resolve("other.bin");
     byte[] same = bytes.clone();

@@ -113,8 +113,8 @@ class TruthfulMessagesTest {
         + " letters, digits, '.', '_' or '-', starting with a letter or digit, such as whisper-base; run `soko list` to"
         + " see what is\n");
     assertThat(verify.err()).isEqualTo(rm.err());
+    // removing what is not installed never suggests installing it (issue 13, "Wording")
     assertThat(cli.run("rm", "silero-vad").err())
-        .isEqualTo("soko: silero-vad is not installed, so there is nothing to remove (`soko list` shows what is"
-            + " installed)\n");
+        .isEqualTo("soko: silero-vad is not installed, so there is nothing to remove (`soko list` shows what is installed)\n");
   }
 }

@@ -368,8 +368,8 @@ public final class Registries {
       // trusted CA signed is fixed by trusting the CA, never by dropping TLS.
       java.util.Optional<String> tls = Trust.advice(e, ref.registry());
       message += tls.filter(a -> !a.contains("does not speak TLS")).map(a -> "; " + a)
-          .orElse("; " + ref.registry() + " does not speak TLS; if it is a plain-http registry on a trusted network,"
-              + " pass --insecure-registry " + ref.registry() + " (or set " + ENV_INSECURE + ")");
+          .orElse("; if " + ref.registry() + " is a plain-http registry on a trusted network, pass --insecure-registry "
+              + ref.registry() + " (or set " + ENV_INSECURE + ")");
     }
     if (e instanceof OciAuthException && !hasCredentials(ref.registry())) {
       message += "; no credentials for " + ref.registry() + " were found in " + ENV_USER + "/" + ENV_PASSWORD

@@ -216,7 +216,9 @@ class ConnectorTest {
     Connector c = new Connector(HttpSettings.DEFAULTS.withTls(trusting(ks)));
 
     assertThatThrownBy(() -> get(c, URI.create("https://127.0.0.1:" + port + "/m.bin")))
-        .isInstanceOf(SSLHandshakeException.class);
+        .isInstanceOf(SSLHandshakeException.class)
+        .satisfies(e -> assertThat(Trust.advice(e, "127.0.0.1")).contains("the TLS certificate of 127.0.0.1 is for"
+            + " another host name; use the name the certificate was made for"));
   }
 
   @Test
