@@ -50,7 +50,7 @@ class HelpTest {
     List<String> names = paths().stream().map(p -> String.join(" ", p)).toList();
     assertThat(names).contains("", "list", "install", "cache", "cache clear", "catalog add", "catalog update",
         "catalog sign", "manifest create", "serve", "help", "completion");
-    assertThat(names).hasSize(Main.Table.COMMANDS.size() + 1 + 1 + 3 + 1); // root, cache clear, catalog's 3, manifest create
+    assertThat(names).hasSize(Main.Table.COMMANDS.size() + 1 + 1 + 3 + 1 + 4); // root, cache clear, catalog's 3, manifest create, config's 4
   }
 
   @Test
