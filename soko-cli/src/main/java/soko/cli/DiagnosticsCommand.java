@@ -42,6 +42,14 @@ final class DiagnosticsCommand implements Callable<Integer> {
         List.of("installing", Format.bytes(s.pinned()), s.pinnedCount() + " blob(s) kept for installs in progress"),
         List.of("orphans", Format.bytes(s.orphans()), s.orphanCount() + " file(s); soko gc removes them"),
         List.of("free", Format.bytes(s.free()), "on the data root's disk")))));
+    try {
+      var budget = root.soko().budget();
+      out.println("  budget: " + (budget.isPresent() ? budget.get().budget() + " (from " + budget.get().origin() + "), "
+          + Format.bytes(root.soko().budgetUse()) + " used by models and versions kept for rollback"
+          : "none (`soko config set budget 20GiB` sets one)"));
+    } catch (soko.app.InvalidSettingException e) {
+      out.println("  budget: " + Display.safe(e.getMessage()));
+    }
     if (!d.notices().isEmpty()) {
       out.println();
       out.println("Notices");

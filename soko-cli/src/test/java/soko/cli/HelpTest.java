@@ -50,9 +50,9 @@ class HelpTest {
     List<String> names = paths().stream().map(p -> String.join(" ", p)).toList();
     assertThat(names).contains("", "list", "install", "cache", "cache clear", "catalog add", "catalog update",
         "catalog sign", "manifest create", "serve", "help", "completion");
-    assertThat(names).contains("bundle export", "bundle import");
-    // root, cache clear, catalog's 3, manifest create, bundle's 2
-    assertThat(names).hasSize(Main.Table.COMMANDS.size() + 1 + 1 + 3 + 1 + 2);
+    assertThat(names).contains("bundle export", "bundle import", "config set");
+    // root, cache clear, catalog's 3, manifest create, bundle's 2, config's 4
+    assertThat(names).hasSize(Main.Table.COMMANDS.size() + 1 + 1 + 3 + 1 + 2 + 4);
   }
 
   @Test

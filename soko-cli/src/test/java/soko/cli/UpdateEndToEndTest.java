@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -199,5 +200,52 @@ class UpdateEndToEndTest {
 
     ok("update", "team-asr", "--yes", "--accept-license", "Apache-2.0");
     assertThat(installedVersion()).isEqualTo("2.0.0");
+  }
+
+  @Test
+  void anUpdateKilledMidDownloadLeavesTheOldVersionVerifiedAndTheNextRunCompletes() throws Exception {
+    byte[] big = served("weights-big.bin", 4 * 1024 * 1024, 4); // served rate-limited at /slow/
+    Manifest v1 = version("1.0.0", "MIT", weights1, "weights-1.bin");
+    publish(1, v1);
+    ok("catalog", "add", nginx.uri("/catalog.signed.json").toString(), "--id", "team.models", "--trust",
+        dir.resolve("team.pub.json").toString());
+    ok("catalog", "update");
+    ok("pull", "team-asr", "--yes");
+    publish(2, version("2.0.0", "MIT", big, "slow/weights-big.bin"));
+    ok("catalog", "update");
+
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "--home", dir.resolve("home").toString(), "update", "team-asr", "--yes")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    Path downloads = dir.resolve("home/cache/downloads");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long partial = 0;
+    while (System.nanoTime() < deadline && partial < 1_000_000 && child.isAlive()) {
+      partial = partialSize(downloads);
+      Thread.sleep(50);
+    }
+    assertThat(partial).as("the child was mid-download; its log: %s", Files.exists(dir.resolve("child.log"))
+        ? Files.readString(dir.resolve("child.log")) : "").isBetween(1_000_000L, (long) big.length - 1);
+    child.destroyForcibly(); // SIGKILL: no shutdown hooks
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(installedVersion()).isEqualTo("1.0.0");
+    ok("verify", "--full");
+    ok("update", "team-asr", "--yes");
+    assertThat(installedVersion()).isEqualTo("2.0.0");
+    ok("verify", "--full");
+    ok("rollback", "team-asr");
+    assertThat(installedVersion()).isEqualTo("1.0.0");
+    ok("verify", "--full");
+  }
+
+  private static long partialSize(Path downloads) throws java.io.IOException {
+    if (!Files.isDirectory(downloads)) {
+      return 0;
+    }
+    try (var s = Files.list(downloads)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".partial")).mapToLong(p -> p.toFile().length()).sum();
+    }
   }
 }

@@ -136,6 +136,64 @@ public final class BudgetReports {
     return Json.writeLine(o) + "\n";
   }
 
+  /**
+   * The page's {@code GET /api/budget}: {@code {"budget":{value,bytes,origin}|null,"used":BYTES,
+   * "models":{"NAME":{"lastUsed":TIME|null,"kept":BOOL,"previous":VERSION|null}},
+   * "updates":{"NAME":{installed,available,downloadBytes,license,newLicense,licenseChanged}},
+   * "warnings":[…]}}. A catalog that cannot be read leaves {@code updates} empty and says why in
+   * {@code warnings}.
+   */
+  public static String budgetJson(Soko soko) throws StoreException {
+    ObjectNode o = Json.object();
+    List<String> warnings = new java.util.ArrayList<>();
+    Optional<BudgetSetting> b = Optional.empty();
+    try {
+      b = soko.budget();
+    } catch (InvalidSettingException e) {
+      warnings.add(e.getMessage());
+    }
+    if (b.isPresent()) {
+      o.set("budget", budget(b.get()));
+    } else {
+      o.putNull("budget");
+    }
+    Store store = soko.store();
+    o.put("used", Evictions.used(store));
+    ObjectNode models = o.putObject("models");
+    for (InstalledModel m : store.installed()) {
+      ObjectNode e = models.putObject(m.manifest().name().value());
+      Optional<java.time.Instant> used = store.lastUsed(m.manifest().name());
+      if (used.isPresent()) {
+        e.put("lastUsed", used.get().toString());
+      } else {
+        e.putNull("lastUsed");
+      }
+      e.put("kept", store.kept(m.manifest().name()));
+      Optional<InstalledModel> p = store.previous(m.manifest().name());
+      if (p.isPresent()) {
+        e.put("previous", p.get().manifest().version().text());
+      } else {
+        e.putNull("previous");
+      }
+    }
+    ObjectNode updates = o.putObject("updates");
+    try {
+      for (Outdated.Update x : soko.outdated().updates()) {
+        ObjectNode e = updates.putObject(x.name());
+        e.put("installed", x.installedVersion());
+        e.put("available", x.newVersion());
+        e.put("downloadBytes", x.downloadBytes());
+        e.put("license", x.installedLicense());
+        e.put("newLicense", x.newLicense());
+        e.put("licenseChanged", x.licenseChanged());
+      }
+    } catch (soko.catalog.CatalogException e) {
+      warnings.add(e.getMessage());
+    }
+    o.set("warnings", lines(warnings));
+    return Json.writeLine(o) + "\n";
+  }
+
   /** {@code soko rollback --json}: {@code {"name","version","previous":VERSION|null}}. */
   public static String rollbackJson(Soko soko, InstalledModel now) throws StoreException {
     Store store = soko.store();

@@ -127,6 +127,11 @@ final class Evictions {
     return new Plan(budget, used, adds, out, freed, kept);
   }
 
+  /** The bytes the budget counts now: installed models and kept versions, each shared blob once. */
+  static long used(Store store) throws StoreException {
+    return plan(store, new StorageBudget(StorageBudget.MAX, "1PiB"), Optional.empty()).used();
+  }
+
   private static Set<Digest> blobs(Manifest m, Map<Digest, Long> sizes) {
     Set<Digest> out = new java.util.HashSet<>();
     for (ModelFile f : m.files()) {

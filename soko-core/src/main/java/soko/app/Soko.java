@@ -918,6 +918,11 @@ public final class Soko {
     return config().get(ConfigFile.Key.BUDGET).map(v -> new BudgetSetting(StorageBudget.parse(v), "settings"));
   }
 
+  /** What the budget counts now: installed models and versions kept for rollback, each shared blob once. */
+  public long budgetUse() throws StoreException {
+    return Evictions.used(store);
+  }
+
   private Optional<StorageBudget> budgetInForce() {
     return budget().map(BudgetSetting::budget);
   }

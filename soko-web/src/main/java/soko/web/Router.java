@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import soko.app.BudgetException;
+import soko.app.BudgetReports;
 import soko.app.ConsentRequiredException;
 import soko.app.DownloadPlan;
 import soko.app.Reports;
@@ -23,6 +25,7 @@ import soko.store.CacheClearReport;
 import soko.store.InstalledModel;
 import soko.store.ModelCheck;
 import soko.store.ModelNotInstalledException;
+import soko.store.StoreConfigException;
 import soko.store.StoreLockedException;
 
 /**
@@ -37,9 +40,9 @@ final class Router implements HttpHandler {
       "/app.js", "text/javascript; charset=utf-8",
       "/app.css", "text/css; charset=utf-8");
   private static final Set<String> GETS = Set.of("/", "/index.html", "/app.js", "/app.css", "/api/diagnostics",
-      "/api/catalog", "/api/events", "/api/installs");
+      "/api/catalog", "/api/events", "/api/installs", "/api/budget");
   private static final Set<String> POSTS = Set.of("/api/plan", "/api/install", "/api/cancel", "/api/verify",
-      "/api/remove", "/api/cache/clear", "/api/gc");
+      "/api/remove", "/api/cache/clear", "/api/gc", "/api/rollback");
 
   private final Soko soko;
   private final Guard guard;
@@ -112,6 +115,7 @@ final class Router implements HttpHandler {
       }));
       case "/api/events" -> hub.stream(ex);
       case "/api/installs" -> json(ex, 200, installs.runningJson());
+      case "/api/budget" -> json(ex, 200, call(() -> BudgetReports.budgetJson(soko)));
       default -> asset(ex, path);
     }
   }
@@ -140,9 +144,12 @@ final class Router implements HttpHandler {
   private void post(HttpExchange ex, String path) throws Refusal, IOException {
     switch (path) {
       case "/api/plan" -> {
-        Body b = Body.read(ex, Set.of("model", "repair"));
+        Body b = Body.read(ex, Set.of("model", "repair", "update"));
         String model = name(b.requiredString("model"));
-        if (b.flag("repair")) {
+        if (b.flag("update")) {
+          String installedName = modelName(model);
+          json(ex, 200, call(() -> Reports.planJson(updatePlan(installedName))));
+        } else if (b.flag("repair")) {
           InstalledModel m = installed(model);
           json(ex, 200, call(() -> Reports.planJson(soko.plan(m.manifest()))));
         } else {
@@ -151,9 +158,10 @@ final class Router implements HttpHandler {
         }
       }
       case "/api/install" -> {
-        Body b = Body.read(ex, Set.of("model", "accept", "repair"));
+        Body b = Body.read(ex, Set.of("model", "accept", "repair", "update"));
         String model = name(b.requiredString("model"));
         boolean repair = b.flag("repair");
+        boolean update = b.flag("update");
         Optional<Acceptance> accepted = Optional.empty();
         Optional<Body> a = b.object("accept", Acceptance.FIELDS);
         if (a.isPresent()) {
@@ -161,7 +169,13 @@ final class Router implements HttpHandler {
         }
         DownloadPlan plan;
         long id;
-        if (repair) {
+        if (update) {
+          // The newest version beside the installed one, which stays for rollback.
+          String installedName = modelName(model);
+          plan = call(() -> updatePlan(installedName));
+          id = installs.start(model, false, plan, accepted, (consent, listener) -> soko.update(installedName, consent,
+              listener).orElseThrow(() -> new UnknownModelException(installedName + " is up to date")));
+        } else if (repair) {
           // The installed manifest and origin: a repair fetches only the missing and corrupt files of that version.
           InstalledModel m = installed(model);
           plan = call(() -> soko.plan(m.manifest()));
@@ -191,6 +205,19 @@ final class Router implements HttpHandler {
         }
         boolean full = b.flag("full");
         String out = call(() -> Reports.modelsJson(soko.verify(model, full)));
+        hub.publish("changed", "{}");
+        json(ex, 200, out);
+      }
+      case "/api/rollback" -> {
+        Body b = Body.read(ex, Set.of("model"));
+        String model = modelName(b.requiredString("model"));
+        String out = call(() -> {
+          try {
+            return BudgetReports.rollbackJson(soko, soko.rollback(model));
+          } catch (StoreConfigException e) {
+            throw new Refusal(409, "no-previous-version", e.getMessage(), Optional.empty(), Optional.empty(), e);
+          }
+        });
         hub.publish("changed", "{}");
         json(ex, 200, out);
       }
@@ -225,6 +252,15 @@ final class Router implements HttpHandler {
       }
       default -> throw Refusal.notFound("nothing at " + path);
     }
+  }
+
+  /** The plan of updating an installed model; 409 {@code up-to-date} when the catalogs list nothing newer. */
+  private DownloadPlan updatePlan(String model) throws Exception {
+    Optional<DownloadPlan> p = soko.updatePlan(model);
+    if (p.isEmpty()) {
+      throw new Refusal(409, "up-to-date", model + " is up to date: the catalogs list no newer version");
+    }
+    return p.get();
   }
 
   private static String name(String model) throws Refusal {
@@ -284,6 +320,8 @@ final class Router implements HttpHandler {
       throw new Refusal(409, "consent-required", e.getMessage(), Optional.empty(), Optional.empty(), e);
     } catch (StoreLockedException e) {
       throw new Refusal(409, "busy", e.getMessage(), Optional.empty(), Optional.empty(), e);
+    } catch (BudgetException e) {
+      throw new Refusal(409, "over-budget", e.getMessage(), Optional.empty(), Optional.empty(), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

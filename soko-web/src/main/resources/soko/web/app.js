@@ -201,6 +201,7 @@ function modelDetails(m) {
       ...kv('Engine', m.engine.id + ' ' + m.engine.version),
       ...kv('Origin', el('span', { class: 'path', text: m.origin })),
       ...kv('Installed', m.installedAt),
+      ...kv('Last used', lastUsed(m.name)),
       ...kv('Verified', m.verifiedAt || 'not since it last changed'),
       ...kv('Aliases', aliases.length ? aliases.join(', ') : '—')));
 }
@@ -348,7 +349,9 @@ function renderRows() {
 
 async function refresh() {
   try {
-    const [d, c, running] = await Promise.all([get('/api/diagnostics'), get('/api/catalog'), get('/api/installs')]);
+    const [d, c, running, b] = await Promise.all([get('/api/diagnostics'), get('/api/catalog'), get('/api/installs'),
+      get('/api/budget')]);
+    budgetInfo = b;
     diagnostics = d;
     catalog = c;
     for (const i of running.installs) trackInstall(i);
@@ -392,13 +395,63 @@ function recommendedWhy(m) {
 // ------------------------------------------------------------------ still to come
 // Places for what the CLI does not report yet. Each renders nothing until the server's JSON
 // carries its data; fill one in, with its browser test, when its CLI feature exists.
+/** GET /api/budget: the storage budget, last use, kept versions and updates available, by model name. */
+let budgetInfo = null;
+
 const PENDING = {
   // Update… (with its download size) for an installed model with a newer version, Rollback after one.
-  updateActions: (installedModel, busy) => [],
-  // The storage budget and what an eviction would remove, under the chart.
-  budget: (storage) => null,
-  // Bundle import: a file input and a progress box in the install card.
+  updateActions: (m, busy) => {
+    const out = [];
+    const u = budgetInfo && budgetInfo.updates[m.name];
+    if (u) {
+      out.push(el('span', { class: 'tag', text: 'update available: ' + u.available }));
+      out.push(actionButton('Update…', 'update:' + m.name, 'primary',
+        'Update ' + m.name + ' to ' + u.available + ' (' + bytes(u.downloadBytes) + ' to download)',
+        () => askToInstall(m.name, false, true), busy));
+    }
+    const b = budgetInfo && budgetInfo.models[m.name];
+    if (b && b.previous) {
+      out.push(actionButton('Roll back…', 'rollback:' + m.name, '', 'Roll back ' + m.name + ' to ' + b.previous,
+        () => rollbackModel(m.name, b.previous), busy));
+    }
+    return out;
+  },
+  // The storage budget and its use, under the chart.
+  budget: () => {
+    const p = $('budget');
+    if (!budgetInfo) {
+      p.hidden = true;
+      return;
+    }
+    p.hidden = false;
+    p.replaceChildren(budgetInfo.budget
+      ? 'Budget ' + budgetInfo.budget.value + ' (from ' + budgetInfo.budget.origin + '): ' + bytes(budgetInfo.used)
+        + ' of ' + bytes(budgetInfo.budget.bytes) + ' used. Installs beyond it evict the least recently used models,'
+        + ' never one in use, bundled or kept.'
+      : 'No storage budget: models take what they need (' + bytes(budgetInfo.used) + ' now); `soko config set budget 20GiB` sets one.');
+  },
 };
+
+/** When an engine last loaded the model, and whether it is kept, as the details say it. */
+function lastUsed(name) {
+  const b = budgetInfo && budgetInfo.models[name];
+  if (!b) return '—';
+  return (b.lastUsed || 'never since it was installed') + (b.kept ? ' · kept: never evicted' : '');
+}
+
+async function rollbackModel(name, version) {
+  const ok = await confirmAction('Roll back ' + name + '?', [el('p', { text: name + ' goes back to ' + version
+    + ', the version the last update replaced, once its files verify. The version left is kept, so you can go forward again.' })],
+  'Roll back');
+  if (!ok) return;
+  try {
+    const r = await post('/api/rollback', { model: name });
+    status('Rolled ' + r.name + ' back to ' + r.version + ' (verified).', 'ok');
+    refresh();
+  } catch (e) {
+    status(e.message, 'error');
+  }
+}
 
 // ------------------------------------------------------------------ dialogs
 
@@ -427,10 +480,11 @@ const finished = new Set(); // ids of installs that ended
  * files of the installed model {@code target}. Asks first when bytes must be downloaded; an
  * install also asks, to show the licence, when nothing is downloaded.
  */
-async function askToInstall(target, repairing) {
+async function askToInstall(target, repairing, updating) {
   let plan;
   try {
-    plan = await post('/api/plan', repairing ? { model: target, repair: true } : { model: target });
+    plan = await post('/api/plan', repairing ? { model: target, repair: true }
+      : updating ? { model: target, update: true } : { model: target });
   } catch (e) {
     status(e.message, 'error');
     return;
@@ -441,12 +495,18 @@ async function askToInstall(target, repairing) {
   }
   let accept;
   if (plan.downloadNeeded || !repairing || plan.nonCommercial) {
-    $('consent-verb').textContent = repairing ? 'Repair' : 'Install';
-    $('consent-accept').textContent = repairing ? 'Accept and repair' : 'Accept and install';
+    $('consent-verb').textContent = repairing ? 'Repair' : updating ? 'Update' : 'Install';
+    $('consent-accept').textContent = repairing ? 'Accept and repair' : updating ? 'Accept and update' : 'Accept and install';
     $('consent-model').textContent = plan.name + ' ' + plan.version;
     $('consent-intro').textContent = repairing
       ? 'Only the missing or corrupt files are fetched again: ' + plan.files.map((f) => f.path).join(', ') + '.'
-      : plan.description;
+      : (updating ? 'The installed version stays, for Roll back, until gc or the budget needs its space. ' : '')
+        + plan.description;
+    if (plan.evictions && plan.evictions.length) {
+      $('consent-intro').textContent += ' To stay within the storage budget, this evicts: ' + plan.evictions.map((e) =>
+        e.name + ' ' + e.version + (e.previousVersion ? ' (kept for rollback)' : '') + ', ' + bytes(e.bytes)
+        + (e.lastUsed ? ', last used ' + e.lastUsed.substring(0, 10) : ', never used')).join('; ') + '.';
+    }
     $('consent-size').textContent = plan.downloadNeeded
       ? bytes(plan.bytesToDownload) + (plan.bytesAlreadyPresent > 0 ? ' (' + bytes(plan.bytesAlreadyPresent) + ' already downloaded)' : '')
       : 'Nothing — installs from files on this computer (' + bytes(plan.size) + ')';
@@ -478,6 +538,7 @@ async function askToInstall(target, repairing) {
   try {
     const body = { model: target };
     if (repairing) body.repair = true;
+    if (updating) body.update = true;
     if (accept) body.accept = accept;
     const r = await post('/api/install', body);
     trackInstall({ id: r.id, model: r.model, name: r.plan.name, repair: r.repair, plan: r.plan }, true);

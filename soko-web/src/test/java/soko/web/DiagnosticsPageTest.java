@@ -28,10 +28,13 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import soko.app.Bytes;
+import soko.app.ConfigFile;
 import soko.app.Consent;
 import soko.app.Soko;
 import soko.events.ProgressListener;
+import soko.manifest.Manifest;
 import soko.manifest.SourceUri;
+import soko.manifest.Version;
 import soko.store.FileCheck;
 import soko.testkit.nginx.Nginx;
 import soko.verification.Hashing;
@@ -390,6 +393,51 @@ class DiagnosticsPageTest {
       assertThat(soko.verify(java.util.Optional.of("web-pair"), true).getFirst().state().id()).isEqualTo("verified");
       assertThat(nginx.accessLog().subList(requestsBefore, nginx.accessLog().size())).extracting(Nginx.Entry::path)
           .containsExactly("/b.bin");
+    }
+  }
+
+  @Test
+  void anUpdateAvailableIsInstalledThroughConsentThenRolledBackWithTheBudgetShown() throws Exception {
+    assumeNginx();
+    soko.config().set(ConfigFile.Key.BUDGET, "20GiB");
+    byte[] w1 = Fixtures.bytes(64 * 1024, 31);
+    byte[] w2 = Fixtures.bytes(128 * 1024, 32);
+    Path f1 = Files.createDirectories(dir.resolve("v1")).resolve("data.bin");
+    Files.write(f1, w1);
+    soko.install(Fixtures.model("web-upd", "an updatable model", w1, SourceUri.parse(f1.toUri().toString())),
+        "file:" + f1);
+    try (Nginx nginx = Nginx.start(Files.createDirectories(dir.resolve("nginx")))) {
+      Files.write(nginx.root().resolve("web-upd-2.bin"), w2);
+      var m2 = Fixtures.model("web-upd", "an updatable model, second version", w2,
+          SourceUri.parse(nginx.uri("/web-upd-2.bin").toString()));
+      Fixtures.publishCatalog(soko, nginx, List.of(new Manifest(m2.name(),
+          Version.parse("2.0.0"), m2.description(), m2.tasks(), m2.engine(), m2.license(), m2.files(),
+          false, Map.of())));
+      openPage();
+      assertThat(text("#budget")).startsWith("Budget 20GiB (from settings): " + Bytes.human(w1.length) + " of 20.0 GiB used.");
+      assertThat(text("#models tr[data-model='web-upd'] .buttons")).contains("update available: 2.0.0");
+
+      tabTo("#models button[data-key='update:web-upd']");
+      press(Keys.ENTER);
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("consent")));
+      assertThat(text("#consent-h")).isEqualTo("Update web-upd 2.0.0?");
+      assertThat(text("#consent-size")).isEqualTo(Bytes.human(w2.length));
+      assertThat(text("#consent-intro")).startsWith("The installed version stays, for Roll back,");
+      tabTo("#consent-accept");
+      press(Keys.ENTER);
+      wait.until(ExpectedConditions.textToBe(By.cssSelector("#models tr[data-model='web-upd'] .ver"), "2.0.0"));
+      assertThat(nginx.accessLog()).extracting(Nginx.Entry::path).contains("/web-upd-2.bin");
+
+      wait.until(d -> !d.findElements(By.cssSelector("#models button[data-key='rollback:web-upd']")).isEmpty());
+      tabTo("#models button[data-key='rollback:web-upd']");
+      press(Keys.ENTER);
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-ok")));
+      tabTo("#confirm-ok");
+      press(Keys.ENTER);
+      wait.until(ExpectedConditions.textToBe(By.cssSelector("#models tr[data-model='web-upd'] .ver"), "1.0.0"));
+      var check = soko.verify(java.util.Optional.of("web-upd"), true).getFirst();
+      assertThat(check.model().manifest().version().text()).isEqualTo("1.0.0");
+      assertThat(check.state().id()).isEqualTo("verified");
     }
   }
 
