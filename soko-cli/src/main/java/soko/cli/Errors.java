@@ -2,76 +2,25 @@ package soko.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import soko.app.AppException;
-import soko.app.ConsentRequiredException;
+import soko.app.Failures;
+import soko.app.Reason;
 import soko.app.Reports;
-import soko.manifest.ManifestException;
-import soko.runtime.EngineException;
-import soko.store.ModelIntegrityException;
-import soko.store.StoreException;
-import soko.verification.IntegrityException;
 
 /** Maps failures to one clear line (or a JSON error object) and the documented exit code. */
 final class Errors {
   private Errors() {}
 
+  /** The reason of {@code e} in the library's table; the CLI's own {@link InputException} is invalid input. */
+  static Reason reason(Throwable e) {
+    return e instanceof InputException ? Reason.INVALID_INPUT : Failures.reason(e);
+  }
+
   static int exitCode(Throwable e) {
-    if (e instanceof IntegrityException || e instanceof ModelIntegrityException) {
-      return ExitCode.VERIFICATION;
-    }
-    if (e instanceof ConsentRequiredException) {
-      return ExitCode.CONSENT;
-    }
-    if (e instanceof soko.acquisition.AcquisitionException a && a.wrongBytes()) {
-      return ExitCode.VERIFICATION; // every source sent bytes that failed their size or sha256
-    }
-    if (e instanceof soko.app.RegistryException && e.getCause() instanceof soko.acquisition.oci.OciIntegrityException) {
-      return ExitCode.VERIFICATION;
-    }
-    if (e instanceof EngineException && e.getCause() instanceof ModelIntegrityException) {
-      return ExitCode.VERIFICATION;
-    }
-    return ExitCode.FAILURE;
+    return reason(e).exitCode();
   }
 
   static String type(Throwable e) {
-    if (e instanceof IntegrityException || e instanceof ModelIntegrityException) {
-      return "integrity";
-    }
-    if (e instanceof ConsentRequiredException) {
-      return "consent";
-    }
-    if (e instanceof soko.acquisition.AcquisitionException a) {
-      return a.wrongBytes() ? "integrity" : "download";
-    }
-    if (e instanceof soko.app.RegistryException) {
-      return e.getCause() instanceof soko.acquisition.oci.OciIntegrityException ? "integrity" : "registry";
-    }
-    if (e instanceof ManifestException) {
-      return "manifest";
-    }
-    if (e instanceof StoreException) {
-      return "store";
-    }
-    if (e instanceof soko.catalog.CatalogException) {
-      return "catalog";
-    }
-    if (e instanceof soko.bundle.BundleException) {
-      return "bundle";
-    }
-    if (e instanceof AppException) {
-      return "model";
-    }
-    if (e instanceof EngineException) {
-      return "engine";
-    }
-    if (e instanceof InputException) {
-      return "input";
-    }
-    if (e instanceof soko.app.InvalidSettingException) {
-      return "settings";
-    }
-    return "internal";
+    return reason(e).jsonType();
   }
 
   static int report(Throwable e, Global g, PrintWriter out, PrintWriter err) {
@@ -86,7 +35,7 @@ final class Errors {
   static int report(Throwable e, Global g, PrintWriter out, PrintWriter err, java.util.Optional<soko.app.AliasChoice> choice) {
     int code = exitCode(e);
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (type(e).equals("internal")) {
+    if (reason(e) == Reason.INTERNAL) {
       message = "internal error: " + e + " (please report it; run with --verbose for details)";
     }
     if (g.json) {

@@ -100,7 +100,7 @@ class CliContractTest {
     Cli.Result r = cli.run("install", "no-such-model", "--json");
     JsonNode e = JSON.readTree(r.out()).get("error");
     assertThat(e.get("exitCode").asInt()).isEqualTo(1);
-    assertThat(e.get("type").asText()).isEqualTo("model");
+    assertThat(e.get("type").asText()).isEqualTo("not-found");
     assertThat(e.get("message").asText()).startsWith("no model or alias named");
     assertThat(r.err()).isEmpty();
     assertThat(cli.run("install", "no-such-model").err()).doesNotContain("\tat ");

@@ -13,20 +13,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import soko.app.BudgetException;
 import soko.app.BudgetReports;
-import soko.app.ConsentRequiredException;
+import soko.app.UnknownModelException;
 import soko.app.DownloadPlan;
+import soko.app.Failures;
+import soko.app.Reason;
 import soko.app.Reports;
 import soko.app.Soko;
-import soko.app.UnknownModelException;
 import soko.manifest.ModelName;
 import soko.store.CacheClearReport;
 import soko.store.InstalledModel;
 import soko.store.ModelCheck;
-import soko.store.ModelNotInstalledException;
 import soko.store.StoreConfigException;
-import soko.store.StoreLockedException;
 
 /**
  * Every request: checks ({@link Guard}), then the page, its assets, or one API call. A refused
@@ -277,7 +275,7 @@ final class Router implements HttpHandler {
         return c.model();
       }
     }
-    throw new Refusal(404, "unknown-model", model + " is not installed, so there is nothing to repair; install it"
+    throw new Refusal(Reason.NOT_FOUND.httpStatus(), Reason.NOT_FOUND.jsonType(), model + " is not installed, so there is nothing to repair; install it"
         + " from the catalog instead");
   }
 
@@ -297,7 +295,7 @@ final class Router implements HttpHandler {
   private String target(String model) throws Refusal {
     Optional<String> t = call(() -> installable.target(model));
     if (t.isEmpty()) {
-      throw new Refusal(404, "unknown-model", "no model or alias named \"" + model + "\" in the catalog");
+      throw new Refusal(Reason.NOT_FOUND.httpStatus(), Reason.NOT_FOUND.jsonType(), "no model or alias named \"" + model + "\" in the catalog");
     }
     return t.get();
   }
@@ -314,26 +312,14 @@ final class Router implements HttpHandler {
       return action.run();
     } catch (Refusal r) {
       throw r;
-    } catch (UnknownModelException | ModelNotInstalledException e) {
-      throw new Refusal(404, "unknown-model", e.getMessage(), Optional.empty(), Optional.empty(), e);
-    } catch (ConsentRequiredException e) {
-      throw new Refusal(409, "consent-required", e.getMessage(), Optional.empty(), Optional.empty(), e);
-    } catch (StoreLockedException e) {
-      throw new Refusal(409, "busy", e.getMessage(), Optional.empty(), Optional.empty(), e);
-    } catch (BudgetException e) {
-      throw new Refusal(409, "over-budget", e.getMessage(), Optional.empty(), Optional.empty(), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
+      // The library's one table: the same reason gives the CLI's exit code and this status and type.
+      Reason reason = Failures.reason(e);
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      throw new Refusal(500, kind(e), message, Optional.empty(), Optional.empty(), e);
+      throw new Refusal(reason.httpStatus(), reason.jsonType(), message, Optional.empty(), Optional.empty(), e);
     }
-  }
-
-  private static String kind(Exception e) {
-    String simple = e.getClass().getSimpleName();
-    return simple.endsWith("Exception") ? simple.substring(0, simple.length() - "Exception".length()).toLowerCase()
-        : simple.toLowerCase();
   }
 
   // ---------------------------------------------------------------- writing

@@ -217,9 +217,9 @@ class ApiSafetyTest {
     RawHttp.Response remove = RawHttp.post(web.port(), "/api/remove", token(), "{\"model\":\"no-such-model\"}");
     RawHttp.Response verify = RawHttp.post(web.port(), "/api/verify", token(), "{\"model\":\"no-such-model\"}");
 
-    assertRefused(install, 404, "unknown-model", "no model or alias named \"no-such-model\" in the catalog");
+    assertRefused(install, 404, "not-found", "no model or alias named \"no-such-model\" in the catalog");
     assertThat(remove.status()).isEqualTo(404);
-    assertThat(JSON.readTree(remove.body()).at("/error/type").asText()).isEqualTo("unknown-model");
+    assertThat(JSON.readTree(remove.body()).at("/error/type").asText()).isEqualTo("not-found");
     assertThat(verify.status()).isEqualTo(404);
   }
 
@@ -231,14 +231,14 @@ class ApiSafetyTest {
 
     RawHttp.Response r = RawHttp.post(web.port(), "/api/plan", token(), "{\"model\":\"" + manifest + "\"}");
 
-    assertRefused(r, 404, "unknown-model", "no model or alias named \"" + manifest + "\" in the catalog");
+    assertRefused(r, 404, "not-found", "no model or alias named \"" + manifest + "\" in the catalog");
   }
 
   @Test
   void aDownloadWithoutTheAcceptedPlanIsRefusedWithThePlanToShow() throws Exception {
     RawHttp.Response r = RawHttp.post(web.port(), "/api/install", token(), "{\"model\":\"web-remote\"}");
 
-    assertRefused(r, 409, "consent-required", "installing web-remote downloads 4.0 KiB; show the plan to the person and"
+    assertRefused(r, 409, "consent", "installing web-remote downloads 4.0 KiB; show the plan to the person and"
         + " send their acceptance");
     JsonNode plan = JSON.readTree(r.body()).get("plan");
     assertThat(plan.get("bytesToDownload").asLong()).isEqualTo(4096);
@@ -325,9 +325,9 @@ class ApiSafetyTest {
     RawHttp.Response install = RawHttp.post(web.port(), "/api/install", token(), "{\"model\":\"ja-en\",\"repair\":true}");
     RawHttp.Response flag = RawHttp.post(web.port(), "/api/install", token(), "{\"model\":\"demo-phrasebook\",\"repair\":1}");
 
-    assertRefused(plan, 404, "unknown-model", "web-remote is not installed, so there is nothing to repair; install it"
+    assertRefused(plan, 404, "not-found", "web-remote is not installed, so there is nothing to repair; install it"
         + " from the catalog instead");
-    assertRefused(install, 404, "unknown-model", "ja-en is not installed, so there is nothing to repair; install it"
+    assertRefused(install, 404, "not-found", "ja-en is not installed, so there is nothing to repair; install it"
         + " from the catalog instead");
     assertRefused(flag, 400, "bad-request", "\"repair\" must be true or false");
   }
