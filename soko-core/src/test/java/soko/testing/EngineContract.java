@@ -15,6 +15,7 @@ import soko.manifest.Language;
 import soko.manifest.Task;
 import soko.manifest.TaskSpec;
 import soko.model.VerifiedModel;
+import soko.runtime.Audio;
 import soko.runtime.EngineException;
 import soko.runtime.EngineOptions;
 import soko.runtime.EngineProvider;
