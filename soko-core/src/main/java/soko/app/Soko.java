@@ -871,7 +871,7 @@ public final class Soko {
         }
       }
       if (!dryRun) {
-        CacheClearReport rest = store.clearCache(false, busy);
+        CacheClearReport rest = store.clearCacheAfterDownloads(busy);
         long partialBytes = removable.stream().mapToLong(Partial::bytes).sum();
         return new CacheClearReport(false, rest.filesRemoved() + removable.stream().mapToLong(p -> p.files().size()).sum(),
             rest.bytesFreed() + partialBytes, removable.size(), partialBytes,

@@ -56,7 +56,20 @@ final class CacheSweeper {
     return new Usage(totals[0], totals[1], (int) totals[2]);
   }
 
+  /** A name the downloader gives an entry of the downloads folder: a sha256, then an optional suffix. */
+  private static final java.util.regex.Pattern DOWNLOAD_NAME = java.util.regex.Pattern.compile("[0-9a-f]{64}(\\..*)?");
+
   static CacheClearReport clear(Layout layout, boolean dryRun, java.util.Set<Path> keep) throws StoreException {
+    return clear(layout, dryRun, keep, false);
+  }
+
+  /**
+   * @param downloadsHandled the downloader has already removed the downloads it may (under their
+   *     locks): every entry of the downloads folder with a name it gives is left alone, since a
+   *     download may have started since, and only it can tell
+   */
+  static CacheClearReport clear(Layout layout, boolean dryRun, java.util.Set<Path> keep, boolean downloadsHandled)
+      throws StoreException {
     Path root = layout.roots().cache();
     Path tag = layout.cacheTag();
     Path downloads = layout.downloads();
@@ -85,6 +98,10 @@ final class CacheSweeper {
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
           if (file.equals(tag) || keep.contains(file) || !file.normalize().startsWith(root)) {
+            return FileVisitResult.CONTINUE;
+          }
+          if (downloadsHandled && downloads.equals(file.getParent()) && file.getFileName() != null
+              && DOWNLOAD_NAME.matcher(file.getFileName().toString()).matches()) {
             return FileVisitResult.CONTINUE;
           }
           long freed = 0;

@@ -472,6 +472,15 @@ public final class Store implements StoreView {
     return CacheSweeper.clear(layout, dryRun, keep);
   }
 
+  /**
+   * As {@link #clearCache(boolean, Set)}, after the downloader removed what it could under its
+   * locks: the downloads folder's own entries are left to it, since a download may start meanwhile.
+   */
+  public CacheClearReport clearCacheAfterDownloads(Set<Path> keep) throws StoreException {
+    layout.roots().validated();
+    return CacheSweeper.clear(layout, false, keep, true);
+  }
+
   /** Storage use, counting shared blobs once. Reads the store's own folders; hashes nothing. */
   @Override
   public StorageUse usage() throws StoreException {

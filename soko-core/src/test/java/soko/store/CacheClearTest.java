@@ -50,6 +50,26 @@ class CacheClearTest {
   }
 
   @Test
+  void afterTheDownloaderHadItsTurnADownloadThatStartedMeanwhileIsLeftToIt() throws Exception {
+    // The downloader removes what it may under its locks first; a download that starts after that
+    // must not lose its partial file to the sweep that follows (found by the concurrency harness:
+    // "cannot move the verified download … NoSuchFileException").
+    Path downloads = store.downloadsDir();
+    Path partial = StoreFixtures.randomFile(downloads, "cd".repeat(32) + ".partial", 10_000, 16);
+    Path record = Files.writeString(downloads.resolve("cd".repeat(32) + ".json"), "{}");
+    Path foreign = StoreFixtures.randomFile(downloads, "not-a-download.bin", 1_000, 17);
+    Path scratch = StoreFixtures.randomFile(store.cacheScratch().resolve("engine"), "scratch.bin", 3_000, 18);
+
+    store.clearCacheAfterDownloads(java.util.Set.of());
+
+    assertThat(partial).exists();
+    assertThat(record).exists();
+    assertThat(foreign).doesNotExist();
+    assertThat(scratch).doesNotExist();
+    assertThat(snapshot(library)).isEqualTo(libraryBefore);
+  }
+
+  @Test
   void aLibraryNextToTheCacheKeepsEveryByteAndTheCacheIsEmptied() throws Exception {
     Path downloads = store.downloadsDir();
     StoreFixtures.randomFile(downloads, "ab".repeat(32) + ".partial", 70_000, 14);
