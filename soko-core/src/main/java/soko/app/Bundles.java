@@ -274,9 +274,22 @@ public final class Bundles {
     return strip(a).equals(strip(b));
   }
 
+  /**
+   * The model without what publishing as a ModelPack adds or rewrites: sources, the creation time,
+   * the ModelPack fields kept as annotations, and a licence URL that only this machine could open
+   * (published as its SPDX page).
+   */
   private static Manifest strip(Manifest m) {
     List<ModelFile> files = m.files().stream().map(f -> new ModelFile(f.path(), f.size(), f.sha256(), List.of())).toList();
-    return new Manifest(m.name(), m.version(), m.description(), m.tasks(), m.engine(), m.license(), files, m.demo(),
-        m.annotations());
+    java.util.Map<String, String> annotations = new java.util.TreeMap<>(m.annotations());
+    annotations.keySet().removeIf(k -> k.equals(soko.acquisition.oci.ModelPack.CREATED)
+        || k.startsWith(soko.acquisition.oci.ModelPack.CONFIG_PREFIX));
+    soko.manifest.License license = m.license();
+    if (!license.url().getScheme().startsWith("http")) {
+      license = new soko.manifest.License(license.spdx(), soko.acquisition.oci.ModelPack.spdxPage(license.spdx()),
+          license.attribution());
+    }
+    return new Manifest(m.name(), m.version(), m.description(), m.tasks(), m.engine(), license, files, m.demo(),
+        annotations);
   }
 }
