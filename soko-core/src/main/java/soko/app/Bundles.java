@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import soko.acquisition.oci.ModelPack;
 import soko.bundle.BundleException;
 import soko.bundle.BundleReader;
 import soko.bundle.BundleWriter;
 import soko.catalog.CatalogEntry;
 import soko.catalog.CatalogException;
 import soko.internal.json.Json;
+import soko.manifest.License;
 import soko.manifest.Manifest;
 import soko.manifest.ModelFile;
 import soko.model.VerifiedModel;
@@ -282,11 +284,11 @@ public final class Bundles {
   private static Manifest strip(Manifest m) {
     List<ModelFile> files = m.files().stream().map(f -> new ModelFile(f.path(), f.size(), f.sha256(), List.of())).toList();
     java.util.Map<String, String> annotations = new java.util.TreeMap<>(m.annotations());
-    annotations.keySet().removeIf(k -> k.equals(soko.acquisition.oci.ModelPack.CREATED)
-        || k.startsWith(soko.acquisition.oci.ModelPack.CONFIG_PREFIX));
-    soko.manifest.License license = m.license();
+    annotations.keySet().removeIf(k -> k.equals(ModelPack.CREATED)
+        || k.startsWith(ModelPack.CONFIG_PREFIX));
+    License license = m.license();
     if (!license.url().getScheme().startsWith("http")) {
-      license = new soko.manifest.License(license.spdx(), soko.acquisition.oci.ModelPack.spdxPage(license.spdx()),
+      license = new License(license.spdx(), ModelPack.spdxPage(license.spdx()),
           license.attribution());
     }
     return new Manifest(m.name(), m.version(), m.description(), m.tasks(), m.engine(), license, files, m.demo(),
