@@ -181,9 +181,11 @@ class PullEndToEndTest {
 
   @Test
   void twoPullsOfTheSameModelAtOnceDownloadItOnceAndBothReportItInstalled() throws Exception {
-    byte[] big = new byte[8 * 1024 * 1024];
+    // /slow/: about 20 s at nginx's limit_rate, long enough for the second JVM to start on a busy
+    // machine while the first still downloads (8 MiB was not, under load).
+    byte[] big = new byte[20 * 1024 * 1024];
     new Random(7).nextBytes(big);
-    Files.write(nginx.root().resolve("twice.bin"), big); // /slow/: about 8 s at nginx's limit_rate
+    Files.write(nginx.root().resolve("twice.bin"), big);
     Manifest m = model("twice-model", "twice.bin", big, nginx.uri("/slow/twice.bin"), TaskSpec.asr(Language.JA), "whisper.cpp");
     publishCatalog(List.of(m));
     String java = ProcessHandle.current().info().command().orElse("java");
