@@ -8,6 +8,7 @@
  *
  * @provides soko.runtime.EngineProvider {@code silero-vad} and {@code onnx-translation}
  */
+@SuppressWarnings("requires-automatic") // ONNX Runtime has a stable Automatic-Module-Name, no descriptor
 module soko.engine.onnx {
   requires soko.core;
   requires com.microsoft.onnxruntime;

@@ -31,6 +31,7 @@ final class ImportCommand implements Callable<Integer> {
   boolean yes;
 
   @Override
+  @SuppressWarnings("try") // d is closed early, so the progress line is gone before the result is printed
   public Integer call() throws Exception {
     Soko soko = root.soko();
     try (Interaction.Download d = new Interaction.Download(root, yes, Set.of())) {

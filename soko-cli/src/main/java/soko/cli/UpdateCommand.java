@@ -38,6 +38,7 @@ final class UpdateCommand implements Callable<Integer> {
   List<String> licenses = new ArrayList<>();
 
   @Override
+  @SuppressWarnings("try") // d is closed early, so the progress line is gone before the result is printed
   public Integer call() throws Exception {
     Soko soko = root.soko();
     List<String> targets = new ArrayList<>(names);

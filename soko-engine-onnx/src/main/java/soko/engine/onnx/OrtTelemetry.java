@@ -29,6 +29,7 @@ import java.util.Optional;
  * library's {@code setenv} is not safe against a concurrent {@code getenv} in another native
  * thread; at that point no ONNX Runtime thread exists yet.
  */
+@SuppressWarnings("restricted") // setenv through FFM; the launchers and surefire grant native access
 final class OrtTelemetry {
   /** The environment variable ONNX Runtime reads: {@code 1} turns telemetry off, {@code 0} leaves it on. */
   static final String VARIABLE = "ORT_DISABLE_TELEMETRY";
