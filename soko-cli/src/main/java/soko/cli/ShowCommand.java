@@ -36,8 +36,8 @@ final class ShowCommand implements Callable<Integer> {
   static String text(ModelDescription d) {
     Manifest m = d.manifest();
     StringBuilder sb = new StringBuilder();
-    d.alias().ifPresent(c -> sb.append(Display.safe(d.asked())).append(": ").append(Display.safe(c.describe()))
-        .append("\n\n"));
+    // The choice's own line already starts with the alias ("ja-en: m2m100-418m 1.0.0 …").
+    d.alias().ifPresent(c -> sb.append(Display.safe(c.describe())).append("\n\n"));
     sb.append(Display.safe(m.id())).append(m.demo() ? "  (DEMO — not real machine translation)" : "").append('\n');
     line(sb, "description", m.description());
     line(sb, "installed", d.installed().map(c -> "yes, " + c.state().id() + " (" + Format.bytes(d.diskBytes())

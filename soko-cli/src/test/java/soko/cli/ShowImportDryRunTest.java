@@ -124,7 +124,8 @@ class ShowImportDryRunTest {
     assertThat(show.get("name").asText()).isEqualTo("mirror-asr");
     assertThat(show.get("recommendation").get("alias").asText()).isEqualTo("ja-test");
     Cli.Result text = cli.run("show", "ja-test");
-    assertThat(text.out()).startsWith("ja-test: ").contains("\nmirror-asr@1.0.0\n").contains("installed:   no\n");
+    assertThat(text.out()).startsWith("ja-test: mirror-asr 1.0.0 (").contains("\nmirror-asr@1.0.0\n")
+        .contains("installed:   no\n");
   }
 
   @Test
