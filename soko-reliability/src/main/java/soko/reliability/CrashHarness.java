@@ -98,12 +98,12 @@ final class CrashHarness {
     if (stage.ociRef.isEmpty()) {
       skip(Op.PULL_OCI, stage.ociMissing.orElse("no registry"));
     }
-    Run r = stage.cli.run(Stage.LIMIT, stage.world.args(command(Op.IMPORT, "rel-import")));
-    tally.inspect("probing import", r);
-    if (r.exit() == 2 && r.err().contains("import")) {
-      skip(Op.IMPORT, "`soko import` is not built yet (" + r.firstLine() + ")");
-    }
-    installed = check.listed("probing import");
+    // This step was written before `soko import` existed, for a user's file adopted under a new
+    // name; the command adopts the files of a catalog model (`--as` names one), so the step must be
+    // rewritten against the harness's catalog before it can run.
+    skip(Op.IMPORT, "the harness's import step predates `soko import`, which adopts files of a catalog model"
+        + " (`--as` names one, never a new model); the step is to be rewritten");
+    installed = check.listed("calibrating");
   }
 
   /**
