@@ -61,8 +61,10 @@ version=$(sed -n 's/^version=//p' "$cli/maven-archiver/pom.properties")
 # jdeps over the jars as built: a module they use that is neither linked nor excluded on purpose
 # stops the build here, rather than a NoClassDefFoundError on a user's machine.
 log "checking the JDK modules the jars use (jdeps)"
+# The jars are modules (soko.engine.whisper requires the automatic module whisper.jni): jdeps
+# resolves them on the module path.
 used=$("$JAVA_HOME/bin/jdeps" --multi-release 25 --ignore-missing-deps --print-module-deps -q \
-  --class-path "$cli/lib/*" "$cli/soko-cli.jar" "$cli"/lib/*.jar)
+  --module-path "$cli/lib" "$cli/soko-cli.jar" "$cli"/lib/*.jar)
 for m in ${used//,/ }; do
   case ",$modules,$not_needed," in
     *",$m,"*) ;;
