@@ -35,6 +35,7 @@ public final class BuiltinCatalog {
   /**
    * Reads and checks the built-in catalog. Reads the class path on each call; callers keep the result.
    *
+   * @return the built-in catalog, with no expiry
    * @throws CatalogMalformedException when this Soko build is damaged or incomplete
    */
   public static Catalog load() throws CatalogMalformedException {
