@@ -5,7 +5,9 @@ package soko.manifest;
  * Immutable once thrown.
  */
 public final class ManifestException extends Exception {
+  /** The JSON pointer of the bad value; empty for the whole document. */
   private final String pointer;
+  /** Where the manifest came from. */
   private final String source;
 
   /**

@@ -9,10 +9,15 @@ import java.util.OptionalLong;
  * thrown.
  */
 public final class IntegrityException extends Exception {
+  /** What was checked, such as a file's path and model id. */
   private final String subject;
+  /** The promised sha256. */
   private final Digest expected;
+  /** The sha256 found, or {@link Digest#EMPTY} when not computed. */
   private final Digest actual;
+  /** The promised size in bytes. */
   private final long expectedSize;
+  /** The size found; empty when reading stopped past the expected size. */
   private final OptionalLong actualSize;
 
   /**
