@@ -8,8 +8,8 @@ public final class CatalogStateException extends CatalogException {
    * Makes the exception; its message is {@code "catalog rollback state FILE PROBLEM"}.
    *
    * @param file the state file
-   * @param problem what went wrong and what to do, such as {@code "cannot be read: …; delete it to
-   *     trust the next catalog"}
+   * @param problem what went wrong and what to do, such as {@code "could not be read (…); check the
+   *     folder's permissions"}
    * @param cause the underlying error
    */
   public CatalogStateException(Path file, String problem, Throwable cause) {

@@ -10,7 +10,8 @@ import java.util.List;
  *     say
  * @param osVersion its version ({@code os.version}), empty when unknown
  * @param arch the CPU architecture as Java names it ({@code os.arch}), e.g. {@code amd64}
- * @param cpu the CPU's model name, empty when it cannot be read
+ * @param cpu the CPU's model name (from {@code /proc/cpuinfo}); the architecture when it cannot be
+ *     read
  * @param cores the logical processors available to the JVM, {@code >= 1}
  * @param memoryBytes the machine's physical memory in bytes, 0 when unknown
  * @param cpuFeatures flags relevant to engines (e.g. avx2, avx512f, sha_ni, neon)

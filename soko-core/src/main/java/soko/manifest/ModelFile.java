@@ -10,8 +10,8 @@ import soko.verification.Digest;
  * @param path where the file goes inside the model's folder
  * @param size its size in bytes, {@code 0..}{@link #MAX_SIZE}
  * @param sha256 its content digest; the file is accepted only when its bytes hash to this
- * @param sources where to fetch it, tried in order, at most {@link #MAX_SOURCES}; empty for a file
- *     that can only be imported or adopted from local files
+ * @param sources where to fetch it, tried in order, at most {@link #MAX_SOURCES}; a parsed manifest
+ *     has at least one ({@link ManifestCodec} refuses an empty list, the record does not)
  */
 public record ModelFile(RelativePath path, long size, Digest sha256, List<SourceUri> sources) {
   /** 1 TiB: larger is refused as a mistake or an attack on disk space. */

@@ -11,8 +11,8 @@ import soko.manifest.ModelFile;
  * @param file the manifest's entry for the file
  * @param blob where the file's bytes are stored
  * @param state the file's state
- * @param verifiedAt when the file was last hashed and matched; empty when never, or when it is
- *     corrupt or missing
+ * @param verifiedAt when the file was last hashed (for a corrupt file, the hash that found it so);
+ *     empty for a file not hashed since it last changed, and for a missing one
  * @param problem for corrupt and missing files, what is wrong, in one line
  * @param rehashed whether this check hashed the file (rather than trusting its record)
  * @param warning something that went wrong without changing the state, in one line: the check
