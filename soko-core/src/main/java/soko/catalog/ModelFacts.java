@@ -146,7 +146,7 @@ public final class ModelFacts {
    * @param nAudioState width of the audio encoder ({@code n_audio_state})
    * @param nAudioLayer encoder layers ({@code n_audio_layer})
    * @param nTextLayer decoder layers ({@code n_text_layer})
-   * @param nMels mel bands of the input ({@code n_mels}), 80 or 128
+   * @param nMels mel bands of the input ({@code n_mels}), such as 80 or 128
    * @param ftype the weights' type, such as {@code f16} or {@code q5_0} ({@code whisper.cpp.ftype})
    */
   public record WhisperShape(int nVocab, int nAudioState, int nAudioLayer, int nTextLayer, int nMels, String ftype) {
