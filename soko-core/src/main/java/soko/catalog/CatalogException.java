@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * <p>None of these is retry-worthy against the same bytes. Fetching again may help for {@link
  * CatalogSignatureException} (damaged in transit) and {@link CatalogExpiredException} or {@link
  * CatalogRollbackException} (a stale mirror).
+ *
+ * <p>Immutable once thrown. Only this package makes them; callers catch and read them.
  */
 public abstract sealed class CatalogException extends Exception
     permits CatalogUnsignedException,
@@ -22,6 +24,7 @@ public abstract sealed class CatalogException extends Exception
         CatalogStateException,
         CatalogKeyException {
 
+  /** The catalog source, key file or state file the exception is about. */
   private final String source;
 
   CatalogException(String source, String message, @Nullable Throwable cause) {
@@ -29,7 +32,11 @@ public abstract sealed class CatalogException extends Exception
     this.source = source;
   }
 
-  /** The catalog source, key file or state file this is about, as named in the message. */
+  /**
+   * What the exception is about.
+   *
+   * @return the catalog source, key file or state file, as named in the message
+   */
   public String source() {
     return source;
   }

@@ -4,6 +4,7 @@ import java.time.Instant;
 
 /** A catalog's {@code expires} time has passed: it may be a stale copy replayed to freeze updates. */
 public final class CatalogExpiredException extends CatalogException {
+  /** The catalog's expiry time. */
   private final Instant expires;
 
   CatalogExpiredException(String source, String catalogId, long version, Instant expires, Instant now) {
@@ -13,6 +14,11 @@ public final class CatalogExpiredException extends CatalogException {
     this.expires = expires;
   }
 
+  /**
+   * When the catalog expired.
+   *
+   * @return the catalog's {@code expires} time, before now
+   */
   public Instant expires() {
     return expires;
   }

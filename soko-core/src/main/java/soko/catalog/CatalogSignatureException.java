@@ -7,6 +7,7 @@ import java.util.List;
  * signed (tampering, or a models entry spliced in from another catalog) or damaged in transit.
  */
 public final class CatalogSignatureException extends CatalogException {
+  /** The trusted key ids whose signatures failed. */
   private final List<String> keyIds;
 
   CatalogSignatureException(String source, List<String> keyIds) {
@@ -16,7 +17,11 @@ public final class CatalogSignatureException extends CatalogException {
     this.keyIds = List.copyOf(keyIds);
   }
 
-  /** The trusted key ids whose signatures failed. */
+  /**
+   * Which signatures failed.
+   *
+   * @return the trusted key ids whose signatures did not match, at least one; unmodifiable
+   */
   public List<String> keyIds() {
     return keyIds;
   }

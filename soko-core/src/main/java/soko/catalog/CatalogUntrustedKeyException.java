@@ -4,7 +4,9 @@ import java.util.List;
 
 /** Every signature on a catalog is by a key that is not trusted. */
 public final class CatalogUntrustedKeyException extends CatalogException {
+  /** The key ids the catalog was signed with. */
   private final List<String> seen;
+  /** The key ids that are trusted. */
   private final List<String> trusted;
 
   CatalogUntrustedKeyException(String source, List<String> seen, List<String> trusted) {
@@ -16,12 +18,20 @@ public final class CatalogUntrustedKeyException extends CatalogException {
     this.trusted = List.copyOf(trusted);
   }
 
-  /** The key ids the catalog was signed with. */
+  /**
+   * Who signed the catalog.
+   *
+   * @return the key ids the catalog was signed with; unmodifiable
+   */
   public List<String> seenKeyIds() {
     return seen;
   }
 
-  /** The key ids that are trusted. */
+  /**
+   * Who would have been accepted.
+   *
+   * @return the key ids that are trusted; empty when none is configured; unmodifiable
+   */
   public List<String> trustedKeyIds() {
     return trusted;
   }
