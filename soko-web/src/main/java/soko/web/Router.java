@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import soko.app.BudgetReports;
+import soko.app.Bundles;
+import soko.app.Consent;
 import soko.app.ConfigFile;
 import soko.app.InvalidSettingException;
 import soko.app.StorageBudget;
@@ -24,6 +26,7 @@ import soko.app.Reason;
 import soko.app.Reports;
 import soko.app.Soko;
 import soko.manifest.ModelName;
+import soko.bundle.BundleReader;
 import soko.store.CacheClearReport;
 import soko.store.InstalledModel;
 import soko.store.ModelCheck;
@@ -43,7 +46,7 @@ final class Router implements HttpHandler {
   private static final Set<String> GETS = Set.of("/", "/index.html", "/app.js", "/app.css", "/api/diagnostics",
       "/api/catalog", "/api/events", "/api/installs", "/api/budget");
   private static final Set<String> POSTS = Set.of("/api/plan", "/api/install", "/api/cancel", "/api/verify",
-      "/api/remove", "/api/cache/clear", "/api/gc", "/api/rollback", "/api/budget");
+      "/api/remove", "/api/cache/clear", "/api/gc", "/api/rollback", "/api/budget", "/api/bundle/import");
   /** The longest budget value read: a size such as "1.5TiB" is a few characters; longer text is not echoed back. */
   private static final int MAX_BUDGET = 32;
 
@@ -261,6 +264,23 @@ final class Router implements HttpHandler {
         String out = call(() -> BudgetReports.budgetJson(soko));
         hub.publish("changed", "{}");
         json(ex, 200, out);
+      }
+      case "/api/bundle/import" -> {
+        var roots = soko.settings().roots();
+        BundleUpload.Received u = BundleUpload.receive(ex, roots.cache(), roots.cache().resolve("uploads"),
+            BundleUpload.MAX_BYTES);
+        try {
+          // The CLI's import with its defaults: signed models only, no licence accepted; its messages name
+          // the chosen file, not the folder it was received into.
+          String out = call(() -> new Bundles(soko).importBundle(u.file(), false, Consent.REFUSE,
+              BundleReader.Listener.NONE).toJson());
+          hub.publish("changed", "{}");
+          json(ex, 200, out.replace(quote(u.file().toString()), quote(u.name())));
+        } catch (Refusal r) {
+          throw r.withMessage(r.getMessage().replace(u.file().toString(), u.name()));
+        } finally {
+          BundleUpload.delete(u);
+        }
       }
       default -> throw Refusal.notFound("nothing at " + path);
     }

@@ -468,6 +468,56 @@ async function setBudget(payload, done) {
   }
 }
 
+// ------------------------------------------------------------------ importing a bundle
+
+function bundleError(text) {
+  const e = $('bundle-error');
+  e.textContent = text || '';
+  e.hidden = !text;
+  if (text) $('bundle-file').setAttribute('aria-invalid', 'true');
+  else $('bundle-file').removeAttribute('aria-invalid');
+}
+
+/** POST /api/bundle/import with the file's bytes as the body: `soko bundle import FILE` for the page. */
+async function importBundle(file) {
+  bundleError('');
+  const submit = $('bundle-submit');
+  submit.disabled = true;
+  status('Importing ' + file.name + ' (' + bytes(file.size) + '): every file is checked against its sha256…', 'info');
+  try {
+    const r = await call('/api/bundle/import', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-tar', 'X-Soko-Token': TOKEN, 'X-Soko-Key': TOKEN, Accept: 'application/json',
+        'X-Soko-File-Name': encodeURIComponent(file.name) },
+      body: file,
+      cache: 'no-store',
+    });
+    status('Imported ' + file.name + ': ' + r.models.map((m) => (m.alreadyInstalled ? 'already installed ' : 'installed ') + m.model)
+      .join(', ') + ' (' + r.blobsWritten + ' file(s) written, ' + r.blobsSkipped + ' already in the store)', 'ok');
+    $('bundle-file').value = '';
+    refresh();
+  } catch (e) {
+    $('status').hidden = true;
+    bundleError(e.message);
+    $('bundle-file').focus();
+  } finally {
+    submit.disabled = gone;
+  }
+}
+
+function wireBundle() {
+  $('bundle-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const file = $('bundle-file').files[0];
+    if (!file) {
+      bundleError('Choose a bundle file (.tar) first.');
+      $('bundle-file').focus();
+      return;
+    }
+    importBundle(file);
+  });
+}
+
 function wireBudget() {
   const input = $('budget-value');
   input.addEventListener('input', () => { input.dataset.edited = '1'; });
@@ -912,6 +962,7 @@ document.addEventListener('DOMContentLoaded', () => {
     if (name) askToInstall(name, false);
   });
   wireBudget();
+  wireBundle();
   connect();
   refresh();
 });

@@ -491,6 +491,35 @@ class DiagnosticsPageTest {
   }
 
   @Test
+  void aBundleChosenOnThePageInstallsItsModelAndAHostileOneIsRefusedBesideTheFieldWithTheClisMessage() throws Exception {
+    Soko other = Fixtures.soko(dir.resolve("other"));
+    other.install("demo-phrasebook");
+    Path good = Files.createDirectories(dir.resolve("chosen")).resolve("demo.tar");
+    new soko.app.Bundles(other).export(List.of("demo-phrasebook"), good, false);
+    Path bad = dir.resolve("chosen/not-a-bundle.tar");
+    Files.write(bad, "PK\u0003\u0004 a zip file, not a tar".repeat(40).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    openPage();
+
+    driver.findElement(By.id("bundle-file")).sendKeys(bad.toString());
+    tabTo("#bundle-submit");
+    press(Keys.ENTER);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("bundle-error")));
+    assertThat(text("#bundle-error")).startsWith("bundle not-a-bundle.tar").contains("is not a tar archive")
+        .doesNotContain(soko.settings().roots().cache().toString());
+    assertThat(rowNames()).isEmpty();
+    photograph("bundle-refused", false);
+    photographAround("bundle-form", "bundle-line-refused");
+
+    driver.findElement(By.id("bundle-file")).sendKeys(good.toString());
+    tabTo("#bundle-submit");
+    press(Keys.ENTER);
+    wait.until(d -> rowNames().contains("demo-phrasebook"));
+    assertThat(text("#status")).startsWith("Imported demo.tar: installed demo-phrasebook@1.0.0 (");
+    assertThat(driver.findElement(By.id("bundle-error")).isDisplayed()).isFalse();
+    assertThat(soko.isVerified("demo-phrasebook")).isTrue();
+  }
+
+  @Test
   void installsFromTheCatalogByKeyboardOnlyAfterConsentWithLiveProgressTo100ThenShowsItVerified() throws Exception {
     assumeNginx();
     soko.install("demo-phrasebook");
@@ -798,7 +827,7 @@ class DiagnosticsPageTest {
       List<PageChecks.TextContrast> texts = PageChecks.textContrasts(driver);
       assertThat(texts).hasSizeGreaterThan(50).filteredOn(t -> t.ratio() < t.needed()).isEmpty();
       List<PageChecks.Graphic> graphics = PageChecks.graphics(driver);
-      assertThat(graphics).hasSize(7).allSatisfy(g -> assertThat(g.ratio()).as(g.toString()).isGreaterThanOrEqualTo(3));
+      assertThat(graphics).hasSize(8).allSatisfy(g -> assertThat(g.ratio()).as(g.toString()).isGreaterThanOrEqualTo(3));
       List<PageChecks.FocusRing> rings = PageChecks.focusRingsByTab(driver);
       assertThat(rings).hasSizeGreaterThan(20).allSatisfy(r -> assertThat(r.ratio()).as(r.toString()).isGreaterThanOrEqualTo(3));
       report(scheme, texts, rings);
