@@ -445,13 +445,16 @@ function budgetForm() {
   $('budget-unset').hidden = !(b && b.origin === 'settings');
 }
 
-function budgetError(text) {
-  const e = $('budget-error');
+/** Says what is wrong under a form's field (empty text clears it) and marks the field invalid for screen readers. */
+function fieldError(fieldId, errorId, text) {
+  const e = $(errorId);
   e.textContent = text || '';
   e.hidden = !text;
-  if (text) $('budget-value').setAttribute('aria-invalid', 'true');
-  else $('budget-value').removeAttribute('aria-invalid');
+  if (text) $(fieldId).setAttribute('aria-invalid', 'true');
+  else $(fieldId).removeAttribute('aria-invalid');
 }
+
+const budgetError = (text) => fieldError('budget-value', 'budget-error', text);
 
 /** POST /api/budget, then show the budget the server now has in force (SOKO_BUDGET may still override it). */
 async function setBudget(payload, done) {
@@ -470,13 +473,7 @@ async function setBudget(payload, done) {
 
 // ------------------------------------------------------------------ importing a bundle
 
-function bundleError(text) {
-  const e = $('bundle-error');
-  e.textContent = text || '';
-  e.hidden = !text;
-  if (text) $('bundle-file').setAttribute('aria-invalid', 'true');
-  else $('bundle-file').removeAttribute('aria-invalid');
-}
+const bundleError = (text) => fieldError('bundle-file', 'bundle-error', text);
 
 /** POST /api/bundle/import with the file's bytes as the body: `soko bundle import FILE` for the page. */
 async function importBundle(file) {

@@ -26,16 +26,12 @@ class BudgetApiTest {
   void start() throws Exception {
     soko = Fixtures.soko(dir.resolve("home"));
     soko.install("demo-phrasebook");
-    web = WebServer.start(soko, WebServer.LOOPBACK, 0);
-    RawHttp.key = web.uri().getQuery().substring("key=".length());
+    web = Fixtures.serve(soko);
   }
 
   @AfterEach
   void stop() {
-    RawHttp.key = null;
-    if (web != null) {
-      web.close();
-    }
+    Fixtures.stop(web);
   }
 
   private RawHttp.Response post(String json) throws Exception {

@@ -33,16 +33,12 @@ class BundleUploadTest {
   @BeforeEach
   void start() throws Exception {
     soko = Fixtures.soko(dir.resolve("home"));
-    web = WebServer.start(soko, WebServer.LOOPBACK, 0);
-    RawHttp.key = web.uri().getQuery().substring("key=".length());
+    web = Fixtures.serve(soko);
   }
 
   @AfterEach
   void stop() {
-    RawHttp.key = null;
-    if (web != null) {
-      web.close();
-    }
+    Fixtures.stop(web);
   }
 
   private RawHttp.Response upload(String name, byte[] bytes) throws Exception {
