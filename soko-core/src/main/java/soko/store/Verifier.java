@@ -178,8 +178,7 @@ final class Verifier {
     try {
       stamp = FileStamp.of(blob);
     } catch (NoSuchFileException e) {
-      return new FileCheck(f, blob, FileState.MISSING, Optional.empty(),
-          Optional.of(f.path() + " is missing from the store (" + blob + ")"), false);
+      return missing(f, blob);
     } catch (IOException e) {
       throw new StoreIOException("cannot stat " + blob, e);
     }
@@ -215,8 +214,15 @@ final class Verifier {
         h = known.isPresent() ? byChunks(f, blob, known.get()) : whole(f, blob, stamp.size(), true);
       }
       after = FileStamp.of(blob);
+    } catch (NoSuchFileException e) {
+      return missing(f, blob); // removed after its stat: by `soko rm` or gc in another process
     } catch (IOException e) {
       throw new StoreIOException("cannot read " + blob, e);
+    } catch (StoreIOException e) {
+      if (e.getCause() instanceof NoSuchFileException) {
+        return missing(f, blob);
+      }
+      throw e;
     }
     if (!after.sameAs(stamp)) {
       // Changed while it was being read: the digest proves nothing about the file as it is now.
@@ -239,6 +245,11 @@ final class Verifier {
       return new FileCheck(f, blob, FileState.VERIFIED, Optional.of(now), Optional.empty(), true, warning);
     }
     return new FileCheck(f, blob, FileState.CORRUPT, Optional.of(now), Optional.of(problem), true, warning);
+  }
+
+  private static FileCheck missing(ModelFile f, Path blob) {
+    return new FileCheck(f, blob, FileState.MISSING, Optional.empty(),
+        Optional.of(f.path() + " is missing from the store (" + blob + ")"), false);
   }
 
   /** See {@link Store#chunkRepair}. */

@@ -372,6 +372,23 @@ class StoreTest {
   }
 
   @Test
+  void aBlobRemovedBetweenItsStatAndItsHashIsMissingNotAnError(@TempDir Path src) throws Exception {
+    Path f = StoreFixtures.randomFile(src, "gone.bin", 256 * 1024, 22);
+    Manifest m = StoreFixtures.manifest("gone", f);
+    soko.install(m, "test");
+    // Another process's `soko rm` and gc take the blob away after this check's stat, before it is read.
+    Store racy = Store.open(store.roots(), Clock.systemUTC(), Steps.NONE, file -> {
+      Files.delete(file);
+      return Hashing.sha256(file);
+    });
+
+    ModelCheck check = racy.check(racy.require(ModelName.parse("gone")), VerifyMode.FULL);
+
+    assertThat(check.state()).isEqualTo(FileState.MISSING);
+    assertThat(check.problems()).singleElement().asString().startsWith("gone.bin is missing from the store (");
+  }
+
+  @Test
   void aPinOlderThanADayIsKeptWhileItsProcessRunsAndDroppedOnceItIsGone(@TempDir Path src) throws Exception {
     Path f = StoreFixtures.randomFile(src, "slow.bin", 20_000, 41);
     Manifest m = StoreFixtures.manifest("slow", f);
