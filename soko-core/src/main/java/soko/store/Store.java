@@ -88,7 +88,9 @@ public final class Store implements StoreView {
    * @param roots the library, data and cache roots; they must not overlap
    * @param clock the time source of verification records, pins, use marks and gc's age checks
    * @return the open store
-   * @throws StoreConfigException when the roots overlap, or the store has a newer layout
+   * @throws StoreConfigException when the roots overlap, the store has a newer layout, its layout
+   *     marker is damaged or not a regular file, or a data root without a marker already holds other
+   *     files
    * @throws StoreException when the store's folders cannot be created or read ({@link
    *     StoreIOException})
    */
@@ -423,7 +425,8 @@ public final class Store implements StoreView {
    * untouched, at worst orphans that gc frees.
    *
    * @param name the model
-   * @return what was deleted and how many bytes that freed; empty when there was no previous version
+   * @return what was deleted and how many bytes that freed; nothing removed when there was no
+   *     previous version
    * @throws StoreLockedException when another process holds the refs lock longer than {@link
    *     #LOCK_TIMEOUT}
    * @throws StoreException when the store's files cannot be read or deleted
