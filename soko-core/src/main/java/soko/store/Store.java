@@ -467,7 +467,10 @@ public final class Store implements StoreView {
       return model;
     }
 
-    /** Releases the hold (deletes its pin); a pin that cannot be deleted is released by gc once this process is gone. */
+    /**
+     * Releases the hold (deletes its pin); a pin that cannot be deleted is released by gc once this
+     * process is gone.
+     */
     @Override
     public void close() {
       Files2.deleteQuietly(pin);
