@@ -67,10 +67,21 @@ public final class Connector {
 
   private final HttpSettings settings;
 
+  /**
+   * A connector that sends every request with these settings.
+   *
+   * @param settings timeouts, {@code User-Agent}, proxy and TLS trust; not null
+   * @throws NullPointerException when {@code settings} is null
+   */
   public Connector(HttpSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
+  /**
+   * The settings every request is sent with.
+   *
+   * @return the settings given to the constructor
+   */
   public HttpSettings settings() {
     return settings;
   }
@@ -79,6 +90,9 @@ public final class Connector {
    * Sends {@code request} to exactly its URL and reads the response head. The caller closes the
    * response.
    *
+   * @param request the request; its URL must be {@code http} or {@code https} with a host
+   * @return the response, its head read and its body not yet; the caller closes it
+   * @throws IllegalArgumentException when the URL is not {@code http} or {@code https} with a host
    * @throws ProtocolException when the reply is not HTTP/1.x (its first bytes are in the message)
    * @throws IOException when the connection fails or a timeout passes
    */

@@ -46,38 +46,77 @@ import soko.verification.IntegrityException;
  */
 public final class BundleReader {
 
-  /** A model in the bundle: its name in the index, its ModelPack manifest digest, and the Soko manifest it carries. */
+  /**
+   * A model in the bundle. Immutable.
+   *
+   * @param refName its name in the index (the {@code org.opencontainers.image.ref.name} annotation),
+   *     or the model's {@code name@version} when the index gives none
+   * @param manifestDigest the sha256 of its ModelPack image manifest
+   * @param manifest the Soko manifest it carries
+   */
   public record BundleModel(String refName, Digest manifestDigest, Manifest manifest) {}
 
-  /** A signed catalog envelope carried in the bundle, not yet verified (that needs this machine's trusted keys). */
+  /**
+   * A signed catalog envelope carried in the bundle, not yet verified (that needs this machine's
+   * trusted keys). Immutable: the array is copied in and out.
+   *
+   * @param catalogId the catalog's id, as the bundle names it (unchecked until the envelope is verified)
+   * @param envelope the envelope's bytes as carried
+   */
   public record CarriedCatalog(String catalogId, byte[] envelope) {
+    /** Copies {@code envelope}. */
     public CarriedCatalog {
       envelope = envelope.clone();
     }
 
+    /**
+     * The envelope's bytes.
+     *
+     * @return a copy of the envelope's bytes as carried
+     */
     @Override
     public byte[] envelope() {
       return envelope.clone();
     }
   }
 
-  /** Progress of a read: bytes of the file consumed so far, of its whole length. Called from the reading thread. */
+  /**
+   * Progress of a read: bytes of the file consumed so far, of its whole length. Called from the
+   * reading thread, once per blob entry.
+   */
   @FunctionalInterface
   public interface Listener {
+    /** Ignores every event. */
     Listener NONE = (entry, read, total, staged) -> {};
 
     /**
-     * @param entry the blob just finished, verified ({@code staged}) or skipped (already in the store or staged before)
+     * A blob entry of the archive is done.
+     *
+     * @param entry the blob just finished, verified ({@code staged}) or skipped (already in the store
+     *     or staged before): its name in the archive, {@code blobs/sha256/<64 hex>}
+     * @param read bytes of the bundle file consumed so far
+     * @param total the bundle file's length in bytes
+     * @param staged true when this run wrote and verified the blob; false when it was skipped
      */
     void blob(String entry, long read, long total, boolean staged);
   }
 
   /**
    * What a bundle holds, read and checked. {@code staged} maps the digest of each model file the
-   * store lacked to its verified copy in the staging folder.
+   * store lacked to its verified copy in the staging folder. Immutable: the collections are copied.
+   *
+   * @param models the models, in index order; never empty
+   * @param catalogs the catalog envelopes carried, in index order; may be empty
+   * @param staged for each model file the store lacked, its verified copy in the staging folder (staged
+   *     by this run or an earlier one)
+   * @param blobsWritten how many blobs this run wrote to the staging folder (manifests and configs
+   *     included)
+   * @param bytesWritten their total size in bytes
+   * @param blobsSkipped how many blobs were not written: already in the store, or staged by an earlier run
    */
   public record Contents(List<BundleModel> models, List<CarriedCatalog> catalogs, Map<Digest, Path> staged,
       long blobsWritten, long bytesWritten, long blobsSkipped) {
+    /** Copies the collections. */
     public Contents {
       models = List.copyOf(models);
       catalogs = List.copyOf(catalogs);
@@ -94,9 +133,14 @@ public final class BundleReader {
   private final Listener listener;
 
   /**
-   * @param staging the folder to stage blobs in: on the store's file system, inside the store
+   * A reader of one bundle file. Nothing is read until {@link #read()}.
+   *
+   * @param file the bundle, a {@code .tar} written by {@code soko bundle export}
+   * @param staging the folder to stage blobs in: on the store's file system, inside the store;
+   *     created when absent
    * @param inStore whether the store holds a verified blob (its bytes in the bundle are then skipped)
    * @param storePath where the store keeps a blob (to read a manifest the store happens to hold)
+   * @param listener told after each blob entry ({@link Listener#NONE} for nothing)
    */
   public BundleReader(Path file, Path staging, Predicate<Digest> inStore, java.util.function.Function<Digest, Path> storePath,
       Listener listener) {
@@ -109,7 +153,15 @@ public final class BundleReader {
     this.listener = listener;
   }
 
-  /** Reads and checks the whole bundle; see the class comment. */
+  /**
+   * Reads and checks the whole bundle; see the class comment. On a refusal the blobs this call
+   * staged are deleted.
+   *
+   * @return the models, catalogs and staged blobs
+   * @throws BundleException when the file is missing, not a regular file, not a bundle Soko accepts,
+   *     or cannot be read, or the staging folder cannot be prepared
+   * @throws IntegrityException when a blob's bytes do not match the sha256 in its name
+   */
   public Contents read() throws BundleException, IntegrityException {
     List<Path> stagedNow = new ArrayList<>();
     boolean ok = false;

@@ -42,7 +42,11 @@ import soko.verification.IntegrityException;
  * <p>Thread-safe.
  */
 public final class Store implements StoreView {
-  /** How long refs and gc wait for another process. */
+  /**
+   * How long an operation that changes refs (an install's commit, a rollback, a removal, gc,
+   * dropping a previous version) waits for another process holding the store's refs lock before it
+   * gives up with a {@link StoreLockedException}: 30 seconds.
+   */
   public static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
 
   private final Layout layout;
@@ -81,7 +85,14 @@ public final class Store implements StoreView {
    * the store's folders belongs is moved aside to the quarantine and a real folder made in its
    * place; {@link #notices()} lists it.
    *
-   * @throws StoreConfigException when the roots overlap, or the store has a newer layout
+   * @param roots the library, data and cache roots; they must not overlap
+   * @param clock the time source of verification records, pins, use marks and gc's age checks
+   * @return the open store
+   * @throws StoreConfigException when the roots overlap, the store has a newer layout, its layout
+   *     marker is damaged or not a regular file, or a data root without a marker already holds other
+   *     files
+   * @throws StoreException when the store's folders cannot be created or read ({@link
+   *     StoreIOException})
    */
   public static Store open(StoreRoots roots, Clock clock) throws StoreException {
     return open(roots, clock, Steps.NONE, Hashing::sha256);
@@ -95,12 +106,21 @@ public final class Store implements StoreView {
     return new Store(layout, clock, steps, hasher);
   }
 
+  /**
+   * Where the store is.
+   *
+   * @return the roots given to {@link #open}
+   */
   @Override
   public StoreRoots roots() {
     return layout.roots();
   }
 
-  /** Where resumable partial downloads live (inside the cache root). */
+  /**
+   * Where resumable partial downloads live (inside the cache root).
+   *
+   * @return the downloads folder; it exists once the store is open
+   */
   public Path downloadsDir() {
     return layout.downloads();
   }
@@ -108,34 +128,61 @@ public final class Store implements StoreView {
   /**
    * Where verified blobs wait to be published (an imported bundle's): the data root's temp folder,
    * on the blobs' file system so that publishing is a rename; gc removes files there a day old.
+   *
+   * @return the data root's temp folder
    */
   public Path stagingDir() {
     return layout.dataTmp();
   }
 
-  /** A scratch folder inside the cache root, for engines and other derived data. */
+  /**
+   * A scratch folder inside the cache root, for engines and other derived data. {@code soko cache
+   * clear} empties it.
+   *
+   * @return the cache root's temp folder
+   */
   public Path cacheScratch() {
     return layout.cacheTmp();
   }
 
-  /** Where the last accepted remote catalog versions are kept (in the data root: clearing the cache must not reset them). */
+  /**
+   * Where the last accepted remote catalog versions are kept (in the data root: clearing the cache
+   * must not reset them).
+   *
+   * @return the catalog state folder
+   */
   public Path catalogStateDir() {
     return layout.catalogState();
   }
 
-  /** The settings file that {@code soko config} writes (in the data root, beside the store's state). */
+  /**
+   * The settings file that {@code soko config} writes (in the data root, beside the store's state).
+   *
+   * @return the file's path; the file itself may not exist yet
+   */
   public Path settingsFile() {
     return layout.settings();
   }
 
   // ---------------------------------------------------------------- blobs
 
-  /** Whether the blob is in the store as a regular file (a link there does not count). */
+  /**
+   * Whether the blob is in the store as a regular file (a link there does not count). Looks at the
+   * file only: it is not hashed, and its verification record is not read.
+   *
+   * @param d the blob's sha256
+   * @return true when a regular file is at {@link #blobPath(Digest)}
+   */
   public boolean hasBlob(Digest d) {
     return blobs.has(d);
   }
 
-  /** Where a blob is or would be stored. */
+  /**
+   * Where a blob is or would be stored. Touches no file.
+   *
+   * @param d the blob's sha256
+   * @return the blob's path in the data root, whether or not it exists
+   */
   public Path blobPath(Digest d) {
     return layout.blob(d);
   }
@@ -145,7 +192,12 @@ public final class Store implements StoreView {
    * publishes the blob only if size and sha256 match. Reads at most {@code file.size() + 1} bytes.
    * Does not close the stream.
    *
+   * @param file the file's expected size and sha256
+   * @param in the bytes; read from its current position, at most {@code file.size() + 1} of them
    * @param subject names the source in messages, e.g. "bundled:silero-vad/silero_vad_v6.onnx"
+   * @throws IntegrityException when the stream's bytes differ from {@code file} in size or sha256:
+   *     nothing is published
+   * @throws StoreException when the stream or the store's files fail ({@link StoreIOException})
    */
   public void putBlob(ModelFile file, InputStream in, String subject) throws StoreException, IntegrityException {
     blobs.put(file, in, subject);
@@ -156,6 +208,14 @@ public final class Store implements StoreView {
    * the file is on another file system it is copied and hashed again on the way. Only a plain file
    * with one name is taken: a link, a special file or a second name of another file is refused,
    * never moved, chmodded or published.
+   *
+   * @param file the file's expected size and sha256
+   * @param verified the file already proven to match {@code file}; it is moved away (or, across
+   *     file systems, copied and then deleted)
+   * @throws IntegrityException when the file no longer has the expected size (it changed after it
+   *     was verified), or, copied across file systems, its bytes do not match {@code file}
+   * @throws StoreException when the file is a link, a special file or a second name, or cannot be
+   *     moved ({@link StoreIOException})
    */
   public void publishVerified(ModelFile file, Path verified) throws StoreException, IntegrityException {
     blobs.publishVerified(file, verified);
@@ -167,6 +227,10 @@ public final class Store implements StoreView {
    * Starts installing a model: pins its blobs so that a concurrent {@link #gc} keeps them while
    * this process runs. Publish the blobs, then {@link Install#commit}. Closing without commit
    * leaves nothing installed.
+   *
+   * @param manifest the model to install
+   * @return the install in progress, to close exactly once
+   * @throws StoreException when the pin cannot be written ({@link StoreIOException})
    */
   public Install beginInstall(Manifest manifest) throws StoreException {
     Path pin = pins.pin(manifest);
@@ -182,11 +246,22 @@ public final class Store implements StoreView {
       this.tx = tx;
     }
 
+    /**
+     * The model being installed.
+     *
+     * @return the manifest given to {@link Store#beginInstall}
+     */
     public Manifest manifest() {
       return tx.manifest();
     }
 
-    /** The files whose blobs are not in the store yet, or are there but not proven good by a cached check. */
+    /**
+     * The files whose blobs are not in the store yet, or are there but not proven good by a cached
+     * check (a present file whose record is stale is hashed again).
+     *
+     * @return those files, in manifest order; empty when every blob is in place and verified
+     * @throws StoreException when the store's files cannot be read
+     */
     public List<ModelFile> missingFiles() throws StoreException {
       return tx.missingFiles();
     }
@@ -195,6 +270,11 @@ public final class Store implements StoreView {
      * Records the model as installed. Every blob must be present and verified.
      *
      * @param origin where it came from, shown by {@code soko list}
+     * @return the installed model
+     * @throws ModelIntegrityException when a blob is missing or does not verify: nothing is installed
+     * @throws StoreLockedException when another process holds the refs lock longer than {@link
+     *     #LOCK_TIMEOUT}
+     * @throws StoreException when the manifest or ref cannot be written ({@link StoreIOException})
      */
     public InstalledModel commit(String origin) throws StoreException {
       return tx.commit(origin, false);
@@ -205,28 +285,59 @@ public final class Store implements StoreView {
      * stays installable by {@link Store#rollback} until gc, a removal or the budget drops it. The
      * ref switches in one atomic rename: a kill at any point leaves the old or the new version
      * installed, both usable.
+     *
+     * @param origin where it came from, shown by {@code soko list}
+     * @param keepPrevious whether the version this install replaces stays for {@link Store#rollback}
+     * @return the installed model
+     * @throws ModelIntegrityException when a blob is missing or does not verify: nothing changes
+     * @throws StoreLockedException when another process holds the refs lock longer than {@link
+     *     #LOCK_TIMEOUT}
+     * @throws StoreException when the manifest or ref cannot be written ({@link StoreIOException})
      */
     public InstalledModel commit(String origin, boolean keepPrevious) throws StoreException {
       return tx.commit(origin, keepPrevious);
     }
 
+    /** Ends the install: releases its pin; without a commit, nothing is installed. */
     @Override
     public void close() {
       tx.close();
     }
   }
 
-  /** Every installed model, by name. A damaged entry is reported as an error, not skipped silently. */
+  /**
+   * Every installed model, by name. A damaged entry is reported as an error, not skipped silently.
+   *
+   * @return one model per installed name
+   * @throws StoreException when the store cannot be read, or a ref or manifest is damaged or missing
+   *     ({@link StoreConfigException}, {@link ModelIntegrityException})
+   */
   @Override
   public List<InstalledModel> installed() throws StoreException {
     return refs.installed();
   }
 
-  /** The installed model of that name, if any. */
+  /**
+   * The installed model of that name, if any.
+   *
+   * @param name the model's name
+   * @return the model, or empty when no model of that name is installed
+   * @throws ModelIntegrityException when its manifest is missing or does not match its ref
+   * @throws StoreException when its ref is damaged ({@link StoreConfigException}) or cannot be read
+   */
   public Optional<InstalledModel> installed(ModelName name) throws StoreException {
     return refs.installed(name);
   }
 
+  /**
+   * The installed model of that name, which must exist.
+   *
+   * @param name the model's name
+   * @return the model
+   * @throws ModelNotInstalledException when no model of that name is installed
+   * @throws ModelIntegrityException when its manifest is missing or does not match its ref
+   * @throws StoreException when its ref is damaged ({@link StoreConfigException}) or cannot be read
+   */
   public InstalledModel require(ModelName name) throws StoreException {
     return refs.require(name);
   }
@@ -235,27 +346,57 @@ public final class Store implements StoreView {
 
   /**
    * Records that an engine opened the model now: one small atomic write per load, never per
-   * inference. The budget evicts the least recently used models first.
+   * inference. The budget evicts the least recently used models first. Does not check that the
+   * model is installed.
+   *
+   * @param name the model opened
+   * @throws StoreException when the mark cannot be written ({@link StoreIOException})
    */
   public void recordUse(ModelName name) throws StoreException {
     marks.recordUse(name, clock.instant());
   }
 
-  /** When an engine last opened the model, if ever (as far as this store recorded). */
+  /**
+   * When an engine last opened the model, if ever (as far as this store recorded).
+   *
+   * @param name the model
+   * @return the time of the last {@link #recordUse}, or empty when none was recorded (or the mark
+   *     cannot be read)
+   */
   public Optional<Instant> lastUsed(ModelName name) {
     return marks.lastUsed(name);
   }
 
-  /** Marks the model keep (the budget never evicts it), or unmarks it. */
+  /**
+   * Marks the model keep (the budget never evicts it), or unmarks it. Unmarking a model that is not
+   * marked does nothing.
+   *
+   * @param name the model
+   * @param keep true to mark, false to unmark
+   * @throws StoreException when the mark cannot be written or deleted ({@link StoreIOException})
+   */
   public void keep(ModelName name, boolean keep) throws StoreException {
     marks.keep(name, keep, clock.instant());
   }
 
+  /**
+   * Whether the model is marked keep.
+   *
+   * @param name the model
+   * @return true when {@link #keep} marked it and it was not unmarked since; a damaged mark reads as
+   *     not kept
+   */
   public boolean kept(ModelName name) {
     return marks.kept(name);
   }
 
-  /** The version an update replaced, kept for {@link #rollback}, if any and if its manifest is intact. */
+  /**
+   * The version an update replaced, kept for {@link #rollback}, if any and if its manifest is intact.
+   *
+   * @param name the model
+   * @return the previous version, or empty when there is none or its manifest is missing or damaged
+   * @throws StoreException when the record or manifest cannot be read
+   */
   public Optional<InstalledModel> previous(ModelName name) throws StoreException {
     return previousVersions.previous(name);
   }
@@ -265,8 +406,14 @@ public final class Store implements StoreView {
    * verifies (a stat per unchanged file); the version switched away from becomes the previous one,
    * so a second rollback goes forward again. The ref changes in one atomic rename.
    *
+   * @param name the model
+   * @return the version now installed (the previous one)
    * @throws ModelIntegrityException when a file of the previous version does not verify: nothing changes
    * @throws StoreConfigException when there is no previous version, or it changed meanwhile
+   * @throws ModelNotInstalledException when no model of that name is installed
+   * @throws StoreLockedException when another process holds the refs lock longer than {@link
+   *     #LOCK_TIMEOUT}
+   * @throws StoreException when the ref cannot be written ({@link StoreIOException})
    */
   public InstalledModel rollback(ModelName name) throws StoreException {
     return previousVersions.rollback(name);
@@ -276,6 +423,13 @@ public final class Store implements StoreView {
    * Lets the version an update kept for rollback go: deletes its manifest and the blobs no other
    * model uses. Does nothing when there is none. A kill at any step leaves the installed version
    * untouched, at worst orphans that gc frees.
+   *
+   * @param name the model
+   * @return what was deleted and how many bytes that freed; nothing removed when there was no
+   *     previous version
+   * @throws StoreLockedException when another process holds the refs lock longer than {@link
+   *     #LOCK_TIMEOUT}
+   * @throws StoreException when the store's files cannot be read or deleted
    */
   public GcReport dropPrevious(ModelName name) throws StoreException {
     return collector.dropPrevious(name);
@@ -285,6 +439,10 @@ public final class Store implements StoreView {
    * Keeps a model's blobs while this process uses it (an engine has it open): the budget never
    * evicts a held model, and gc keeps its blobs even if it is removed meanwhile. Released by
    * {@link Hold#close()}, or when this process is gone.
+   *
+   * @param manifest the model in use
+   * @return the hold, to close exactly once
+   * @throws StoreException when the pin cannot be written ({@link StoreIOException})
    */
   public Hold hold(Manifest manifest) throws StoreException {
     return new Hold(manifest.id(), pins.pin(manifest));
@@ -300,11 +458,19 @@ public final class Store implements StoreView {
       this.pin = pin;
     }
 
-    /** The model held, as {@code name@version}. */
+    /**
+     * The model held.
+     *
+     * @return {@code name@version}
+     */
     public String model() {
       return model;
     }
 
+    /**
+     * Releases the hold (deletes its pin); a pin that cannot be deleted is released by gc once this
+     * process is gone.
+     */
     @Override
     public void close() {
       Files2.deleteQuietly(pin);
@@ -314,6 +480,9 @@ public final class Store implements StoreView {
   /**
    * The models held by a live process, as {@code name@version}: those open in an engine ({@link
    * #hold}) and those being installed.
+   *
+   * @return {@code name@version} of each, sorted; empty when none is held
+   * @throws StoreException when the pins cannot be read ({@link StoreIOException})
    */
   public Set<String> held() throws StoreException {
     return pins.heldModels();
@@ -325,16 +494,34 @@ public final class Store implements StoreView {
    * The files of {@code manifest} the store lacks or holds corrupt, by stat and records only: for
    * planning a download without writing or hashing anything. (An install checks again, and
    * re-hashes a present file whose record is stale.)
+   *
+   * @param manifest the model to plan
+   * @return the files to download, in manifest order; empty when the store has them all
+   * @throws StoreException when the store's files cannot be read
    */
   public List<ModelFile> absentFiles(Manifest manifest) throws StoreException {
     return verifier.absentFiles(manifest);
   }
 
+  /**
+   * Checks one model by records and {@code stat} only ({@link VerifyMode#STAT_ONLY}): hashes nothing.
+   *
+   * @param model an installed model
+   * @return the state of each of its files
+   * @throws StoreException when the store cannot be read
+   */
   @Override
   public ModelCheck checkWithoutHashing(InstalledModel model) throws StoreException {
     return check(model, VerifyMode.STAT_ONLY);
   }
 
+  /**
+   * {@link #checkWithoutHashing(InstalledModel)} of several models at once.
+   *
+   * @param models installed models
+   * @return one check per model, in the same order
+   * @throws StoreException when the store cannot be read
+   */
   @Override
   public List<ModelCheck> checkWithoutHashing(List<InstalledModel> models) throws StoreException {
     return check(models, VerifyMode.STAT_ONLY);
@@ -343,6 +530,11 @@ public final class Store implements StoreView {
   /**
    * Checks one installed model's files. Never throws for bad files: they come back as corrupt or
    * missing. Files that must be re-hashed are hashed in parallel, one thread per core at most.
+   *
+   * @param model an installed model
+   * @param mode how much to trust the records: see {@link VerifyMode}
+   * @return the state of each of its files
+   * @throws StoreException when the store itself cannot be read
    */
   public ModelCheck check(InstalledModel model, VerifyMode mode) throws StoreException {
     return check(List.of(model), mode).getFirst();
@@ -354,6 +546,11 @@ public final class Store implements StoreView {
    * one thread per core, so verifying several large files uses every core. Recording the results
    * is best-effort: when a record cannot be written (a full disk) the result stands, and the file's
    * check carries a {@link FileCheck#warning()}.
+   *
+   * @param models installed models
+   * @param mode how much to trust the records: see {@link VerifyMode}
+   * @return one check per model, in the same order
+   * @throws StoreException when the store itself cannot be read
    */
   public List<ModelCheck> check(List<InstalledModel> models, VerifyMode mode) throws StoreException {
     return verifier.check(models, mode);
@@ -364,6 +561,10 @@ public final class Store implements StoreView {
    * install wrote them from bytes proven good), which chunks fail now: hashed on every core. Empty
    * when the file has no usable chunk records, is not a regular file of the manifest's size, or is
    * not corrupt after all; then a repair fetches the whole file.
+   *
+   * @param file a file of an installed model
+   * @return the chunks to fetch again, or empty as above
+   * @throws StoreException when the store's files cannot be read
    */
   public Optional<ChunkRepair> chunkRepair(ModelFile file) throws StoreException {
     return verifier.chunkRepair(file);
@@ -372,8 +573,15 @@ public final class Store implements StoreView {
   /**
    * A corrupt blob whose good chunks can be kept: fetch the {@code badChunks} (chunk {@code i} is
    * the bytes from {@code i * chunkSize}, the last one shorter), then prove the whole file.
+   * Immutable.
+   *
+   * @param blob the corrupt blob's path in the store
+   * @param chunkSize the size of each chunk in bytes (the last may be shorter)
+   * @param badChunks the indexes of the chunks that fail, ascending; never empty when the store
+   *     made it; copied
    */
   public record ChunkRepair(Path blob, long chunkSize, List<Integer> badChunks) {
+    /** Copies {@code badChunks}. */
     public ChunkRepair {
       badChunks = List.copyOf(badChunks);
     }
@@ -383,8 +591,14 @@ public final class Store implements StoreView {
    * The only way to hand a model's files to an engine: checks every file (a {@code stat} for an
    * unchanged file, a full re-hash otherwise) and returns a handle only if all match.
    *
+   * @param name the model
+   * @param mode {@link VerifyMode#CACHED} or {@link VerifyMode#FULL}
+   * @return the handle to the model's verified files
    * @throws ModelIntegrityException when a file is missing or does not match; the model is marked
    *     corrupt and nothing is deleted
+   * @throws ModelNotInstalledException when no model of that name is installed
+   * @throws StoreException when the store cannot be read
+   * @throws IllegalArgumentException when {@code mode} is {@link VerifyMode#STAT_ONLY}
    */
   public VerifiedModel verified(ModelName name, VerifyMode mode) throws StoreException {
     if (mode == VerifyMode.STAT_ONLY) {
@@ -400,7 +614,12 @@ public final class Store implements StoreView {
    * earlier removal of the name was interrupted, this finishes it (the model is no longer
    * installed) and says so in {@link GcReport#notices()}.
    *
+   * @param name the model
+   * @return what was deleted, how many bytes that freed, and notices
    * @throws ModelNotInstalledException when the model is neither installed nor being removed
+   * @throws StoreLockedException when another process holds the refs lock longer than {@link
+   *     #LOCK_TIMEOUT}
+   * @throws StoreException when the store's files cannot be read or deleted
    */
   public GcReport remove(ModelName name) throws StoreException {
     return collector.remove(name);
@@ -412,6 +631,12 @@ public final class Store implements StoreView {
    * finishes interrupted removals, releases the pins of processes that are gone, and moves aside
    * links found where refs, manifests, records or pins belong (they stay quarantined until the next
    * gc, so that diagnostics shows them).
+   *
+   * @param dryRun true to only report what would be removed
+   * @return what was (or would be) removed and how many bytes that frees
+   * @throws StoreLockedException when another process holds the refs lock longer than {@link
+   *     #LOCK_TIMEOUT}
+   * @throws StoreException when the store's files cannot be read or deleted
    */
   public GcReport gc(boolean dryRun) throws StoreException {
     return collector.gc(dryRun);
@@ -421,12 +646,25 @@ public final class Store implements StoreView {
    * Empties the cache root: downloads in progress, temporary and derived files. Walks only the
    * cache root, never follows a link (a link is removed as a link), never removes the root itself
    * or its CACHEDIR.TAG, and refuses to run when the cache root overlaps the library or data root.
+   *
+   * @param dryRun true to only report what would be removed
+   * @return what was (or would be) removed and how many bytes that frees
+   * @throws StoreConfigException when the cache root overlaps the library or data root
+   * @throws StoreException when the cache root cannot be read or emptied
    */
   public CacheClearReport clearCache(boolean dryRun) throws StoreException {
     return clearCache(dryRun, Set.of());
   }
 
-  /** As {@link #clearCache(boolean)}, keeping the given files (such as downloads in progress). */
+  /**
+   * As {@link #clearCache(boolean)}, keeping the given files (such as downloads in progress).
+   *
+   * @param dryRun true to only report what would be removed
+   * @param keep files inside the cache root to leave in place; may be empty
+   * @return what was (or would be) removed and how many bytes that frees
+   * @throws StoreConfigException when the cache root overlaps the library or data root
+   * @throws StoreException when the cache root cannot be read or emptied
+   */
   public CacheClearReport clearCache(boolean dryRun, Set<Path> keep) throws StoreException {
     layout.roots().validated();
     return CacheSweeper.clear(layout, dryRun, keep);
@@ -435,13 +673,24 @@ public final class Store implements StoreView {
   /**
    * As {@link #clearCache(boolean, Set)}, after the downloader removed what it could under its
    * locks: the downloads folder's own entries are left to it, since a download may start meanwhile.
+   * Never a dry run.
+   *
+   * @param keep files inside the cache root to leave in place; may be empty
+   * @return what was removed and how many bytes that freed
+   * @throws StoreConfigException when the cache root overlaps the library or data root
+   * @throws StoreException when the cache root cannot be read or emptied
    */
   public CacheClearReport clearCacheAfterDownloads(Set<Path> keep) throws StoreException {
     layout.roots().validated();
     return CacheSweeper.clear(layout, false, keep, true);
   }
 
-  /** Storage use, counting shared blobs once. Reads the store's own folders; hashes nothing. */
+  /**
+   * Storage use, counting shared blobs once. Reads the store's own folders; hashes nothing.
+   *
+   * @return bytes and counts per kind of file, and the free space
+   * @throws StoreException when the store cannot be read
+   */
   @Override
   public StorageUse usage() throws StoreException {
     return usage(List.of());
@@ -452,6 +701,10 @@ public final class Store implements StoreView {
    * not read again; every other manifest on disk is read, since its blobs are not orphans either.
    * Each blob costs one {@code lstat}, and the blob folders are listed on all cores. Orphans are
    * exactly what {@link #gc} would free.
+   *
+   * @param known models {@link #installed()} returned; may be empty
+   * @return bytes and counts per kind of file, and the free space
+   * @throws StoreException when the store cannot be read
    */
   @Override
   public StorageUse usage(List<InstalledModel> known) throws StoreException {
@@ -461,6 +714,9 @@ public final class Store implements StoreView {
   /**
    * What diagnostics should tell: one line per entry of the quarantine (a link found where a store
    * file or folder belongs, a corrupt copy replaced by a good one), until {@link #gc} deletes it.
+   *
+   * @return the notices, one line each; empty when the quarantine is empty
+   * @throws StoreException when the quarantine cannot be listed ({@link StoreIOException})
    */
   @Override
   public List<String> notices() throws StoreException {

@@ -64,31 +64,63 @@ import soko.verification.Hashing;
  * PulledManifest#complete}. Thread-safe; no I/O.
  */
 public final class ModelPack {
+  /** The {@code artifactType} of a ModelPack image manifest. */
   public static final String ARTIFACT_TYPE = "application/vnd.cncf.model.manifest.v1+json";
+  /** The media type of a ModelPack config blob ({@link ModelPackConfig}). */
   public static final String CONFIG_TYPE = "application/vnd.cncf.model.config.v1+json";
   static final String LAYER_PREFIX = "application/vnd.cncf.model.";
+  /** Layer type: one uncompressed weight file. */
   public static final String WEIGHT = "application/vnd.cncf.model.weight.v1.raw";
+  /** Layer type: one uncompressed weight config file (a tokenizer, a vocabulary, a JSON config). */
   public static final String WEIGHT_CONFIG = "application/vnd.cncf.model.weight.config.v1.raw";
+  /** Layer type: one uncompressed documentation file (a licence, a readme). */
   public static final String DOC = "application/vnd.cncf.model.doc.v1.raw";
+  /** Layer type: one uncompressed code file. */
   public static final String CODE = "application/vnd.cncf.model.code.v1.raw";
+  /** Layer type: one uncompressed dataset file. */
   public static final String DATASET = "application/vnd.cncf.model.dataset.v1.raw";
+  /** Layer type: weight files in an uncompressed tar; Soko reads it but never writes it. */
   public static final String WEIGHT_TAR = "application/vnd.cncf.model.weight.v1.tar";
+  /** Layer type: weight files in a gzip-compressed tar; Soko reads it but never writes it. */
   public static final String WEIGHT_TAR_GZIP = "application/vnd.cncf.model.weight.v1.tar+gzip";
   /** The empty config of OCI artifacts without one (ORAS's default). */
   public static final String EMPTY_CONFIG = "application/vnd.oci.empty.v1+json";
+  /**
+   * The config type of a KitOps ModelKit in KitOps's own format: not a ModelPack; refused with a
+   * message saying how to pack it as one.
+   */
   public static final String KITOPS_CONFIG = "application/vnd.kitops.modelkit.config.v1+json";
+  /** Layer annotation: the file's path in the model, relative, with {@code /} separators. */
   public static final String FILEPATH = "org.cncf.model.filepath";
+  /**
+   * Annotation: on a layer, the file's name (ORAS's; read when {@value #FILEPATH} is absent); on the
+   * manifest, the model's name.
+   */
   public static final String TITLE = "org.opencontainers.image.title";
+  /** Manifest annotation: the model's version. */
   public static final String VERSION = "org.opencontainers.image.version";
+  /** Manifest annotation: the model's licence, an SPDX identifier or expression. */
   public static final String LICENSES = "org.opencontainers.image.licenses";
+  /** Manifest annotation: when the model was packed, an RFC 3339 time. */
   public static final String CREATED = "org.opencontainers.image.created";
+  /** The prefix of every annotation Soko writes for its own fields. */
   public static final String PREFIX = "dev.soko.";
+  /**
+   * Manifest annotation: the canonical Soko manifest without the files' {@code sources}, as one line
+   * of JSON. When present it is the model, and every layer must match it.
+   */
   public static final String SOKO_MANIFEST = "dev.soko.manifest";
+  /** Manifest annotation: the Soko manifest's {@code tasks}, as one line of JSON. */
   public static final String SOKO_TASKS = "dev.soko.tasks";
+  /** Manifest annotation: the Soko manifest's {@code engine}, as one line of JSON. */
   public static final String SOKO_ENGINE = "dev.soko.engine";
+  /** Manifest annotation: {@code "true"} for a demo model; absent otherwise. */
   public static final String SOKO_DEMO = "dev.soko.demo";
+  /** Manifest annotation: the model's description; absent when it is empty. */
   public static final String SOKO_DESCRIPTION = "dev.soko.description";
+  /** Manifest annotation: the URL of the model's licence text. */
   public static final String SOKO_LICENSE_URL = "dev.soko.license.url";
+  /** Manifest annotation: the attribution the licence requires; absent when it is empty. */
   public static final String SOKO_ATTRIBUTION = "dev.soko.license.attribution";
   /**
    * Model annotation: the layer media type of each file whose type is not the one {@link
@@ -118,25 +150,45 @@ public final class ModelPack {
    * A ModelPack layer media type, {@code application/vnd.cncf.model.KIND.v1.PACKING}.
    *
    * @param kind {@code weight}, {@code weight.config}, {@code doc}, {@code code} or {@code dataset}
-   * @param packing {@code raw}, {@code tar}, {@code tar+gzip} or {@code tar+zstd}
+   * @param packing {@code raw}, {@code tar}, {@code tar+gzip} or {@code tar+zstd} ({@code tar+zstd}
+   *     is recognised but not unpacked)
    */
   public record LayerType(String kind, String packing) {
-    /** The parts of {@code mediaType}, or empty when it is not a ModelPack layer type. */
+    /**
+     * Splits a layer media type into its parts.
+     *
+     * @param mediaType a layer's media type, exactly as given (case matters)
+     * @return its parts, or empty when it is not a ModelPack layer type
+     */
     public static Optional<LayerType> parse(String mediaType) {
       Matcher m = LAYER.matcher(mediaType);
       return m.matches() ? Optional.of(new LayerType(m.group(1), m.group(2))) : Optional.empty();
     }
 
+    /**
+     * The media type again.
+     *
+     * @return {@code application/vnd.cncf.model.KIND.v1.PACKING}
+     */
     public String mediaType() {
       return LAYER_PREFIX + kind + ".v1." + packing;
     }
 
-    /** True for a tar layer (of any compression), whose files are inside it. */
+    /**
+     * Whether the layer is a tar of files.
+     *
+     * @return true for a tar layer (of any compression), whose files are inside it; false for
+     *     {@code raw}
+     */
     public boolean packed() {
       return !packing.equals("raw");
     }
 
-    /** The uncompressed single-file type of the same kind. */
+    /**
+     * The single-file type of the same kind.
+     *
+     * @return the type of kind {@link #kind()} and packing {@code raw}
+     */
     public LayerType raw() {
       return new LayerType(kind, "raw");
     }
@@ -147,15 +199,24 @@ public final class ModelPack {
   /**
    * Writes {@code model} as a ModelPack artifact.
    *
+   * @param model the model to publish; its files' {@code sources} are not written
    * @param licenseText size and sha256 of the licence text, added as a {@code LICENSE} doc layer
-   *     unless the model already has a file with that path (which then is the licence layer)
+   *     unless the model already has a file with that path (which then is the licence layer); empty
+   *     for none
    * @param pushedAt {@code createdAt} when the model has no {@value #CREATED} annotation
+   * @return the manifest and config bytes, their digests, and the layers in the manifest's order
    */
   public static ModelPackArtifact write(Manifest model, Optional<Hashing.Measured> licenseText, Instant pushedAt) {
     return ModelPackWriter.write(model, licenseText, pushedAt);
   }
 
-  /** The SPDX list's page of a licence, or the list itself for an expression. */
+  /**
+   * The SPDX list's page of a licence, or the list itself for an expression.
+   *
+   * @param spdx an SPDX licence identifier or expression
+   * @return {@code https://spdx.org/licenses/ID.html} for a single identifier, else (for an
+   *     expression or {@code NOASSERTION}) {@code https://spdx.org/licenses/}
+   */
   public static URI spdxPage(String spdx) {
     return SIMPLE_SPDX.matcher(spdx).matches() && !spdx.equals("NOASSERTION")
         ? URI.create("https://spdx.org/licenses/" + spdx + ".html") : URI.create("https://spdx.org/licenses/");
@@ -184,6 +245,7 @@ public final class ModelPack {
    * @param digest their digest
    * @param config the config blob; the caller has verified it against the manifest's config descriptor
    * @param reference where the artifact lives; names the files' sources
+   * @return the model; packed layers are still to be unpacked ({@link LayerArchive})
    * @throws OciFormatException when the artifact is not a ModelPack, a layer type is not one Soko
    *     unpacks, a path is unsafe or given twice, or the embedded Soko manifest disagrees with the layers
    */

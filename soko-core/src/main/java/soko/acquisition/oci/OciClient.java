@@ -35,11 +35,21 @@ public final class OciClient {
   private final RegistryTransport blobs;
   private final BlobUploader uploader;
 
-  /** A client with connections of its own, made with {@link HttpSettings#DEFAULTS}. */
+  /**
+   * A client with connections of its own, made with {@link HttpSettings#DEFAULTS}.
+   *
+   * @param settings credentials, insecure registries, upload limits and the clock
+   */
   public OciClient(OciSettings settings) {
     this(settings, new Connector(HttpSettings.DEFAULTS));
   }
 
+  /**
+   * A client whose requests all go through {@code connector} (its timeouts, proxy and TLS trust).
+   *
+   * @param settings credentials, insecure registries, upload limits and the clock
+   * @param connector the connector every registry and token request is sent through
+   */
   public OciClient(OciSettings settings, Connector connector) {
     this.settings = settings;
     this.transport = new RegistryCalls(connector, settings);
@@ -50,6 +60,8 @@ public final class OciClient {
   /**
    * The transport of {@code oci://REGISTRY/REPOSITORY@sha256:…} sources, with this client's
    * credentials and insecure registries: for the downloader.
+   *
+   * @return the transport; the same instance on every call, thread-safe
    */
   public Transport blobTransport() {
     return blobs;
@@ -68,7 +80,23 @@ public final class OciClient {
   /**
    * Fetches the manifest named by {@code ref} and its config, verifies both, and reads them as a
    * Soko model. The manifest's digest must equal the pinned digest of {@code ref}, or else the
-   * registry's {@code Docker-Content-Digest} when it sends one.
+   * registry's {@code Docker-Content-Digest} when it sends one. The manifest and the config are each
+   * read up to 4 MiB.
+   *
+   * @param ref the model: a registry, a repository, and a tag or a pinned digest
+   * @return the model read from the verified manifest and config; its packed layers (if any) are
+   *     still to be unpacked
+   * @throws OciNotFoundException when the registry has no such manifest, or lacks its config blob
+   * @throws OciIntegrityException when the manifest does not hash to the pinned or announced digest,
+   *     or the config does not match its descriptor
+   * @throws OciFormatException when the manifest or config is larger than 4 MiB, or the artifact is
+   *     not a ModelPack model Soko can read
+   * @throws OciAuthException when the registry refuses the credentials, or would get them over plain
+   *     http
+   * @throws OciProtocolException when the registry answers with another status, labels the manifest
+   *     with another media type, or sends a malformed digest header
+   * @throws OciTransportException when the connection fails or breaks off
+   * @throws OciException for any of the above (the declared supertype)
    */
   public PulledManifest pullManifest(OciReference ref) throws OciException {
     RegistryCalls.Call call = new RegistryCalls.Call("GET", transport.v2(ref, "/manifests/" + ref.manifestReference()),
@@ -152,7 +180,18 @@ public final class OciClient {
 
   // ---------------------------------------------------------------- push
 
-  /** {@link #push(OciReference, Manifest, Function, Optional, List, TransferListener)} without mounts or progress. */
+  /**
+   * {@link #push(OciReference, Manifest, Function, Optional, List, TransferListener)} without mounts or
+   * progress.
+   *
+   * @param ref where to push: the tag to set, or a pinned digest the artifact must have
+   * @param model the model to publish
+   * @param blobFiles the verified file for each file digest of {@code model} (e.g. the store's blob path)
+   * @param licenseText a licence text to add as the {@code LICENSE} layer, unless the model has that
+   *     file; empty for none
+   * @return the digest of the manifest pushed
+   * @throws OciException as the full overload throws it
+   */
   public Digest push(OciReference ref, Manifest model, Function<Digest, Path> blobFiles, Optional<Path> licenseText)
       throws OciException {
     return push(ref, model, blobFiles, licenseText, List.of(), TransferListener.NONE);
@@ -167,9 +206,24 @@ public final class OciClient {
    * push that died is continued by calling this again. The manifest goes last, to the tag of
    * {@code ref} (or its digest when it has no tag), and the registry's digest for it is checked.
    *
+   * @param ref where to push: the tag to set, or a pinned digest the artifact must have
+   * @param model the model to publish
    * @param blobFiles the verified file for each file digest of {@code model} (e.g. the store's blob path)
-   * @param licenseText a licence text to add as the {@code LICENSE} layer, unless the model has that file
-   * @param mountFrom repositories on the same registry that may already hold the blobs
+   * @param licenseText a licence text to add as the {@code LICENSE} layer, unless the model has that
+   *     file; empty for none
+   * @param mountFrom repositories on the same registry that may already hold the blobs; may be empty
+   * @param listener told when each blob starts, progresses, restarts or is skipped ({@link
+   *     TransferListener#NONE} for nothing)
+   * @return the digest of the manifest pushed
+   * @throws OciFormatException when {@code ref} pins a digest other than the artifact's
+   * @throws OciIntegrityException when the registry stores a blob or the manifest under another
+   *     digest, or refuses an upload as not matching its digest
+   * @throws OciAuthException when the registry refuses the credentials for pushing
+   * @throws OciProtocolException when the registry refuses the manifest, answers an upload step with
+   *     an unexpected status or offset, or forgets an upload
+   * @throws OciTransportException when the connection fails, or the licence text or the upload
+   *     state cannot be read or written
+   * @throws OciException for any of the above (the declared supertype)
    */
   public Digest push(OciReference ref, Manifest model, Function<Digest, Path> blobFiles, Optional<Path> licenseText,
       List<String> mountFrom, TransferListener listener) throws OciException {
