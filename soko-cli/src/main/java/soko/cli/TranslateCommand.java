@@ -13,10 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import soko.app.Engines;
-import soko.app.ModelUse;
-import soko.app.Timings;
-import soko.app.Translation;
+import soko.runtime.manager.Engines;
+import soko.runtime.manager.ModelUse;
+import soko.runtime.manager.Timings;
+import soko.runtime.manager.Translation;
 import soko.manifest.Language;
 
 @Command(name = "translate", header = "Translate Japanese or Korean text into English.",

@@ -6,9 +6,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import soko.app.Engines;
-import soko.app.SpeechRegions;
-import soko.app.Need;
+import soko.runtime.manager.Engines;
+import soko.runtime.manager.SpeechRegions;
+import soko.runtime.manager.Need;
 import soko.runtime.AudioStream;
 import soko.runtime.Segment;
 

@@ -48,6 +48,9 @@ import soko.manifest.SourceUri;
 import soko.model.VerifiedModel;
 import soko.runtime.EngineInfo;
 import soko.runtime.EngineProvider;
+import soko.runtime.cloud.CloudProvider;
+import soko.runtime.manager.Engines;
+import soko.runtime.manager.RuntimeSettings;
 import soko.store.CacheClearReport;
 import soko.store.FileState;
 import soko.store.GcReport;
@@ -901,13 +904,13 @@ public final class Soko {
   }
 
   /**
-   * The storage budget in force: {@code SOKO_BUDGET} when set, else the {@code budget} setting; none
+   * The storage budget in force: {@code SOKO_BUDGET} when set (in {@link Settings#environment()}), else the {@code budget} setting; none
    * by default (nothing is ever evicted).
    *
    * @throws InvalidSettingException when the value in force is not a size
    */
   public Optional<BudgetSetting> budget() {
-    String env = System.getenv(ENV_BUDGET);
+    String env = settings.environment().get(ENV_BUDGET);
     if (env != null && !env.isBlank()) {
       try {
         return Optional.of(new BudgetSetting(StorageBudget.parse(env), ENV_BUDGET));
@@ -1066,6 +1069,13 @@ public final class Soko {
     return out;
   }
 
+  /** The cloud providers on the class path; listing them never touches the network. */
+  static List<CloudProvider> cloudProviders() {
+    List<CloudProvider> out = new ArrayList<>();
+    ServiceLoader.load(CloudProvider.class, Soko.class.getClassLoader()).forEach(out::add);
+    return out;
+  }
+
   /** The engines, as Diagnostics shows them. */
   public List<EngineReport> engines() {
     List<EngineReport> out = new ArrayList<>();
@@ -1120,7 +1130,8 @@ public final class Soko {
 
   /**
    * The runtime manager that runs installed models: one per Soko, created on first use with
-   * {@link RuntimeSettings} read from the environment (see there) over this machine's defaults.
+   * {@link RuntimeSettings} from {@link Settings#environment()} (the variables are listed there)
+   * over this machine's defaults.
    *
    * @throws InvalidSettingException when a runtime setting has an unusable value
    */
@@ -1131,8 +1142,8 @@ public final class Soko {
         r = runtime;
         if (r == null) {
           Machine m = machine();
-          r = new Engines(this, RuntimeSettings.resolve(System.getenv(), m), m, engineProviders(),
-              Engines.discoverCloudProviders(), clock, true);
+          r = new Engines(store, this::catalogs, settings.offline(), RuntimeEnvironment.resolve(settings.environment(), m),
+              m, engineProviders(), cloudProviders(), clock, true);
           runtime = r;
         }
       }
