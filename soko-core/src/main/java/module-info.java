@@ -18,6 +18,7 @@ module soko.core {
   requires com.fasterxml.jackson.databind;
   requires static transitive org.jspecify;
 
+  exports soko;
   exports soko.app;
   exports soko.bundle;
   exports soko.acquisition;

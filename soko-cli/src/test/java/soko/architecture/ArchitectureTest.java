@@ -45,7 +45,17 @@ class ArchitectureTest {
   void verificationAndEventsDependOnTheJdkOnly() {
     classes().that().resideInAnyPackage("soko.verification..", "soko.events..")
         .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "org.jspecify..",
-            "soko.verification..", "soko.events..")
+            "soko.verification..", "soko.events..", "soko")
+        .because("they may name the error root (soko.SokoException, soko.Reason) and nothing else of Soko")
+        .check(soko);
+  }
+
+  @Test
+  void theErrorRootDependsOnTheJdkOnly() {
+    assertThat(soko.containPackage("soko")).isTrue();
+    classes().that().resideInAPackage("soko")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.jspecify..", "soko")
+        .because("every package's exceptions extend soko.SokoException, so the root must sit below them all")
         .check(soko);
   }
 

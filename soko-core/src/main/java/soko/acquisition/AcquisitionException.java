@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * network failure, a 503), as opposed to a problem that repeats (a 404, bytes that do not match
  * the manifest, a full disk).
  */
-public abstract sealed class AcquisitionException extends Exception
+public abstract sealed class AcquisitionException extends soko.SokoException
     permits TransferException,
         ContentMismatchException,
         InsufficientSpaceException,
@@ -45,5 +45,18 @@ public abstract sealed class AcquisitionException extends Exception
    */
   public boolean wrongBytes() {
     return false;
+  }
+
+  /**
+   * {@link soko.Reason#INTEGRITY} when a source sent other bytes ({@link #wrongBytes()}), {@link
+   * soko.Reason#STORAGE} for no space or an unusable downloads folder, else {@link
+   * soko.Reason#NETWORK}.
+   */
+  @Override
+  public final soko.Reason reason() {
+    return switch (this) {
+      case InsufficientSpaceException _, DownloadsFolderException _ -> soko.Reason.STORAGE;
+      default -> wrongBytes() ? soko.Reason.INTEGRITY : soko.Reason.NETWORK;
+    };
   }
 }

@@ -72,7 +72,12 @@ public final class TransferException extends AcquisitionException {
     return retryAfter;
   }
 
-  public Reason reason() {
+  /**
+   * What went wrong with the transfer. Not {@code reason()}: that is the {@link soko.Reason} every
+   * Soko failure carries ({@link soko.Reason#NETWORK}, or {@link soko.Reason#INTEGRITY} for wrong
+   * bytes).
+   */
+  public Reason kind() {
     return reason;
   }
 

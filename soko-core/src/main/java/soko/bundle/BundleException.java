@@ -7,12 +7,18 @@ package soko.bundle;
  * do. A blob whose bytes do not match its name is a {@link soko.verification.IntegrityException}
  * instead.
  */
-public final class BundleException extends Exception {
+public final class BundleException extends soko.SokoException {
   public BundleException(String message) {
     super(message);
   }
 
   public BundleException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /** {@link soko.Reason#INVALID_INPUT}: the bundle is not valid. */
+  @Override
+  public soko.Reason reason() {
+    return soko.Reason.INVALID_INPUT;
   }
 }

@@ -3,7 +3,7 @@ package soko.manifest;
 /**
  * A manifest is invalid. The message names the JSON pointer of the bad value and what would be valid.
  */
-public final class ManifestException extends Exception {
+public final class ManifestException extends soko.SokoException {
   private final String pointer;
   private final String source;
 
@@ -21,5 +21,11 @@ public final class ManifestException extends Exception {
   /** Where the manifest came from, such as a file path or a catalog. */
   public String source() {
     return source;
+  }
+
+  /** {@link soko.Reason#INVALID_INPUT}: the manifest is not valid. */
+  @Override
+  public soko.Reason reason() {
+    return soko.Reason.INVALID_INPUT;
   }
 }

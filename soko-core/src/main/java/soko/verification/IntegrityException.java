@@ -7,7 +7,7 @@ import java.util.OptionalLong;
  *
  * <p>Not retry-worthy against the same bytes; retry-worthy against another source.
  */
-public final class IntegrityException extends Exception {
+public final class IntegrityException extends soko.SokoException {
   private final String subject;
   private final Digest expected;
   private final Digest actual;
@@ -59,4 +59,10 @@ public final class IntegrityException extends Exception {
   public Digest actual() { return actual; }
   public long expectedSize() { return expectedSize; }
   public OptionalLong actualSize() { return actualSize; }
+
+  /** {@link soko.Reason#INTEGRITY}: a size or sha256 did not match. */
+  @Override
+  public soko.Reason reason() {
+    return soko.Reason.INTEGRITY;
+  }
 }

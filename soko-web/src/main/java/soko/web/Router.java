@@ -17,7 +17,7 @@ import soko.app.BudgetReports;
 import soko.app.UnknownModelException;
 import soko.app.DownloadPlan;
 import soko.app.Failures;
-import soko.app.Reason;
+import soko.Reason;
 import soko.app.Reports;
 import soko.app.Soko;
 import soko.manifest.ModelName;
