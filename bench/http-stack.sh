@@ -9,6 +9,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$here/bin/find-jdk.sh"
+. "$here/bench/lib/nginx.sh"
 soko_find_jdk
 mib=${1:-1024}
 rounds=${2:-5}
@@ -20,31 +21,11 @@ if [ ! -f "$out/a.bin" ] || [ "$(stat -c %s "$out/a.bin")" != $((mib * 1048576))
 fi
 expected=$(sha256sum "$out/a.bin" | cut -c1-64)
 ng=$out/nginx
-rm -rf "$ng"; mkdir -p "$ng/www" "$ng/temp"
+rm -rf "$ng"; mkdir -p "$ng/www"
 ln "$out/a.bin" "$ng/www/a.bin" 2>/dev/null || cp "$out/a.bin" "$ng/www/a.bin"
-port=$(( 20000 + RANDOM % 20000 ))
-user=""; [ "$(id -u)" = 0 ] && user="user root;"
-cat >"$ng/nginx.conf" <<EOF
-$user
-daemon off;
-worker_processes 1;
-pid $ng/nginx.pid;
-error_log $ng/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $ng/temp/body; proxy_temp_path $ng/temp/proxy; fastcgi_temp_path $ng/temp/fastcgi;
-  uwsgi_temp_path $ng/temp/uwsgi; scgi_temp_path $ng/temp/scgi;
-  default_type application/octet-stream;
-  sendfile on; tcp_nopush on; keepalive_timeout 5s;
-  server { listen 127.0.0.1:$port; root $ng/www; }
-}
-EOF
-/usr/sbin/nginx -p "$ng" -c "$ng/nginx.conf" -e "$ng/error.log" &
-nginx_pid=$!
+nginx_start "$ng" 1 off
 trap 'kill $nginx_pid 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/a.bin" -r 0-0 && break; sleep 0.05; done
-url="http://127.0.0.1:$port/a.bin"
+nginx_await
 "$JAVA_HOME/bin/javac" -d "$out/classes" "$here/bench/HttpStackBench.java"
 [ -d "$here/soko-core/target/classes/soko/acquisition" ] || (cd "$here" && ./mvnw -q -pl soko-core -am install -DskipTests)
 cp="$out/classes:$here/soko-core/target/classes"

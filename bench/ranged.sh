@@ -23,30 +23,10 @@ ng=$out/nginx
 rm -rf "$ng" "$out/dl"; mkdir -p "$ng/www" "$ng/temp" "$out/dl"
 [ -f "$out/a.bin" ] && [ "$(stat -c %s "$out/a.bin")" = $((MIB * 1048576)) ] || head -c $((MIB * 1048576)) /dev/urandom >"$out/a.bin"
 ln "$out/a.bin" "$ng/www/a.bin" 2>/dev/null || cp "$out/a.bin" "$ng/www/a.bin"
-port=$(( 20000 + RANDOM % 20000 ))
-user=""; [ "$(id -u)" = 0 ] && user="user root;"
-cat >"$ng/nginx.conf" <<CONF
-$user
-daemon off;
-worker_processes 2;
-pid $ng/nginx.pid;
-error_log $ng/error.log warn;
-events { worker_connections 64; }
-http {
-  log_format bytes '\$request_method \$uri \$status \$body_bytes_sent "\$http_range"';
-  access_log $ng/access.log bytes;
-  client_body_temp_path $ng/temp/body; proxy_temp_path $ng/temp/proxy; fastcgi_temp_path $ng/temp/fastcgi;
-  uwsgi_temp_path $ng/temp/uwsgi; scgi_temp_path $ng/temp/scgi;
-  default_type application/octet-stream;
-  sendfile on; tcp_nopush on; keepalive_timeout 5s;
-  server { listen 127.0.0.1:$port; root $ng/www; limit_rate $RATE; }
-}
-CONF
-/usr/sbin/nginx -p "$ng" -c "$ng/nginx.conf" -e "$ng/error.log" &
-nginx_pid=$!
+. bench/lib/nginx.sh
+nginx_start "$ng" 2 bytes "limit_rate $RATE;"
 trap 'kill $nginx_pid 2>/dev/null || true; rm -rf "$out/dl"' EXIT
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/a.bin" -r 0-0 && break; sleep 0.05; done
-url="http://127.0.0.1:$port/a.bin"
+nginx_await
 "$java" -cp "$cp" bench/BenchData.java manifest dl "$url" "$out/a.bin" "$out/dl.json"
 
 declare -A cmd=(

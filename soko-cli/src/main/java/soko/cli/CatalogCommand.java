@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,6 +47,7 @@ final class CatalogCommand implements Callable<Integer> {
       root.out.print(Reports.catalogJson(catalogs, installed, soko.catalogWarnings(), recommended));
       return ExitCode.OK;
     }
+    OptionalInt width = Terminal.tableWidth();
     List<List<String>> rows = new ArrayList<>();
     for (CatalogEntry e : catalogs.models()) {
       var m = e.manifest();
@@ -69,7 +71,8 @@ final class CatalogCommand implements Callable<Integer> {
           String.join(",", hosts), aliases.isEmpty() ? "-" : String.join(",", aliases),
           installed.contains(m.id()) ? "installed" : "-", String.join(" ", notes)));
     }
-    root.out.print(Format.table(List.of("NAME", "VERSION", "SIZE", "LICENCE", "SOURCES", "ALIASES", "STATE", ""), rows));
+    root.out.print(Format.table(List.of("NAME", "VERSION", "SIZE", "LICENCE", "SOURCES", "ALIASES", "STATE", ""), rows,
+        width));
     root.out.println();
     List<List<String>> aliasRows = new ArrayList<>();
     for (AliasEntry a : catalogs.aliases()) {
@@ -79,15 +82,15 @@ final class CatalogCommand implements Callable<Integer> {
           String.join(" > ", a.alias().candidates().stream().map(Object::toString).toList())));
     }
     root.out.print(Format.table(List.of("ALIAS", "TASK", "PULL INSTALLS", "MODELS (first installed wins when running)"),
-        aliasRows));
+        aliasRows, width));
     root.out.println();
     var hw = soko.hardware();
-    root.out.println("Recommended for this computer (" + hw.cores() + (hw.cores() == 1 ? " core, " : " cores, ")
-        + Format.bytes(hw.memoryBytes()) + "; `soko pull ALIAS` installs it, --model NAME another candidate):");
+    root.out.print(Format.wrapped("", "Recommended for this computer (" + hw.cores() + (hw.cores() == 1 ? " core, " : " cores, ")
+        + Format.bytes(hw.memoryBytes()) + "; `soko pull ALIAS` installs it, --model NAME another candidate):", width));
     for (AliasEntry a : catalogs.aliases()) {
       Recommendation.Pick pick = recommended.get(a.alias().name());
       if (pick != null) {
-        root.out.println("  " + a.alias().name() + ": " + Display.safe(pick.reason()));
+        root.out.print(Format.wrapped("  ", a.alias().name() + ": " + Display.safe(pick.reason()), width));
       }
     }
     soko.catalogWarnings().forEach(w -> root.err.println("soko: " + Display.safe(w)));

@@ -31,7 +31,7 @@ final class DiagnosticsCommand implements Callable<Integer> {
     out.println("  library  " + Display.safe(d.roots().library()) + "  (never touched)");
     out.println();
     out.println("Models");
-    out.print(indent(Render.models(d.models(), false)));
+    out.print(indent(Render.models(d.models(), false, 2)));
     out.println();
     StorageUse s = d.storage();
     out.println("Storage");
@@ -72,7 +72,8 @@ final class DiagnosticsCommand implements Callable<Integer> {
           e.probe().isEmpty() ? "" : e.probe().toString()));
     }
     out.print(indent(rows.isEmpty() ? "none found\n"
-        : Format.table(List.of("ENGINE", "VERSION", "CAPABILITIES", "CODE", "PROBE"), rows)));
+        : Format.table(List.of("ENGINE", "VERSION", "CAPABILITIES", "CODE", "PROBE"), rows,
+            Render.narrower(Terminal.tableWidth(), 2))));
     return ExitCode.OK;
   }
 

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
 
 /** Human-readable rendering: sizes, times, tables. */
 final class Format {
@@ -73,6 +75,117 @@ final class Format {
       append(sb, r, w);
     }
     return sb.toString();
+  }
+
+  /**
+   * {@link #table(List, List)} when it fits {@code width} columns (or no width is known: a pipe);
+   * otherwise one record per row, so that a narrow terminal does not wrap every line: the first
+   * cell as a heading, then one indented {@code header: value} line per other cell that says
+   * something, long values wrapped at spaces.
+   */
+  static String table(List<String> header, List<List<String>> rows, OptionalInt width) {
+    String wide = table(header, rows);
+    if (width.isEmpty() || wide.lines().allMatch(l -> width(l) <= width.getAsInt())) {
+      return wide;
+    }
+    int room = Math.max(20, width.getAsInt());
+    StringBuilder sb = new StringBuilder();
+    for (List<String> row : rows) {
+      sb.append(Display.safe(row.get(0))).append('\n');
+      for (int i = 1; i < row.size(); i++) {
+        String value = Display.safe(row.get(i));
+        if (value.isBlank() || value.equals("-")) {
+          continue;
+        }
+        String label = header.get(i).isBlank() ? "" : header.get(i).toLowerCase(Locale.ROOT) + ": ";
+        wrap(sb, "  ", label + value, room);
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * {@code first + text} as one line, or wrapped to {@code width} like a record's value when a width
+   * is known.
+   */
+  static String wrapped(String first, String text, OptionalInt width) {
+    if (width.isEmpty()) {
+      return first + text + "\n";
+    }
+    StringBuilder sb = new StringBuilder();
+    wrap(sb, first, text, Math.max(20, width.getAsInt()));
+    return sb.toString();
+  }
+
+  /**
+   * Appends {@code first + value}, wrapped to {@code room} columns at spaces and after commas (lists
+   * such as {@code ja-asr,ko-asr}), continuation lines indented by four.
+   */
+  private static void wrap(StringBuilder sb, String first, String value, int room) {
+    StringBuilder line = new StringBuilder(first);
+    int used = width(first);
+    boolean empty = true;
+    int i = 0;
+    while (i < value.length()) {
+      boolean space = value.charAt(i) == ' ';
+      while (i < value.length() && value.charAt(i) == ' ') {
+        i++;
+      }
+      int end = i;
+      while (end < value.length() && value.charAt(end) != ' ' && value.charAt(end) != ',') {
+        end++;
+      }
+      if (end < value.length() && value.charAt(end) == ',') {
+        end++;
+      }
+      if (end == i) {
+        break;
+      }
+      String word = value.substring(i, end);
+      i = end;
+      if (width(word) > room - 4) { // longer than any line: cut it where it reaches the edge (text without spaces)
+        int cut = 0;
+        int cols = used + (space && !empty ? 1 : 0);
+        while (cut < word.length() && cols + width(word.substring(cut, word.offsetByCodePoints(cut, 1))) <= room) {
+          cols += width(word.substring(cut, word.offsetByCodePoints(cut, 1)));
+          cut = word.offsetByCodePoints(cut, 1);
+        }
+        if (cut == 0 && !empty) { // not one character fits after what the line holds: go on on the next line
+          sb.append(line).append('\n');
+          line = new StringBuilder("    ");
+          used = 4;
+          empty = true;
+          i -= word.length();
+          continue;
+        }
+        if (cut > 0 && cut < word.length()) {
+          line.append(space && !empty ? " " : "").append(word, 0, cut);
+          sb.append(line).append('\n');
+          line = new StringBuilder("    ");
+          used = 4;
+          empty = true;
+          space = false;
+          word = word.substring(cut);
+          i -= word.length();
+          continue;
+        }
+      }
+      int w = width(word) + (space && !empty ? 1 : 0);
+      if (!empty && used + w > room) {
+        sb.append(line).append('\n');
+        line = new StringBuilder("    ");
+        used = 4;
+        empty = true;
+        w = width(word);
+      }
+      if (space && !empty) {
+        line.append(' ');
+      }
+      line.append(word);
+      used += w;
+      empty = false;
+    }
+    sb.append(line).append('\n');
   }
 
   private static void append(StringBuilder sb, List<String> cells, int[] w) {

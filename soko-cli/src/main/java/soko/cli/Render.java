@@ -2,6 +2,7 @@ package soko.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import soko.manifest.Manifest;
 import soko.store.FileCheck;
 import soko.store.ModelCheck;
@@ -11,6 +12,11 @@ final class Render {
   private Render() {}
 
   static String models(List<ModelCheck> checks, boolean files) {
+    return models(checks, files, 0);
+  }
+
+  /** The models table, to be printed {@code indent} columns in: it fits the terminal's width less that. */
+  static String models(List<ModelCheck> checks, boolean files, int indent) {
     if (checks.isEmpty()) {
       return "No models installed. Try `soko install silero-vad`, or `soko demo`.\n";
     }
@@ -23,7 +29,8 @@ final class Render {
           c.verifiedAt().map(Format::time).orElse("-")));
     }
     StringBuilder sb = new StringBuilder(Format.table(
-        List.of("NAME", "VERSION", "TASKS", "LICENCE", "BUNDLED", "SIZE", "STATE", "VERIFIED"), rows));
+        List.of("NAME", "VERSION", "TASKS", "LICENCE", "BUNDLED", "SIZE", "STATE", "VERIFIED"), rows,
+        narrower(Terminal.tableWidth(), indent)));
     if (files) {
       for (ModelCheck c : checks) {
         sb.append('\n').append(c.model().manifest().id()).append(c.model().manifest().demo() ? "  (DEMO — not real machine translation)" : "").append('\n');
@@ -37,5 +44,9 @@ final class Render {
       }
     }
     return sb.toString();
+  }
+
+  static OptionalInt narrower(OptionalInt width, int by) {
+    return width.isPresent() ? OptionalInt.of(width.getAsInt() - by) : width;
   }
 }

@@ -54,6 +54,14 @@ final class Terminal {
     return sttyColumns();
   }
 
+  /**
+   * The width tables must fit: this process's terminal when standard input and output are one, or
+   * an exported {@code COLUMNS}; empty for a pipe, where a table keeps its full width.
+   */
+  static OptionalInt tableWidth() {
+    return columns(System.getenv(), interactive());
+  }
+
   /** {@code stty size} with the controlling terminal as input: "ROWS COLUMNS". Empty on any failure. */
   static OptionalInt sttyColumns() {
     File tty = new File("/dev/tty");

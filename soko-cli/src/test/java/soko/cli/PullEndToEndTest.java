@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -19,8 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import soko.catalog.CatalogPublisher;
-import soko.catalog.SigningKey;
 import soko.manifest.EngineRequirement;
 import soko.manifest.Language;
 import soko.manifest.License;
@@ -75,28 +72,8 @@ class PullEndToEndTest {
 
   /** Publishes a signed catalog with the given models and a ja-asr alias to the first, and configures it. */
   void publishCatalog(List<Manifest> models) throws Exception {
-    ObjectNode doc = JSON.createObjectNode();
-    doc.put("schemaVersion", 1);
-    doc.put("id", "test.models");
-    doc.put("version", 1);
-    doc.put("expires", Instant.now().plus(Duration.ofDays(1)).toString());
-    var arr = doc.putArray("models");
-    for (Manifest m : models) {
-      arr.add(JSON.readTree(ManifestCodec.write(m)));
-    }
-    ObjectNode alias = doc.putObject("aliases").putObject("ja-asr");
-    alias.put("task", "asr");
-    alias.put("language", "ja");
-    alias.putArray("candidates").add(models.get(0).name().value());
-    SigningKey key = CatalogPublisher.generateKey();
-    CatalogPublisher.writeKey(key, dir.resolve("team.key"), dir.resolve("team.pub.json"), "test publisher");
-    Path signed = dir.resolve("catalog.signed.json");
-    Files.write(signed, CatalogPublisher.sign(JSON.writeValueAsBytes(doc), List.of(key), "test catalog"));
-    Cli.Result add = cli.run("catalog", "add", signed.toUri().toString(), "--id", "test.models",
-        "--trust", dir.resolve("team.pub.json").toString());
-    assertThat(add.code()).as(add.toString()).isZero();
-    Cli.Result update = cli.run("catalog", "update");
-    assertThat(update.code()).as(update.toString()).isZero();
+    SignedCatalog.publish(cli, dir, "test.models", models,
+        Optional.of(new SignedCatalog.Alias("ja-asr", "asr", "ja", models.get(0).name().value())));
   }
 
   @Test

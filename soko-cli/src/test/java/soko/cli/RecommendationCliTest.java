@@ -4,32 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import soko.app.Bytes;
 import soko.catalog.BuiltinCatalog;
-import soko.catalog.CatalogPublisher;
 import soko.catalog.Catalogs;
 import soko.catalog.Hardware;
 import soko.catalog.ModelFacts;
 import soko.catalog.Recommendation;
-import soko.catalog.SigningKey;
 import soko.inventory.Machine;
 import soko.manifest.EngineRequirement;
 import soko.manifest.Language;
 import soko.manifest.License;
 import soko.manifest.Manifest;
-import soko.manifest.ManifestCodec;
 import soko.manifest.ModelFile;
 import soko.manifest.ModelName;
 import soko.manifest.RelativePath;
@@ -301,23 +296,6 @@ class RecommendationCliTest {
 
   /** Publishes a signed catalog with {@code models} (no aliases) and has {@code cli}'s home trust and fetch it. */
   void publishCatalog(Cli cli, List<Manifest> models) throws Exception {
-    ObjectNode doc = JSON.createObjectNode();
-    doc.put("schemaVersion", 1);
-    doc.put("id", "test.nc");
-    doc.put("version", 1);
-    doc.put("expires", Instant.now().plus(Duration.ofDays(1)).toString());
-    var arr = doc.putArray("models");
-    for (Manifest m : models) {
-      arr.add(JSON.readTree(ManifestCodec.write(m)));
-    }
-    SigningKey key = CatalogPublisher.generateKey();
-    CatalogPublisher.writeKey(key, dir.resolve("team.key"), dir.resolve("team.pub.json"), "test publisher");
-    Path signed = dir.resolve("catalog.signed.json");
-    Files.write(signed, CatalogPublisher.sign(JSON.writeValueAsBytes(doc), List.of(key), "test catalog"));
-    Cli.Result add = cli.run("catalog", "add", signed.toUri().toString(), "--id", "test.nc",
-        "--trust", dir.resolve("team.pub.json").toString());
-    assertThat(add.code()).as(add.toString()).isZero();
-    Cli.Result update = cli.run("catalog", "update");
-    assertThat(update.code()).as(update.toString()).isZero();
+    SignedCatalog.publish(cli, dir, "test.nc", models, Optional.empty());
   }
 }

@@ -4,28 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import soko.catalog.CatalogPublisher;
-import soko.catalog.SigningKey;
 import soko.manifest.EngineRequirement;
 import soko.manifest.Language;
 import soko.manifest.License;
 import soko.manifest.Manifest;
-import soko.manifest.ManifestCodec;
 import soko.manifest.ModelFile;
 import soko.manifest.ModelName;
 import soko.manifest.RelativePath;
@@ -75,24 +70,8 @@ class ShowImportDryRunTest {
   }
 
   void publishCatalog(Manifest m) throws Exception {
-    ObjectNode doc = JSON.createObjectNode();
-    doc.put("schemaVersion", 1);
-    doc.put("id", "test.models");
-    doc.put("version", 1);
-    doc.put("expires", Instant.now().plus(Duration.ofDays(1)).toString());
-    doc.putArray("models").add(JSON.readTree(ManifestCodec.write(m)));
-    ObjectNode alias = doc.putObject("aliases").putObject("ja-test");
-    alias.put("task", "asr");
-    alias.put("language", "ja");
-    alias.putArray("candidates").add(m.name().value());
-    SigningKey key = CatalogPublisher.generateKey();
-    CatalogPublisher.writeKey(key, dir.resolve("team.key"), dir.resolve("team.pub.json"), "test publisher");
-    Path signed = dir.resolve("catalog.signed.json");
-    Files.write(signed, CatalogPublisher.sign(JSON.writeValueAsBytes(doc), List.of(key), "test catalog"));
-    Cli.Result add = cli.run("catalog", "add", signed.toUri().toString(), "--id", "test.models",
-        "--trust", dir.resolve("team.pub.json").toString());
-    assertThat(add.code()).as(add.toString()).isZero();
-    assertThat(cli.run("catalog", "update").code()).isZero();
+    SignedCatalog.publish(cli, dir, "test.models", List.of(m),
+        Optional.of(new SignedCatalog.Alias("ja-test", "asr", "ja", m.name().value())));
   }
 
   JsonNode json(Cli.Result r) throws Exception {

@@ -18,7 +18,9 @@ public final class ContentMismatchException extends AcquisitionException {
     DIGEST
   }
 
+  /** How the bytes differ. */
   private final Kind kind;
+  /** The source that served them. */
   private final URI uri;
 
   ContentMismatchException(String file, URI uri, Kind kind, String problem, @Nullable Throwable cause) {
@@ -29,10 +31,20 @@ public final class ContentMismatchException extends AcquisitionException {
     this.uri = uri;
   }
 
+  /**
+   * How the bytes differ.
+   *
+   * @return the kind of mismatch
+   */
   public Kind kind() {
     return kind;
   }
 
+  /**
+   * Which source served the wrong bytes.
+   *
+   * @return the source's URI
+   */
   public URI uri() {
     return uri;
   }

@@ -16,16 +16,33 @@ import java.util.Optional;
 public final class DocumentFetcher {
   private final Connector connector;
 
+  /**
+   * Fetches through an existing connector (sharing its settings).
+   *
+   * @param connector the connector
+   */
   public DocumentFetcher(Connector connector) {
     this.connector = connector;
   }
 
+  /**
+   * Fetches through a new connector made from {@code settings.http()}.
+   *
+   * @param settings the download settings; only their HTTP part is used
+   */
   public DocumentFetcher(DownloadSettings settings) {
     this(new Connector(settings.http()));
   }
 
   /**
-   * @throws IOException with a one-line message naming the URL and what went wrong
+   * Fetches a document, following redirects by the {@link Redirects} policy.
+   *
+   * @param url an {@code https:}, {@code http:} or {@code file:} URL
+   * @param maxBytes the largest document accepted, in bytes
+   * @return the document's bytes, at most {@code maxBytes}; not yet trusted
+   * @throws IOException with a one-line message naming the URL and what went wrong: another scheme,
+   *     a refused redirect, a status other than 200, a document larger than {@code maxBytes}, or a
+   *     network or file error
    */
   public byte[] fetch(URI url, int maxBytes) throws IOException {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);

@@ -6,6 +6,7 @@ package soko.acquisition;
  * interrupted caller's interrupt status is set again before this is thrown.
  */
 public final class DownloadCancelledException extends AcquisitionException {
+  /** Bytes received and kept for the next fetch. */
   private final long bytesKept;
 
   DownloadCancelledException(String file, long bytesKept, long size, Throwable cause) {
@@ -14,6 +15,11 @@ public final class DownloadCancelledException extends AcquisitionException {
     this.bytesKept = bytesKept;
   }
 
+  /**
+   * How far the download got.
+   *
+   * @return bytes received and kept for the next fetch to resume from; 0 when nothing is kept
+   */
   public long bytesKept() {
     return bytesKept;
   }

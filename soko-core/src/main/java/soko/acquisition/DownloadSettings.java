@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * How the {@link Downloader} moves files. {@link #DEFAULTS} suits home connections; tests shorten
- * the timeouts and backoff.
+ * the timeouts and backoff. Immutable and thread-safe.
  *
  * @param http how connections are made: connect timeout, the deadline for a response head,
  *     {@code User-Agent}, proxy, TLS (see {@link HttpSettings})
@@ -35,21 +35,37 @@ public record DownloadSettings(
     int parallelism,
     int bufferSize) {
 
+  /** The default {@code stallTimeout}: 30 s. */
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
+  /** The default {@code minBytesPerSecond}: 1 KiB/s. */
   public static final long DEFAULT_MIN_BYTES_PER_SECOND = 1024;
+  /** The default {@code rateWindow}: 60 s. */
   public static final Duration DEFAULT_RATE_WINDOW = Duration.ofSeconds(60);
+  /** The default {@code attemptsPerSource}: 4. */
   public static final int DEFAULT_ATTEMPTS_PER_SOURCE = 4;
+  /** The default {@code initialBackoff}: 1 s. */
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+  /** The default {@code maxBackoff}: 30 s. */
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+  /** The default {@code parallelism}: 3 files. */
   public static final int DEFAULT_PARALLELISM = 3;
+  /** The default {@code bufferSize}: 1 MiB. */
   public static final int DEFAULT_BUFFER_SIZE = 1 << 20;
   /** More parallel files than this only adds contention for disk and bandwidth. */
   public static final int MAX_PARALLELISM = 16;
 
+  /** Every default above, with {@link HttpSettings#DEFAULTS}. */
   public static final DownloadSettings DEFAULTS = new DownloadSettings(HttpSettings.DEFAULTS, DEFAULT_STALL_TIMEOUT,
       DEFAULT_MIN_BYTES_PER_SECOND, DEFAULT_RATE_WINDOW, DEFAULT_ATTEMPTS_PER_SOURCE, DEFAULT_INITIAL_BACKOFF,
       DEFAULT_MAX_BACKOFF, DEFAULT_PARALLELISM, DEFAULT_BUFFER_SIZE);
 
+  /**
+   * Checks the settings.
+   *
+   * @throws IllegalArgumentException if a timeout or window is not positive, a backoff or the rate
+   *     is negative, {@code attemptsPerSource < 1}, {@code parallelism} is outside {@code 1..}{@link
+   *     #MAX_PARALLELISM}, or {@code bufferSize} is outside 4 KiB..64 MiB
+   */
   public DownloadSettings {
     Objects.requireNonNull(http, "http");
     positive("stallTimeout", stallTimeout);
@@ -70,53 +86,116 @@ public record DownloadSettings(
     }
   }
 
-  /** The TCP (and TLS) connect timeout. */
+  /**
+   * The TCP (and TLS) connect timeout.
+   *
+   * @return {@code http().connectTimeout()}
+   */
   public Duration connectTimeout() {
     return http.connectTimeout();
   }
 
-  /** The deadline for a response head, from sending the request. */
+  /**
+   * The deadline for a response head, from sending the request.
+   *
+   * @return {@code http().responseTimeout()}
+   */
   public Duration readTimeout() {
     return http.responseTimeout();
   }
 
+  /**
+   * The {@code User-Agent} header sent.
+   *
+   * @return {@code http().userAgent()}
+   */
   public String userAgent() {
     return http.userAgent();
   }
 
+  /**
+   * A copy with other connection settings.
+   *
+   * @param h the connection settings
+   * @return the copy
+   */
   public DownloadSettings withHttp(HttpSettings h) {
     return new DownloadSettings(h, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
         maxBackoff, parallelism, bufferSize);
   }
 
-  /** Connect timeout, response-head deadline, stall timeout. */
+  /**
+   * A copy with other timeouts.
+   *
+   * @param connect the connect timeout
+   * @param read the deadline for a response head
+   * @param stall the longest time a body may go without a new byte, positive
+   * @return the copy
+   * @throws IllegalArgumentException if a timeout is not positive
+   */
   public DownloadSettings withTimeouts(Duration connect, Duration read, Duration stall) {
     return new DownloadSettings(http.withTimeouts(connect, read), stall, minBytesPerSecond, rateWindow,
         attemptsPerSource, initialBackoff, maxBackoff, parallelism, bufferSize);
   }
 
-  /** The slowest a body may arrive over a window; 0 bytes/s turns the check off. */
+  /**
+   * A copy with another minimum rate.
+   *
+   * @param bytesPerSecond the slowest a body may arrive, {@code >= 0}; 0 turns the check off
+   * @param window the window the rate is measured over, positive
+   * @return the copy
+   * @throws IllegalArgumentException if the rate is negative or the window is not positive
+   */
   public DownloadSettings withMinimumRate(long bytesPerSecond, Duration window) {
     return new DownloadSettings(http, stallTimeout, bytesPerSecond, window, attemptsPerSource, initialBackoff,
         maxBackoff, parallelism, bufferSize);
   }
 
+  /**
+   * A copy with another retry policy.
+   *
+   * @param attempts attempts per source, at least 1
+   * @param initial the wait before the second attempt, {@code >= 0}
+   * @param max the longest wait, {@code >= 0}
+   * @return the copy
+   * @throws IllegalArgumentException if {@code attempts < 1} or a wait is negative
+   */
   public DownloadSettings withRetries(int attempts, Duration initial, Duration max) {
     return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attempts, initial, max,
         parallelism, bufferSize);
   }
 
+  /**
+   * A copy with another parallelism.
+   *
+   * @param files files fetched at the same time, {@code 1..}{@link #MAX_PARALLELISM}
+   * @return the copy
+   * @throws IllegalArgumentException if {@code files} is out of range
+   */
   public DownloadSettings withParallelism(int files) {
     return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
         maxBackoff, files, bufferSize);
   }
 
+  /**
+   * A copy with another buffer size.
+   *
+   * @param bytes bytes per step, 4 KiB..64 MiB
+   * @return the copy
+   * @throws IllegalArgumentException if {@code bytes} is out of range
+   */
   public DownloadSettings withBufferSize(int bytes) {
     return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
         maxBackoff, parallelism, bytes);
   }
 
-  /** The wait after failed attempt number {@code attempt} (from 1): doubling from the initial backoff, capped. */
+  /**
+   * The wait after a failed attempt.
+   *
+   * @param attempt the number of the failed attempt, from 1
+   * @return {@code initialBackoff} doubled {@code attempt - 1} times, at most {@code maxBackoff}
+   * @throws IllegalArgumentException if {@code attempt < 1}
+   */
   public Duration backoff(int attempt) {
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt < 1");

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
  * file holds it ({@link #isRetryWorthy()} is true only for that).
  */
 public final class DownloadsFolderException extends AcquisitionException {
+  /** The file or folder involved. */
   private final Path path;
+  /** Whether another download holds the file. */
   private final boolean busy;
 
   private DownloadsFolderException(String file, Path path, boolean busy, String problem, String fix,
@@ -29,12 +31,21 @@ public final class DownloadsFolderException extends AcquisitionException {
         "wait for it to finish", null);
   }
 
-  /** The file or folder involved. */
+  /**
+   * Where the problem is.
+   *
+   * @return the file or folder involved, inside the downloads folder
+   */
   public Path path() {
     return path;
   }
 
-  /** True when another download holds the file. */
+  /**
+   * Whether another download holds the file.
+   *
+   * @return true when another download (in this or another process) holds the file; false for an
+   *     I/O failure
+   */
   public boolean busy() {
     return busy;
   }

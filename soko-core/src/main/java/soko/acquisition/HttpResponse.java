@@ -35,42 +35,81 @@ public final class HttpResponse implements AutoCloseable {
     this.socket = socket;
   }
 
-  /** The URL this response came from (after any redirects followed so far). */
+  /**
+   * Where the response came from.
+   *
+   * @return the URL this response came from (after any redirects followed so far)
+   */
   public URI uri() {
     return uri;
   }
 
+  /**
+   * The HTTP status.
+   *
+   * @return the status code, such as 200 or 404
+   */
   public int status() {
     return status;
   }
 
-  /** The status and its reason phrase as the server sent them, e.g. {@code 404 Not Found}. */
+  /**
+   * For messages.
+   *
+   * @return the status and its reason phrase as the server sent them, e.g. {@code 404 Not Found}
+   */
   public String statusText() {
     return reason.isEmpty() ? Integer.toString(status) : status + " " + reason;
   }
 
-  /** The first value of header {@code name} (any case), stripped. */
+  /**
+   * One header's first value.
+   *
+   * @param name the header's name, any case
+   * @return its first value, stripped; empty when the header is absent
+   */
   public Optional<String> header(String name) {
     List<String> v = headers.get(name.toLowerCase(java.util.Locale.ROOT));
     return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.getFirst());
   }
 
-  /** Every value of header {@code name} (any case), in order. */
+  /**
+   * Every value of a header.
+   *
+   * @param name the header's name, any case
+   * @return its values in the order received; empty when absent
+   */
   public List<String> headers(String name) {
     return headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), List.of());
   }
 
-  /** {@code Content-Length}, when the body is framed by it. */
+  /**
+   * The announced body length.
+   *
+   * @return {@code Content-Length} in bytes when the body is framed by it; empty for chunked or
+   *     connection-framed bodies
+   */
   public OptionalLong contentLength() {
     return body instanceof HttpBodies.Fixed f ? OptionalLong.of(f.length()) : OptionalLong.empty();
   }
 
-  /** The body. Reading it to its end does not close the connection; {@link #close()} does. */
+  /**
+   * The body. Reading it to its end does not close the connection; {@link #close()} does.
+   *
+   * @return the body stream, framed as the headers say; confine it to one thread
+   */
   public InputStream body() {
     return body;
   }
 
-  /** At most {@code max} bytes of the body, for small documents; more is an error. */
+  /**
+   * Reads a small body whole.
+   *
+   * @param max the most bytes accepted
+   * @param what names the document in the error message, such as {@code "a token"}
+   * @return the body, at most {@code max} bytes
+   * @throws IOException if reading fails or the body is longer than {@code max}
+   */
   public byte[] readAll(int max, String what) throws IOException {
     byte[] b = body.readNBytes(max + 1);
     if (b.length > max) {
@@ -79,7 +118,12 @@ public final class HttpResponse implements AutoCloseable {
     return b;
   }
 
-  /** The first kilobyte of the body on one line, for an error message; empty when there is none. */
+  /**
+   * Reads the start of an error body, for a message. Never throws.
+   *
+   * @return the first kilobyte of the body on one line, in parentheses after a space; empty when
+   *     there is none or it cannot be read
+   */
   public String errorText() {
     try {
       String s = new String(body.readNBytes(1024), StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");

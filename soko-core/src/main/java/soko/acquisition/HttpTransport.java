@@ -13,6 +13,9 @@ public final class HttpTransport implements Transport {
   private final java.time.Duration bodyIdleTimeout;
 
   /**
+   * Fetches through {@code connector}.
+   *
+   * @param connector opens the connections
    * @param bodyIdleTimeout the longest a body read may block: a backstop behind the downloader's
    *     watchdog, which stops a stalled body sooner
    */

@@ -4,8 +4,11 @@ import java.nio.file.Path;
 
 /** The downloads folder's disk has less usable space than the file still needs. Not retry-worthy. */
 public final class InsufficientSpaceException extends AcquisitionException {
+  /** The downloads folder. */
   private final Path folder;
+  /** Bytes the file still needs. */
   private final long needed;
+  /** Bytes usable on the disk when checked. */
   private final long usable;
 
   InsufficientSpaceException(String file, Path folder, long needed, long usable) {
@@ -16,16 +19,29 @@ public final class InsufficientSpaceException extends AcquisitionException {
     this.usable = usable;
   }
 
+  /**
+   * Which disk is full.
+   *
+   * @return the downloads folder checked
+   */
   public Path folder() {
     return folder;
   }
 
-  /** Bytes the file still needs. */
+  /**
+   * How much more space the file needs.
+   *
+   * @return bytes the file still needs
+   */
   public long needed() {
     return needed;
   }
 
-  /** Bytes usable on the disk when checked. */
+  /**
+   * How much space was free.
+   *
+   * @return bytes usable on the disk when checked
+   */
   public long usable() {
     return usable;
   }

@@ -12,7 +12,7 @@ import soko.manifest.SourceUri;
 /**
  * Sources that need no network: {@code bundled:} files shipped inside Soko's jar, and
  * {@code file:} paths such as a USB stick or a network share. The bytes are verified by the store
- * as they are written, like any download.
+ * as they are written, like any download. Thread-safe: no state.
  */
 public final class LocalSource {
   /** Where bundled files live on the class path. */
@@ -21,10 +21,14 @@ public final class LocalSource {
   private LocalSource() {}
 
   /**
-   * Opens a bundled or file source, or empty when it does not exist.
+   * Opens a bundled or file source.
    *
+   * @param source a {@code bundled:} or {@code file:} source
+   * @return the source's bytes, unverified, for the caller to close; empty when it does not exist
    * @throws soko.internal.io.RegularFiles.NotRegularFileException when a file source names a
    *     folder, a device or a FIFO
+   * @throws IOException if the file exists but cannot be opened
+   * @throws IllegalArgumentException if {@code source} is an http or OCI source
    */
   public static Optional<InputStream> open(SourceUri source) throws IOException {
     return switch (source.kind()) {
@@ -42,7 +46,14 @@ public final class LocalSource {
     };
   }
 
-  /** Reads a bundled resource whole, such as a bundled manifest; empty when absent. */
+  /**
+   * Reads a bundled resource whole, such as a bundled manifest.
+   *
+   * @param path the resource's path under {@link #BUNDLED_ROOT}, such as {@code silero-vad/manifest.json}
+   * @param limit the most bytes accepted
+   * @return its bytes, or empty when Soko ships no such resource
+   * @throws IOException if it cannot be read or is larger than {@code limit}
+   */
   public static Optional<byte[]> readBundled(String path, int limit) throws IOException {
     try (InputStream in = LocalSource.class.getResourceAsStream("/" + BUNDLED_ROOT + path)) {
       if (in == null) {
@@ -56,7 +67,13 @@ public final class LocalSource {
     }
   }
 
-  /** Whether a local source is present. */
+  /**
+   * Whether a local source is present.
+   *
+   * @param source any source
+   * @return true for a bundled resource that ships with Soko or a regular file (not a link) that
+   *     exists; false for http and OCI sources
+   */
   public static boolean exists(SourceUri source) {
     return switch (source.kind()) {
       case BUNDLED -> LocalSource.class.getResource("/" + BUNDLED_ROOT + source.bundledPath().value()) != null;

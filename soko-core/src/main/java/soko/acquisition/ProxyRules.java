@@ -60,8 +60,14 @@ public final class ProxyRules extends ProxySelector {
   /**
    * Rules from the variables' values (empty when unset or blank).
    *
+   * @param httpProxy the value of {@code http_proxy}: the proxy for http URLs
+   * @param httpsProxy the value of {@code https_proxy}: the proxy for https URLs
+   * @param allProxy the value of {@code all_proxy}: the proxy for either, when the specific one is
+   *     unset
+   * @param noProxy the value of {@code no_proxy}: hosts, addresses and networks reached directly
    * @param what names the variables for messages, such as {@code "https_proxy"}, in the order
    *     http, https, all, no_proxy
+   * @return the rules
    * @throws IllegalArgumentException when a proxy value is not a usable HTTP proxy URL; the message
    *     names the variable and never shows a password
    */
@@ -86,7 +92,11 @@ public final class ProxyRules extends ProxySelector {
   /** No proxy for any URL. */
   public static final ProxyRules DIRECT = new ProxyRules(Optional.empty(), Optional.empty(), List.of());
 
-  /** Whether any URL goes through a proxy. */
+  /**
+   * Whether any URL goes through a proxy.
+   *
+   * @return true when an http or https proxy is set
+   */
   public boolean any() {
     return http.isPresent() || https.isPresent();
   }
@@ -299,7 +309,12 @@ public final class ProxyRules extends ProxySelector {
       this.authorization = authorization;
     }
 
-    /** {@code Basic …}, or empty when the proxy URL had no credentials. */
+    /**
+     * The credentials for this proxy.
+     *
+     * @return the {@code Proxy-Authorization} value, {@code Basic …}, or empty when the proxy URL
+     *     had no credentials
+     */
     public Optional<String> authorization() {
       return authorization;
     }

@@ -20,6 +20,8 @@ import java.util.Optional;
  *   <li>nothing is remembered: every request starts again at its own URL, so an expired
  *       pre-signed storage URL is never reused.
  * </ul>
+ *
+ * <p>Thread-safe: no state.
  */
 public final class Redirects {
   /** The most redirects followed for one request. */
@@ -29,10 +31,20 @@ public final class Redirects {
 
   /** How a chain of redirects ended. */
   public sealed interface Outcome {
-    /** The first answer that is not a redirect; the caller closes it. */
+    /**
+     * The first answer that is not a redirect; the caller closes it.
+     *
+     * @param response the answer, open
+     */
     record Answered(HttpResponse response) implements Outcome {}
 
-    /** The policy refused to follow; nothing is left open. */
+    /**
+     * The policy refused to follow; nothing is left open. Immutable.
+     *
+     * @param refusal why
+     * @param status the status of the redirect that was not followed
+     * @param problem one line for the user, naming the target where there is one
+     */
     record Refused(Refusal refusal, int status, String problem) implements Outcome {}
   }
 
@@ -46,7 +58,12 @@ public final class Redirects {
     UNSAFE
   }
 
-  /** True for the statuses that redirect. */
+  /**
+   * Whether a status redirects.
+   *
+   * @param status an HTTP status
+   * @return true for 301, 302, 303, 307 and 308
+   */
   public static boolean isRedirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
   }
@@ -55,7 +72,11 @@ public final class Redirects {
    * Sends {@code request} and follows its redirects under the policy.
    *
    * @param credentialsBelongTo the origin the request's {@code Authorization} is for; a hop to any
-   *     other origin, and every hop after it, is sent without it
+   *     other origin, and every hop after it, is sent without it; empty to send it nowhere
+   * @param connector sends each hop
+   * @param request the first request
+   * @return the first answer that is not a redirect, or the refusal
+   * @throws IOException if a hop cannot be sent or its head cannot be read
    */
   public static Outcome follow(Connector connector, HttpRequest request, Optional<URI> credentialsBelongTo)
       throws IOException {
@@ -128,7 +149,14 @@ public final class Redirects {
 
   record Result(Optional<URI> next, String refusal) {}
 
-  /** Same scheme, host and port (the default port when none is given). */
+  /**
+   * Whether two URLs have the same origin.
+   *
+   * @param a a URL
+   * @param b another URL
+   * @return true for the same scheme and host (ignoring case) and port (the scheme's default port
+   *     when none is given)
+   */
   public static boolean sameOrigin(URI a, URI b) {
     return String.valueOf(a.getScheme()).equalsIgnoreCase(String.valueOf(b.getScheme()))
         && String.valueOf(a.getHost()).equalsIgnoreCase(String.valueOf(b.getHost()))

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
  * suppressed exceptions) holds the last failure of each source, in the order tried.
  */
 public final class SourcesExhaustedException extends AcquisitionException {
+  /** The last failure of each source, in the order tried. */
   private final List<AcquisitionException> failures;
 
   SourcesExhaustedException(String file, List<AcquisitionException> failures) {
@@ -22,6 +23,11 @@ public final class SourcesExhaustedException extends AcquisitionException {
     }
   }
 
+  /**
+   * Why each source failed.
+   *
+   * @return the last failure of each source, in the order tried; at least two; unmodifiable
+   */
   public List<AcquisitionException> failures() {
     return failures;
   }

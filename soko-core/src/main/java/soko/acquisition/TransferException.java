@@ -6,7 +6,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
-/** The network or the server failed: no answer, an error status, a broken or stalled body, bad redirects. */
+/**
+ * The network or the server failed: no answer, an error status, a broken or stalled body, bad
+ * redirects. Immutable once thrown.
+ */
 public final class TransferException extends AcquisitionException {
   /** What failed. */
   public enum Reason {
@@ -32,21 +35,40 @@ public final class TransferException extends AcquisitionException {
     BAD_RESPONSE
   }
 
+  /** What failed. */
   private final Reason reason;
+  /** The source URL being fetched, before redirects. */
   private final URI uri;
+  /** The HTTP status, for {@link Reason#HTTP_STATUS}. */
   private final OptionalInt status;
+  /** How long the server asked to wait. */
   private final Optional<Duration> retryAfter;
 
   /**
    * For {@link Transport}s: {@code uri} is the source as the manifest names it, {@code problem}
    * what went wrong and {@code fix} what to do, each without the file name.
+   *
+   * @param file the file's path inside its model
+   * @param uri the source as the manifest names it
+   * @param reason what failed
+   * @param status the HTTP status, for {@link Reason#HTTP_STATUS} (and where one was received)
+   * @param problem what went wrong, one line
+   * @param fix what the user can do; empty for none
+   * @param cause the underlying error, or {@code null}
    */
   public TransferException(String file, URI uri, Reason reason, OptionalInt status, String problem, String fix,
       @Nullable Throwable cause) {
     this(file, uri, reason, status, Optional.empty(), problem, fix, cause);
   }
 
-  /** A redirect the {@link Redirects} policy refused to follow, as the downloader reports it. */
+  /**
+   * A redirect the {@link Redirects} policy refused to follow, as the downloader reports it.
+   *
+   * @param request the request whose redirect was refused
+   * @param f the refusal
+   * @return the exception ({@link Reason#BAD_RESPONSE}, {@link Reason#TOO_MANY_REDIRECTS} or {@link
+   *     Reason#INSECURE_REDIRECT}), to be thrown by the caller
+   */
   public static TransferException refused(Transport.Request request, Redirects.Outcome.Refused f) {
     return switch (f.refusal()) {
       case NO_LOCATION -> new TransferException(request.file(), request.source(), Reason.BAD_RESPONSE,
@@ -67,7 +89,11 @@ public final class TransferException extends AcquisitionException {
     this.retryAfter = retryAfter;
   }
 
-  /** How long the server asked to wait before the next request (its Retry-After header), if it said. */
+  /**
+   * How long the server asked to wait before the next request.
+   *
+   * @return its {@code Retry-After}, or empty when it did not say
+   */
   public Optional<Duration> retryAfter() {
     return retryAfter;
   }
@@ -81,12 +107,21 @@ public final class TransferException extends AcquisitionException {
     return reason;
   }
 
-  /** The source URL that was being fetched (before redirects). */
+  /**
+   * Which source failed.
+   *
+   * @return the source URL that was being fetched (before redirects)
+   */
   public URI uri() {
     return uri;
   }
 
-  /** The HTTP status, for {@link Reason#HTTP_STATUS}. */
+  /**
+   * The server's status.
+   *
+   * @return the HTTP status for {@link Reason#HTTP_STATUS}; otherwise present only when a status
+   *     was received (such as a refused redirect's)
+   */
   public OptionalInt status() {
     return status;
   }

@@ -26,6 +26,8 @@ public interface Transport {
    * digest): bytes received earlier from any such source for that digest can be resumed without
    * a validator. False for URLs, whose content may change (then only a strong validator allows
    * resuming).
+   *
+   * @return whether this transport's sources are content-addressed
    */
   boolean contentAddressed();
 
@@ -34,6 +36,9 @@ public interface Transport {
    * redirect, with its body unread; any status is returned as is (the downloader decides what a
    * 206, 200, 416 or 503 means). The caller closes it.
    *
+   * @param request the file, source and range wanted
+   * @return the response, open, its body unread
+   *
    * @throws IOException when the network fails before the response head is complete (connect,
    *     reset, timeout, interrupt)
    * @throws TransferException when the request cannot be made as asked: a redirect the policy
@@ -41,13 +46,18 @@ public interface Transport {
    */
   HttpResponse get(Request request) throws IOException, TransferException;
 
-  /** What to tell the user about a final error status from this kind of source, if more than the generic advice. */
+  /**
+   * What to tell the user about a final error status from this kind of source.
+   *
+   * @param status the HTTP status
+   * @return one line of advice, or empty when the generic advice is enough
+   */
   default Optional<String> advice(int status) {
     return Optional.empty();
   }
 
   /**
-   * One ranged GET.
+   * One ranged GET. Immutable.
    *
    * @param file the file's path in its model, for messages
    * @param source the source as the manifest names it (before redirects)
@@ -56,6 +66,11 @@ public interface Transport {
    * @param ifRange the validator for {@code If-Range}, when resuming a URL
    */
   record Request(String file, URI source, long first, OptionalLong last, Optional<String> ifRange) {
+    /**
+     * Checks the range.
+     *
+     * @throws IllegalArgumentException if {@code first < 0} or {@code last < first}
+     */
     public Request {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(source, "source");
@@ -66,17 +81,31 @@ public interface Transport {
       }
     }
 
-    /** A GET of the whole source. */
+    /**
+     * A GET of the whole source.
+     *
+     * @param file the file's path in its model
+     * @param source the source URL
+     * @return the request
+     */
     public static Request whole(String file, URI source) {
       return new Request(file, source, 0, OptionalLong.empty(), Optional.empty());
     }
 
-    /** True when only part of the source is wanted. */
+    /**
+     * Whether only part of the source is wanted.
+     *
+     * @return true when {@code first > 0} or {@code last} is given
+     */
     public boolean ranged() {
       return first > 0 || last.isPresent();
     }
 
-    /** The {@code Range} header value, e.g. {@code bytes=1000-}. */
+    /**
+     * The {@code Range} header.
+     *
+     * @return its value, e.g. {@code bytes=1000-}
+     */
     public String rangeHeader() {
       return "bytes=" + first + "-" + (last.isPresent() ? Long.toString(last.getAsLong()) : "");
     }

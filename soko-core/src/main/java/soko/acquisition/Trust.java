@@ -29,7 +29,7 @@ import javax.net.ssl.X509TrustManager;
 /**
  * The certificate authorities Soko trusts for https: the JDK's own ({@code cacerts}) together with
  * PEM files and folders of PEM files (the system store, {@code SSL_CERT_FILE}, {@code SSL_CERT_DIR},
- * {@code --ca-file}; {@code soko.app} decides which).
+ * {@code --ca-file}; {@code soko.app} decides which). Immutable and thread-safe.
  *
  * @param files PEM files, each with one or more certificates; a file that is missing or holds no
  *     certificate fails the first handshake with a message naming it
@@ -41,6 +41,7 @@ public record Trust(List<Path> files, List<Path> folders) {
   /** Only the JDK's CAs. */
   public static final Trust JDK = new Trust(List.of(), List.of());
 
+  /** Copies the lists. */
   public Trust {
     files = List.copyOf(files);
     folders = List.copyOf(folders);
@@ -49,6 +50,8 @@ public record Trust(List<Path> files, List<Path> folders) {
   /**
    * An SSL context trusting these CAs. The certificates are read at the first handshake, not here,
    * so that commands that never use https pay nothing; that read happens once.
+   *
+   * @return a new TLS context; thread-safe, as the JDK's are
    */
   public SSLContext context() {
     try {
@@ -124,6 +127,10 @@ public record Trust(List<Path> files, List<Path> folders) {
   /**
    * What to do about a TLS failure with {@code host}, when it is one: a certificate that no trusted
    * CA signed, one that names another host, an expired one, or a server that does not speak TLS.
+   *
+   * @param failure the exception a connection failed with
+   * @param host the host connected to, for the message
+   * @return one line saying what to do, or empty when the failure is not a TLS one
    */
   public static Optional<String> advice(Throwable failure, String host) {
     boolean ssl = false;

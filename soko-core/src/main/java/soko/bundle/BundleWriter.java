@@ -38,8 +38,19 @@ import soko.verification.Hashing;
  * {@code .NAME.UUID.tmp}). Thread-safe (no state).
  */
 public final class BundleWriter {
-  /** One model to export: its manifest and where each of its files' verified blobs is. */
+  /**
+   * One model to export: its manifest and where each of its files' verified blobs is. Immutable.
+   *
+   * @param manifest the installed manifest
+   * @param blobs each file's sha256 to its verified blob in the store (copied); every file of the
+   *     manifest must have one
+   */
   public record Model(Manifest manifest, Map<Digest, Path> blobs) {
+    /**
+     * Copies the map and checks it.
+     *
+     * @throws IllegalArgumentException if a file of the manifest has no blob
+     */
     public Model {
       blobs = Map.copyOf(blobs);
       for (ModelFile f : manifest.files()) {
@@ -50,23 +61,50 @@ public final class BundleWriter {
     }
   }
 
-  /** A signed catalog envelope, exactly as accepted from its publisher. */
+  /**
+   * A signed catalog envelope, exactly as accepted from its publisher. Immutable: the array is
+   * copied in and out.
+   *
+   * @param catalogId the catalog's id
+   * @param envelope the envelope's bytes
+   */
   public record CatalogCopy(String catalogId, byte[] envelope) {
+    /** Copies the array. */
     public CatalogCopy {
       envelope = envelope.clone();
     }
 
+    /**
+     * The envelope.
+     *
+     * @return a copy of the envelope's bytes
+     */
     @Override
     public byte[] envelope() {
       return envelope.clone();
     }
   }
 
-  /** One model as written: its ModelPack manifest digest and its name in the index. */
+  /**
+   * One model as written: its ModelPack manifest digest and its name in the index. Immutable.
+   *
+   * @param id the model, {@code name@version}
+   * @param manifestDigest the digest of its ModelPack manifest, the same {@code soko push} gives
+   * @param refName its name in the index, {@code NAME-VERSION}
+   */
   public record WrittenModel(String id, Digest manifestDigest, String refName) {}
 
-  /** What was written. */
+  /**
+   * What was written. Immutable.
+   *
+   * @param file the bundle
+   * @param bytes its size in bytes
+   * @param models the models written, in order, each once (copied)
+   * @param catalogs the ids of the catalogs written, in order, each once (copied)
+   * @param blobs how many blobs the bundle holds
+   */
   public record Written(Path file, long bytes, List<WrittenModel> models, List<String> catalogs, int blobs) {
+    /** Copies the lists. */
     public Written {
       models = List.copyOf(models);
       catalogs = List.copyOf(catalogs);
@@ -75,13 +113,23 @@ public final class BundleWriter {
 
   private BundleWriter() {}
 
-  /** The name of a model in the bundle's index: {@code NAME-VERSION}, as in {@code skopeo copy oci-archive:FILE:NAME-VERSION}. */
+  /**
+   * The name of a model in the bundle's index.
+   *
+   * @param m the model's manifest
+   * @return {@code NAME-VERSION}, as in {@code skopeo copy oci-archive:FILE:NAME-VERSION}
+   */
   public static String refName(Manifest m) {
     return m.name().value() + "-" + m.version().text();
   }
 
   /**
    * Writes {@code models} and {@code catalogs} to {@code target}, replacing it atomically.
+   *
+   * @param target the bundle file to write
+   * @param models the models, in order; a model given twice is written once
+   * @param catalogs the catalogs, in order; a catalog id given twice is written once
+   * @return what was written
    *
    * @throws BundleException when a file cannot be read or the bundle cannot be written; the target
    *     is then unchanged

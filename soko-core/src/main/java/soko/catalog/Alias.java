@@ -29,10 +29,19 @@ import soko.manifest.TaskSpec;
  * @param task the job, narrowed to one language: {@code vad} has none; {@code asr} has one spoken
  *     language; {@code translate} and {@code speech-translate} have one source and a target
  * @param candidates distinct model names, most preferred first; 1 to {@link #MAX_CANDIDATES}
+ *     (copied)
  */
 public record Alias(String name, TaskSpec task, List<ModelName> candidates) {
+  /** The most candidates one alias may list. */
   public static final int MAX_CANDIDATES = 16;
 
+  /**
+   * Checks the alias. Immutable and thread-safe once made.
+   *
+   * @throws IllegalArgumentException if the name is not spelled like a model name, there are no or
+   *     too many candidates, a candidate is listed twice, or the task names the wrong number of
+   *     languages
+   */
   public Alias {
     try {
       ModelName.parse(name);
@@ -52,37 +61,85 @@ public record Alias(String name, TaskSpec task, List<ModelName> candidates) {
     }
   }
 
-  /** An alias for voice activity detection. */
+  /**
+   * An alias for voice activity detection.
+   *
+   * @param name the alias
+   * @param candidates model names, most preferred first
+   * @return the alias
+   * @throws IllegalArgumentException as the canonical constructor
+   */
   public static Alias vad(String name, List<ModelName> candidates) {
     return new Alias(name, TaskSpec.vad(), candidates);
   }
 
-  /** An alias for speech recognition in {@code language}. */
+  /**
+   * An alias for speech recognition in {@code language}.
+   *
+   * @param name the alias
+   * @param language the spoken language
+   * @param candidates model names, most preferred first
+   * @return the alias
+   * @throws IllegalArgumentException as the canonical constructor
+   */
   public static Alias asr(String name, Language language, List<ModelName> candidates) {
     return new Alias(name, TaskSpec.asr(language), candidates);
   }
 
-  /** An alias for text translation {@code from} → {@code to}. */
+  /**
+   * An alias for text translation {@code from} → {@code to}.
+   *
+   * @param name the alias
+   * @param from the source language
+   * @param to the target language, not {@code from}
+   * @param candidates model names, most preferred first
+   * @return the alias
+   * @throws IllegalArgumentException as the canonical constructor, or if {@code from} equals {@code to}
+   */
   public static Alias translate(String name, Language from, Language to, List<ModelName> candidates) {
     return new Alias(name, TaskSpec.translate(from, to), candidates);
   }
 
-  /** An alias for speech in {@code from} to text in {@code to}. */
+  /**
+   * An alias for speech in {@code from} to text in {@code to}.
+   *
+   * @param name the alias
+   * @param from the spoken language
+   * @param to the language of the text, not {@code from}
+   * @param candidates model names, most preferred first
+   * @return the alias
+   * @throws IllegalArgumentException as the canonical constructor, or if {@code from} equals {@code to}
+   */
   public static Alias speechTranslate(String name, Language from, Language to, List<ModelName> candidates) {
     return new Alias(name, TaskSpec.speechTranslate(to, from), candidates);
   }
 
-  /** The spoken or source language; empty for {@code vad}. */
+  /**
+   * The language the alias's job starts from.
+   *
+   * @return the spoken or source language; empty for {@code vad}
+   */
   public Optional<Language> language() {
     return task.languages().stream().findFirst();
   }
 
-  /** True when {@code model} performs this alias's task in its language(s). */
+  /**
+   * Whether a model can do this alias's job.
+   *
+   * @param model a model's manifest
+   * @return true when {@code model} performs this alias's task in its language(s)
+   */
   public boolean servedBy(Manifest model) {
     return model.tasks().stream().anyMatch(t -> t.covers(task.task(), language(), task.target()));
   }
 
-  /** The first candidate for which {@code installed} holds: the model to use now. */
+  /**
+   * The model to use now.
+   *
+   * @param installed whether a model name is installed; called on the calling thread, in candidate
+   *     order, until it first holds
+   * @return the first candidate for which {@code installed} holds, or empty when none does
+   */
   public Optional<ModelName> pick(Predicate<ModelName> installed) {
     return candidates.stream().filter(installed).findFirst();
   }
@@ -92,6 +149,7 @@ public record Alias(String name, TaskSpec task, List<ModelName> candidates) {
    * (which may differ from any catalog's): the model to use now.
    *
    * @param installed the installed manifest of a model name, or empty
+   * @return the manifest of that candidate, or empty when no candidate is installed and capable
    */
   public Optional<Manifest> pickCapable(Function<ModelName, Optional<Manifest>> installed) {
     return candidates.stream().map(installed).flatMap(Optional::stream).filter(this::servedBy).findFirst();

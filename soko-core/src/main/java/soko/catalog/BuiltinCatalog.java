@@ -17,6 +17,8 @@ import soko.manifest.ManifestException;
  * reads it. It has no expiry and no rollback state. Models shipped inside Soko are listed by name
  * under {@code "bundled"} and their manifests read from {@code soko/bundled/<name>/manifest.json} on
  * the class path, so each manifest exists exactly once.
+ *
+ * <p>Thread-safe: no state.
  */
 public final class BuiltinCatalog {
   /** The class-path resource holding the built-in catalog document. */
@@ -35,6 +37,7 @@ public final class BuiltinCatalog {
   /**
    * Reads and checks the built-in catalog. Reads the class path on each call; callers keep the result.
    *
+   * @return the built-in catalog, with no expiry
    * @throws CatalogMalformedException when this Soko build is damaged or incomplete
    */
   public static Catalog load() throws CatalogMalformedException {

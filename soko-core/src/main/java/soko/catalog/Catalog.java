@@ -26,11 +26,19 @@ import soko.manifest.ModelName;
 public record Catalog(String id, long version, Optional<Instant> expires, List<Manifest> models, List<Alias> aliases) {
   /** The id of the catalog shipped inside Soko. */
   public static final String BUILTIN_ID = "soko.builtin";
+  /** The most models one catalog may list. */
   public static final int MAX_MODELS = 1000;
+  /** The most aliases one catalog may define. */
   public static final int MAX_ALIASES = 1000;
 
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
+  /**
+   * Checks the catalog rules and copies the lists.
+   *
+   * @throws IllegalArgumentException if the id or version is invalid, there are too many models or
+   *     aliases, or a rule of {@link #problem} is broken (the message says which)
+   */
   public Catalog {
     @Nullable String idProblem = idProblem(id);
     if (idProblem != null) {
@@ -114,15 +122,33 @@ public record Catalog(String id, long version, Optional<Instant> expires, List<M
     return null;
   }
 
+  /**
+   * Looks a model up.
+   *
+   * @param name the model's name
+   * @return its manifest, or empty when this catalog does not list it
+   */
   public Optional<Manifest> model(ModelName name) {
     return models.stream().filter(m -> m.name().equals(name)).findFirst();
   }
 
+  /**
+   * Looks an alias up.
+   *
+   * @param name the alias, such as {@code ja-en}; compared exactly
+   * @return the alias, or empty when this catalog does not define it
+   */
   public Optional<Alias> alias(String name) {
     return aliases.stream().filter(a -> a.name().equals(name)).findFirst();
   }
 
-  /** True when {@code now} is at or after {@link #expires}; never for a catalog without an expiry. */
+  /**
+   * Whether the catalog has expired.
+   *
+   * @param now the current instant
+   * @return true when {@code now} is at or after {@link #expires}; never for a catalog without an
+   *     expiry
+   */
   public boolean expiredAt(Instant now) {
     return expires.isPresent() && !now.isBefore(expires.get());
   }

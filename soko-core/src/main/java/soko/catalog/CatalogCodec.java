@@ -48,6 +48,7 @@ import soko.manifest.TaskSpec;
  * {@code "bundled": ["silero-vad"]}. Writing is canonical. Thread-safe.
  */
 public final class CatalogCodec {
+  /** The only schema version this release reads and writes. */
   public static final int SCHEMA_VERSION = 1;
   /** A catalog document larger than this is refused before parsing. */
   public static final int MAX_BYTES = 4 * 1024 * 1024;
@@ -71,7 +72,11 @@ public final class CatalogCodec {
   /**
    * Parses a published catalog document: {@code expires} is required and {@code bundled} is refused.
    *
+   * @param json the document's UTF-8 JSON, at most {@link #MAX_BYTES} bytes
    * @param source names the document in messages, such as a file path or {@code catalog source "…"}
+   * @return the catalog, obeying every catalog rule
+   * @throws CatalogMalformedException if the bytes are not JSON, too large, or break the schema or a
+   *     catalog rule (the message names the JSON pointer and what would be valid)
    */
   public static Catalog parse(byte[] json, String source) throws CatalogMalformedException {
     try {
@@ -225,6 +230,9 @@ public final class CatalogCodec {
    * Writes a catalog document canonically: fixed key order, two-space indentation, a final newline.
    * Every model is written in full, bundled ones included. {@code parse(write(c))} equals {@code c}
    * for a catalog with an expiry.
+   *
+   * @param catalog the catalog
+   * @return its UTF-8 JSON
    */
   public static byte[] write(Catalog catalog) {
     ObjectNode root = Json.object();

@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * <p>None of these is retry-worthy against the same bytes. Fetching again may help for a {@link
  * CatalogUntrustedException} whose signature was damaged in transit or that expired, and for a
  * {@link CatalogRollbackException} (a stale mirror).
+ *
+ * <p>Immutable once thrown. Only this package makes them; callers catch and read them.
  */
 public abstract sealed class CatalogException extends soko.SokoException
     permits CatalogUntrustedException,
@@ -19,6 +21,7 @@ public abstract sealed class CatalogException extends soko.SokoException
         CatalogStateException,
         CatalogKeyException {
 
+  /** The catalog source, key file or state file the exception is about. */
   private final String source;
 
   CatalogException(String source, String message, @Nullable Throwable cause) {
@@ -26,7 +29,11 @@ public abstract sealed class CatalogException extends soko.SokoException
     this.source = source;
   }
 
-  /** The catalog source, key file or state file this is about, as named in the message. */
+  /**
+   * What the exception is about.
+   *
+   * @return the catalog source, key file or state file, as named in the message
+   */
   public String source() {
     return source;
   }

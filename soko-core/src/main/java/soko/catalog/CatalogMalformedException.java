@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
  * the JSON pointer of the bad value and what would be valid.
  */
 public final class CatalogMalformedException extends CatalogException {
+  /** The JSON pointer of the bad value; empty for the whole document. */
   private final String pointer;
 
   CatalogMalformedException(String source, String what, String pointer, String problem, @Nullable Throwable cause) {
@@ -14,7 +15,11 @@ public final class CatalogMalformedException extends CatalogException {
     this.pointer = pointer;
   }
 
-  /** The RFC 6901 pointer of the bad value; empty for the whole document. */
+  /**
+   * Where in the document the problem is.
+   *
+   * @return the RFC 6901 pointer of the bad value; empty for the whole document
+   */
   public String pointer() {
     return pointer;
   }

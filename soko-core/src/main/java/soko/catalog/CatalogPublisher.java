@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  *   <li>public key: a trusted-keys file ({@link TrustedKeys}) holding just this key, ready to ship
  *       to clients.
  * </ul>
+ *
+ * <p>Thread-safe: no state.
  */
 public final class CatalogPublisher {
   private static final Pattern PEM = Pattern.compile(
@@ -45,7 +47,11 @@ public final class CatalogPublisher {
 
   private CatalogPublisher() {}
 
-  /** A fresh Ed25519 key pair from the JDK's strong random source. */
+  /**
+   * Makes a key.
+   *
+   * @return a fresh Ed25519 key pair from the JDK's strong random source
+   */
   public static SigningKey generateKey() {
     KeyPair pair = ed25519().generateKeyPair();
     return new SigningKey(pair.getPrivate(), pair.getPublic());
@@ -55,8 +61,13 @@ public final class CatalogPublisher {
    * Writes a new key: the private key file (created with mode 0600, never overwriting) and the public
    * trusted-keys file (never overwriting). Each is written to a temp file, fsynced and renamed.
    *
+   * @param key the key pair to write
+   * @param privateKeyFile where the PEM private key goes
+   * @param publicKeyFile where the trusted-keys file with the public key goes
    * @param comment one line naming the key's owner, stored in the public file; may be empty
    * @throws java.nio.file.FileAlreadyExistsException if either file exists; nothing is written then
+   * @throws IOException if a file cannot be written (the private key may then exist without the
+   *     public file)
    */
   public static void writeKey(SigningKey key, Path privateKeyFile, Path publicKeyFile, String comment) throws IOException {
     TrustedKey trusted = TrustedKey.of(key.publicKey(), comment);
@@ -73,7 +84,16 @@ public final class CatalogPublisher {
     return ("-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** Reads a private key file written by {@link #writeKey} (or by {@code openssl genpkey -algorithm ed25519}). */
+  /**
+   * Reads a private key file written by {@link #writeKey} (or by {@code openssl genpkey -algorithm
+   * ed25519}).
+   *
+   * @param privateKeyFile the PEM file, at most 16 KiB
+   * @return the key pair, its public key derived from the private key
+   * @throws IOException if the file cannot be read
+   * @throws CatalogKeyException if the file is too large or does not hold an Ed25519 PKCS#8 private
+   *     key
+   */
   public static SigningKey readKey(Path privateKeyFile) throws IOException, CatalogKeyException {
     if (Files.size(privateKeyFile) > MAX_KEY_FILE_BYTES) {
       throw new CatalogKeyException(privateKeyFile.toString(), "is too large to be a private key file", null);
@@ -81,7 +101,14 @@ public final class CatalogPublisher {
     return parseKey(Files.readAllBytes(privateKeyFile), privateKeyFile.toString());
   }
 
-  /** Parses the PEM text of an Ed25519 PKCS#8 private key and derives its public key. */
+  /**
+   * Parses the PEM text of an Ed25519 PKCS#8 private key and derives its public key.
+   *
+   * @param pem the PEM text ({@code -----BEGIN PRIVATE KEY-----}), US-ASCII
+   * @param source names the key in messages, such as its path
+   * @return the key pair
+   * @throws CatalogKeyException if the text is not PEM or does not hold an Ed25519 private key
+   */
   public static SigningKey parseKey(byte[] pem, String source) throws CatalogKeyException {
     Matcher m = PEM.matcher(new String(pem, StandardCharsets.US_ASCII));
     if (!m.matches()) {
@@ -132,7 +159,12 @@ public final class CatalogPublisher {
    * Signs a catalog document: checks that it is a valid published catalog, then returns the signed
    * envelope's JSON with one signature per key over the document's exact bytes.
    *
+   * @param catalogDocument the catalog document's exact bytes, which are signed as they are
+   * @param keys the keys to sign with, at least one
    * @param source names the document in messages, such as its path
+   * @return the signed envelope's UTF-8 JSON
+   * @throws CatalogMalformedException if the document is not a valid published catalog
+   * @throws IllegalArgumentException if {@code keys} is empty
    */
   public static byte[] sign(byte[] catalogDocument, List<SigningKey> keys, String source) throws CatalogMalformedException {
     if (keys.isEmpty()) {
@@ -157,7 +189,12 @@ public final class CatalogPublisher {
     }
   }
 
-  /** The key id of a public key, as clients and envelopes show it. */
+  /**
+   * The key id of a public key, as clients and envelopes show it.
+   *
+   * @param key an Ed25519 public key
+   * @return its key id
+   */
   public static String keyId(PublicKey key) {
     return TrustedKey.keyIdOf(key);
   }

@@ -6,7 +6,9 @@ package soko.catalog;
  * stale mirror).
  */
 public final class CatalogRollbackException extends CatalogException {
+  /** The version that was served. */
   private final long version;
+  /** The highest version accepted before from the same source. */
   private final long lastAccepted;
 
   private CatalogRollbackException(String source, String message, long version, long lastAccepted) {
@@ -27,12 +29,20 @@ public final class CatalogRollbackException extends CatalogException {
         + " accepted before; the publisher must raise the version whenever the catalog changes", version, version);
   }
 
-  /** The version that was served. */
+  /**
+   * The version that was served.
+   *
+   * @return the refused catalog's {@code version}
+   */
   public long version() {
     return version;
   }
 
-  /** The highest version accepted before from this source. */
+  /**
+   * The highest version accepted before from this source.
+   *
+   * @return that version; equal to {@link #version()} when the same version came with other content
+   */
   public long lastAccepted() {
     return lastAccepted;
   }

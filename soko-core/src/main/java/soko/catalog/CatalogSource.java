@@ -10,11 +10,19 @@ import org.jspecify.annotations.Nullable;
  *
  * @param id stable for the life of the configuration, such as {@code "example.models https://…/catalog.json"};
  *     1 to 1024 characters, no control characters. Rollback state is kept per id.
- * @param expectedCatalogId the {@code id} that catalogs from this source must carry
+ * @param expectedCatalogId the {@code id} that catalogs from this source must carry; never {@link
+ *     Catalog#BUILTIN_ID}
  */
 public record CatalogSource(String id, String expectedCatalogId) {
+  /** The longest source id, in characters. */
   public static final int MAX_ID_LENGTH = 1024;
 
+  /**
+   * Checks the source. Immutable and thread-safe once made.
+   *
+   * @throws IllegalArgumentException if {@code id} is empty, too long or has a control character, or
+   *     {@code expectedCatalogId} is not a catalog id or is the built-in catalog's
+   */
   public CatalogSource {
     if (id.isEmpty() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new IllegalArgumentException("a catalog source id is 1 to " + MAX_ID_LENGTH + " characters on one line");
@@ -28,11 +36,24 @@ public record CatalogSource(String id, String expectedCatalogId) {
     }
   }
 
-  /** The source that serves catalog {@code catalogId} from {@code url}; its id is {@code "<catalogId> <url>"}. */
+  /**
+   * The source that serves catalog {@code catalogId} from {@code url}; its id is {@code "<catalogId>
+   * <url>"}.
+   *
+   * @param catalogId the catalog id the source must serve
+   * @param url where the signed catalog is fetched from
+   * @return the source
+   * @throws IllegalArgumentException as the canonical constructor
+   */
   public static CatalogSource of(String catalogId, URI url) {
     return new CatalogSource(catalogId + " " + url, catalogId);
   }
 
+  /**
+   * For messages.
+   *
+   * @return {@link #id()}
+   */
   @Override
   public String toString() {
     return id;

@@ -46,6 +46,11 @@ public final class CatalogTrust {
   private final RollbackState state;
 
   /**
+   * Makes a checker that trusts {@code keys} and keeps its rollback state in {@code stateDirectory}.
+   * Does no I/O.
+   *
+   * @param keys the public keys whose signatures are accepted
+   * @param clock decides whether a catalog has expired
    * @param stateDirectory where rollback state lives: a folder under the data root such as
    *     {@code <data>/state/catalogs}, never under a cache that users clear; created when first written
    */
@@ -61,6 +66,11 @@ public final class CatalogTrust {
    *
    * @param above the catalogs in force above this one: the built-in catalog and the remote catalogs
    *     of higher priority, merged ({@link Catalogs#merge}); the catalog must merge with them
+   * @param source where the bytes came from, and the catalog id it must serve
+   * @param envelopeBytes the signed envelope as served
+   * @return the accepted catalog
+   * @throws CatalogException the subclass for the first check that failed, in the order of the class
+   *     comment ({@link CatalogStateException} when the rollback state cannot be read or written)
    */
   public synchronized Catalog accept(CatalogSource source, Catalogs above, byte[] envelopeBytes) throws CatalogException {
     String label = "catalog source \"" + source.id() + "\"";
@@ -124,12 +134,23 @@ public final class CatalogTrust {
     throw CatalogUntrustedException.unknownKeys(source.id(), unknown, keys.keyIds());
   }
 
-  /** The last catalog version accepted from {@code source}, if any. */
+  /**
+   * The last catalog version accepted from {@code source}.
+   *
+   * @param source the catalog source
+   * @return that version, or empty when none was accepted yet
+   * @throws CatalogStateException if the state file exists but cannot be read or is damaged
+   */
   public synchronized OptionalLong lastAcceptedVersion(CatalogSource source) throws CatalogStateException {
     return state.read(source).map(a -> OptionalLong.of(a.version())).orElseGet(OptionalLong::empty);
   }
 
-  /** The file holding {@code source}'s rollback state, for Diagnostics. */
+  /**
+   * The file holding {@code source}'s rollback state, for Diagnostics. Does no I/O.
+   *
+   * @param source the catalog source
+   * @return the path of its state file, which may not exist yet
+   */
   public Path stateFile(CatalogSource source) {
     return state.file(source);
   }

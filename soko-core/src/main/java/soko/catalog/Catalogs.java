@@ -57,7 +57,15 @@ public final class Catalogs {
     this.aliases = Map.copyOf(aliases);
   }
 
-  /** Merges {@code builtin} with accepted remote catalogs, in that order. */
+  /**
+   * Merges {@code builtin} with accepted remote catalogs, in that order.
+   *
+   * @param builtin the built-in catalog, highest priority
+   * @param remotes accepted remote catalogs, highest priority first
+   * @return the merged view
+   * @throws CatalogConflictException if a catalog is given twice or the catalogs break a merge rule
+   *     (the message names the first conflicting entry)
+   */
   public static Catalogs of(Catalog builtin, List<Catalog> remotes) throws CatalogConflictException {
     List<Catalog> all = new ArrayList<>();
     all.add(builtin);
@@ -70,6 +78,8 @@ public final class Catalogs {
    * must pass before it is accepted, so that it can never redefine a model that the built-in catalog
    * or a catalog merged before it defines with other content.
    *
+   * @param next the catalog to check, lowest priority
+   * @return a new merged view; this one is unchanged
    * @throws CatalogConflictException naming the first entry of {@code next} that conflicts; this
    *     instance is unchanged
    */
@@ -79,7 +89,13 @@ public final class Catalogs {
     return merge(all);
   }
 
-  /** Merges catalogs in the given order; see the class comment. */
+  /**
+   * Merges catalogs in the given order; see the class comment.
+   *
+   * @param catalogs the catalogs, highest priority first
+   * @return the merged view
+   * @throws CatalogConflictException if a catalog is given twice or the catalogs break a merge rule
+   */
   public static Catalogs merge(List<Catalog> catalogs) throws CatalogConflictException {
     Set<String> ids = new LinkedHashSet<>();
     Map<String, Manifest> byId = new LinkedHashMap<>();
@@ -198,30 +214,61 @@ public final class Catalogs {
         files, first.demo(), first.annotations());
   }
 
-  /** The merged catalogs' ids, in merge order. */
+  /**
+   * Which catalogs are merged.
+   *
+   * @return the merged catalogs' ids, in merge order
+   */
   public List<String> catalogIds() {
     return catalogIds;
   }
 
-  /** Every model version, by name, then newest version first. */
+  /**
+   * Every model version.
+   *
+   * @return the entries sorted by name, then newest version first
+   */
   public List<CatalogEntry> models() {
     return models;
   }
 
-  /** Every alias in force, by name. */
+  /**
+   * Every alias in force.
+   *
+   * @return the aliases with the catalog each came from, sorted by name
+   */
   public List<AliasEntry> aliases() {
     return aliases.values().stream().sorted(Comparator.comparing(a -> a.alias().name())).toList();
   }
 
+  /**
+   * Looks an alias up.
+   *
+   * @param name the alias, compared exactly
+   * @return the alias in force under that name (a later catalog's replaces an earlier one's), or
+   *     empty
+   */
   public Optional<Alias> alias(String name) {
     return Optional.ofNullable(aliases.get(name)).map(AliasEntry::alias);
   }
 
-  /** The highest version of {@code name}. */
+  /**
+   * The highest version of a model.
+   *
+   * @param name the model's name
+   * @return its highest version's manifest, or empty when no catalog lists the name
+   */
   public Optional<Manifest> model(ModelName name) {
     return models.stream().map(CatalogEntry::manifest).filter(m -> m.name().equals(name)).findFirst();
   }
 
+  /**
+   * One version of a model.
+   *
+   * @param name the model's name
+   * @param version the version, compared with {@code equals} (build metadata counts)
+   * @return its manifest, or empty when no catalog lists that name@version
+   */
   public Optional<Manifest> model(ModelName name, Version version) {
     return models.stream().map(CatalogEntry::manifest)
         .filter(m -> m.name().equals(name) && m.version().equals(version))
@@ -236,6 +283,9 @@ public final class Catalogs {
    * <p>At use time, pick among installed models instead with {@link Alias#pick}. To pull an alias,
    * Soko installs the model {@link Recommendation#pick} recommends for the computer, and this first
    * listed candidate only when nothing can be recommended.
+   *
+   * @param nameOrAlias {@code name@version}, a model name or an alias, as the user typed it
+   * @return what to pull, or empty when nothing matches
    */
   public Optional<Resolution> resolve(String nameOrAlias) {
     int at = nameOrAlias.indexOf('@');

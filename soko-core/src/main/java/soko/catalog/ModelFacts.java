@@ -31,12 +31,17 @@ import soko.manifest.TaskSpec;
  * {@code chrf} and {@code comet} (higher is better). Stateless and thread-safe.
  */
 public final class ModelFacts {
+  /** The key of the parameter count: a positive decimal integer. */
   public static final String PARAMETERS = "model.parameters";
+  /** The key of a restriction the licence's SPDX id does not show; see {@link #NON_COMMERCIAL}. */
   public static final String LICENSE_RESTRICTION = "license.restriction";
   /** The only {@link #LICENSE_RESTRICTION} value: the licence forbids commercial use. */
   public static final String NON_COMMERCIAL = "non-commercial";
+  /** The prefix of quality figures: {@code quality.TASK.LANGUAGES.METRIC.DATASET}. */
   public static final String QUALITY_PREFIX = "quality.";
+  /** The key of the text naming where the quality figures come from, shown to people. */
   public static final String QUALITY_SOURCE = "quality.source";
+  /** The prefix of a whisper.cpp model's shape annotations. */
   public static final String WHISPER_PREFIX = "whisper.cpp.";
   /** The engine id of whisper.cpp models, whose shape the {@code whisper.cpp.*} annotations give. */
   public static final String WHISPER_ENGINE = "whisper.cpp";
@@ -51,9 +56,21 @@ public final class ModelFacts {
 
   private ModelFacts() {}
 
-  /** A quality metric and whether lower values are better. */
+  /**
+   * A quality metric and whether lower values are better. The order is the order of preference
+   * when a model publishes figures in several metrics.
+   */
   public enum Metric {
-    CER(true), WER(true), COMET(false), BLEU(false), CHRF(false);
+    /** Character error rate, per cent; lower is better. */
+    CER(true),
+    /** Word error rate, per cent; lower is better. */
+    WER(true),
+    /** COMET score; higher is better. */
+    COMET(false),
+    /** BLEU score; higher is better. */
+    BLEU(false),
+    /** chrF score; higher is better. */
+    CHRF(false);
 
     private final boolean lowerIsBetter;
 
@@ -61,10 +78,20 @@ public final class ModelFacts {
       this.lowerIsBetter = lowerIsBetter;
     }
 
+    /**
+     * Which way the metric improves.
+     *
+     * @return true for error rates, false for scores
+     */
     public boolean lowerIsBetter() {
       return lowerIsBetter;
     }
 
+    /**
+     * The metric's name in annotation keys.
+     *
+     * @return the lower-case name, such as {@code cer}
+     */
     public String id() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -80,16 +107,22 @@ public final class ModelFacts {
   }
 
   /**
-   * One published quality figure.
+   * One published quality figure. Immutable.
    *
+   * @param task the task it measures
    * @param languages the spoken or source language, or {@code from-to} for translation tasks
+   * @param metric the metric
+   * @param dataset the test set's name as the key writes it, such as {@code flores200}
+   * @param value the figure, {@code >= 0}, in the metric's unit
    */
   public record Figure(Task task, String languages, Metric metric, String dataset, double value) {}
 
   /**
-   * A model's quality for one job: the mean of its figures in one metric.
+   * A model's quality for one job: the mean of its figures in one metric. Immutable.
    *
-   * @param figures how many figures the mean is over
+   * @param metric the metric of the figures
+   * @param value their mean, in the metric's unit
+   * @param figures how many figures the mean is over, at least 1
    * @param source where they come from ({@code quality.source}), or empty
    */
   public record Quality(Metric metric, double value, int figures, String source) {
@@ -106,15 +139,33 @@ public final class ModelFacts {
     }
   }
 
-  /** A whisper.cpp model's shape: what its ggml header must say. */
+  /**
+   * A whisper.cpp model's shape: what its ggml header must say. Immutable.
+   *
+   * @param nVocab vocabulary size ({@code whisper.cpp.n_vocab})
+   * @param nAudioState width of the audio encoder ({@code n_audio_state})
+   * @param nAudioLayer encoder layers ({@code n_audio_layer})
+   * @param nTextLayer decoder layers ({@code n_text_layer})
+   * @param nMels mel bands of the input ({@code n_mels}), such as 80 or 128
+   * @param ftype the weights' type, such as {@code f16} or {@code q5_0} ({@code whisper.cpp.ftype})
+   */
   public record WhisperShape(int nVocab, int nAudioState, int nAudioLayer, int nTextLayer, int nMels, String ftype) {
-    /** Whether the large matrices are quantised (anything but f32 and f16). */
+    /**
+     * Whether the large matrices are quantised.
+     *
+     * @return true for any {@code ftype} but {@code f32} and {@code f16}
+     */
     public boolean quantised() {
       return !ftype.equals("f32") && !ftype.equals("f16");
     }
   }
 
-  /** The parameter count, if the manifest gives it. */
+  /**
+   * The parameter count.
+   *
+   * @param m the manifest
+   * @return the count, or empty when the annotation is absent or not a positive integer
+   */
   public static OptionalLong parameters(Manifest m) {
     String v = m.annotations().get(PARAMETERS);
     if (v == null) {
@@ -133,12 +184,21 @@ public final class ModelFacts {
    * Creative Commons licence, or its manifest says {@code "license.restriction": "non-commercial"}.
    * Such a model is never an alias candidate and never recommended; installing it needs the user's
    * explicit acceptance of that licence.
+   *
+   * @param m the manifest
+   * @return true when the licence forbids commercial use
    */
   public static boolean nonCommercial(Manifest m) {
     return NC_SPDX.matcher(m.license().spdx()).find() || NON_COMMERCIAL.equals(m.annotations().get(LICENSE_RESTRICTION));
   }
 
-  /** The whisper.cpp shape, when the model runs on whisper.cpp and gives all six annotations. */
+  /**
+   * The whisper.cpp shape.
+   *
+   * @param m the manifest
+   * @return the shape when the model runs on whisper.cpp and gives all six annotations well formed;
+   *     otherwise empty
+   */
   public static Optional<WhisperShape> whisperShape(Manifest m) {
     if (!m.engine().id().equals(WHISPER_ENGINE)) {
       return Optional.empty();
@@ -159,7 +219,13 @@ public final class ModelFacts {
     return Optional.of(new WhisperShape(n[0], n[1], n[2], n[3], n[4], ftype));
   }
 
-  /** Every quality figure the manifest gives, in key order. */
+  /**
+   * Every quality figure the manifest gives.
+   *
+   * @param m the manifest
+   * @return the well-formed figures, in key order; a malformed one is skipped (catalogs refuse
+   *     them, see {@link #problem})
+   */
   public static List<Figure> figures(Manifest m) {
     List<Figure> out = new ArrayList<>();
     m.annotations().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
@@ -179,6 +245,10 @@ public final class ModelFacts {
    * The model's quality for {@code need} (an alias's task, with one language): the mean of its
    * figures for that task and language in the first metric it has, in the order CER, WER, COMET,
    * BLEU, chrF; empty when it publishes none.
+   *
+   * @param m the manifest
+   * @param need the job, with one source language
+   * @return the quality, or empty when the model publishes no figure for that job
    */
   public static Optional<Quality> quality(Manifest m, TaskSpec need) {
     String languages = languageKey(need);

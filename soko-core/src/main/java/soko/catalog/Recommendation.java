@@ -94,12 +94,19 @@ public final class Recommendation {
   private Recommendation() {}
 
   /**
-   * What a pick may use.
+   * What a pick may use. Immutable.
    *
-   * @param memoryBudgetBytes the most memory the model may need
-   * @param maxRealTimeFactor the slowest acceptable processing, as processing time ÷ audio time
+   * @param memoryBudgetBytes the most memory the model may need, in bytes, {@code >= 0}
+   * @param maxRealTimeFactor the slowest acceptable processing, as processing time ÷ audio time;
+   *     positive and finite
    */
   public record Limits(long memoryBudgetBytes, double maxRealTimeFactor) {
+    /**
+     * Checks the limits.
+     *
+     * @throws IllegalArgumentException if the budget is negative or the factor is not positive and
+     *     finite
+     */
     public Limits {
       if (memoryBudgetBytes < 0) {
         throw new IllegalArgumentException("memoryBudgetBytes < 0");
@@ -109,15 +116,22 @@ public final class Recommendation {
       }
     }
 
-    /** Half the physical memory (Soko's default memory budget) and {@link #REAL_TIME}. */
+    /**
+     * Soko's default limits for a computer.
+     *
+     * @param hw the computer
+     * @return half the physical memory as the budget, and {@link #REAL_TIME}
+     */
     public static Limits forHardware(Hardware hw) {
       return new Limits(hw.memoryBytes() / 2, REAL_TIME);
     }
   }
 
   /**
-   * One candidate, estimated for this computer.
+   * One candidate, estimated for this computer. Immutable.
    *
+   * @param model the candidate
+   * @param memoryBytes the memory it needs while it runs, in bytes ({@link #memoryNeed})
    * @param realTimeFactor processing time ÷ audio time; empty for models without a speed estimate
    * @param quality published quality for the job, if any
    */
@@ -127,26 +141,41 @@ public final class Recommendation {
       return memoryBytes <= limits.memoryBudgetBytes();
     }
 
-    /** Whether this candidate fits {@code limits}: its memory within the budget, its speed within the limit. */
+    /**
+     * Whether this candidate fits {@code limits}.
+     *
+     * @param limits the limits
+     * @return true when its memory is within the budget and its speed (if estimated) within the
+     *     limit
+     */
     public boolean fits(Limits limits) {
       return fitsMemory(limits) && (realTimeFactor.isEmpty() || realTimeFactor.getAsDouble() <= limits.maxRealTimeFactor());
     }
   }
 
   /**
-   * The outcome.
+   * The outcome. Immutable (the list is copied).
    *
    * @param model the model to install, or empty when none fits
    * @param reason one line for people, starting with the model's name when there is one
    * @param estimates every candidate considered, in the order given
    */
   public record Pick(Optional<Manifest> model, String reason, List<Estimate> estimates) {
+    /** Copies the list. */
     public Pick {
       estimates = List.copyOf(estimates);
     }
   }
 
-  /** Picks among {@code alias}'s candidates that the merged catalogs list (their highest versions). */
+  /**
+   * Picks among {@code alias}'s candidates that the merged catalogs list (their highest versions).
+   *
+   * @param alias the alias
+   * @param catalogs the merged catalogs
+   * @param hw the computer
+   * @param limits the memory budget and speed limit
+   * @return the pick, with its reason
+   */
   public static Pick pick(Alias alias, Catalogs catalogs, Hardware hw, Limits limits) {
     List<Manifest> listed = new ArrayList<>();
     for (ModelName n : alias.candidates()) {
@@ -157,6 +186,12 @@ public final class Recommendation {
 
   /**
    * Picks for {@code need} (one job with one language, as an alias has) among {@code candidates}.
+   *
+   * @param need the job
+   * @param candidates the models to choose from; those that cannot do the job are skipped
+   * @param hw the computer
+   * @param limits the memory budget and speed limit
+   * @return the pick, with its reason
    */
   public static Pick pick(TaskSpec need, List<Manifest> candidates, Hardware hw, Limits limits) {
     Map<ModelName, Manifest> eligible = new LinkedHashMap<>();
@@ -211,12 +246,24 @@ public final class Recommendation {
         estimates);
   }
 
-  /** Estimates one model for {@code need} on this computer. */
+  /**
+   * Estimates one model for {@code need} on this computer.
+   *
+   * @param m the model
+   * @param need the job, for the quality figure
+   * @param hw the computer
+   * @return the estimate
+   */
   public static Estimate estimate(Manifest m, TaskSpec need, Hardware hw) {
     return new Estimate(m, memoryNeed(m), realTimeFactor(m, hw), ModelFacts.quality(m, need));
   }
 
-  /** The memory a model needs while it runs, in bytes (see the class comment). */
+  /**
+   * The memory a model needs while it runs (see the class comment).
+   *
+   * @param m the model
+   * @return the estimate in bytes
+   */
   public static long memoryNeed(Manifest m) {
     Optional<ModelFacts.WhisperShape> shape = ModelFacts.whisperShape(m);
     if (shape.isPresent()) {
@@ -232,7 +279,14 @@ public final class Recommendation {
         .orElseGet(() -> (long) (WHISPER_WORKING_SET.get(1_280) * Math.pow(width / 1_280.0, 2)));
   }
 
-  /** Processing time ÷ audio time on this computer; empty for models that are not whisper.cpp models with a shape. */
+  /**
+   * The model's estimated speed on this computer.
+   *
+   * @param m the model
+   * @param hw the computer
+   * @return processing time ÷ audio time; empty for models that are not whisper.cpp models with a
+   *     shape
+   */
   public static OptionalDouble realTimeFactor(Manifest m, Hardware hw) {
     return ModelFacts.whisperShape(m)
         .map(s -> OptionalDouble.of(gigaflopsPerAudioSecond(s) / gigaflops(hw)))

@@ -20,6 +20,8 @@ import soko.verification.Hashing;
  * key's X.509 SubjectPublicKeyInfo (SPKI) encoding. So a signature names the key that made it, and
  * several keys can be trusted at once while a publisher rotates keys.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param keyId {@link #keyIdOf} of {@code publicKey}
  * @param publicKey an Ed25519 public key
  * @param comment who the key belongs to, for people; at most 256 characters, may be empty
@@ -31,6 +33,12 @@ public record TrustedKey(String keyId, PublicKey publicKey, String comment) {
   /** The size of an Ed25519 SPKI encoding: a 12-byte header and the 32-byte key. */
   private static final int SPKI_LENGTH = 44;
 
+  /**
+   * Checks the key, its id and the comment.
+   *
+   * @throws IllegalArgumentException if the key is not Ed25519, {@code keyId} is not its id, or the
+   *     comment is longer than 256 characters or has a control character
+   */
   public TrustedKey {
     if (!(publicKey instanceof EdECPublicKey ed) || !ed.getParams().getName().equalsIgnoreCase("Ed25519")) {
       throw new IllegalArgumentException("a trusted key is an Ed25519 public key, got " + publicKey.getAlgorithm());
@@ -44,12 +52,24 @@ public record TrustedKey(String keyId, PublicKey publicKey, String comment) {
     }
   }
 
-  /** Trusts {@code publicKey}, deriving its id. */
+  /**
+   * Trusts {@code publicKey}, deriving its id.
+   *
+   * @param publicKey an Ed25519 public key
+   * @param comment who the key belongs to; one line of at most 256 characters, may be empty
+   * @return the trusted key
+   * @throws IllegalArgumentException if the key is not Ed25519 or the comment is invalid
+   */
   public static TrustedKey of(PublicKey publicKey, String comment) {
     return new TrustedKey(keyIdOf(publicKey), publicKey, comment);
   }
 
-  /** The id of an Ed25519 public key: the first 16 hex digits of the SHA-256 of its SPKI encoding. */
+  /**
+   * The id of a public key.
+   *
+   * @param publicKey the key
+   * @return the first 16 lower-case hex digits of the SHA-256 of its SPKI encoding
+   */
   public static String keyIdOf(PublicKey publicKey) {
     return HexFormat.of().formatHex(Hashing.newSha256().digest(publicKey.getEncoded())).substring(0, 16);
   }
@@ -57,6 +77,10 @@ public record TrustedKey(String keyId, PublicKey publicKey, String comment) {
   /**
    * Reads a public key exported with {@link #spkiBase64}: standard base64 (with padding, no line
    * breaks) of the X.509 SPKI encoding, as {@code openssl pkey -pubout -outform DER | base64} prints.
+   *
+   * @param base64 the encoded key (44 bytes once decoded)
+   * @return the Ed25519 public key
+   * @throws IllegalArgumentException if the text is not base64, not 44 bytes, or not an Ed25519 key
    */
   public static PublicKey publicKeyFromSpkiBase64(String base64) {
     byte[] der;
@@ -75,7 +99,11 @@ public record TrustedKey(String keyId, PublicKey publicKey, String comment) {
     }
   }
 
-  /** Standard base64 of the key's X.509 SPKI encoding. */
+  /**
+   * The key in the form trusted-keys files carry.
+   *
+   * @return standard base64 (padded, one line) of the key's X.509 SPKI encoding
+   */
   public String spkiBase64() {
     return spkiBase64(publicKey);
   }

@@ -38,15 +38,26 @@ import soko.internal.json.Node;
  * <p>{@code keyId} must be the id derived from {@code publicKey} (a copy-paste check); {@code comment}
  * is optional.
  *
- * @param keys distinct by key id, in the order given
+ * <p>Immutable and thread-safe.
+ *
+ * @param keys distinct by key id, in the order given; at most {@link #MAX_KEYS} (copied)
  */
 public record TrustedKeys(List<TrustedKey> keys) {
+  /** The only schema version of the trusted-keys file this release reads and writes. */
   public static final int SCHEMA_VERSION = 1;
+  /** The most keys one set may hold. */
   public static final int MAX_KEYS = 64;
+  /** A trusted-keys file larger than this is refused before parsing. */
   public static final int MAX_BYTES = 256 * 1024;
   private static final Set<String> TOP = Set.of("schemaVersion", "keys");
   private static final Set<String> KEY = Set.of("keyId", "algorithm", "publicKey", "comment");
 
+  /**
+   * Copies the list and checks it.
+   *
+   * @throws IllegalArgumentException if there are more than {@link #MAX_KEYS} keys or a key id
+   *     appears twice
+   */
   public TrustedKeys {
     keys = List.copyOf(keys);
     if (keys.size() > MAX_KEYS) {
@@ -57,29 +68,64 @@ public record TrustedKeys(List<TrustedKey> keys) {
     }
   }
 
-  /** Trusts no key: every remote catalog is refused. */
+  /**
+   * Trusts no key: every remote catalog is refused.
+   *
+   * @return the empty set
+   */
   public static TrustedKeys none() {
     return new TrustedKeys(List.of());
   }
 
+  /**
+   * Trusts the given keys.
+   *
+   * @param keys distinct keys
+   * @return the set, in the order given
+   * @throws IllegalArgumentException as the canonical constructor
+   */
   public static TrustedKeys of(TrustedKey... keys) {
     return new TrustedKeys(Arrays.asList(keys));
   }
 
-  /** Trusts {@code keys}, with no comments. */
+  /**
+   * Trusts {@code keys}, with no comments.
+   *
+   * @param keys distinct Ed25519 public keys
+   * @return the set, in the order given
+   * @throws IllegalArgumentException if a key is not Ed25519, or as the canonical constructor
+   */
   public static TrustedKeys ofPublicKeys(PublicKey... keys) {
     return new TrustedKeys(Arrays.stream(keys).map(k -> TrustedKey.of(k, "")).toList());
   }
 
+  /**
+   * Looks a key up by its id.
+   *
+   * @param keyId 16 lower-case hex digits
+   * @return the key, or empty when it is not trusted
+   */
   public Optional<TrustedKey> find(String keyId) {
     return keys.stream().filter(k -> k.keyId().equals(keyId)).findFirst();
   }
 
+  /**
+   * The trusted key ids, for messages.
+   *
+   * @return the ids in the set's order
+   */
   public List<String> keyIds() {
     return keys.stream().map(TrustedKey::keyId).toList();
   }
 
-  /** These keys and {@code other}'s; a key in both is kept once, with this set's comment. */
+  /**
+   * Both sets together.
+   *
+   * @param other more keys
+   * @return these keys and {@code other}'s, this set's first; a key in both is kept once, with this
+   *     set's comment
+   * @throws IllegalArgumentException if the union holds more than {@link #MAX_KEYS} keys
+   */
   public TrustedKeys plus(TrustedKeys other) {
     Map<String, TrustedKey> all = new LinkedHashMap<>();
     keys.forEach(k -> all.put(k.keyId(), k));
@@ -90,7 +136,12 @@ public record TrustedKeys(List<TrustedKey> keys) {
   /**
    * Parses a trusted-keys file.
    *
+   * @param json the file's UTF-8 JSON, at most {@link #MAX_BYTES} bytes
    * @param source names the file in messages, such as its path
+   * @return the keys, in file order
+   * @throws CatalogKeyException if the file is not valid: not JSON, an unknown schema version or
+   *     field, an algorithm other than ed25519, a bad key, a key id that does not match its key, or
+   *     a key listed twice (the message names the JSON pointer)
    */
   public static TrustedKeys parse(byte[] json, String source) throws CatalogKeyException {
     try {
@@ -138,7 +189,11 @@ public record TrustedKeys(List<TrustedKey> keys) {
     }
   }
 
-  /** Writes a trusted-keys file canonically. */
+  /**
+   * Writes a trusted-keys file canonically.
+   *
+   * @return its UTF-8 JSON, which {@link #parse} reads back
+   */
   public byte[] write() {
     ObjectNode root = Json.object();
     root.put("schemaVersion", SCHEMA_VERSION);

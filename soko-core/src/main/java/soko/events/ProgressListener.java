@@ -21,5 +21,10 @@ public interface ProgressListener {
   /** Ignores every event. */
   ProgressListener NONE = event -> {};
 
+  /**
+   * Receives one event. Called on the transferring thread; must return quickly and not throw.
+   *
+   * @param event the event, never {@code null}
+   */
   void on(TransferEvent event);
 }

@@ -24,6 +24,16 @@ public final class ThrottledListener implements ProgressListener {
   /** The instant the last progress event of each file was passed; absent: pass the next one. */
   private final ConcurrentMap<String, Instant> lastPassed = new ConcurrentHashMap<>();
 
+  /**
+   * Wraps {@code delegate}.
+   *
+   * @param delegate the listener that receives the passed events; it must itself follow the rules
+   *     of {@link ProgressListener}, since it is called on the transferring threads
+   * @param interval the least time between two progress events of one file; {@link Duration#ZERO}
+   *     passes every event
+   * @param clock the source of "now", usually {@link InstantSource#system()}
+   * @throws IllegalArgumentException if {@code interval} is negative
+   */
   public ThrottledListener(ProgressListener delegate, Duration interval, InstantSource clock) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.interval = Objects.requireNonNull(interval, "interval");

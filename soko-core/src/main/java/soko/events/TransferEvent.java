@@ -29,7 +29,8 @@ import java.util.Optional;
  *   <li>Exactly one {@link Done} or {@link Failed} ends a file, and nothing follows it.
  * </ul>
  *
- * <p>Sizes are in bytes. Digests are written {@code sha256:<64 hex>}.
+ * <p>Sizes are in bytes. Digests are written {@code sha256:<64 hex>}. Every event is an immutable
+ * record, safe to hand to another thread.
  */
 public sealed interface TransferEvent
     permits TransferEvent.Started,
@@ -40,17 +41,28 @@ public sealed interface TransferEvent
         TransferEvent.Failed,
         TransferEvent.Notice {
 
-  /** The file's path inside its model, e.g. {@code weights/model.onnx}. */
+  /**
+   * The file this event is about.
+   *
+   * @return the file's path inside its model, e.g. {@code weights/model.onnx}
+   */
   String file();
 
   /**
-   * Bytes start flowing from {@code host}.
+   * Bytes start flowing from {@code host}. Immutable.
    *
-   * @param totalBytes the file's size from the manifest
-   * @param resumedFrom bytes kept from earlier runs, 0 for a fresh start
+   * @param file the file's path inside its model
+   * @param totalBytes the file's size from the manifest, {@code >= 0}
+   * @param resumedFrom bytes kept from earlier runs, 0 for a fresh start; {@code 0..totalBytes}
    * @param host the host and port contacted, e.g. {@code models.example.org}
    */
   record Started(String file, long totalBytes, long resumedFrom, String host) implements TransferEvent {
+    /**
+     * Checks the event.
+     *
+     * @throws IllegalArgumentException if {@code totalBytes < 0} or {@code resumedFrom} is outside
+     *     {@code 0..totalBytes}
+     */
     public Started {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(host, "host");
@@ -59,14 +71,22 @@ public sealed interface TransferEvent
   }
 
   /**
-   * Bytes arrived.
+   * Bytes arrived. Immutable.
    *
-   * @param bytesDone bytes of the file present now, including resumed bytes
+   * @param file the file's path inside its model
+   * @param bytesDone bytes of the file present now, including resumed bytes; {@code 0..totalBytes}
+   * @param totalBytes the file's size from the manifest, {@code >= 0}
    * @param bytesPerSecond the current transfer rate, 0 when not yet known
    * @param eta the time left at that rate, empty while the rate is unknown
    */
   record Progress(String file, long bytesDone, long totalBytes, long bytesPerSecond, Optional<Duration> eta)
       implements TransferEvent {
+    /**
+     * Checks the event.
+     *
+     * @throws IllegalArgumentException if {@code bytesDone} is outside {@code 0..totalBytes} or
+     *     {@code bytesPerSecond < 0}
+     */
     public Progress {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(eta, "eta");
@@ -77,8 +97,18 @@ public sealed interface TransferEvent
     }
   }
 
-  /** Bytes already on disk are being re-hashed: {@code bytes} of them. */
+  /**
+   * Bytes already on disk are being re-hashed. Immutable.
+   *
+   * @param file the file's path inside its model
+   * @param bytes how many bytes are re-hashed, {@code >= 0}
+   */
   record Verifying(String file, long bytes) implements TransferEvent {
+    /**
+     * Checks the event.
+     *
+     * @throws IllegalArgumentException if {@code bytes < 0}
+     */
     public Verifying {
       Objects.requireNonNull(file, "file");
       if (bytes < 0) {
@@ -89,11 +119,19 @@ public sealed interface TransferEvent
 
   /**
    * An attempt failed in a way worth retrying; the next attempt starts after {@code delay}.
+   * Immutable.
    *
+   * @param file the file's path inside its model
    * @param attempt the number of the attempt that failed, from 1
+   * @param delay how long the producer waits before the next attempt, {@code >= 0}
    * @param reason one line saying what went wrong
    */
   record Retrying(String file, int attempt, Duration delay, String reason) implements TransferEvent {
+    /**
+     * Checks the event.
+     *
+     * @throws IllegalArgumentException if {@code attempt < 1} or {@code delay} is negative
+     */
     public Retrying {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(delay, "delay");
@@ -108,13 +146,20 @@ public sealed interface TransferEvent
   }
 
   /**
-   * The file is complete and its size and sha256 match the manifest.
+   * The file is complete and its size and sha256 match the manifest. Immutable.
    *
-   * @param sha256 {@code sha256:<64 hex>}
+   * @param file the file's path inside its model
+   * @param sha256 the file's digest, {@code sha256:<64 hex>}
+   * @param size the file's size in bytes, {@code >= 0}
    * @param bytesTransferred bytes received over the network during this fetch call (0 when the
    *     file was already complete)
    */
   record Done(String file, String sha256, long size, long bytesTransferred) implements TransferEvent {
+    /**
+     * Checks the event.
+     *
+     * @throws IllegalArgumentException if {@code size} or {@code bytesTransferred} is negative
+     */
     public Done {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(sha256, "sha256");
@@ -124,8 +169,14 @@ public sealed interface TransferEvent
     }
   }
 
-  /** The fetch ended without a verified file; {@code reason} is the one-line error message. */
+  /**
+   * The fetch ended without a verified file. Immutable.
+   *
+   * @param file the file's path inside its model
+   * @param reason the one-line error message, which says how to fix the problem
+   */
   record Failed(String file, String reason) implements TransferEvent {
+    /** Checks that no component is {@code null}. */
     public Failed {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(reason, "reason");
@@ -136,9 +187,13 @@ public sealed interface TransferEvent
    * Something the user should know that does not stop the fetch, such as a foreign entry moved
    * aside from the downloads folder, or a wait for another process.
    *
-   * @param message one line
+   * Immutable.
+   *
+   * @param file the file's path inside its model
+   * @param message one line for the user
    */
   record Notice(String file, String message) implements TransferEvent {
+    /** Checks that no component is {@code null}. */
     public Notice {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(message, "message");

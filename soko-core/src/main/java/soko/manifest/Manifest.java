@@ -13,7 +13,20 @@ import java.util.Optional;
  * exported, but no engine is asked to run it (a ModelPack made by another tool whose task cannot be
  * told from its config, until the user names one).
  *
- * <p>The wire format is {@link ManifestCodec}'s concern.
+ * <p>The wire format is {@link ManifestCodec}'s concern. Thread-safe (the collections are copied).
+ *
+ * @param name the model's name, such as {@code whisper-base}
+ * @param version the model's version (semver); {@code name@version} identifies the model
+ * @param description one paragraph for people, at most 4096 characters; may be empty
+ * @param tasks what the model does, in the order the manifest lists them; empty in the "no task"
+ *     state
+ * @param engine the engine that runs the model and the versions it accepts
+ * @param license the licence the model is distributed under
+ * @param files the model's files, 1 to {@link #MAX_FILES}, whose paths differ ignoring case and
+ *     none of which is another's folder
+ * @param demo true for a demonstration model whose output must not be presented as a real result
+ * @param annotations free-form key to value notes (at most 64; keys 1 to 128 characters, values at
+ *     most 4096), such as where a converted model came from; empty when none
  */
 public record Manifest(
     ModelName name,
@@ -26,8 +39,15 @@ public record Manifest(
     boolean demo,
     Map<String, String> annotations) {
 
+  /** The most files one model may have. */
   public static final int MAX_FILES = 10_000;
 
+  /**
+   * Checks the manifest and copies its collections.
+   *
+   * @throws IllegalArgumentException if the description is too long, there are no files or more
+   *     than {@link #MAX_FILES}, or two file paths clash (the message names them)
+   */
   public Manifest {
     if (description.length() > 4096) {
       throw new IllegalArgumentException("description is at most 4096 characters");
@@ -77,7 +97,11 @@ public record Manifest(
     return null;
   }
 
-  /** The sum of the file sizes. */
+  /**
+   * The model's size on disk.
+   *
+   * @return the sum of the file sizes, in bytes
+   */
   public long totalSize() {
     long total = 0;
     for (ModelFile f : files) {
@@ -86,21 +110,40 @@ public record Manifest(
     return total;
   }
 
-  /** "name@version", the model's identity in messages and refs. */
+  /**
+   * The model's identity in messages and refs.
+   *
+   * @return {@code name@version}, such as {@code whisper-base@1.0.0}
+   */
   public String id() {
     return name + "@" + version;
   }
 
-  /** True in the "no task" state: installed and verifiable, but not runnable until a task is given. */
+  /**
+   * Whether the model is in the "no task" state: installed and verifiable, but not runnable until
+   * a task is given.
+   *
+   * @return true when {@link #tasks()} is empty
+   */
   public boolean noTask() {
     return tasks.isEmpty();
   }
 
-  /** True when every file can come from the copy shipped inside Soko. */
+  /**
+   * Whether the model can be installed with no network.
+   *
+   * @return true when every file has a {@code bundled:} source, a copy shipped inside Soko
+   */
   public boolean bundled() {
     return files.stream().allMatch(ModelFile::bundled);
   }
 
+  /**
+   * Looks a file up by its path.
+   *
+   * @param path the file's path as the manifest writes it, compared exactly (case-sensitively)
+   * @return the file, or empty when the model has no file with that path
+   */
   public Optional<ModelFile> file(String path) {
     return files.stream().filter(f -> f.path().value().equals(path)).findFirst();
   }

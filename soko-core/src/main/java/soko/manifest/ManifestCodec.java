@@ -39,7 +39,11 @@ public final class ManifestCodec {
   /**
    * Parses a manifest.
    *
+   * @param json the manifest's UTF-8 JSON, at most {@link #MAX_BYTES} bytes
    * @param source names the manifest in error messages, such as its path
+   * @return the manifest, valid in every field
+   * @throws ManifestException if the bytes are not JSON, are too large, or any field is unknown,
+   *     missing or invalid (the message names its JSON pointer and what would be valid)
    */
   public static Manifest parse(byte[] json, String source) throws ManifestException {
     try {
@@ -54,6 +58,8 @@ public final class ManifestCodec {
    * soko-core's catalog and OCI code only; {@code Node} is in {@code soko.internal.json}, which the
    * module does not export, so no other module can call it.
    *
+   * @param root the manifest's JSON tree
+   * @return the manifest
    * @throws JsonProblem naming the JSON pointer of the first bad field
    */
   @SuppressWarnings("exports")
@@ -180,7 +186,12 @@ public final class ManifestCodec {
     return new ModelFile(path, size, sha, sources);
   }
 
-  /** Writes a manifest canonically. {@code parse(write(m))} equals {@code m}. */
+  /**
+   * Writes a manifest canonically. {@code parse(write(m))} equals {@code m}.
+   *
+   * @param m the manifest
+   * @return its UTF-8 JSON: fixed key order, two-space indentation, a final newline
+   */
   public static byte[] write(Manifest m) {
     return Json.write(toJson(m));
   }
@@ -188,6 +199,9 @@ public final class ManifestCodec {
   /**
    * The canonical JSON tree of a manifest, for embedding in other documents (catalogs, OCI
    * annotations). Not API, like {@link #read(Node)}.
+   *
+   * @param m the manifest
+   * @return its canonical JSON tree
    */
   @SuppressWarnings("exports")
   public static Node tree(Manifest m) {

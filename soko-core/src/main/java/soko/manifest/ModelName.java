@@ -2,10 +2,20 @@ package soko.manifest;
 
 import java.util.regex.Pattern;
 
-/** A model's id: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64. */
+/**
+ * A model's id: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at
+ * most 64. Immutable and thread-safe.
+ *
+ * @param value the name, such as {@code whisper-base}; never contains {@code ..}
+ */
 public record ModelName(String value) {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
+  /**
+   * Checks the name.
+   *
+   * @throws IllegalArgumentException if {@code value} is not of the form above
+   */
   public ModelName {
     if (value == null || !NAME.matcher(value).matches() || value.contains("..")) {
       throw new IllegalArgumentException(
@@ -13,6 +23,13 @@ public record ModelName(String value) {
     }
   }
 
+  /**
+   * Reads a model name.
+   *
+   * @param s the name, such as {@code whisper-base}
+   * @return the name
+   * @throws IllegalArgumentException if {@code s} is not a valid name (the message shows the form)
+   */
   public static ModelName parse(String s) {
     return new ModelName(s);
   }

@@ -15,8 +15,13 @@ import java.util.Locale;
  * <p>The value is in Unicode normalization form NFC: a path given in another form (such as the NFD
  * that macOS file systems report) is normalised when the path is made, because macOS treats both
  * spellings of {@code café} as one file, and a manifest must not be able to list one file twice.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param value the path in NFC, such as {@code weights/model.onnx}
  */
 public record RelativePath(String value) {
+  /** The longest path, in characters. */
   public static final int MAX_LENGTH = 255;
   /** The longest path segment in UTF-8 bytes: NAME_MAX on Linux and macOS. */
   public static final int MAX_SEGMENT_BYTES = 255;
@@ -26,6 +31,12 @@ public record RelativePath(String value) {
       "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
       "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9");
 
+  /**
+   * Normalises the path to NFC and checks it.
+   *
+   * @throws IllegalArgumentException if the path breaks a rule above (the message says which, and
+   *     how to write it instead)
+   */
   public RelativePath {
     if (value != null && !Normalizer.isNormalized(value, Normalizer.Form.NFC)) {
       value = Normalizer.normalize(value, Normalizer.Form.NFC);
@@ -36,6 +47,13 @@ public record RelativePath(String value) {
     }
   }
 
+  /**
+   * Reads a path.
+   *
+   * @param s a relative, '/'-separated path in any Unicode normalization form
+   * @return the path, in NFC
+   * @throws IllegalArgumentException if the path breaks a rule above
+   */
   public static RelativePath parse(String s) {
     return new RelativePath(s);
   }
@@ -102,6 +120,8 @@ public record RelativePath(String value) {
    * The key under which paths must be unique: paths that differ only in case collide on macOS and
    * Windows (and the value is already NFC, so paths that differ only in normalization have the same
    * key too). Each code point is folded on its own, as those file systems do.
+   *
+   * @return the value with each code point folded to lower case; for comparison only, never a path
    */
   public String caseFoldKey() {
     StringBuilder sb = new StringBuilder(value.length());
@@ -109,12 +129,21 @@ public record RelativePath(String value) {
     return sb.toString();
   }
 
-  /** The last segment. */
+  /**
+   * The file's name.
+   *
+   * @return the last segment, such as {@code model.onnx}
+   */
   public String fileName() {
     int i = value.lastIndexOf('/');
     return i < 0 ? value : value.substring(i + 1);
   }
 
+  /**
+   * The path as written.
+   *
+   * @return {@link #value()}
+   */
   @Override
   public String toString() {
     return value;

@@ -15,15 +15,37 @@ import java.util.Locale;
  *   <li>{@code https://host/...} or {@code http://host/...}: a mirror (plain http is for LAN mirrors);
  *   <li>{@code oci://REGISTRY/REPOSITORY@sha256:HEX}: one blob of an OCI registry, addressed by its digest.
  * </ul>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param uri the source, of one of the forms above, at most {@link #MAX_LENGTH} characters
  */
 public record SourceUri(URI uri) {
+  /** The longest URI, in characters. */
   public static final int MAX_LENGTH = 2048;
 
-  public enum Kind { BUNDLED, FILE, HTTP, OCI }
+  /** The kind of source, by its scheme. */
+  public enum Kind {
+    /** {@code bundled:}: shipped inside Soko. */
+    BUNDLED,
+    /** {@code file:}: a file on this computer. */
+    FILE,
+    /** {@code https:} or {@code http:}: a web server or mirror. */
+    HTTP,
+    /** {@code oci:}: a blob of an OCI registry. */
+    OCI
+  }
 
   private static final java.util.regex.Pattern OCI_PATH = java.util.regex.Pattern.compile(
       "/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*@sha256:[0-9a-f]{64}");
 
+  /**
+   * Checks the URI.
+   *
+   * @throws IllegalArgumentException if the scheme is not one of the above, or the URI is not of
+   *     its scheme's form (such as a {@code file:} URI with a host, or an {@code oci:} URI without a
+   *     digest)
+   */
   public SourceUri {
     String why = problem(uri);
     if (why != null) {
@@ -31,6 +53,13 @@ public record SourceUri(URI uri) {
     }
   }
 
+  /**
+   * Reads a source.
+   *
+   * @param s the URI text, at most {@link #MAX_LENGTH} characters
+   * @return the source
+   * @throws IllegalArgumentException if {@code s} is too long, not a URI, or not a supported source
+   */
   public static SourceUri parse(String s) {
     if (s.length() > MAX_LENGTH) {
       throw new IllegalArgumentException("the URI has " + s.length() + " characters; at most " + MAX_LENGTH);
@@ -105,6 +134,11 @@ public record SourceUri(URI uri) {
     }
   }
 
+  /**
+   * The kind of source.
+   *
+   * @return the kind its scheme names
+   */
   public Kind kind() {
     return switch (uri.getScheme().toLowerCase(Locale.ROOT)) {
       case "bundled" -> Kind.BUNDLED;
@@ -114,7 +148,12 @@ public record SourceUri(URI uri) {
     };
   }
 
-  /** For a bundled source, the path inside Soko's bundle. */
+  /**
+   * For a bundled source, the path inside Soko's bundle.
+   *
+   * @return the path after {@code bundled:}, such as {@code silero-vad/model.onnx}
+   * @throws IllegalStateException if this is not a {@code bundled:} source
+   */
   public RelativePath bundledPath() {
     if (kind() != Kind.BUNDLED) {
       throw new IllegalStateException(uri + " is not bundled");
@@ -122,11 +161,21 @@ public record SourceUri(URI uri) {
     return new RelativePath(uri.getSchemeSpecificPart());
   }
 
-  /** The host a user consents to contact, or "local" for bundled and file sources. */
+  /**
+   * The host a user consents to contact.
+   *
+   * @return {@code host} or {@code host:port} for http and OCI sources; {@code local} for bundled
+   *     and file sources
+   */
   public String host() {
     return kind() == Kind.HTTP || kind() == Kind.OCI ? uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") : "local";
   }
 
+  /**
+   * The URI as written.
+   *
+   * @return the URI's text, which {@link #parse} reads back
+   */
   @Override
   public String toString() {
     return uri.toString();

@@ -8,11 +8,21 @@ import java.util.regex.Pattern;
 /**
  * Which engine versions a model works with: space-separated comparators that must all hold, such
  * as {@code >=1.20 <2}, or {@code *} for any. Versions compare numerically, dot by dot, missing
- * parts counting as 0; a pre-release suffix after '-' is ignored.
+ * parts counting as 0; a pre-release suffix after '-' is ignored. Immutable and thread-safe.
+ *
+ * @param text the range as written: {@code *}, or comparators ({@code >=}, {@code >}, {@code <=},
+ *     {@code <}, {@code =} or none for equal, each before a version of 1 to 4 numbers) separated by
+ *     spaces; at most 64 characters
  */
 public record VersionRange(String text) {
   private static final Pattern COMPARATOR = Pattern.compile("(>=|<=|>|<|=)?(\\d{1,9}(?:\\.\\d{1,9}){0,3})");
 
+  /**
+   * Checks the range.
+   *
+   * @throws IllegalArgumentException if {@code text} is blank, too long, or has a part that is not a
+   *     comparator (the message names it)
+   */
   public VersionRange {
     if (text == null || text.isBlank() || text.length() > 64) {
       throw new IllegalArgumentException("a version range is \"*\" or comparators such as \">=1.20 <2\"");
@@ -26,13 +36,27 @@ public record VersionRange(String text) {
     }
   }
 
+  /**
+   * Reads a range.
+   *
+   * @param s such as {@code >=1.20 <2} or {@code *}
+   * @return the range
+   * @throws IllegalArgumentException if {@code s} is not a valid range
+   */
   public static VersionRange parse(String s) {
     return new VersionRange(s);
   }
 
+  /** Any version: {@code *}. */
   public static final VersionRange ANY = new VersionRange("*");
 
-  /** True when {@code version} (such as "1.29.0" or "1.7.1-rc1") satisfies every comparator. */
+  /**
+   * Whether a version satisfies every comparator.
+   *
+   * @param version an engine's version, such as {@code 1.29.0} or {@code 1.7.1-rc1}; a part that is
+   *     not a number counts as 0
+   * @return true when every comparator holds (always for {@code *})
+   */
   public boolean contains(String version) {
     if (text.equals("*")) {
       return true;

@@ -27,7 +27,12 @@ public final class VerifiedModel {
   /** Tells, by {@code stat} only, which files are no longer the ones that were verified. */
   @FunctionalInterface
   public interface StampCheck {
-    /** The manifest paths of files changed, replaced or gone since they were verified. */
+    /**
+     * Stats the files again.
+     *
+     * @return the manifest paths of files changed, replaced or gone since they were verified, in
+     *     manifest order; empty when every file is as it was
+     */
     List<String> changedFiles();
   }
 
@@ -35,7 +40,11 @@ public final class VerifiedModel {
    * For the store only (and engines' own tests): a model whose files are not watched, so {@link
    * #changedSinceVerified()} is always empty.
    *
-   * @param files each manifest path mapped to the verified blob on disk
+   * @param manifest the model's manifest
+   * @param files each manifest path mapped to the verified blob on disk; exactly the manifest's
+   *     files (copied)
+   * @param verifiedAt when the files were last checked
+   * @throws IllegalArgumentException if {@code files} does not hold exactly the manifest's paths
    */
   public VerifiedModel(Manifest manifest, Map<String, Path> files, Instant verifiedAt) {
     this(manifest, files, verifiedAt, List::of);
@@ -44,8 +53,12 @@ public final class VerifiedModel {
   /**
    * For the store only.
    *
-   * @param files each manifest path mapped to the verified blob on disk
+   * @param manifest the model's manifest
+   * @param files each manifest path mapped to the verified blob on disk; exactly the manifest's
+   *     files (copied)
+   * @param verifiedAt when the files were last checked
    * @param stamps compares the files with their {@code stat} at verification
+   * @throws IllegalArgumentException if {@code files} does not hold exactly the manifest's paths
    */
   public VerifiedModel(Manifest manifest, Map<String, Path> files, Instant verifiedAt, StampCheck stamps) {
     for (ModelFile f : manifest.files()) {
@@ -67,16 +80,29 @@ public final class VerifiedModel {
    * change time, device or inode differ, or the file is gone), by one {@code stat} each. An engine
    * that opens the files again later, such as after its process crashed, asks first and refuses a
    * model with changed files: the verification covered the files as they were.
+   *
+   * @return the manifest paths of the changed files, in manifest order; empty when none changed
    */
   public List<String> changedSinceVerified() {
     return stamps.changedFiles();
   }
 
+  /**
+   * The manifest the files were verified against.
+   *
+   * @return the model's manifest
+   */
   public Manifest manifest() {
     return manifest;
   }
 
-  /** The verified file for a manifest path. */
+  /**
+   * The verified file for a manifest path.
+   *
+   * @param manifestPath a file's path as the manifest writes it, e.g. {@code weights/model.onnx}
+   * @return the read-only blob holding that file
+   * @throws IllegalArgumentException if the manifest has no file with that path
+   */
   public Path file(String manifestPath) {
     Path p = files.get(manifestPath);
     if (p == null) {
@@ -85,16 +111,31 @@ public final class VerifiedModel {
     return p;
   }
 
-  /** The first file whose manifest path ends with {@code suffix}, such as ".onnx". */
+  /**
+   * The first file, in manifest order, whose manifest path ends with {@code suffix}.
+   *
+   * @param suffix the end of the path, such as {@code ".onnx"}; compared case-sensitively
+   * @return the blob holding that file, or empty when no path ends with {@code suffix}
+   */
   public java.util.Optional<Path> fileEndingWith(String suffix) {
     return files.entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).map(Map.Entry::getValue).findFirst();
   }
 
-  /** Manifest path to verified file, in manifest order. */
+  /**
+   * Every verified file.
+   *
+   * @return manifest path to verified blob, in manifest order; unmodifiable
+   */
   public Map<String, Path> files() {
     return files;
   }
 
+  /**
+   * When the files were last checked against the manifest (hashed, or found unchanged by {@code
+   * stat} since their last hash).
+   *
+   * @return the instant of that check
+   */
   public Instant verifiedAt() {
     return verifiedAt;
   }

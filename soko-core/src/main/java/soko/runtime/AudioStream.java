@@ -13,6 +13,8 @@ public interface AudioStream extends AutoCloseable {
   /**
    * Reads the next samples into {@code buffer}, from its start.
    *
+   * @param buffer where the samples go, from index 0
+   *
    * @return how many samples were read: at least 1 while audio remains (and the buffer is not
    *     empty), or -1 at the end
    * @throws AudioFormatException when the audio turns out to be damaged, such as a file that ends
@@ -21,7 +23,11 @@ public interface AudioStream extends AutoCloseable {
    */
   int read(float[] buffer) throws IOException, AudioFormatException;
 
-  /** How many samples the stream gives in all, known before the first is read. */
+  /**
+   * How many samples the stream gives in all, known before the first is read.
+   *
+   * @return the total number of samples
+   */
   long length();
 
   @Override

@@ -1,12 +1,26 @@
 package soko.runtime;
 
-/** An engine could not do what was asked. The message says what to do about it. */
+/**
+ * An engine could not do what was asked. The message says what to do about it. Thrown as is for a
+ * failure that is none of the subclasses (such as bad input to a session). Immutable once thrown.
+ */
 public sealed class EngineException extends soko.SokoException
     permits AudioFormatException, ModelUnavailableException, EngineCrashedException {
+  /**
+   * Makes the exception.
+   *
+   * @param message one line: what went wrong and what to do
+   */
   public EngineException(String message) {
     super(message);
   }
 
+  /**
+   * Makes the exception.
+   *
+   * @param message one line: what went wrong and what to do
+   * @param cause the underlying error
+   */
   public EngineException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -9,6 +9,11 @@ import soko.model.VerifiedModel;
  */
 public sealed interface EngineSession extends AutoCloseable
     permits VoiceActivitySession, SpeechSession, TranslationSession {
+  /**
+   * The model this session runs.
+   *
+   * @return the verified model it was opened with
+   */
   VerifiedModel model();
 
   /** Frees the model. Never throws. */

@@ -1,6 +1,9 @@
 package soko.store;
 
-/** The verification state of an installed file, as {@code soko list} shows it. */
+/**
+ * The verification state of an installed file, as {@code soko list} shows it. The constants are in
+ * order of severity.
+ */
 public enum FileState {
   /** Hashed and matched, and unchanged since (by its stat) — or just re-hashed. */
   VERIFIED("verified"),
@@ -17,11 +20,21 @@ public enum FileState {
     this.id = id;
   }
 
+  /**
+   * The state's name in output and JSON.
+   *
+   * @return such as {@code verified}
+   */
   public String id() {
     return id;
   }
 
-  /** The worse of two states, for a model's overall state. */
+  /**
+   * The worse of two states, for a model's overall state.
+   *
+   * @param other another state
+   * @return the later one in declaration order (VERIFIED, UNVERIFIED, CORRUPT, MISSING)
+   */
   public FileState worse(FileState other) {
     return ordinal() >= other.ordinal() ? this : other;
   }

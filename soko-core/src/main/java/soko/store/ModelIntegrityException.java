@@ -4,12 +4,20 @@ import java.util.List;
 
 /**
  * An installed model's files do not match its manifest: a file is missing, or its size or sha256
- * differs. The model is marked corrupt and refused; nothing is deleted.
+ * differs. The model is marked corrupt and refused; nothing is deleted. Immutable once thrown.
  */
 public final class ModelIntegrityException extends StoreException {
+  /** The model, {@code name@version}. */
   private final String model;
+  /** One line per bad file. */
   private final List<String> problems;
 
+  /**
+   * Makes the exception; the message names the first problem and the command that repairs it.
+   *
+   * @param model the model, {@code name@version}
+   * @param problems one line per bad file, at least one
+   */
   public ModelIntegrityException(String model, List<String> problems) {
     super(model + " is corrupt and will not be used (" + problems.get(0)
         + (problems.size() > 1 ? "; and " + (problems.size() - 1) + " more" : "")
@@ -18,12 +26,20 @@ public final class ModelIntegrityException extends StoreException {
     this.problems = List.copyOf(problems);
   }
 
-  /** name@version. */
+  /**
+   * Which model is corrupt.
+   *
+   * @return {@code name@version}
+   */
   public String model() {
     return model;
   }
 
-  /** One line per bad file. */
+  /**
+   * What is wrong.
+   *
+   * @return one line per bad file; unmodifiable
+   */
   public List<String> problems() {
     return problems;
   }

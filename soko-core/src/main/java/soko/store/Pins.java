@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import soko.internal.json.Json;
 import soko.internal.json.JsonProblem;
 import soko.internal.json.Node;
@@ -145,6 +146,21 @@ final class Pins {
       }
     }
     return Optional.empty();
+  }
+
+  /** The models of the pins that still hold, as {@code name@version} (see {@link Store#held}). */
+  Set<String> heldModels() throws StoreIOException {
+    try {
+      Set<String> out = new TreeSet<>();
+      for (Pin p : read()) {
+        if (!p.released() && !p.model().isEmpty()) {
+          out.add(p.model());
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new StoreIOException("cannot read " + layout.pending(), e);
+    }
   }
 
   /** The blobs pinned by pins that still hold. */

@@ -34,8 +34,10 @@ import soko.verification.IntegrityException;
  *
  * <p>This class is the façade; each job is a package-private class: {@link BlobWriter},
  * {@link VerificationRecords}, {@link Verifier}, {@link Refs} and {@link InstallTransaction},
- * {@link Pins}, {@link Removals}, {@link GarbageCollector}, {@link StorageMeter} and
- * {@link CacheSweeper}, over {@link Layout}.
+ * {@link Pins}, {@link ModelMarks} and {@link PreviousVersions}, {@link Removals},
+ * {@link GarbageCollector}, {@link StorageMeter} and {@link CacheSweeper}, over {@link Layout}.
+ * It stays over 400 lines because it is the store's whole public API: most of its lines are the
+ * contracts of its methods, each of which delegates to one of those parts in a line or two.
  *
  * <p>Thread-safe.
  */
@@ -55,6 +57,7 @@ public final class Store implements StoreView {
   private final StorageMeter meter;
   private final ModelMarks marks;
   private final Steps steps;
+  private final PreviousVersions previousVersions;
 
   private Store(Layout layout, Clock clock, Steps steps, Verifier.Hasher hasher) {
     this.layout = layout;
@@ -70,6 +73,7 @@ public final class Store implements StoreView {
     this.collector = new GarbageCollector(layout, clock, refs, pins, removals, quarantine, steps, marks);
     this.meter = new StorageMeter(layout, refs, removals, pins, quarantine);
     this.steps = steps;
+    this.previousVersions = new PreviousVersions(layout, refs, marks, pins, verifier, steps);
   }
 
   /**
@@ -253,15 +257,7 @@ public final class Store implements StoreView {
 
   /** The version an update replaced, kept for {@link #rollback}, if any and if its manifest is intact. */
   public Optional<InstalledModel> previous(ModelName name) throws StoreException {
-    Optional<Refs.Ref> p = marks.previous(name);
-    if (p.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(refs.model(p.get()));
-    } catch (ModelIntegrityException gone) {
-      return Optional.empty();
-    }
+    return previousVersions.previous(name);
   }
 
   /**
@@ -272,34 +268,8 @@ public final class Store implements StoreView {
    * @throws ModelIntegrityException when a file of the previous version does not verify: nothing changes
    * @throws StoreConfigException when there is no previous version, or it changed meanwhile
    */
-  @SuppressWarnings("try") // the lock is held for the body, never used in it
   public InstalledModel rollback(ModelName name) throws StoreException {
-    Refs.Ref current = refs.read(name).orElseThrow(() -> new ModelNotInstalledException(name.value()));
-    Refs.Ref back = marks.previous(name).orElseThrow(() -> new StoreConfigException(name
-        + " has no previous version to roll back to (an update keeps one until `soko gc`, `soko rm` or the budget"
-        + " drops it): run `soko update " + name + "` or `soko install` a version by its manifest"));
-    InstalledModel target = refs.model(back);
-    Path pin = pins.pin(target.manifest());
-    try {
-      ModelCheck check = verifier.check(List.of(target), VerifyMode.CACHED).getFirst();
-      if (check.state() != FileState.VERIFIED) {
-        throw new ModelIntegrityException(target.manifest().id(), check.problems().isEmpty()
-            ? List.of("its files are " + check.state()) : check.problems());
-      }
-      try (StoreLock.Held lock = StoreLock.acquire(layout.refsLock(), LOCK_TIMEOUT)) {
-        if (!refs.read(name).equals(Optional.of(current)) || !marks.previous(name).equals(Optional.of(back))) {
-          throw new StoreConfigException(name + " changed while rolling back: run `soko rollback " + name + "` again");
-        }
-        Files2.writeAtomically(layout.ref(name), back.toJson());
-        steps.reached("rollback-ref-written");
-        marks.writePrevious(current);
-      }
-    } catch (IOException e) {
-      throw new StoreIOException("cannot roll " + name + " back", e);
-    } finally {
-      Files2.deleteQuietly(pin);
-    }
-    return require(name);
+    return previousVersions.rollback(name);
   }
 
   /**
@@ -346,17 +316,7 @@ public final class Store implements StoreView {
    * #hold}) and those being installed.
    */
   public Set<String> held() throws StoreException {
-    try {
-      Set<String> out = new java.util.TreeSet<>();
-      for (Pins.Pin p : pins.read()) {
-        if (!p.released() && !p.model().isEmpty()) {
-          out.add(p.model());
-        }
-      }
-      return out;
-    } catch (IOException e) {
-      throw new StoreIOException("cannot read " + layout.pending(), e);
-    }
+    return pins.heldModels();
   }
 
   // ---------------------------------------------------------------- verification

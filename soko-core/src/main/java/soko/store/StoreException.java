@@ -1,6 +1,9 @@
 package soko.store;
 
-/** The store could not do what was asked. Each subtype's message says how to fix it. */
+/**
+ * The store could not do what was asked. Each subtype's message says how to fix it. Only {@link
+ * StoreLockedException} is worth retrying as is. Immutable once thrown.
+ */
 public sealed class StoreException extends soko.SokoException
     permits StoreConfigException, StoreLockedException, ModelNotInstalledException, ModelIntegrityException,
         StoreIOException {

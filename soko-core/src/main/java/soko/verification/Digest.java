@@ -7,10 +7,20 @@ import java.util.HexFormat;
  *
  * <p>{@link #parse} accepts exactly what {@link #toString} produces. Manifests carry the bare hex
  * form ({@link #hex()}), which {@link #ofHex} accepts.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param hex the 64 lower-case hex digits of the digest, without the {@code sha256:} prefix
  */
 public record Digest(String hex) {
+  /** The prefix of the written form, {@code "sha256:"}. */
   public static final String PREFIX = "sha256:";
 
+  /**
+   * Checks the digits.
+   *
+   * @throws IllegalArgumentException if {@code hex} is not exactly 64 lower-case hex digits
+   */
   public Digest {
     if (!isHex64(hex)) {
       throw new IllegalArgumentException("not a sha256: expected 64 lower-case hex digits, got " + describe(hex));
@@ -43,7 +53,13 @@ public record Digest(String hex) {
     return hex.hashCode();
   }
 
-  /** Parses {@code sha256:<hex>}. */
+  /**
+   * Parses the written form.
+   *
+   * @param text {@code sha256:<64 lower-case hex>}, as {@link #toString} writes it
+   * @return the digest
+   * @throws IllegalArgumentException if {@code text} is not of that form (the message quotes it)
+   */
   public static Digest parse(String text) {
     if (text == null || !text.startsWith(PREFIX)) {
       throw new IllegalArgumentException("not a digest: expected sha256:<64 hex digits>, got " + describe(text));
@@ -51,11 +67,24 @@ public record Digest(String hex) {
     return new Digest(text.substring(PREFIX.length()));
   }
 
-  /** Accepts bare 64-digit lower-case hex. */
+  /**
+   * Makes a digest from its bare hex, as manifests write it.
+   *
+   * @param hex 64 lower-case hex digits, no prefix
+   * @return the digest
+   * @throws IllegalArgumentException if {@code hex} is not 64 lower-case hex digits
+   */
   public static Digest ofHex(String hex) {
     return new Digest(hex);
   }
 
+  /**
+   * Makes a digest from the raw bytes of a SHA-256 result.
+   *
+   * @param sha256 the 32 bytes of {@link java.security.MessageDigest#digest()}; not kept
+   * @return the digest
+   * @throws IllegalArgumentException if {@code sha256} is not 32 bytes long
+   */
   public static Digest of(byte[] sha256) {
     if (sha256.length != 32) {
       throw new IllegalArgumentException("sha256 length " + sha256.length + " != 32");
@@ -66,12 +95,21 @@ public record Digest(String hex) {
   /** The digest of zero bytes: a "got" value equal to this usually means an empty or failed transfer. */
   public static final Digest EMPTY = ofHex("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 
+  /**
+   * The written form, which {@link #parse} reads back.
+   *
+   * @return {@code sha256:<64 lower-case hex>}
+   */
   @Override
   public String toString() {
     return PREFIX + hex;
   }
 
-  /** The first 12 hex digits, for tables. */
+  /**
+   * A short form for tables; not unique, never use it to identify content.
+   *
+   * @return the first 12 hex digits
+   */
   public String shortHex() {
     return hex.substring(0, 12);
   }

@@ -82,6 +82,23 @@ class HostileBundleTest {
     return out;
   }
 
+  static String goodManifest() {
+    return new String(entry(manifestBlob).content(), StandardCharsets.UTF_8);
+  }
+
+  /** The good bundle with its manifest replaced by {@code manifest}, and index.json naming the new blob's digest and size. */
+  static List<RawTar.Entry> withManifest(String manifest) {
+    RawTar.Entry replacement = blob(manifest.getBytes(StandardCharsets.UTF_8));
+    String newIndex = new String(index, StandardCharsets.UTF_8)
+        .replace(manifestBlob.substring(13), replacement.text().substring(13))
+        .replace("\"size\":" + entry(manifestBlob).content().length + ",", "\"size\":" + replacement.content().length + ",");
+    return with(l -> {
+      l.replaceAll(e -> e.text().equals(manifestBlob) ? replacement : e.text().equals("index.json")
+          ? RawTar.Entry.file("index.json", newIndex.getBytes(StandardCharsets.UTF_8)) : e);
+      return l;
+    });
+  }
+
   static byte[] tar(List<RawTar.Entry> entries) {
     return RawTar.write(entries, true);
   }
@@ -134,17 +151,9 @@ class HostileBundleTest {
     tampered[100] ^= 1;
     cases.add(Arguments.of("content mismatches its name", tar(replacing(weightsBlob, RawTar.Entry.file(weightsBlob, tampered))),
         "the bundle is damaged or was altered: export it again"));
-    String dockerManifest = new String(entry(manifestBlob).content(), StandardCharsets.UTF_8)
-        .replace("application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json");
-    RawTar.Entry docker = blob(dockerManifest.getBytes(StandardCharsets.UTF_8));
-    String dockerIndex = new String(index, StandardCharsets.UTF_8)
-        .replace(manifestBlob.substring(13), docker.text().substring(13))
-        .replace("\"size\":" + entry(manifestBlob).content().length + ",", "\"size\":" + docker.content().length + ",");
-    cases.add(Arguments.of("manifest with the wrong media type", tar(with(l -> {
-      l.replaceAll(e -> e.text().equals(manifestBlob) ? docker : e.text().equals("index.json")
-          ? RawTar.Entry.file("index.json", dockerIndex.getBytes(StandardCharsets.UTF_8)) : e);
-      return l;
-    })), "media type \"application/vnd.docker.distribution.manifest.v2+json\" is not application/vnd.oci.image.manifest.v1+json"));
+    cases.add(Arguments.of("manifest with the wrong media type", tar(withManifest(goodManifest()
+        .replace("application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"))),
+        "media type \"application/vnd.docker.distribution.manifest.v2+json\" is not application/vnd.oci.image.manifest.v1+json"));
     String nested = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
         + "{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"sha256:" + Hashing.sha256(index).hex()
         + "\",\"size\":" + index.length + "}]}";
@@ -181,17 +190,9 @@ class HostileBundleTest {
     cases.add(Arguments.of("data after the end marker", trailing, "has data after its end-of-archive marker"));
     cases.add(Arguments.of("control character in a name", tar(adding(RawTar.Entry.file("blobs/\u001b[2Jevil", "x".getBytes()))),
         "has a control character or backslash in its name; refused"));
-    String unsafe = new String(entry(manifestBlob).content(), StandardCharsets.UTF_8)
-        .replace("\"org.cncf.model.filepath\":\"weights.onnx\"", "\"org.cncf.model.filepath\":\"../../outside/weights.onnx\"");
-    RawTar.Entry unsafeManifest = blob(unsafe.getBytes(StandardCharsets.UTF_8));
-    String unsafeIndex = new String(index, StandardCharsets.UTF_8)
-        .replace(manifestBlob.substring(13), unsafeManifest.text().substring(13))
-        .replace("\"size\":" + entry(manifestBlob).content().length + ",", "\"size\":" + unsafeManifest.content().length + ",");
-    cases.add(Arguments.of("a layer filepath climbing out", tar(with(l -> {
-      l.replaceAll(e -> e.text().equals(manifestBlob) ? unsafeManifest : e.text().equals("index.json")
-          ? RawTar.Entry.file("index.json", unsafeIndex.getBytes(StandardCharsets.UTF_8)) : e);
-      return l;
-    })), "has the unsafe path \"../../outside/weights.onnx\", refused"));
+    cases.add(Arguments.of("a layer filepath climbing out", tar(withManifest(goodManifest()
+        .replace("\"org.cncf.model.filepath\":\"weights.onnx\"", "\"org.cncf.model.filepath\":\"../../outside/weights.onnx\""))),
+        "has the unsafe path \"../../outside/weights.onnx\", refused"));
     cases.add(Arguments.of("a folder entry with content", tar(adding(new RawTar.Entry("blobs/sha256/".getBytes(), '5', "", new byte[0],
         4096, false, false))), "folder entry \"blobs/sha256/\" declares 4096 bytes of content"));
     cases.add(Arguments.of("no index.json", tar(with(l -> {

@@ -61,6 +61,12 @@ final class Installs {
    * the same model is running. Returns the install's id; the {@code install} events carry it.
    */
   long start(String model, boolean repair, DownloadPlan plan, Optional<Acceptance> accepted, Job job) throws Refusal {
+    // A running install of the model is the answer first: while it downloads, the plan it changes (bytes
+    // still to fetch) would otherwise be refused as "changed" instead of "already running".
+    Running already = running.get(plan.manifest().name().value());
+    if (already != null) {
+      throw busy(already, plan.manifest().name().value());
+    }
     if (plan.nonCommercial() && (accepted.isEmpty() || !accepted.get().acceptsLicenseOf(plan))) {
       throw new Refusal(409, "license-not-accepted", plan.manifest().id() + " is licensed " + plan.license().spdx()
           + ", for non-commercial use only; the person must accept that licence by name (the box in the consent"
@@ -87,12 +93,16 @@ final class Installs {
     Running r = new Running(id, model, name, repair, planJson, thread, cancelled);
     Running other = running.putIfAbsent(name, r);
     if (other != null) {
-      throw new Refusal(409, "busy", (other.repair() ? "a repair" : "an install") + " of " + name + " is already running"
-          + "; wait for it to finish or cancel it");
+      throw busy(other, name);
     }
     hub.publish("install", describe(r, "started"));
     thread.start();
     return id;
+  }
+
+  private static Refusal busy(Running other, String name) {
+    return new Refusal(409, "busy", (other.repair() ? "a repair" : "an install") + " of " + name + " is already running"
+        + "; wait for it to finish or cancel it");
   }
 
   /** Interrupts install {@code id}; false when no such install is running. */

@@ -42,6 +42,11 @@ final class Refusal extends Exception {
         Optional.empty(), null);
   }
 
+  /** The same refusal saying {@code message} instead. */
+  Refusal withMessage(String message) {
+    return new Refusal(status, type, message, allow, extra, getCause());
+  }
+
   int status() {
     return status;
   }

@@ -14,6 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import soko.app.BudgetReports;
+import soko.app.Bundles;
+import soko.app.Consent;
+import soko.app.ConfigFile;
+import soko.app.InvalidSettingException;
+import soko.app.StorageBudget;
 import soko.app.UnknownModelException;
 import soko.app.DownloadPlan;
 import soko.app.Failures;
@@ -21,6 +26,7 @@ import soko.Reason;
 import soko.app.Reports;
 import soko.app.Soko;
 import soko.manifest.ModelName;
+import soko.bundle.BundleReader;
 import soko.store.CacheClearReport;
 import soko.store.InstalledModel;
 import soko.store.ModelCheck;
@@ -40,7 +46,9 @@ final class Router implements HttpHandler {
   private static final Set<String> GETS = Set.of("/", "/index.html", "/app.js", "/app.css", "/api/diagnostics",
       "/api/catalog", "/api/events", "/api/installs", "/api/budget");
   private static final Set<String> POSTS = Set.of("/api/plan", "/api/install", "/api/cancel", "/api/verify",
-      "/api/remove", "/api/cache/clear", "/api/gc", "/api/rollback");
+      "/api/remove", "/api/cache/clear", "/api/gc", "/api/rollback", "/api/budget", "/api/bundle/import");
+  /** The longest budget value read: a size such as "1.5TiB" is a few characters; longer text is not echoed back. */
+  private static final int MAX_BUDGET = 32;
 
   private final Soko soko;
   private final Guard guard;
@@ -82,19 +90,18 @@ final class Router implements HttpHandler {
     if (!ASSETS.containsKey(path)) {
       guard.checkKey(ex); // the page (it holds the token) and the API; the script and style sheet are public
     }
-    if (GETS.contains(path)) {
-      if (!method.equals("GET")) {
-        throw Refusal.method(method, "GET");
-      }
+    boolean gets = GETS.contains(path);
+    boolean posts = POSTS.contains(path);
+    if (!gets && !posts) {
+      throw Refusal.notFound("nothing at " + path + "; open / for the Diagnostics page");
+    }
+    if (gets && method.equals("GET")) {
       get(ex, path);
-    } else if (POSTS.contains(path)) {
-      if (!method.equals("POST")) {
-        throw Refusal.method(method, "POST");
-      }
+    } else if (posts && method.equals("POST")) {
       guard.checkToken(ex);
       post(ex, path);
     } else {
-      throw Refusal.notFound("nothing at " + path + "; open / for the Diagnostics page");
+      throw Refusal.method(method, gets && posts ? "GET, POST" : gets ? "GET" : "POST");
     }
   }
 
@@ -248,8 +255,71 @@ final class Router implements HttpHandler {
         }
         json(ex, 200, out);
       }
+      case "/api/budget" -> {
+        Body b = Body.read(ex, Set.of("budget", "unset"));
+        boolean unset = b.flag("unset");
+        Optional<String> value = budgetValue(b, unset);
+        call(() -> value.isPresent() ? soko.config().set(ConfigFile.Key.BUDGET, value.get())
+            : soko.config().unset(ConfigFile.Key.BUDGET));
+        String out = call(() -> BudgetReports.budgetJson(soko));
+        hub.publish("changed", "{}");
+        json(ex, 200, out);
+      }
+      case "/api/bundle/import" -> {
+        var roots = soko.settings().roots();
+        BundleUpload.Received u = BundleUpload.receive(ex, roots.cache(), roots.cache().resolve("uploads"),
+            BundleUpload.MAX_BYTES);
+        try {
+          // The CLI's import with its defaults: signed models only, no licence accepted; its messages name
+          // the chosen file, not the folder it was received into.
+          String out = call(() -> new Bundles(soko).importBundle(u.file(), false, Consent.REFUSE,
+              BundleReader.Listener.NONE).toJson());
+          hub.publish("changed", "{}");
+          json(ex, 200, out.replace(quote(u.file().toString()), quote(u.name())));
+        } catch (Refusal r) {
+          throw r.withMessage(r.getMessage().replace(u.file().toString(), u.name()));
+        } finally {
+          BundleUpload.delete(u);
+        }
+      }
       default -> throw Refusal.notFound("nothing at " + path);
     }
+  }
+
+  /**
+   * The budget to set, checked before anything is written: a short size ("20GiB"), or empty with
+   * {@code "unset": true}. Anything else is 400 {@code invalid-input} with the size rule.
+   */
+  private static Optional<String> budgetValue(Body b, boolean unset) throws Refusal {
+    Optional<String> value;
+    try {
+      value = b.string("budget");
+    } catch (Refusal notText) {
+      throw invalidBudget("\"budget\" must be a size in a string, such as \"20GiB\"");
+    }
+    if (unset) {
+      if (value.isPresent()) {
+        throw invalidBudget("send either \"budget\" or \"unset\": true, not both");
+      }
+      return Optional.empty();
+    }
+    if (value.isEmpty() || value.get().isBlank()) {
+      throw invalidBudget("\"budget\" is required: a size such as 20GiB, 500MiB or 1.5TB (or \"unset\": true)");
+    }
+    String v = value.get();
+    if (v.length() > MAX_BUDGET || !v.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      throw invalidBudget("\"budget\" is not a size: give a number and a unit, such as 20GiB, 500MiB or 1.5TB");
+    }
+    try {
+      StorageBudget.parse(v);
+    } catch (InvalidSettingException e) {
+      throw new Refusal(400, Reason.INVALID_INPUT.jsonType(), e.getMessage(), Optional.empty(), Optional.empty(), e);
+    }
+    return Optional.of(v);
+  }
+
+  private static Refusal invalidBudget(String message) {
+    return new Refusal(400, Reason.INVALID_INPUT.jsonType(), message);
   }
 
   /** The plan of updating an installed model; 409 {@code up-to-date} when the catalogs list nothing newer. */

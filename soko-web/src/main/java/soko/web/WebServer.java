@@ -24,6 +24,9 @@ import soko.app.Soko;
  * secret key, which the printed URL carries and every request needs (so that another user of the
  * computer cannot load the page), and a token, embedded in the served page and required on every
  * action; requests from other origins or with a foreign Host are refused. See the README's "Diagnostics page" for the API.
+ *
+ * <p>Thread-safe: requests are served on virtual threads; {@link #close()} may be called from any
+ * thread, and more than once.
  */
 public final class WebServer implements AutoCloseable {
   /** The address {@code soko serve} binds to unless another is asked for. */
@@ -49,6 +52,14 @@ public final class WebServer implements AutoCloseable {
   /**
    * Starts serving on {@code host} (an address or name; {@value #LOOPBACK} is the safe default)
    * and {@code port} (0 picks a free port).
+   *
+   * @param soko the Soko instance whose store and catalogs the page shows; shared with the caller
+   * @param host the address or host name to bind to
+   * @param port the TCP port, {@code 0..65535}; 0 picks a free one
+   * @return the running server; close it to stop
+   * @throws IOException if {@code host} cannot be resolved or the port cannot be bound (such as one
+   *     already in use)
+   * @throws IllegalArgumentException if {@code port} is out of range
    */
   public static WebServer start(Soko soko, String host, int port) throws IOException {
     if (port < 0 || port > 65535) {
@@ -74,11 +85,20 @@ public final class WebServer implements AutoCloseable {
     return new WebServer(server, executor, hub, installs, uri, guard);
   }
 
-  /** The page's address with its key, e.g. {@code http://127.0.0.1:43127/?key=…}. */
+  /**
+   * Where the page is.
+   *
+   * @return the page's address with its key, e.g. {@code http://127.0.0.1:43127/?key=…}
+   */
   public URI uri() {
     return uri;
   }
 
+  /**
+   * The port bound.
+   *
+   * @return the TCP port, the one picked when 0 was asked for
+   */
   public int port() {
     return server.getAddress().getPort();
   }
@@ -88,7 +108,12 @@ public final class WebServer implements AutoCloseable {
     return guard.token();
   }
 
-  /** Blocks until {@link #close()} is called. */
+  /**
+   * Blocks until {@link #close()} is called.
+   *
+   * @throws InterruptedException if the waiting thread is interrupted first; the server keeps
+   *     running
+   */
   public void awaitClose() throws InterruptedException {
     closed.await();
   }

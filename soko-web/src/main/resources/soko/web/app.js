@@ -428,9 +428,108 @@ const PENDING = {
       ? 'Budget ' + budgetInfo.budget.value + ' (from ' + budgetInfo.budget.origin + '): ' + bytes(budgetInfo.used)
         + ' of ' + bytes(budgetInfo.budget.bytes) + ' used. Installs beyond it evict the least recently used models,'
         + ' never one in use, bundled or kept.'
-      : 'No storage budget: models take what they need (' + bytes(budgetInfo.used) + ' now); `soko config set budget 20GiB` sets one.');
+      : 'No storage budget: models take what they need (' + bytes(budgetInfo.used) + ' now); set one below.');
+    budgetForm();
   },
 };
+
+// ------------------------------------------------------------------ setting the budget
+
+/** The form on the budget line: filled with the budget from the settings, Remove only when one is set there. */
+function budgetForm() {
+  const form = $('budget-form');
+  form.hidden = false;
+  const b = budgetInfo.budget;
+  const input = $('budget-value');
+  if (document.activeElement !== input && !input.dataset.edited) input.value = b && b.origin === 'settings' ? b.value : '';
+  $('budget-unset').hidden = !(b && b.origin === 'settings');
+}
+
+/** Says what is wrong under a form's field (empty text clears it) and marks the field invalid for screen readers. */
+function fieldError(fieldId, errorId, text) {
+  const e = $(errorId);
+  e.textContent = text || '';
+  e.hidden = !text;
+  if (text) $(fieldId).setAttribute('aria-invalid', 'true');
+  else $(fieldId).removeAttribute('aria-invalid');
+}
+
+const budgetError = (text) => fieldError('budget-value', 'budget-error', text);
+
+/** POST /api/budget, then show the budget the server now has in force (SOKO_BUDGET may still override it). */
+async function setBudget(payload, done) {
+  budgetError('');
+  try {
+    budgetInfo = await post('/api/budget', payload);
+    delete $('budget-value').dataset.edited;
+    PENDING.budget();
+    const b = budgetInfo.budget;
+    status(done + (b && b.origin !== 'settings' ? '; ' + b.origin + ' is set and overrides it (' + b.value + ')' : ''), 'ok');
+  } catch (e) {
+    budgetError(e.message);
+    $('budget-value').focus();
+  }
+}
+
+// ------------------------------------------------------------------ importing a bundle
+
+const bundleError = (text) => fieldError('bundle-file', 'bundle-error', text);
+
+/** POST /api/bundle/import with the file's bytes as the body: `soko bundle import FILE` for the page. */
+async function importBundle(file) {
+  bundleError('');
+  const submit = $('bundle-submit');
+  submit.disabled = true;
+  status('Importing ' + file.name + ' (' + bytes(file.size) + '): every file is checked against its sha256…', 'info');
+  try {
+    const r = await call('/api/bundle/import', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-tar', 'X-Soko-Token': TOKEN, 'X-Soko-Key': TOKEN, Accept: 'application/json',
+        'X-Soko-File-Name': encodeURIComponent(file.name) },
+      body: file,
+      cache: 'no-store',
+    });
+    status('Imported ' + file.name + ': ' + r.models.map((m) => (m.alreadyInstalled ? 'already installed ' : 'installed ') + m.model)
+      .join(', ') + ' (' + r.blobsWritten + ' file(s) written, ' + r.blobsSkipped + ' already in the store)', 'ok');
+    $('bundle-file').value = '';
+    refresh();
+  } catch (e) {
+    $('status').hidden = true;
+    bundleError(e.message);
+    $('bundle-file').focus();
+  } finally {
+    submit.disabled = gone;
+  }
+}
+
+function wireBundle() {
+  $('bundle-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const file = $('bundle-file').files[0];
+    if (!file) {
+      bundleError('Choose a bundle file (.tar) first.');
+      $('bundle-file').focus();
+      return;
+    }
+    importBundle(file);
+  });
+}
+
+function wireBudget() {
+  const input = $('budget-value');
+  input.addEventListener('input', () => { input.dataset.edited = '1'; });
+  $('budget-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const v = input.value.trim();
+    if (!v) {
+      budgetError('Give a size, such as 20GiB, 500MiB or 1.5TB.');
+      input.focus();
+      return;
+    }
+    setBudget({ budget: v }, 'Storage budget set to ' + v);
+  });
+  $('budget-unset').addEventListener('click', () => setBudget({ unset: true }, 'Storage budget removed'));
+}
 
 /** When an engine last loaded the model, and whether it is kept, as the details say it. */
 function lastUsed(name) {
@@ -859,6 +958,8 @@ document.addEventListener('DOMContentLoaded', () => {
     const name = $('install-name').value.trim();
     if (name) askToInstall(name, false);
   });
+  wireBudget();
+  wireBundle();
   connect();
   refresh();
 });

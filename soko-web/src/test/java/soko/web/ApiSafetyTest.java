@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import soko.app.ConfigFile;
 import soko.app.Soko;
 import soko.manifest.ManifestCodec;
 import soko.manifest.SourceUri;
@@ -176,6 +177,54 @@ class ApiSafetyTest {
 
     assertRefused(r, 405, "method", "GET is not allowed here; use POST");
     assertThat(r.headers().get("allow")).isEqualTo("POST");
+  }
+
+  @Test
+  void aHostileBudgetIsRefusedAsInvalidInputAndNothingIsSet() throws Exception {
+    Map<String, String> bodies = new java.util.LinkedHashMap<>();
+    bodies.put("{\"budget\":\"lots\"}", "the budget \"lots\" is not a size: give a number and a unit, such as 20GiB,"
+        + " 500MiB or 1.5TB");
+    bodies.put("{\"budget\":\"512KiB\"}", "the budget \"512KiB\" is below 1 MiB: give a size such as 20GiB");
+    bodies.put("{\"budget\":\"2PiB\"}", "the budget \"2PiB\" is not a size: give a number and a unit, such as 20GiB,"
+        + " 500MiB or 1.5TB");
+    String notASize = "\"budget\" is not a size: give a number and a unit, such as 20GiB, 500MiB or 1.5TB";
+    bodies.put("{\"budget\":\"20GiB\\n\\u001b[2J\"}", notASize);
+    bodies.put("{\"budget\":\"<script>alert(1)</script>\"}", "the budget \"<script>alert(1)</script>\" is not a size:"
+        + " give a number and a unit, such as 20GiB, 500MiB or 1.5TB");
+    bodies.put("{\"budget\":\"" + "9".repeat(5000) + "GiB\"}", notASize);
+    bodies.put("{\"budget\":\"20GiB\u00a0\"}", notASize);
+    bodies.put("{\"budget\":20}", "\"budget\" must be a size in a string, such as \"20GiB\"");
+    bodies.put("{\"budget\":null}", "\"budget\" must be a size in a string, such as \"20GiB\"");
+    bodies.put("{\"budget\":\"  \"}", "\"budget\" is required: a size such as 20GiB, 500MiB or 1.5TB (or \"unset\": true)");
+    bodies.put("{}", "\"budget\" is required: a size such as 20GiB, 500MiB or 1.5TB (or \"unset\": true)");
+    bodies.put("{\"budget\":\"20GiB\",\"unset\":true}", "send either \"budget\" or \"unset\": true, not both");
+    for (Map.Entry<String, String> e : bodies.entrySet()) {
+      assertRefused(RawHttp.post(web.port(), "/api/budget", token(), e.getKey()), 400, "invalid-input", e.getValue());
+    }
+    assertThat(soko.config().get(ConfigFile.Key.BUDGET)).isEmpty();
+  }
+
+  @Test
+  void settingTheBudgetNeedsTheTokenAndThePagesOriginAndHostAsEveryAction() throws Exception {
+    String body = "{\"budget\":\"20GiB\"}";
+    RawHttp.Response noToken = RawHttp.post(web.port(), "/api/budget", Map.of(), body);
+    RawHttp.Response foreign = RawHttp.post(web.port(), "/api/budget",
+        Map.of(Guard.TOKEN_HEADER, web.token(), "Origin", "http://evil.example"), body);
+    RawHttp.Response rebound = RawHttp.post(web.port(), "/api/budget",
+        Map.of(Guard.TOKEN_HEADER, web.token(), "Host", "evil.example:" + web.port()), body);
+    RawHttp.Response put = RawHttp.send(web.port(), "PUT", "/api/budget", token(), body.getBytes(StandardCharsets.UTF_8));
+    RawHttp.Response form = RawHttp.send(web.port(), "POST", "/api/budget",
+        Map.of(Guard.TOKEN_HEADER, web.token(), "Content-Type", "application/x-www-form-urlencoded"),
+        "budget=20GiB".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(noToken.status()).isEqualTo(403);
+    assertThat(JSON.readTree(noToken.body()).at("/error/type").asText()).isEqualTo("token");
+    assertThat(JSON.readTree(foreign.body()).at("/error/type").asText()).isEqualTo("origin");
+    assertThat(JSON.readTree(rebound.body()).at("/error/type").asText()).isEqualTo("host");
+    assertRefused(put, 405, "method", "PUT is not allowed here; use GET, POST");
+    assertThat(put.headers().get("allow")).isEqualTo("GET, POST");
+    assertThat(form.status()).isEqualTo(415);
+    assertThat(soko.config().get(ConfigFile.Key.BUDGET)).isEmpty();
   }
 
   @Test

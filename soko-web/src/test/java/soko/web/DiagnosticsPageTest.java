@@ -184,6 +184,17 @@ class DiagnosticsPageTest {
     Chromium.scheme(driver, Chromium.Scheme.LIGHT);
   }
 
+  /** Pictures {@code <name>-390-dark.png} and {@code <name>-1280-light.png} with {@code id} in the middle of the view. */
+  private void photographAround(String id, String name) throws Exception {
+    for (var shot : List.of(Map.entry(390, Chromium.Scheme.DARK), Map.entry(1280, Chromium.Scheme.LIGHT))) {
+      Chromium.scheme(driver, shot.getValue());
+      Chromium.viewport(driver, shot.getKey(), height(shot.getKey()));
+      driver.executeScript("document.getElementById(arguments[0]).scrollIntoView({block: 'center'})", id);
+      Chromium.screenshot(driver, name + "-" + shot.getKey() + "-" + shot.getValue().css(), false);
+    }
+    Chromium.scheme(driver, Chromium.Scheme.LIGHT);
+  }
+
   /** The open dialog lies inside the viewport, and so do its buttons, also when the viewport is short. */
   private void assertDialogFits(String state, int width) {
     for (int h : List.of(height(width), 480)) {
@@ -439,6 +450,73 @@ class DiagnosticsPageTest {
       assertThat(check.model().manifest().version().text()).isEqualTo("1.0.0");
       assertThat(check.state().id()).isEqualTo("verified");
     }
+  }
+
+  @Test
+  void theBudgetIsSetOnItsLineByKeyboardABadSizeIsSaidAtTheFieldAndRemoveUnsetsIt() throws Exception {
+    soko.install("demo-phrasebook");
+    openPage();
+    assertThat(text("#budget")).startsWith("No storage budget: models take what they need");
+    assertThat(driver.findElement(By.id("budget-unset")).isDisplayed()).isFalse();
+
+    tabTo("#budget-value").sendKeys("lots");
+    press(Keys.ENTER);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("budget-error")));
+    assertThat(text("#budget-error")).isEqualTo("the budget \"lots\" is not a size: give a number and a unit, such as 20GiB,"
+        + " 500MiB or 1.5TB");
+    assertThat(driver.findElement(By.id("budget-value")).getDomAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(driver.switchTo().activeElement().getDomAttribute("id")).isEqualTo("budget-value");
+    assertThat(soko.config().get(ConfigFile.Key.BUDGET)).isEmpty();
+    photograph("budget-refused", false);
+    photographAround("budget-form", "budget-line-refused");
+
+    WebElement field = driver.switchTo().activeElement();
+    field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE, "20GiB");
+    press(Keys.ENTER);
+    wait.until(d -> d.findElement(By.id("budget")).getText().startsWith("Budget 20GiB (from settings): "));
+    assertThat(soko.config().get(ConfigFile.Key.BUDGET)).contains("20GiB");
+    assertThat(text("#budget")).isEqualTo("Budget 20GiB (from settings): " + Bytes.human(soko.budgetUse())
+        + " of 20.0 GiB used. Installs beyond it evict the least recently used models, never one in use, bundled or kept.");
+    assertThat(driver.findElement(By.id("budget-error")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("budget-value")).getDomAttribute("aria-invalid")).isNull();
+    assertThat(text("#status")).isEqualTo("Storage budget set to 20GiB");
+    photograph("budget-set", false);
+    photographAround("budget-form", "budget-line-set");
+
+    tabTo("#budget-unset");
+    press(Keys.ENTER);
+    wait.until(d -> d.findElement(By.id("budget")).getText().startsWith("No storage budget"));
+    assertThat(soko.config().get(ConfigFile.Key.BUDGET)).isEmpty();
+    assertThat(driver.findElement(By.id("budget-unset")).isDisplayed()).isFalse();
+  }
+
+  @Test
+  void aBundleChosenOnThePageInstallsItsModelAndAHostileOneIsRefusedBesideTheFieldWithTheClisMessage() throws Exception {
+    Soko other = Fixtures.soko(dir.resolve("other"));
+    other.install("demo-phrasebook");
+    Path good = Files.createDirectories(dir.resolve("chosen")).resolve("demo.tar");
+    new soko.app.Bundles(other).export(List.of("demo-phrasebook"), good, false);
+    Path bad = dir.resolve("chosen/not-a-bundle.tar");
+    Files.write(bad, "PK\u0003\u0004 a zip file, not a tar".repeat(40).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    openPage();
+
+    driver.findElement(By.id("bundle-file")).sendKeys(bad.toString());
+    tabTo("#bundle-submit");
+    press(Keys.ENTER);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("bundle-error")));
+    assertThat(text("#bundle-error")).startsWith("bundle not-a-bundle.tar").contains("is not a tar archive")
+        .doesNotContain(soko.settings().roots().cache().toString());
+    assertThat(rowNames()).isEmpty();
+    photograph("bundle-refused", false);
+    photographAround("bundle-form", "bundle-line-refused");
+
+    driver.findElement(By.id("bundle-file")).sendKeys(good.toString());
+    tabTo("#bundle-submit");
+    press(Keys.ENTER);
+    wait.until(d -> rowNames().contains("demo-phrasebook"));
+    assertThat(text("#status")).startsWith("Imported demo.tar: installed demo-phrasebook@1.0.0 (");
+    assertThat(driver.findElement(By.id("bundle-error")).isDisplayed()).isFalse();
+    assertThat(soko.isVerified("demo-phrasebook")).isTrue();
   }
 
   @Test
@@ -749,7 +827,7 @@ class DiagnosticsPageTest {
       List<PageChecks.TextContrast> texts = PageChecks.textContrasts(driver);
       assertThat(texts).hasSizeGreaterThan(50).filteredOn(t -> t.ratio() < t.needed()).isEmpty();
       List<PageChecks.Graphic> graphics = PageChecks.graphics(driver);
-      assertThat(graphics).hasSize(6).allSatisfy(g -> assertThat(g.ratio()).as(g.toString()).isGreaterThanOrEqualTo(3));
+      assertThat(graphics).hasSize(8).allSatisfy(g -> assertThat(g.ratio()).as(g.toString()).isGreaterThanOrEqualTo(3));
       List<PageChecks.FocusRing> rings = PageChecks.focusRingsByTab(driver);
       assertThat(rings).hasSizeGreaterThan(20).allSatisfy(r -> assertThat(r.ratio()).as(r.toString()).isGreaterThanOrEqualTo(3));
       report(scheme, texts, rings);

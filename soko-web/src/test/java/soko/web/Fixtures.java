@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import soko.app.Settings;
 import soko.app.Soko;
 import soko.catalog.Catalog;
@@ -41,6 +42,21 @@ final class Fixtures {
   static final String CATALOG_ID = "test.web";
 
   private Fixtures() {}
+
+  /** Serves {@code soko} on loopback; {@link RawHttp} then sends this run's key, as the page's script does. */
+  static WebServer serve(Soko soko) throws Exception {
+    WebServer web = WebServer.start(soko, WebServer.LOOPBACK, 0);
+    RawHttp.key = web.uri().getQuery().substring("key=".length());
+    return web;
+  }
+
+  /** Stops what {@link #serve} started (nothing when it did not start). */
+  static void stop(@Nullable WebServer web) {
+    RawHttp.key = null;
+    if (web != null) {
+      web.close();
+    }
+  }
 
   /** A Soko whose data, cache and library live under {@code home}. */
   static Soko soko(Path home) throws Exception {

@@ -13,8 +13,10 @@ public interface CredentialStore {
   CredentialStore ANONYMOUS = registry -> Optional.empty();
 
   /**
-   * The credential for {@code registry}, or empty to go anonymous.
+   * The credential for {@code registry}.
    *
+   * @param registry the registry's host, with {@code :port} when it has one, lower case
+   * @return the credential, or empty to go anonymous
    * @throws OciAuthException when a configured source is broken (unreadable file, failing helper)
    */
   Optional<RegistryCredential> find(String registry) throws OciAuthException;
@@ -22,6 +24,8 @@ public interface CredentialStore {
   /**
    * This store, asked at most once per registry: later calls answer from memory (a credential
    * helper is a process of its own, and one pull makes many requests). A failure is not kept.
+   *
+   * @return a thread-safe memoizing store over this one
    */
   default CredentialStore memoized() {
     java.util.Map<String, Optional<RegistryCredential>> known = new java.util.concurrent.ConcurrentHashMap<>();
@@ -42,7 +46,12 @@ public interface CredentialStore {
     };
   }
 
-  /** Asks each store in order; the first that has a credential wins. */
+  /**
+   * Asks each store in order; the first that has a credential wins.
+   *
+   * @param stores the stores, in order (copied)
+   * @return the chained store; it throws the first {@link OciAuthException} a store throws
+   */
   static CredentialStore chain(List<CredentialStore> stores) {
     List<CredentialStore> copy = List.copyOf(stores);
     return registry -> {

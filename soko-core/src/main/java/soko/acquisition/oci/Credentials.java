@@ -35,6 +35,9 @@ import soko.internal.json.Node;
  * inline secret for it, is looked up by running {@code docker-credential-<helper> get} with the
  * host on stdin; it prints {@code {"ServerURL","Username","Secret"}}, and the user name
  * {@code <token>} marks an identity token. A missing file means "no credentials".
+ *
+ * <p>The stores made here are thread-safe; a config file is read again on each lookup (wrap a store
+ * in {@link CredentialStore#memoized()} to read it once per registry).
  */
 public final class Credentials {
   private static final Pattern HELPER = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -43,7 +46,12 @@ public final class Credentials {
 
   private Credentials() {}
 
-  /** Explicit credentials per registry host, e.g. from command-line flags. */
+  /**
+   * Explicit credentials per registry host, e.g. from command-line flags.
+   *
+   * @param byRegistry registry host ({@code host[:port]}, lower case) to credential (copied)
+   * @return a store that answers from the map and never throws
+   */
   public static CredentialStore of(Map<String, RegistryCredential> byRegistry) {
     Map<String, RegistryCredential> copy = Map.copyOf(byRegistry);
     return registry -> Optional.ofNullable(copy.get(registry));
@@ -54,6 +62,10 @@ public final class Credentials {
    *
    * @param helperDirectory where {@code docker-credential-*} programs are; empty to let the OS
    *     search its PATH
+   * @param file the config file; may not exist
+   * @return a store that reads {@code file} on each lookup and throws {@link OciAuthException} when
+   *     it is too large, unreadable or malformed, or its helper cannot be run, fails or times out
+   *     after 30 s
    */
   public static CredentialStore configFile(Path file, Optional<Path> helperDirectory) {
     return registry -> lookup(file, helperDirectory, registry);

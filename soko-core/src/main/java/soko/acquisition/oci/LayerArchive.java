@@ -42,11 +42,25 @@ public final class LayerArchive {
   private static final int BLOCK = 512;
   private static final int MAX_PAX_BYTES = 64 * 1024;
 
-  /** One regular file of the layer, written to {@code staged}. */
+  /**
+   * One regular file of the layer, written to {@code staged}. Immutable.
+   *
+   * @param path the file's path inside the model, as the tar entry names it (validated)
+   * @param size its size in bytes
+   * @param sha256 the sha256 of the bytes written to {@code staged}
+   * @param staged where the file was written, inside the staging folder
+   */
   public record Entry(RelativePath path, long size, Digest sha256, Path staged) {}
 
-  /** What the layer held: its files, and the sha256 of the uncompressed tar stream (the layer's DiffID). */
+  /**
+   * What the layer held. Immutable.
+   *
+   * @param files its regular files, in tar order (copied)
+   * @param diffId the sha256 of the uncompressed tar stream (the layer's DiffID)
+   * @param unpackedBytes the length of that stream, in bytes
+   */
   public record Contents(List<Entry> files, Digest diffId, long unpackedBytes) {
+    /** Copies the list. */
     public Contents {
       files = List.copyOf(files);
     }
@@ -66,6 +80,11 @@ public final class LayerArchive {
    * The most uncompressed bytes to read from a layer of {@code size} bytes: the size itself for a
    * plain tar (its stream is the blob), else {@link #GZIP_RATIO} times it plus {@link
    * #GZIP_SLACK}; never more than {@code free}, the space left where the files are written.
+   *
+   * @param size the layer blob's size in bytes
+   * @param gzip whether the layer is {@code tar+gzip}
+   * @param free usable bytes where the files are written
+   * @return the limit in bytes, for {@link #unpack}'s {@code maxBytes}
    */
   public static long limit(long size, boolean gzip, long free) {
     long bound = gzip ? (size > (Long.MAX_VALUE - GZIP_SLACK) / GZIP_RATIO ? Long.MAX_VALUE : size * GZIP_RATIO + GZIP_SLACK) : size;
@@ -79,6 +98,12 @@ public final class LayerArchive {
    * @param gzip whether the layer is {@code tar+gzip}
    * @param maxBytes the most uncompressed bytes (tar stream) to read: larger layers are refused
    * @param where names the layer in messages
+   * @param layer the verified layer blob
+   * @param staging an existing, empty folder the files are written into
+   * @return the files written and the layer's DiffID
+   * @throws OciFormatException when the layer is not a valid tar (or gzip), holds a link, device or
+   *     path that is not a valid model path, names one path twice, or unpacks past {@code maxBytes}
+   * @throws IOException if reading the layer or writing a file fails
    */
   public static Contents unpack(Path layer, boolean gzip, Path staging, long maxBytes, String where)
       throws OciFormatException, IOException {

@@ -17,11 +17,23 @@ import soko.verification.Digest;
  * unknown fields are ignored, as the spec allows. {@link #toJson()} writes the fields in a fixed
  * order without whitespace, leaving out empty ones, so equal configs are equal bytes.
  *
+ * <p>Immutable and thread-safe (the lists are copied).
+ *
  * @param createdAt {@code descriptor.createdAt}, RFC 3339, as written
+ * @param name {@code descriptor.name}, the model's name as its publisher writes it
+ * @param version {@code descriptor.version}, free text
+ * @param family {@code descriptor.family}, such as {@code whisper} or {@code llama3}
+ * @param description {@code descriptor.description}, free text
+ * @param docUrl {@code descriptor.docURL}, where the model is documented
+ * @param sourceUrl {@code descriptor.sourceURL}, where the model came from
  * @param licenses {@code descriptor.licenses}, SPDX expressions
+ * @param architecture {@code config.architecture}, such as {@code transformer}
  * @param format {@code config.format}, free text such as {@code onnx}, {@code gguf}, {@code ggml}
+ * @param paramSize {@code config.paramSize}, as written, such as {@code 8b} or {@code 244M}
  * @param precision {@code config.precision}, such as {@code float16} or {@code int8}
+ * @param quantization {@code config.quantization}, such as {@code q5_0} or {@code awq}
  * @param inputTypes {@code config.capabilities.inputTypes}: text, image, audio, video, embedding, other
+ * @param outputTypes {@code config.capabilities.outputTypes}, of the same set
  * @param languages {@code config.capabilities.languages}: ISO 639-1 codes
  * @param diffIds {@code modelfs.diffIds}: the digest of each layer uncompressed, in layer order
  */
@@ -45,6 +57,7 @@ public record ModelPackConfig(
     List<Digest> diffIds) {
   private static final int MAX_ITEMS = 10_001;
 
+  /** Copies the lists. */
   public ModelPackConfig {
     licenses = List.copyOf(licenses);
     inputTypes = List.copyOf(inputTypes);
@@ -55,6 +68,10 @@ public record ModelPackConfig(
 
   /**
    * Reads a config blob. {@code where} names the artifact in messages.
+   *
+   * @param bytes the config blob's JSON
+   * @param where names the artifact in messages
+   * @return the config; absent fields are empty
    *
    * @throws OciFormatException when it is not JSON, a field has the wrong type, or a diffId is not sha256
    */
@@ -101,7 +118,12 @@ public record ModelPackConfig(
     return out;
   }
 
-  /** The config as compact JSON: descriptor, config (with capabilities), modelfs; empty fields left out. */
+  /**
+   * Writes the config.
+   *
+   * @return compact JSON: descriptor, config (with capabilities), modelfs, in a fixed order; empty
+   *     fields left out
+   */
   public byte[] toJson() {
     ObjectNode root = Json.object();
     ObjectNode d = root.putObject("descriptor");

@@ -7,6 +7,7 @@ import java.util.OptionalInt;
  * status. Retry-worthy for server errors (5xx) and 429 only.
  */
 public final class OciProtocolException extends OciException {
+  /** The unexpected HTTP status, when the problem was a status. */
   private final OptionalInt status;
 
   OciProtocolException(String message, int status) {
@@ -24,7 +25,11 @@ public final class OciProtocolException extends OciException {
     this.status = OptionalInt.empty();
   }
 
-  /** The HTTP status that was unexpected, when the problem was a status. */
+  /**
+   * The unexpected status.
+   *
+   * @return the HTTP status, or empty when the problem was not a status (a malformed answer)
+   */
   public OptionalInt status() {
     return status;
   }

@@ -12,6 +12,7 @@ import soko.verification.Digest;
  *
  * <p>{@link #parse} accepts what {@link #toString} produces. Whether the registry is reached over
  * https or plain http is not part of the reference: see {@link OciSettings#insecureRegistries()}.
+ * Immutable and thread-safe.
  *
  * @param registry host with optional port, lower-case, such as {@code ghcr.io} or {@code 127.0.0.1:5000}
  * @param repository the path inside the registry, such as {@code soko/whisper-small-ja}
@@ -19,6 +20,7 @@ import soko.verification.Digest;
  * @param digest the pinned manifest digest, when given; it wins over the tag when both are given
  */
 public record OciReference(String registry, String repository, Optional<String> tag, Optional<Digest> digest) {
+  /** The optional prefix of the written form, {@code oci://}. */
   public static final String SCHEME_PREFIX = "oci://";
   public static final String DEFAULT_TAG = "latest";
 
@@ -28,6 +30,12 @@ public record OciReference(String registry, String repository, Optional<String> 
   private static final Pattern REPOSITORY = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")*");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
 
+  /**
+   * Checks the parts.
+   *
+   * @throws IllegalArgumentException if the registry, repository or tag is not of the distribution
+   *     spec's form, or neither a tag nor a digest is given
+   */
   public OciReference {
     if (!REGISTRY.matcher(registry).matches()) {
       throw new IllegalArgumentException("\"" + registry + "\" is not a registry host; write it like ghcr.io or 127.0.0.1:5000");
@@ -47,6 +55,8 @@ public record OciReference(String registry, String repository, Optional<String> 
   /**
    * Parses {@code [oci://]REGISTRY/REPOSITORY[:TAG][@sha256:HEX]}.
    *
+   * @param text the reference, such as {@code ghcr.io/soko/whisper-small-ja:1.0}
+   * @return the reference; its tag is {@value #DEFAULT_TAG} when neither tag nor digest is given
    * @throws IllegalArgumentException with a one-line reason
    */
   public static OciReference parse(String text) {
@@ -79,7 +89,12 @@ public record OciReference(String registry, String repository, Optional<String> 
     return new OciReference(registry, rest, tag, digest);
   }
 
-  /** The same repository, pinned to {@code d}. */
+  /**
+   * The same repository, pinned.
+   *
+   * @param d the manifest digest
+   * @return a reference with {@code d} as its digest, keeping the tag
+   */
   public OciReference withDigest(Digest d) {
     return new OciReference(registry, repository, tag, Optional.of(d));
   }
@@ -89,7 +104,12 @@ public record OciReference(String registry, String repository, Optional<String> 
     return digest.map(Digest::toString).orElseGet(tag::orElseThrow);
   }
 
-  /** {@code oci://REGISTRY/REPOSITORY@sha256:HEX}: the source URI of one blob of this repository. */
+  /**
+   * The source URI of one blob of this repository, as manifests name it.
+   *
+   * @param blob the blob's digest
+   * @return {@code oci://REGISTRY/REPOSITORY@sha256:HEX}
+   */
   public String blobUri(Digest blob) {
     return SCHEME_PREFIX + registry + "/" + repository + "@" + blob;
   }

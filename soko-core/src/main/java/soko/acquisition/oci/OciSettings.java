@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 /**
  * How {@link OciClient} talks to registries. Resolved by the caller ({@code soko.app}); nothing
  * here is read from the environment. Timeouts, the {@code User-Agent}, proxies and TLS trust are
- * the {@code soko.acquisition.Connector}'s, as for every connection.
+ * the {@code soko.acquisition.Connector}'s, as for every connection. Immutable; thread-safe when the
+ * credential store is (as the ones of {@link Credentials} are).
  *
  * @param insecureRegistries hosts ({@code host[:port]}) reached over plain http, where credentials
  *     may travel unencrypted; no registry is insecure unless listed (not even localhost)
@@ -39,9 +40,17 @@ public record OciSettings(
   public static final long DEFAULT_MONOLITHIC_LIMIT = 64L << 20;
   /** 32 MiB chunks. */
   public static final int DEFAULT_CHUNK_SIZE = 32 << 20;
+  /** The default {@code attempts}: 4. */
   public static final int DEFAULT_ATTEMPTS = 4;
+  /** The default {@code backoff}: 1 s. */
   public static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(1);
 
+  /**
+   * Lower-cases and copies the insecure hosts, and checks the figures.
+   *
+   * @throws IllegalArgumentException if a size or {@code attempts} is below its minimum, or the
+   *     backoff is negative
+   */
   public OciSettings {
     insecureRegistries = insecureRegistries.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     if (monolithicLimit < 0) {
@@ -58,33 +67,77 @@ public record OciSettings(
     }
   }
 
-  /** Anonymous, https only, default chunking, no upload state. */
+  /**
+   * The defaults.
+   *
+   * @return anonymous, https only, default chunking and retries, no upload state, the system clock
+   */
   public static OciSettings defaults() {
     return new OciSettings(Set.of(), CredentialStore.ANONYMOUS, Clock.systemUTC(), DEFAULT_MONOLITHIC_LIMIT,
         DEFAULT_CHUNK_SIZE, Optional.empty(), DEFAULT_ATTEMPTS, DEFAULT_BACKOFF);
   }
 
+  /**
+   * A copy that reaches some registries over plain http.
+   *
+   * @param registries hosts ({@code host[:port]}), any case
+   * @return the copy
+   */
   public OciSettings withInsecure(Set<String> registries) {
     return new OciSettings(registries, credentials, clock, monolithicLimit, chunkSize, uploadState, attempts, backoff);
   }
 
+  /**
+   * A copy with another credential source.
+   *
+   * @param store where credentials come from
+   * @return the copy
+   */
   public OciSettings withCredentials(CredentialStore store) {
     return new OciSettings(insecureRegistries, store, clock, monolithicLimit, chunkSize, uploadState, attempts, backoff);
   }
 
+  /**
+   * A copy with another clock.
+   *
+   * @param c decides when bearer tokens expire
+   * @return the copy
+   */
   public OciSettings withClock(Clock c) {
     return new OciSettings(insecureRegistries, credentials, c, monolithicLimit, chunkSize, uploadState, attempts, backoff);
   }
 
+  /**
+   * A copy with other push sizes.
+   *
+   * @param monolithicUpTo blobs up to this many bytes are pushed with one PUT
+   * @param chunk bytes per PATCH for larger blobs
+   * @return the copy
+   * @throws IllegalArgumentException if a size is below its minimum
+   */
   public OciSettings withChunking(long monolithicUpTo, int chunk) {
     return new OciSettings(insecureRegistries, credentials, clock, monolithicUpTo, chunk, uploadState, attempts, backoff);
   }
 
+  /**
+   * A copy that records chunked pushes, so they continue after a crash.
+   *
+   * @param directory where the upload state is kept
+   * @return the copy
+   */
   public OciSettings withUploadState(Path directory) {
     return new OciSettings(insecureRegistries, credentials, clock, monolithicLimit, chunkSize, Optional.of(directory), attempts,
         backoff);
   }
 
+  /**
+   * A copy with another retry policy.
+   *
+   * @param n attempts per blob, at least 1
+   * @param firstBackoff the wait before the second attempt, {@code >= 0}
+   * @return the copy
+   * @throws IllegalArgumentException if {@code n < 1} or the backoff is negative
+   */
   public OciSettings withRetries(int n, Duration firstBackoff) {
     return new OciSettings(insecureRegistries, credentials, clock, monolithicLimit, chunkSize, uploadState, n, firstBackoff);
   }

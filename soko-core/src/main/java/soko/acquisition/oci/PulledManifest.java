@@ -50,36 +50,70 @@ public final class PulledManifest {
     this.model = packedLayers().isEmpty() ? Optional.of(build(Map.of(), Optional.empty())) : Optional.empty();
   }
 
-  /** The reference pulled, pinned to {@link #digest()}. */
+  /**
+   * What was pulled.
+   *
+   * @return the reference pulled, pinned to {@link #digest()}
+   */
   public OciReference reference() {
     return reference;
   }
 
+  /**
+   * The manifest as served.
+   *
+   * @return a copy of the exact bytes the registry served
+   */
   public byte[] bytes() {
     return bytes.clone();
   }
 
+  /**
+   * The manifest's digest.
+   *
+   * @return the sha256 of {@link #bytes()}
+   */
   public Digest digest() {
     return digest;
   }
 
-  /** Every layer in manifest order: the model's files (or archives of them), plus the licence text if any. */
+  /**
+   * Every layer.
+   *
+   * @return the layers in manifest order: the model's files (or archives of them), plus the licence
+   *     text if any
+   */
   public List<LayerRef> layers() {
     return layers;
   }
 
-  /** The {@code LICENSE} doc layer that Soko added at push time and that is not one of the model's files. */
+  /**
+   * The licence text layer.
+   *
+   * @return the {@code LICENSE} doc layer that Soko added at push time and that is not one of the
+   *     model's files; empty when there is none
+   */
   public Optional<LayerRef> licenseText() {
     return licenseText;
   }
 
-  /** The {@code .tar} and {@code .tar+gzip} layers, in manifest order: to download and unpack before {@link #complete}. */
+  /**
+   * The layers to download and unpack before {@link #complete}.
+   *
+   * @return the {@code .tar} and {@code .tar+gzip} layers, in manifest order; empty when every layer
+   *     is a raw file
+   */
   public List<LayerRef> packedLayers() {
     return layers.stream().filter(l -> ModelPack.LayerType.parse(l.mediaType()).map(ModelPack.LayerType::packed).orElse(false))
         .toList();
   }
 
-  /** True when {@code layer} is {@code tar+gzip}. */
+  /**
+   * Whether a layer is compressed.
+   *
+   * @param layer a layer
+   * @return true when its media type ends with {@code +gzip}
+   */
   public static boolean gzip(LayerRef layer) {
     return layer.mediaType().endsWith("+gzip");
   }
@@ -87,6 +121,7 @@ public final class PulledManifest {
   /**
    * The Soko manifest of an artifact without packed layers.
    *
+   * @return the Soko manifest
    * @throws IllegalStateException when it has packed layers: use {@link #complete}
    */
   public Manifest model() {
@@ -97,6 +132,10 @@ public final class PulledManifest {
    * What must be downloaded to install this model, as a manifest: the raw layers' files, and each
    * packed layer as one file named {@code layers/<hex>.tar} whose sha256 is the layer digest (for
    * the download plan, consent and the downloader; never installed under that name).
+   *
+   * @return the transfer manifest
+   * @throws OciFormatException when the artifact holds no layers, or its files do not make a valid
+   *     manifest
    */
   public Manifest transfer() throws OciFormatException {
     if (template.embedded()) {
@@ -117,7 +156,12 @@ public final class PulledManifest {
     return ModelPack.parse(tree, where);
   }
 
-  /** The name of a packed layer in {@link #transfer()}. */
+  /**
+   * The name of a packed layer in {@link #transfer()}.
+   *
+   * @param layer a packed layer
+   * @return {@code layers/<hex>.tar} or {@code layers/<hex>.tar.gz}
+   */
   public static RelativePath transferPath(LayerRef layer) {
     return RelativePath.parse("layers/" + layer.digest().hex() + (gzip(layer) ? ".tar.gz" : ".tar"));
   }
@@ -125,6 +169,8 @@ public final class PulledManifest {
   /**
    * Why the model was read in the "no task" state (installed and verified, not runnable), when it
    * was: its config did not say what it does in a way Soko reads without guessing.
+   *
+   * @return the reason, one line; empty when the model has tasks
    */
   public Optional<String> noTaskReason() {
     return template.noTask();
@@ -138,6 +184,7 @@ public final class PulledManifest {
    * @param tasks the tasks the user gave ({@code --task}), replacing what the artifact says
    * @throws OciFormatException when a packed layer was not unpacked, two layers hold one path, or
    *     tasks are given for a model no Soko engine reads
+   * @return the Soko manifest of the whole model
    * @throws OciIntegrityException when a layer's DiffID differs from the config's
    */
   public Manifest complete(Map<Digest, LayerArchive.Contents> unpacked, Optional<List<TaskSpec>> tasks) throws OciException {
@@ -213,6 +260,10 @@ public final class PulledManifest {
   /**
    * {@code m} with {@code tasks} (the user's {@code --task}) in place of its own, when given.
    *
+   * @param m the manifest
+   * @param tasks the tasks to set; empty to keep {@code m}'s own
+   * @param where names the artifact in messages
+   * @return {@code m}, or a copy with the tasks replaced
    * @throws OciFormatException when no Soko engine reads the model, so no task can make it runnable
    */
   public static Manifest withTasks(Manifest m, Optional<List<TaskSpec>> tasks, String where) throws OciFormatException {

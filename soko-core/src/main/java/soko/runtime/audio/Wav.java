@@ -30,7 +30,9 @@ import soko.runtime.AudioStream;
  * (stateless).
  */
 public final class Wav {
+  /** The lowest sample rate read, in Hz. */
   public static final int MIN_SAMPLE_RATE = 8_000;
+  /** The highest sample rate read, in Hz. */
   public static final int MAX_SAMPLE_RATE = 48_000;
   /** Larger files are refused: 2 GiB. */
   public static final long MAX_BYTES = 2L << 30;
@@ -49,6 +51,8 @@ public final class Wav {
    * <p>Only a regular file is opened: a folder, a device or a FIFO (whose reading would block
    * forever) is refused before it is opened (see {@code RegularFiles}).
    *
+   * @param file the WAV file
+   * @return a stream of 16 kHz mono samples; the caller closes it
    * @throws java.nio.file.NoSuchFileException when there is no such file
    * @throws soko.internal.io.RegularFiles.NotRegularFileException when it is not a regular file
    * @throws AudioFormatException when the file is not a supported WAV file
@@ -71,13 +75,21 @@ public final class Wav {
     }
   }
 
-  /** A WAV file as a source that {@link #open}s it afresh each time it is read. */
+  /**
+   * A WAV file as a source that {@link #open}s it afresh each time it is read. Does no I/O now.
+   *
+   * @param file the WAV file
+   * @return the source; its {@code open} throws as {@link #open} does
+   */
   public static AudioSource source(Path file) {
     return () -> open(file);
   }
 
   /**
    * Reads a WAV file whole into memory; {@link #open} reads it block by block.
+   *
+   * @param file the WAV file, at most {@link #MAX_BYTES} and {@link #MAX_DURATION}
+   * @return the audio, 16 kHz mono
    *
    * @throws AudioFormatException when the file is not a supported WAV file
    * @throws IOException when the file cannot be read, or is not a regular file
@@ -98,7 +110,10 @@ public final class Wav {
   /**
    * Reads WAV bytes, such as an upload.
    *
+   * @param wav the WAV file's bytes
    * @param name names the audio in error messages, such as the uploaded file's name
+   * @return the audio, 16 kHz mono
+   * @throws AudioFormatException when the bytes are not a supported WAV file
    */
   public static Audio read(byte[] wav, String name) throws AudioFormatException {
     try {
@@ -112,8 +127,11 @@ public final class Wav {
    * Reads a WAV stream up to the end of its data chunk; at most {@link #MAX_BYTES} are read.
    * Does not close the stream.
    *
+   * @param in the stream, positioned at the RIFF header
    * @param name names the audio in error messages, such as the uploaded file's name
+   * @return the audio, 16 kHz mono
    * @throws IOException when the stream fails
+   * @throws AudioFormatException when the stream is not a supported WAV file
    */
   public static Audio read(InputStream in, String name) throws IOException, AudioFormatException {
     return new WavReader(name, in, OptionalLong.empty()).read();

@@ -17,19 +17,13 @@ import soko.runtime.AudioStream;
  * block by block; {@link #read} reads it all into memory. Not thread-safe; use once.
  */
 final class WavReader {
-  private static final int WAVE_FORMAT_PCM = 0x0001;
-  private static final int WAVE_FORMAT_IEEE_FLOAT = 0x0003;
-  private static final int WAVE_FORMAT_EXTENSIBLE = 0xFFFE;
-  /** The last 14 bytes of every KSDATAFORMAT_SUBTYPE GUID; the first 2 are the format tag. */
-  private static final byte[] GUID_SUFFIX = {
-      0x00, 0x00, 0x00, 0x00, 0x10, 0x00, (byte) 0x80, 0x00, 0x00, (byte) 0xAA, 0x00, 0x38, (byte) 0x9B, 0x71};
   /** A fmt chunk larger than this is not a WAV fmt chunk (the extensible one is 40 bytes). */
   private static final int MAX_FMT_BYTES = 1024;
   /** Bytes decoded per read. */
   private static final int BLOCK_BYTES = 64 * 1024;
   /** Output preallocated for a stream of unknown size: one minute, grown as audio really arrives. */
   private static final int STREAM_INITIAL_SAMPLES = 60 * Audio.SAMPLE_RATE;
-  private static final String CONVERT = "e.g. sox in.wav -e signed-integer -b 16 out.wav";
+  static final String CONVERT = "e.g. sox in.wav -e signed-integer -b 16 out.wav";
 
   private final String name;
   private final InputStream in;
@@ -86,7 +80,7 @@ final class WavReader {
         throw fail(format == null ? "no fmt chunk; the file is damaged" : "no data chunk; the file has no audio");
       }
       String id = ascii(header, 0, 4);
-      long chunkSize = u32(header, 4);
+      long chunkSize = LittleEndian.u32(header, 4);
       if (id.equals("fmt ")) {
         if (format != null) {
           throw fail("two fmt chunks; the file is damaged");
@@ -95,7 +89,7 @@ final class WavReader {
           throw fail("the fmt chunk is " + chunkSize + " bytes, but a WAV fmt chunk is 16 to 40 bytes; the file is damaged");
         }
         byte[] fmt = readExactly((int) chunkSize, "the fmt chunk");
-        format = parseFormat(fmt);
+        format = FmtChunk.parse(fmt, name);
         skipPadding(chunkSize);
       } else if (id.equals("data")) {
         if (format == null) {
@@ -107,63 +101,6 @@ final class WavReader {
         skipExactly(chunkSize + (chunkSize & 1), "the \"" + printable(id) + "\" chunk");
       }
     }
-  }
-
-  private WavFormat parseFormat(byte[] fmt) throws AudioFormatException {
-    int tag = u16(fmt, 0);
-    int channels = u16(fmt, 2);
-    long sampleRate = u32(fmt, 4);
-    long byteRate = u32(fmt, 8);
-    int blockAlign = u16(fmt, 12);
-    int bits = u16(fmt, 14);
-    int validBits = bits;
-    if (tag == WAVE_FORMAT_EXTENSIBLE) {
-      if (fmt.length < 40 || u16(fmt, 16) < 22) {
-        throw fail("the WAVE_FORMAT_EXTENSIBLE fmt chunk is " + fmt.length + " bytes, but it needs 40; the file is damaged");
-      }
-      validBits = u16(fmt, 18);
-      if (!Arrays.equals(fmt, 26, 40, GUID_SUFFIX, 0, GUID_SUFFIX.length)) {
-        throw fail("the WAVE_FORMAT_EXTENSIBLE sub-format is not a standard audio format; convert it to PCM (" + CONVERT + ")");
-      }
-      tag = u16(fmt, 24);
-    }
-    Encoding encoding = switch (tag) {
-      case WAVE_FORMAT_PCM -> switch (bits) {
-        case 8 -> Encoding.PCM_U8;
-        case 16 -> Encoding.PCM_S16;
-        case 24 -> Encoding.PCM_S24;
-        case 32 -> Encoding.PCM_S32;
-        default -> throw fail(bits + "-bit PCM is not supported; use 8, 16, 24 or 32-bit PCM or 32/64-bit float (" + CONVERT + ")");
-      };
-      case WAVE_FORMAT_IEEE_FLOAT -> switch (bits) {
-        case 32 -> Encoding.FLOAT32;
-        case 64 -> Encoding.FLOAT64;
-        default -> throw fail(bits + "-bit float is not supported; use 32 or 64-bit float or PCM (" + CONVERT + ")");
-      };
-      default -> throw fail(codecName(tag) + " audio is not supported; convert it to PCM (" + CONVERT + ")");
-    };
-    if (validBits < 1 || validBits > bits) {
-      throw fail("the header says " + validBits + " valid bits in " + bits + "-bit samples; the header is inconsistent");
-    }
-    if (channels == 0) {
-      throw fail("the header says 0 channels; the file is damaged");
-    }
-    if (channels > 2) {
-      throw fail(channels + " channels are not supported; use mono or stereo (e.g. sox in.wav -c 1 out.wav)");
-    }
-    if (sampleRate < Wav.MIN_SAMPLE_RATE || sampleRate > Wav.MAX_SAMPLE_RATE) {
-      throw fail(sampleRate + " Hz is not supported; use a WAV file from 8 to 48 kHz (e.g. sox in.wav -r 16000 out.wav)");
-    }
-    WavFormat format = new WavFormat(encoding, channels, (int) sampleRate);
-    if (blockAlign != format.blockAlign()) {
-      throw fail("the header says " + blockAlign + " bytes per frame, but " + channels + " channel(s) of " + encoding
-          + " need " + format.blockAlign() + "; the header is inconsistent");
-    }
-    if (byteRate != sampleRate * format.blockAlign()) {
-      throw fail("the header says " + byteRate + " bytes per second, but " + format + " needs "
-          + sampleRate * format.blockAlign() + "; the header is inconsistent");
-    }
-    return format;
   }
 
   private Decoder decoder(WavFormat format, long dataSize) throws AudioFormatException {
@@ -295,9 +232,9 @@ final class WavReader {
           case PCM_U8 -> ((b[o] & 0xFF) - 128) / 128.0;
           case PCM_S16 -> (short) ((b[o] & 0xFF) | (b[o + 1] << 8)) / 32768.0;
           case PCM_S24 -> ((b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8) | (b[o + 2] << 16)) / 8388608.0;
-          case PCM_S32 -> s32(b, o) / 2147483648.0;
-          case FLOAT32 -> Float.intBitsToFloat(s32(b, o));
-          case FLOAT64 -> Double.longBitsToDouble((s32(b, o) & 0xFFFFFFFFL) | ((long) s32(b, o + 4) << 32));
+          case PCM_S32 -> LittleEndian.s32(b, o) / 2147483648.0;
+          case FLOAT32 -> Float.intBitsToFloat(LittleEndian.s32(b, o));
+          case FLOAT64 -> Double.longBitsToDouble((LittleEndian.s32(b, o) & 0xFFFFFFFFL) | ((long) LittleEndian.s32(b, o + 4) << 32));
         };
         if (!Double.isFinite(v)) {
           throw fail("sample " + (firstFrame + f) + " is " + v + ", not a finite number; the file is damaged");
@@ -353,20 +290,6 @@ final class WavReader {
     return e;
   }
 
-  private static String codecName(int tag) {
-    return switch (tag) {
-      case 0x0002 -> "Microsoft ADPCM";
-      case 0x0006 -> "A-law";
-      case 0x0007 -> "µ-law";
-      case 0x0011 -> "IMA ADPCM";
-      case 0x0031 -> "GSM 6.10";
-      case 0x0050 -> "MPEG";
-      case 0x0055 -> "MP3";
-      case 0x00FF, 0x1610 -> "AAC";
-      default -> String.format(Locale.ROOT, "Format 0x%04X", tag);
-    };
-  }
-
   static String describeBytes(long bytes) {
     return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
   }
@@ -386,17 +309,5 @@ final class WavReader {
 
   private static String printable(String id) {
     return id.chars().allMatch(c -> c >= 0x20 && c < 0x7F) ? id : "?";
-  }
-
-  private static int u16(byte[] b, int o) {
-    return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8;
-  }
-
-  private static long u32(byte[] b, int o) {
-    return s32(b, o) & 0xFFFFFFFFL;
-  }
-
-  private static int s32(byte[] b, int o) {
-    return (b[o] & 0xFF) | (b[o + 1] & 0xFF) << 8 | (b[o + 2] & 0xFF) << 16 | (b[o + 3] & 0xFF) << 24;
   }
 }

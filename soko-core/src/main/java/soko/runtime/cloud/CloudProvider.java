@@ -18,19 +18,37 @@ import soko.runtime.Segment;
  * nowhere else. Implementations are thread-safe.
  */
 public interface CloudProvider {
-  /** A short stable id the user names in the settings, such as {@code acme-mt}. */
+  /**
+   * The provider's id. Must not touch the network.
+   *
+   * @return a short stable id the user names in the settings, such as {@code acme-mt}
+   */
   String id();
 
-  /** One line for diagnostics, naming the service and who runs it. */
+  /**
+   * For Diagnostics. Must not touch the network.
+   *
+   * @return one line naming the service and who runs it
+   */
   String description();
 
-  /** The tasks and languages the service can do. */
+  /**
+   * What the service can do. Must not touch the network.
+   *
+   * @return the tasks and languages the service can do
+   */
   List<TaskSpec> capabilities();
 
   /**
    * Translates text remotely.
    *
+   * @param endpoint the service the user configured; nothing is sent anywhere else
+   * @param text the text
+   * @param from its language
+   * @param to the target language
+   * @return the translation
    * @throws ModelUnavailableException by default: the provider does not translate text
+   * @throws EngineException when the service fails or refuses (the message says what to do)
    */
   default String translate(CloudEndpoint endpoint, String text, Language from, Language to) throws EngineException {
     throw new ModelUnavailableException("cloud provider " + id() + " does not translate text; remove translate from "
@@ -40,7 +58,13 @@ public interface CloudProvider {
   /**
    * Transcribes (or, with {@code toEnglish}, translates) speech remotely.
    *
+   * @param endpoint the service the user configured; nothing is sent anywhere else
+   * @param audio 16 kHz mono audio
+   * @param language the spoken language
+   * @param toEnglish true for English text, false for text in {@code language}
+   * @return timed text segments
    * @throws ModelUnavailableException by default: the provider does not take speech
+   * @throws EngineException when the service fails or refuses (the message says what to do)
    */
   default List<Segment> transcribe(CloudEndpoint endpoint, Audio audio, Language language, boolean toEnglish)
       throws EngineException {

@@ -1,10 +1,6 @@
 package soko.testkit.nginx;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import soko.testkit.daemon.LoopbackDaemon;
 
 /**
  * Debian's nginx ({@code /usr/sbin/nginx}, package nginx-light) on 127.0.0.1 with a private
@@ -37,21 +33,17 @@ public final class Nginx implements AutoCloseable {
   public static final Path BINARY = Path.of("/usr/sbin/nginx");
   public static final String SLOW_AFTER = "256k";
   public static final String SLOW_RATE = "1m";
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
   private final Path dir;
   private final Path root;
-  private final Process process;
-  private final int port;
-
+  private final LoopbackDaemon daemon;
   private final boolean tls;
 
-  private Nginx(Path dir, Path root, Process process, int port, boolean tls) {
-    this.tls = tls;
+  private Nginx(Path dir, Path root, LoopbackDaemon daemon, boolean tls) {
     this.dir = dir;
     this.root = root;
-    this.process = process;
-    this.port = port;
+    this.daemon = daemon;
+    this.tls = tls;
   }
 
   /** Why nginx cannot run here, or empty when it can; print it when skipping. */
@@ -82,30 +74,15 @@ public final class Nginx implements AutoCloseable {
     }
     Path root = Files.createDirectories(dir.resolve("www"));
     Files.createDirectories(dir.resolve("temp"));
-    IOException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      int port = freePort();
-      Path conf = dir.resolve("nginx.conf");
+    Path conf = dir.resolve("nginx.conf");
+    LoopbackDaemon daemon = LoopbackDaemon.start("nginx", port -> {
       Files.writeString(conf, config(dir, root, port, tls));
-      Process p = new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", conf.toString(),
+      return new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", conf.toString(),
           "-e", dir.resolve("error.log").toString())
           .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("stdout.log").toFile())
-          .start();
-      try {
-        if (awaitListening(p, port)) {
-          return new Nginx(dir, root, p, port, tls.isPresent());
-        }
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while starting nginx", e);
-      }
-      p.destroyForcibly();
-      last = new IOException("nginx did not start on port " + port + ": " + tail(dir.resolve("error.log"))
-          + tail(dir.resolve("stdout.log")));
-    }
-    throw last;
+          .redirectOutput(dir.resolve("stdout.log").toFile());
+    }, port -> tail(dir.resolve("error.log")) + tail(dir.resolve("stdout.log")));
+    return new Nginx(dir, root, daemon, tls.isPresent());
   }
 
   private static String config(Path dir, Path root, int port, Optional<Tls> tls) {
@@ -155,28 +132,6 @@ public final class Nginx implements AutoCloseable {
     return user.equals("root") ? "user root;" : "";
   }
 
-  private static boolean awaitListening(Process p, int port) throws InterruptedException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        return false;
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-        return true;
-      } catch (IOException notYet) {
-        Thread.sleep(20);
-      }
-    }
-    return false;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   private static String tail(Path file) {
     try {
       String s = Files.exists(file) ? Files.readString(file).strip() : "";
@@ -192,7 +147,7 @@ public final class Nginx implements AutoCloseable {
   }
 
   public int port() {
-    return port;
+    return daemon.port();
   }
 
   /** {@code http://127.0.0.1:<port><path>} (https when started with TLS); {@code path} starts with '/'. */
@@ -200,7 +155,7 @@ public final class Nginx implements AutoCloseable {
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/': " + path);
     }
-    return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + path);
+    return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + daemon.port() + path);
   }
 
   /** One line of the access log. Empty header values are "-" in nginx's log and empty here. */
@@ -254,18 +209,6 @@ public final class Nginx implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    List<ProcessHandle> workers = process.descendants().toList();
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-    // The master stops its worker on SIGTERM; make sure it is gone even if the master was killed.
-    workers.forEach(ProcessHandle::destroyForcibly);
+    daemon.close();
   }
 }

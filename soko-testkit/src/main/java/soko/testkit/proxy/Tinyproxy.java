@@ -1,20 +1,15 @@
 package soko.testkit.proxy;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import soko.testkit.daemon.LoopbackDaemon;
 
 /**
  * Debian's tinyproxy ({@code /usr/bin/tinyproxy}, package tinyproxy) on 127.0.0.1, in the
@@ -28,13 +23,11 @@ public final class Tinyproxy implements AutoCloseable {
   private static final Pattern REQUEST = Pattern.compile("Request \\(file descriptor \\d+\\): (\\S+) (\\S+) HTTP/1\\.[01]");
 
   private final Path log;
-  private final Process process;
-  private final int port;
+  private final LoopbackDaemon daemon;
 
-  private Tinyproxy(Path log, Process process, int port) {
+  private Tinyproxy(Path log, LoopbackDaemon daemon) {
     this.log = log;
-    this.process = process;
-    this.port = port;
+    this.daemon = daemon;
   }
 
   /** Why tinyproxy cannot run here, or empty when it can; print it when skipping. */
@@ -54,11 +47,8 @@ public final class Tinyproxy implements AutoCloseable {
       throw new IOException(why.get());
     }
     Files.createDirectories(dir);
-    IOException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      int port = freePort();
+    LoopbackDaemon daemon = LoopbackDaemon.start("tinyproxy", port -> {
       Path conf = dir.resolve("tinyproxy.conf");
-      Path log = dir.resolve("tinyproxy-" + port + ".log");
       Files.writeString(conf, """
           Port %d
           Listen 127.0.0.1
@@ -70,52 +60,23 @@ public final class Tinyproxy implements AutoCloseable {
           %s
           """.formatted(port, dir.resolve("tinyproxy.pid"),
           credentials.map(c -> "BasicAuth " + c.get(0) + " " + c.get(1)).orElse("")));
-      Process p = new ProcessBuilder(BINARY.toString(), "-d", "-c", conf.toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      try {
-        if (awaitListening(p, port)) {
-          return new Tinyproxy(log, p, port);
-        }
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while starting tinyproxy", e);
-      }
-      p.destroyForcibly();
-      last = new IOException("tinyproxy did not start on port " + port + ": " + Files.readString(log));
-    }
-    throw last;
+      return new ProcessBuilder(BINARY.toString(), "-d", "-c", conf.toString())
+          .redirectErrorStream(true).redirectOutput(log(dir, port).toFile());
+    }, port -> Files.readString(log(dir, port)));
+    return new Tinyproxy(log(dir, daemon.port()), daemon);
   }
 
-  private static boolean awaitListening(Process p, int port) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        return false;
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-        return true;
-      } catch (IOException notYet) {
-        Thread.sleep(20);
-      }
-    }
-    return false;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+  private static Path log(Path dir, int port) {
+    return dir.resolve("tinyproxy-" + port + ".log");
   }
 
   public int port() {
-    return port;
+    return daemon.port();
   }
 
   /** {@code http://127.0.0.1:PORT}, or with {@code user:password@} before the host. */
   public String url(Optional<String> userInfo) {
-    return "http://" + userInfo.map(u -> u + "@").orElse("") + "127.0.0.1:" + port;
+    return "http://" + userInfo.map(u -> u + "@").orElse("") + "127.0.0.1:" + daemon.port();
   }
 
   /** One request the proxy received: {@code GET http://…} or {@code CONNECT host:port}. */
@@ -140,15 +101,6 @@ public final class Tinyproxy implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    daemon.close();
   }
 }

@@ -2,6 +2,7 @@ package soko.engine.onnx.sentencepiece;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Optional;
+import soko.engine.onnx.trie.Trie;
 
 /**
  * SentencePiece's normaliser: applies the precompiled map rule by rule (longest match first), keeps
@@ -12,12 +13,12 @@ final class Normalizer {
   static final byte[] SPACE_SYMBOL = {(byte) 0xE2, (byte) 0x96, (byte) 0x81}; // U+2581 ▁
 
   private final Optional<CharsMap> map;
-  private final PieceTrie userDefined;
+  private final Trie userDefined;
   private final boolean addDummyPrefix;
   private final boolean removeExtraWhitespaces;
   private final boolean escapeWhitespaces;
 
-  Normalizer(Optional<CharsMap> map, PieceTrie userDefined, boolean addDummyPrefix, boolean removeExtraWhitespaces,
+  Normalizer(Optional<CharsMap> map, Trie userDefined, boolean addDummyPrefix, boolean removeExtraWhitespaces,
       boolean escapeWhitespaces) {
     this.map = map;
     this.userDefined = userDefined;

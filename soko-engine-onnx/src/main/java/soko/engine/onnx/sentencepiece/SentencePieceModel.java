@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import soko.engine.onnx.trie.Trie;
 
 /**
  * A SentencePiece unigram model read from a {@code .spm}/{@code .model} file (a serialised
@@ -51,7 +52,7 @@ public final class SentencePieceModel {
   private final float[] scores;
   private final Type[] types;
   private final Map<String, Integer> ids;
-  private final PieceTrie trie;
+  private final Trie trie;
   private final Normalizer normalizer;
   private final int unknownId;
   private final float unknownScore;
@@ -99,10 +100,10 @@ public final class SentencePieceModel {
     this.unknownId = unk;
     this.unknownScore = min - UNKNOWN_PENALTY;
     this.maxScore = max;
-    this.trie = new PieceTrie(totalBytes);
+    this.trie = new Trie(totalBytes);
     for (int i = 0; i < pieces.length; i++) {
       if (types[i] == Type.NORMAL || types[i] == Type.USER_DEFINED || types[i] == Type.UNUSED) {
-        trie.add(pieces[i].getBytes(StandardCharsets.UTF_8), i);
+        addFirst(trie, pieces[i], i);
       }
     }
   }
@@ -219,15 +220,23 @@ public final class SentencePieceModel {
       scoreArray[i] = scores.get(i);
     }
     Optional<CharsMap> map = charsmap.isPresent() ? Optional.of(CharsMap.parse(charsmap.get())) : Optional.empty();
-    PieceTrie userDefined = PieceTrie.empty();
+    Trie userDefined = new Trie(0);
     for (int i = 0; i < pieces.size(); i++) {
       if (types.get(i) == Type.USER_DEFINED) {
-        userDefined.add(pieces.get(i).getBytes(StandardCharsets.UTF_8), i);
+        addFirst(userDefined, pieces.get(i), i);
       }
     }
     Normalizer normalizer = new Normalizer(map, userDefined, addDummyPrefix, removeExtraWhitespaces, escapeWhitespaces);
     return new SentencePieceModel(pieces.toArray(String[]::new), scoreArray, types.toArray(Type[]::new), normalizer,
         unknownSurface);
+  }
+
+  /** Adds a piece by its UTF-8 bytes; the first id given for the same bytes is kept, as SentencePiece does. */
+  private static void addFirst(Trie trie, String piece, int id) {
+    int node = trie.add(piece.getBytes(StandardCharsets.UTF_8));
+    if (trie.value(node) < 0) {
+      trie.setValue(node, id);
+    }
   }
 
   private static String modelTypeName(long type) {

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import soko.engine.onnx.json.JsonFormatException;
 import soko.engine.onnx.json.Node;
+import soko.engine.onnx.trie.Trie;
 
 /**
  * The tokens a {@code tokenizer.json} adds on top of its model (special tokens such as
@@ -43,8 +44,8 @@ final class AddedVocabulary {
   private final Map<Integer, AddedToken> tokens = new HashMap<>();
   private final Map<Integer, String> normalizedForms = new HashMap<>();
   private final Set<String> special = new HashSet<>();
-  private final @Nullable CharTrie raw;
-  private final @Nullable CharTrie normalizedTrie;
+  private final @Nullable Trie raw;
+  private final @Nullable Trie normalizedTrie;
 
   private AddedVocabulary(List<AddedToken> list, List<Integer> declared, Model model, Optional<Normalizer> normalizer) {
     int next = model.vocabSize();
@@ -80,20 +81,20 @@ final class AddedVocabulary {
       }
       tokens.put(id, t);
     }
-    CharTrie r = null;
-    CharTrie n = null;
+    Trie r = null;
+    Trie n = null;
     for (Map.Entry<Integer, AddedToken> e : tokens.entrySet()) {
       AddedToken t = e.getValue();
       if (t.normalized()) {
         if (n == null) {
-          n = new CharTrie(64);
+          n = new Trie(64);
         }
-        n.put(normalizedForms.getOrDefault(e.getKey(), t.content()), e.getKey());
+        n.setValue(n.add(normalizedForms.getOrDefault(e.getKey(), t.content())), e.getKey());
       } else {
         if (r == null) {
-          r = new CharTrie(64);
+          r = new Trie(64);
         }
-        r.put(t.content(), e.getKey());
+        r.setValue(r.add(t.content()), e.getKey());
       }
     }
     this.raw = r;
@@ -174,7 +175,7 @@ final class AddedVocabulary {
     return WORD.matcher(Character.toString(cp)).matches();
   }
 
-  private void split(String s, boolean atStart, @Nullable CharTrie trie, boolean specialAsText, List<Split> out) {
+  private void split(String s, boolean atStart, @Nullable Trie trie, boolean specialAsText, List<Split> out) {
     if (s.isEmpty()) {
       return;
     }

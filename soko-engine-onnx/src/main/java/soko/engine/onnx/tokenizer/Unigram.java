@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import soko.engine.onnx.json.JsonFormatException;
 import soko.engine.onnx.json.Node;
+import soko.engine.onnx.trie.Trie;
 
 /**
  * A unigram language model over pieces with log-probability scores: the segmentation with the
@@ -20,7 +21,7 @@ final class Unigram implements Model {
 
   private final String[] pieces;
   private final double[] scores;
-  private final CharTrie trie;
+  private final Trie trie;
   private final java.util.Map<String, Integer> ids;
   private final OptionalInt unknownId;
   private final boolean byteFallback;
@@ -35,12 +36,12 @@ final class Unigram implements Model {
     for (String p : pieces) {
       chars += p.length();
     }
-    this.trie = new CharTrie(chars);
+    this.trie = new Trie(chars);
     this.ids = java.util.HashMap.newHashMap(pieces.length);
     double min = Double.POSITIVE_INFINITY;
     for (int i = 0; i < pieces.length; i++) {
       ids.put(pieces[i], i); // a later duplicate wins, as in the Rust library
-      trie.put(pieces[i], i);
+      trie.setValue(trie.add(pieces[i]), i);
       min = Math.min(min, scores[i]);
     }
     this.unknownScore = min - UNKNOWN_PENALTY;
