@@ -1,7 +1,7 @@
 /**
  * Soko's library: a verified, content-addressed model store, downloads with consent and progress,
- * catalogs, OCI registries, the engine SPI and the runtime manager. {@link soko.app.Soko} is the
- * entry point.
+ * catalogs, OCI registries, the engine SPI and the runtime manager ({@code soko.runtime.manager}).
+ * {@link soko.app.Soko} is the entry point.
  *
  * <p>Every package below is exported and is API (see {@code docs/API.md} for the compatibility
  * policy); {@code soko.internal.*} is not exported and may change in any release. Engines are
@@ -18,6 +18,7 @@ module soko.core {
   requires com.fasterxml.jackson.databind;
   requires static transitive org.jspecify;
 
+  exports soko;
   exports soko.app;
   exports soko.bundle;
   exports soko.acquisition;
@@ -30,6 +31,7 @@ module soko.core {
   exports soko.runtime;
   exports soko.runtime.audio;
   exports soko.runtime.cloud;
+  exports soko.runtime.manager;
   exports soko.store;
   exports soko.verification;
 

@@ -4,15 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
-import soko.app.Engines;
-import soko.app.SpeechRegions;
 import soko.app.Soko;
-import soko.app.Translation;
 import soko.manifest.Language;
 import soko.runtime.Audio;
 import soko.runtime.EngineException;
 import soko.runtime.Segment;
 import soko.runtime.audio.Wav;
+import soko.runtime.manager.Engines;
+import soko.runtime.manager.SpeechRegions;
+import soko.runtime.manager.Translation;
 import soko.store.StoreException;
 
 /** The part of {@code soko demo} that runs the bundled models on bundled inputs. */

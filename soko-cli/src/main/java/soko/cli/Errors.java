@@ -3,7 +3,7 @@ package soko.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import soko.app.Failures;
-import soko.app.Reason;
+import soko.Reason;
 import soko.app.Reports;
 
 /** Maps failures to one clear line (or a JSON error object) and the documented exit code. */

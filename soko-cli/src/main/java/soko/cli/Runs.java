@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import soko.app.ModelUse;
-import soko.app.Timings;
 import soko.runtime.AudioFormatException;
 import soko.runtime.AudioStream;
 import soko.runtime.Segment;
 import soko.runtime.audio.Wav;
+import soko.runtime.manager.ModelUse;
+import soko.runtime.manager.Timings;
 
 /**
  * Rendering shared by the commands that run models (vad, transcribe, translate). The JSON

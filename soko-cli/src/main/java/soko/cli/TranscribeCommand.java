@@ -7,13 +7,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import soko.app.Engines;
-import soko.app.ModelUse;
-import soko.app.Transcript;
 import soko.runtime.Audio;
 import soko.runtime.AudioStream;
-import soko.runtime.audio.Wav;
 import soko.runtime.Segment;
+import soko.runtime.audio.Wav;
+import soko.runtime.manager.Engines;
+import soko.runtime.manager.ModelUse;
+import soko.runtime.manager.Transcript;
 
 @Command(name = "transcribe", header = "Transcribe Japanese or Korean speech in a WAV file.",
     description = {"Voice activity detection finds speech, then the installed recogniser (alias ja-asr or ko-asr)"

@@ -13,11 +13,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import soko.app.Engines;
-import soko.app.ModelUse;
-import soko.app.Timings;
-import soko.app.Translation;
 import soko.manifest.Language;
+import soko.runtime.manager.Engines;
+import soko.runtime.manager.ModelUse;
+import soko.runtime.manager.Timings;
+import soko.runtime.manager.Translation;
 
 @Command(name = "translate", header = "Translate Japanese or Korean text into English.",
     description = {"With the installed model (alias ja-en or ko-en): OPUS-MT when installed, otherwise the bundled"

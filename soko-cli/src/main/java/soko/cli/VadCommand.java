@@ -6,11 +6,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import soko.app.Engines;
-import soko.app.SpeechRegions;
-import soko.app.Need;
 import soko.runtime.AudioStream;
 import soko.runtime.Segment;
+import soko.runtime.manager.Engines;
+import soko.runtime.manager.Need;
+import soko.runtime.manager.SpeechRegions;
 
 @Command(name = "vad", header = "Find speech in a WAV file.",
     description = "With the installed voice activity detection model (alias vad).")

@@ -45,15 +45,48 @@ class ArchitectureTest {
   void verificationAndEventsDependOnTheJdkOnly() {
     classes().that().resideInAnyPackage("soko.verification..", "soko.events..")
         .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax..", "org.jspecify..",
-            "soko.verification..", "soko.events..")
+            "soko.verification..", "soko.events..", "soko")
+        .because("they may name the error root (soko.SokoException, soko.Reason) and nothing else of Soko")
+        .check(soko);
+  }
+
+  @Test
+  void theErrorRootDependsOnTheJdkOnly() {
+    assertThat(soko.containPackage("soko")).isTrue();
+    classes().that().resideInAPackage("soko")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.jspecify..", "soko")
+        .because("every package's exceptions extend soko.SokoException, so the root must sit below them all")
         .check(soko);
   }
 
   @Test
   void theRuntimeNeverSeesTheStoreOrTheNetwork() {
-    noClasses().that().resideInAnyPackage("soko.runtime..")
+    noClasses().that().resideInAnyPackage("soko.runtime", "soko.runtime.audio..", "soko.runtime.cloud..")
         .should().dependOnClassesThat().resideInAnyPackage("soko.store..", "soko.acquisition..", "soko.catalog..",
-            "soko.app..")
+            "soko.app..", "soko.runtime.manager..")
+        .because("the engine SPI is what engines see: verified models only, never where they came from")
+        .check(soko);
+  }
+
+  @Test
+  void theRuntimeManagerRunsInstalledModelsAndKnowsNothingOfTheAppLayerOrTheNetwork() {
+    // The rule must see the manager, or it would pass on an empty import.
+    assertThat(soko.containPackage("soko.runtime.manager")).isTrue();
+    noClasses().that().resideInAnyPackage("soko.runtime.manager..")
+        .should().dependOnClassesThat().resideInAnyPackage("soko.app..", "soko.acquisition..", "soko.bundle..",
+            "soko.engine..", "java.net.http..")
+        .because("soko.app makes the manager and hands it the store, the catalogs and the settings; the manager never"
+            + " calls back (no cycle between Soko and Engines) and never downloads")
+        .check(soko);
+  }
+
+  @Test
+  void onlyTheAppLayerAndTheCallersOfTheApiUseTheRuntimeManager() {
+    noClasses().that().resideInAnyPackage("soko..")
+        .and().resideOutsideOfPackages("soko.runtime.manager..", "soko.app..", "soko.cli..", "soko.web..",
+            "soko.testkit..")
+        .should().dependOnClassesThat().resideInAnyPackage("soko.runtime.manager..")
+        .because("engines, the store and the catalogs sit below the runtime manager")
         .check(soko);
   }
 
@@ -61,7 +94,7 @@ class ArchitectureTest {
   void enginesNeverTouchTheStoreTheNetworkOrSettings() {
     noClasses().that().resideInAnyPackage("soko.engine..")
         .should().dependOnClassesThat().resideInAnyPackage("soko.store..", "soko.acquisition..", "soko.catalog..",
-            "soko.app..", "soko.inventory..", "java.net.http..")
+            "soko.app..", "soko.runtime.manager..", "soko.inventory..", "java.net.http..")
         .check(soko);
   }
 

@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import soko.app.Engines;
-import soko.app.Lease;
 import soko.app.Settings;
 import soko.app.Soko;
-import soko.app.SpeechRegions;
 import soko.runtime.VoiceActivitySession;
 import soko.runtime.audio.Wav;
+import soko.runtime.manager.Engines;
+import soko.runtime.manager.Lease;
+import soko.runtime.manager.SpeechRegions;
 import soko.testkit.TestAudio;
 
 /** The runtime manager with the real Silero VAD model and ONNX Runtime engine found by ServiceLoader. */

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import soko.app.Reason;
+import soko.Reason;
 
 /** The one failure table: every reason has an exit code, HTTP status and JSON type, and README says the same. */
 class ReasonTableTest {

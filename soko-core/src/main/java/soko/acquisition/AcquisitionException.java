@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable once thrown. Only this package makes them; callers catch and read them.
  */
-public abstract sealed class AcquisitionException extends Exception
+public abstract sealed class AcquisitionException extends soko.SokoException
     permits TransferException,
         ContentMismatchException,
         InsufficientSpaceException,
@@ -65,5 +65,18 @@ public abstract sealed class AcquisitionException extends Exception
    */
   public boolean wrongBytes() {
     return false;
+  }
+
+  /**
+   * {@link soko.Reason#INTEGRITY} when a source sent other bytes ({@link #wrongBytes()}), {@link
+   * soko.Reason#STORAGE} for no space or an unusable downloads folder, else {@link
+   * soko.Reason#NETWORK}.
+   */
+  @Override
+  public final soko.Reason reason() {
+    return switch (this) {
+      case InsufficientSpaceException _, DownloadsFolderException _ -> soko.Reason.STORAGE;
+      default -> wrongBytes() ? soko.Reason.INTEGRITY : soko.Reason.NETWORK;
+    };
   }
 }

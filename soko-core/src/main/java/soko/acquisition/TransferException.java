@@ -99,11 +99,11 @@ public final class TransferException extends AcquisitionException {
   }
 
   /**
-   * What failed.
-   *
-   * @return the reason
+   * What went wrong with the transfer. Not {@code reason()}: that is the {@link soko.Reason} every
+   * Soko failure carries ({@link soko.Reason#NETWORK}, or {@link soko.Reason#INTEGRITY} for wrong
+   * bytes).
    */
-  public Reason reason() {
+  public Reason kind() {
     return reason;
   }
 

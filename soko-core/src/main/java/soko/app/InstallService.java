@@ -66,6 +66,10 @@ import soko.verification.IntegrityException;
  *
  * Thread-safe.
  */
+// About 490 lines, more than a class should have: it is the one install pipeline every way in
+// shares (bundled, local file, catalog, oci://, bundle import, import, update), and the rules above
+// are one ordered transaction (plan, consent, copy or download, commit, evict). Its steps read the
+// same transaction state; cutting them into classes would spread that order over several files.
 final class InstallService {
   /** A step of reading an artifact that may find it unfit to install. */
   @FunctionalInterface

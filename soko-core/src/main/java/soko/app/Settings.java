@@ -31,17 +31,30 @@ import soko.store.StoreRoots;
  * @param offline whether all network access is forbidden
  * @param origin how the roots were chosen, for diagnostics ("--home", "SOKO_HOME", "platform default")
  * @param network proxies and trusted CAs
+ * @param environment the variables Soko reads after it opens (the runtime settings such as
+ *     {@code SOKO_THREADS}, and {@code SOKO_BUDGET}), as they were when these settings were made;
+ *     only those variables are kept
  */
-public record Settings(StoreRoots roots, boolean offline, String origin, NetworkSettings network) {
+public record Settings(StoreRoots roots, boolean offline, String origin, NetworkSettings network,
+    Map<String, String> environment) {
   /** Settings with {@link NetworkSettings#defaults()}: no proxy, the JDK's and the system's CAs. */
   public Settings(StoreRoots roots, boolean offline, String origin) {
     this(roots, offline, origin, NetworkSettings.defaults());
+  }
+
+  /**
+   * Settings whose {@link #environment()} is read from the process environment now, once: the
+   * runtime settings and the storage budget then come from it.
+   */
+  public Settings(StoreRoots roots, boolean offline, String origin, NetworkSettings network) {
+    this(roots, offline, origin, network, RuntimeEnvironment.capture(System.getenv()));
   }
 
   public Settings {
     java.util.Objects.requireNonNull(roots, "roots");
     java.util.Objects.requireNonNull(origin, "origin");
     java.util.Objects.requireNonNull(network, "network");
+    environment = RuntimeEnvironment.capture(environment);
   }
 
   public static final String ENV_HOME = "SOKO_HOME";
@@ -99,7 +112,8 @@ public record Settings(StoreRoots roots, boolean offline, String origin, Network
         .or(() -> nonEmpty(env.get(ENV_LIBRARY)).map(Path::of))
         .orElseGet(() -> home.map(h -> h.resolve("library")).orElse(userHome.resolve("Soko Library")));
     boolean offline = offlineFlag || nonEmpty(env.get(ENV_OFFLINE)).map(v -> !v.equals("0") && !v.equalsIgnoreCase("false")).orElse(false);
-    return new Settings(new StoreRoots(data, cache, library), offline, origin, NetworkSettings.resolve(env, caFiles));
+    return new Settings(new StoreRoots(data, cache, library), offline, origin, NetworkSettings.resolve(env, caFiles),
+        env);
   }
 
   /**

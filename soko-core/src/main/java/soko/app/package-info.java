@@ -1,7 +1,8 @@
 /**
  * The entry point ({@link soko.app.Soko}) and the use cases an app or the {@code soko} command
  * calls: settings resolved once, install, pull with consent, verify, remove, catalogs, registries,
- * and the runtime manager that loads engine sessions.
+ * budgets and updates, and the reason of every failure. {@link soko.app.Soko#runtime()} makes the
+ * runtime manager ({@code soko.runtime.manager}), handing it what it needs.
  *
  * <p><b>Contracts.</b> Nothing in this package accepts or returns {@code null} unless marked
  * {@code @Nullable} (the package is {@code @NullMarked}); an absent value is an {@code Optional}.

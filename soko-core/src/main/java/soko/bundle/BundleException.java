@@ -7,7 +7,7 @@ package soko.bundle;
  * do. A blob whose bytes do not match its name is a {@link soko.verification.IntegrityException}
  * instead. Not retry-worthy against the same file. Immutable once thrown.
  */
-public final class BundleException extends Exception {
+public final class BundleException extends soko.SokoException {
   /**
    * Makes the exception.
    *
@@ -25,5 +25,11 @@ public final class BundleException extends Exception {
    */
   public BundleException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /** {@link soko.Reason#INVALID_INPUT}: the bundle is not valid. */
+  @Override
+  public soko.Reason reason() {
+    return soko.Reason.INVALID_INPUT;
   }
 }

@@ -18,15 +18,15 @@ import soko.verification.Hashing;
  *
  * <ol>
  *   <li>the bytes are a signed envelope ({@link CatalogMalformedException}) with at least one
- *       signature ({@link CatalogUnsignedException});
- *   <li>some signature is by a trusted key ({@link CatalogUntrustedKeyException}) and one such
- *       signature is valid over the exact signed bytes ({@link CatalogSignatureException}); one
+ *       signature ({@link CatalogUntrustedException});
+ *   <li>some signature is by a trusted key ({@link CatalogUntrustedException}) and one such
+ *       signature is valid over the exact signed bytes ({@link CatalogUntrustedException}); one
  *       valid trusted signature is enough, others are ignored;
  *   <li>the signed bytes are a valid catalog document ({@link CatalogMalformedException});
- *   <li>its id is the source's expected catalog id ({@link CatalogIdMismatchException});
+ *   <li>its id is the source's expected catalog id ({@link CatalogUntrustedException});
  *   <li>its version is not lower than the last version accepted from this source, and equal only
  *       with identical bytes ({@link CatalogRollbackException});
- *   <li>it has not expired by the injected clock ({@link CatalogExpiredException});
+ *   <li>it has not expired by the injected clock ({@link CatalogUntrustedException});
  *   <li>it does not redefine a model (same name@version, other files, tasks, licence…) or turn a
  *       model name into an alias, against the catalogs already in force above it: the built-in
  *       catalog and the remote catalogs of higher priority ({@link CatalogConflictException}).
@@ -77,7 +77,7 @@ public final class CatalogTrust {
     SignedEnvelope envelope;
     try {
       switch (SignedEnvelope.parse(envelopeBytes)) {
-        case SignedEnvelope.Unsigned u -> throw new CatalogUnsignedException(source.id());
+        case SignedEnvelope.Unsigned u -> throw CatalogUntrustedException.unsigned(source.id());
         case SignedEnvelope.Envelope e -> envelope = e.envelope();
       }
     } catch (JsonProblem p) {
@@ -86,7 +86,7 @@ public final class CatalogTrust {
     checkSignatures(source, envelope);
     Catalog catalog = CatalogCodec.parse(envelope.signed(), label);
     if (!catalog.id().equals(source.expectedCatalogId())) {
-      throw new CatalogIdMismatchException(source.id(), source.expectedCatalogId(), catalog.id());
+      throw CatalogUntrustedException.otherPublisher(source.id(), source.expectedCatalogId(), catalog.id());
     }
     Digest sha = Digest.of(Hashing.newSha256().digest(envelope.signed()));
     Optional<RollbackState.Accepted> last = state.read(source);
@@ -101,7 +101,8 @@ public final class CatalogTrust {
     }
     Instant now = clock.instant();
     if (catalog.expiredAt(now)) {
-      throw new CatalogExpiredException(source.id(), catalog.id(), catalog.version(), catalog.expires().orElseThrow(), now);
+      throw CatalogUntrustedException.expired(source.id(), catalog.id(), catalog.version(), catalog.expires().orElseThrow(),
+          now);
     }
     try {
       above.with(catalog);
@@ -128,9 +129,9 @@ public final class CatalogTrust {
       }
     }
     if (!invalid.isEmpty()) {
-      throw new CatalogSignatureException(source.id(), invalid);
+      throw CatalogUntrustedException.badSignature(source.id(), invalid);
     }
-    throw new CatalogUntrustedKeyException(source.id(), unknown, keys.keyIds());
+    throw CatalogUntrustedException.unknownKeys(source.id(), unknown, keys.keyIds());
   }
 
   /**

@@ -4,7 +4,7 @@ package soko.manifest;
  * A manifest is invalid. The message names the JSON pointer of the bad value and what would be valid.
  * Immutable once thrown.
  */
-public final class ManifestException extends Exception {
+public final class ManifestException extends soko.SokoException {
   /** The JSON pointer of the bad value; empty for the whole document. */
   private final String pointer;
   /** Where the manifest came from. */
@@ -41,5 +41,11 @@ public final class ManifestException extends Exception {
    */
   public String source() {
     return source;
+  }
+
+  /** {@link soko.Reason#INVALID_INPUT}: the manifest is not valid. */
+  @Override
+  public soko.Reason reason() {
+    return soko.Reason.INVALID_INPUT;
   }
 }

@@ -8,7 +8,7 @@ import java.util.OptionalLong;
  * <p>Not retry-worthy against the same bytes; retry-worthy against another source. Immutable once
  * thrown.
  */
-public final class IntegrityException extends Exception {
+public final class IntegrityException extends soko.SokoException {
   /** What was checked, such as a file's path and model id. */
   private final String subject;
   /** The promised sha256. */
@@ -110,4 +110,10 @@ public final class IntegrityException extends Exception {
    * @return the number of bytes found, or empty when reading stopped past the expected size
    */
   public OptionalLong actualSize() { return actualSize; }
+
+  /** {@link soko.Reason#INTEGRITY}: a size or sha256 did not match. */
+  @Override
+  public soko.Reason reason() {
+    return soko.Reason.INTEGRITY;
+  }
 }

@@ -257,7 +257,7 @@ abstract class TransportContractTest {
 
     assertThatThrownBy(() -> downloader(stall).fetch(m(), events))
         .isInstanceOfSatisfying(TransferException.class, e -> {
-          assertThat(e.reason()).isEqualTo(TransferException.Reason.STALLED);
+          assertThat(e.kind()).isEqualTo(TransferException.Reason.STALLED);
           assertThat(e.isRetryWorthy()).isTrue();
           assertThat(e.wrongBytes()).isFalse();
         })
@@ -275,7 +275,7 @@ abstract class TransportContractTest {
 
     assertThatThrownBy(() -> downloader(slow).fetch(m(), events))
         .isInstanceOfSatisfying(TransferException.class, e -> {
-          assertThat(e.reason()).isEqualTo(TransferException.Reason.TOO_SLOW);
+          assertThat(e.kind()).isEqualTo(TransferException.Reason.TOO_SLOW);
           assertThat(e.isRetryWorthy()).isTrue();
         })
         .hasMessageMatching("weights/m\\.bin: downloading \\Q" + source("m", content) + "\\E: the server sent \\d{1,3} bytes in"
@@ -291,7 +291,7 @@ abstract class TransportContractTest {
 
     assertThatThrownBy(() -> downloader(late).fetch(m(), events))
         .isInstanceOfSatisfying(TransferException.class,
-            e -> assertThat(e.reason()).isEqualTo(TransferException.Reason.TIMED_OUT))
+            e -> assertThat(e.kind()).isEqualTo(TransferException.Reason.TIMED_OUT))
         .hasMessageContaining("no complete answer within ")
         .hasMessageContaining(" of the request; check the network connection");
   }
@@ -303,7 +303,7 @@ abstract class TransportContractTest {
 
     assertThatThrownBy(() -> downloader(once).fetch(m(), events))
         .isInstanceOfSatisfying(TransferException.class, e -> {
-          assertThat(e.reason()).isEqualTo(TransferException.Reason.BAD_RESPONSE);
+          assertThat(e.kind()).isEqualTo(TransferException.Reason.BAD_RESPONSE);
           assertThat(e.isRetryWorthy()).isFalse();
         })
         .hasMessage("weights/m.bin: downloading " + source("m", content) + ": 127.0.0.1:" + server.port()
@@ -442,7 +442,7 @@ abstract class TransportContractTest {
 
     assertThatThrownBy(() -> downloader(FAST).fetch(file, events))
         .isInstanceOfSatisfying(TransferException.class,
-            e -> assertThat(e.reason()).isEqualTo(TransferException.Reason.TOO_MANY_REDIRECTS));
+            e -> assertThat(e.kind()).isEqualTo(TransferException.Reason.TOO_MANY_REDIRECTS));
     assertThat(server.requests()).hasSize(Downloader.MAX_REDIRECTS + 1);
   }
 
@@ -472,7 +472,7 @@ abstract class TransportContractTest {
 
     assertThatThrownBy(() -> downloader(FAST).fetch(m(), events))
         .isInstanceOfSatisfying(TransferException.class,
-            e -> assertThat(e.reason()).isEqualTo(TransferException.Reason.INSECURE_REDIRECT))
+            e -> assertThat(e.kind()).isEqualTo(TransferException.Reason.INSECURE_REDIRECT))
         .hasMessageContaining("redirected to ftp://127.0.0.1/m.bin, which is not http or https");
   }
 

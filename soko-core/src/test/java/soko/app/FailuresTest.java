@@ -8,6 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import soko.store.StoreIOException;
 import soko.store.StoreLockedException;
+import soko.Reason;
 
 class FailuresTest {
   @Test

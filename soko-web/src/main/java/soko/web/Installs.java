@@ -78,7 +78,7 @@ final class Installs {
           ? "installing " + model + " downloads " + Bytes.human(plan.bytesToDownload())
               + "; show the plan to the person and send their acceptance"
           : "the download plan for " + model + " changed since it was shown; show the new plan and ask again";
-      throw new Refusal(409, accepted.isEmpty() ? soko.app.Reason.CONSENT.jsonType() : "plan-changed", message, Optional.empty(),
+      throw new Refusal(409, accepted.isEmpty() ? soko.Reason.CONSENT.jsonType() : "plan-changed", message, Optional.empty(),
           Optional.of("{\"plan\":" + Reports.planJson(plan) + "}"), null);
     }
     String name = plan.manifest().name().value();

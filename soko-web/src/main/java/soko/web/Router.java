@@ -22,7 +22,7 @@ import soko.app.StorageBudget;
 import soko.app.UnknownModelException;
 import soko.app.DownloadPlan;
 import soko.app.Failures;
-import soko.app.Reason;
+import soko.Reason;
 import soko.app.Reports;
 import soko.app.Soko;
 import soko.manifest.ModelName;

@@ -1,4 +1,4 @@
-package soko.app;
+package soko.runtime.manager;
 
 import java.util.List;
 import soko.manifest.Language;

@@ -1,8 +1,9 @@
-package soko.app;
+package soko;
 
 /**
  * Why an operation failed, the one table from which the CLI takes its exit code and the web API its
- * HTTP status and JSON {@code type} ({@link Failures#reason} finds the reason of any exception).
+ * HTTP status and JSON {@code type}. Every {@link SokoException} carries one; {@code
+ * soko.app.Failures#reason} finds the reason of any other throwable.
  * README's "Exit codes" section lists the same rows; a test compares them.
  */
 public enum Reason {

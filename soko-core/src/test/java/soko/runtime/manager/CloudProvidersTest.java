@@ -1,9 +1,10 @@
-package soko.app;
+package soko.runtime.manager;
 
+import soko.app.Soko;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static soko.app.RuntimeFixtures.install;
-import static soko.app.RuntimeFixtures.jaEn;
+import static soko.runtime.manager.RuntimeFixtures.install;
+import static soko.runtime.manager.RuntimeFixtures.jaEn;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import soko.app.RuntimeFixtures.CountingEngine;
-import soko.app.RuntimeFixtures.ScriptedClock;
+import soko.runtime.manager.RuntimeFixtures.CountingEngine;
+import soko.runtime.manager.RuntimeFixtures.ScriptedClock;
 import soko.manifest.Language;
 import soko.manifest.Task;
 import soko.manifest.TaskSpec;

@@ -1,4 +1,4 @@
-package soko.app;
+package soko.runtime.manager;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import soko.runtime.EngineSession;

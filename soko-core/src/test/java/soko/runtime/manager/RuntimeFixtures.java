@@ -1,5 +1,7 @@
-package soko.app;
+package soko.runtime.manager;
 
+import soko.app.Soko;
+import soko.app.Settings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -69,7 +71,8 @@ final class RuntimeFixtures {
   }
 
   static Engines engines(Soko soko, RuntimeSettings settings, CountingEngine engine, Clock clock, CloudProvider... clouds) {
-    return new Engines(soko, settings, MACHINE, List.of(engine), List.of(clouds), clock, false);
+    return new Engines(soko.store(), soko::catalogs, soko.settings().offline(), settings, MACHINE, List.of(engine),
+        List.of(clouds), clock, false);
   }
 
   /** Installs a model of {@code size} seeded random bytes in one file. */

@@ -1,4 +1,4 @@
-package soko.app;
+package soko.runtime.manager;
 
 import java.time.Instant;
 import soko.manifest.Task;

@@ -1,4 +1,4 @@
-package soko.app;
+package soko.runtime.manager;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -32,14 +31,17 @@ import soko.runtime.TranslationSession;
 import soko.runtime.VoiceActivitySession;
 import soko.runtime.cloud.CloudEndpoint;
 import soko.runtime.cloud.CloudProvider;
+import soko.catalog.CatalogException;
+import soko.catalog.Catalogs;
 import soko.store.Store;
 import soko.store.StoreException;
+import soko.store.VerifyMode;
 
 /**
  * The runtime manager: runs installed models, never downloads.
  *
  * <p>For each job ({@link Need}) it picks an installed model (the built-in alias's candidates
- * first, see {@link #resolve}), verifies it through the store ({@link Soko#verified}: a stat for an
+ * first, see {@link #resolve}), verifies it through the store ({@link Store#verified}: a stat for an
  * unchanged file, a re-hash for a changed one, {@link soko.store.ModelIntegrityException} for a
  * corrupt one, before any engine sees it), picks the engine provider that accepts it, and loads it
  * once per process. Callers share the loaded session through {@link Lease}s; an idle session is
@@ -49,17 +51,15 @@ import soko.store.StoreException;
  * <p>A remote engine ({@link CloudProvider}) is used only for the tasks the user listed in the
  * settings, and never while Soko is offline.
  *
+ * <p>It never downloads, never reads the environment and knows nothing of {@code soko.app}: what it
+ * needs (the store, the catalogs, whether Soko is offline, the settings, the engine providers) is
+ * handed to its constructor. {@code Soko.runtime()} makes the one an app uses.
+ *
  * <p>Thread-safe. Close it to unload everything (the CLI does at exit).
  */
 public final class Engines implements AutoCloseable {
-  /** Silence kept around each speech region given to the recogniser. */
-  static final Duration PAD = Duration.ofMillis(200);
-  /** Speech regions closer than this are recognised together. */
-  static final Duration JOIN_GAP = Duration.ofMillis(600);
-  /** The recogniser's window (whisper's 30 s): longer speech is cut into pieces of this length. */
-  static final Duration MAX_CHUNK = Duration.ofSeconds(30);
-
-  private final Soko soko;
+  private final Store store;
+  private final boolean offline;
   private final RuntimeSettings settings;
   private final Machine machine;
   private final List<EngineProvider> providers;
@@ -67,23 +67,34 @@ public final class Engines implements AutoCloseable {
   private final ModelResolver resolver;
   private final SessionPool pool;
   private final @Nullable ScheduledExecutorService sweeper;
-  /**
-   * The store holds of the models this manager opened, by {@code name@version}: the storage budget
-   * never evicts them while they stay loaded. Released when they are unloaded or this closes.
-   */
-  private final java.util.Map<String, Store.Hold> holds = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The store holds of the loaded models: the storage budget never evicts them while they stay loaded. */
+  private final Holds holds;
+
+  /** Where the manager reads the catalogs' aliases from (their candidates' order); read on every resolve. */
+  @FunctionalInterface
+  public interface CatalogSource {
+    Catalogs catalogs() throws CatalogException;
+  }
 
   /**
+   * A runtime manager over {@code store}. Most apps call {@code Soko.runtime()} instead.
+   *
+   * @param catalogs the catalogs whose aliases order the installed candidates
+   * @param offline never send a job to a remote engine
+   * @param providers the local engines, in the order they are tried
+   * @param clouds the remote engines found; used only for the tasks {@code settings} lists
    * @param background unload idle sessions from a daemon thread; without it only {@link #unloadIdle()} does
    */
-  Engines(Soko soko, RuntimeSettings settings, Machine machine, List<EngineProvider> providers,
-      List<CloudProvider> clouds, Clock clock, boolean background) {
-    this.soko = soko;
+  public Engines(Store store, CatalogSource catalogs, boolean offline, RuntimeSettings settings, Machine machine,
+      List<EngineProvider> providers, List<CloudProvider> clouds, Clock clock, boolean background) {
+    this.store = store;
+    this.offline = offline;
     this.settings = settings;
     this.machine = machine;
     this.providers = List.copyOf(providers);
     this.clouds = List.copyOf(clouds);
-    this.resolver = new ModelResolver(soko.store(), soko::catalogs);
+    this.resolver = new ModelResolver(store, catalogs);
+    this.holds = new Holds(store);
     this.pool = new SessionPool(clock, settings.idleUnload(), settings.memoryBudgetBytes());
     if (background && settings.idleUnload().isPositive()) {
       ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
@@ -95,13 +106,6 @@ public final class Engines implements AutoCloseable {
     } else {
       this.sweeper = null;
     }
-  }
-
-  /** The cloud providers on the class path; listing them never touches the network. */
-  static List<CloudProvider> discoverCloudProviders() {
-    List<CloudProvider> out = new ArrayList<>();
-    ServiceLoader.load(CloudProvider.class, Soko.class.getClassLoader()).forEach(out::add);
-    return out;
   }
 
   public RuntimeSettings settings() {
@@ -132,21 +136,23 @@ public final class Engines implements AutoCloseable {
    *     no engine is called
    */
   public Lease<? extends EngineSession> open(Need need) throws EngineException, StoreException {
-    List<Manifest> candidates = resolver.candidates(need);
+    return open(need, resolver.candidates(need));
+  }
+
+  /** {@link #open(Need)} with the candidates already resolved for this request. */
+  private Lease<? extends EngineSession> open(Need need, List<Manifest> candidates) throws EngineException, StoreException {
     List<String> why = new ArrayList<>();
     for (Manifest m : candidates) {
       Optional<EngineProvider> provider = providerFor(m, need.task(), why);
       if (provider.isEmpty()) {
         continue;
       }
-      VerifiedModel model = soko.verified(m.name().value());
+      VerifiedModel model = store.verified(m.name(), VerifyMode.CACHED);
       if (!model.manifest().equals(m)) {
         throw new ModelUnavailableException(m.id() + " changed while Soko was choosing it; try again");
       }
-      EngineOptions options = new EngineOptions(settings.threads(), soko.store().cacheScratch(), settings.isolate());
-      if (!holds.containsKey(m.id())) {
-        opening(m);
-      }
+      EngineOptions options = new EngineOptions(settings.threads(), store.cacheScratch(), settings.isolate());
+      holds.opening(m);
       SessionPool.Acquired a = pool.acquire(model, need.task(), provider.get(), options);
       EngineInfo info = provider.get().info();
       ModelUse use = new ModelUse(need.alias(), m.id(), info.id() + " " + info.version(), m.demo(), false,
@@ -219,7 +225,9 @@ public final class Engines implements AutoCloseable {
   public int unloadIdle() {
     int n = pool.sweepIdle();
     if (n > 0) {
-      releaseUnloaded();
+      java.util.Set<String> loadedNow = new java.util.HashSet<>();
+      pool.loaded().forEach(l -> loadedNow.add(l.model()));
+      holds.keepOnly(loadedNow);
     }
     return n;
   }
@@ -231,42 +239,7 @@ public final class Engines implements AutoCloseable {
       sweeper.shutdownNow();
     }
     pool.closeAll();
-    holds.values().forEach(Store.Hold::close);
-    holds.clear();
-  }
-
-  /**
-   * An engine is about to open {@code m}: records the use (one small write per load, none per
-   * inference) and holds the model so that the budget does not evict it while it is loaded. Both
-   * are best-effort: a full disk must not stop a transcription.
-   */
-  private void opening(Manifest m) {
-    try {
-      soko.store().recordUse(m.name());
-    } catch (StoreException e) {
-      // the least-recently-used order then sees an older use; nothing else depends on it
-    }
-    try {
-      Store.Hold h = soko.store().hold(m);
-      if (holds.putIfAbsent(m.id(), h) != null) {
-        h.close();
-      }
-    } catch (StoreException e) {
-      // without a hold the budget may evict the model; its open files stay readable meanwhile
-    }
-  }
-
-  /** Releases the holds of models no longer loaded. */
-  private void releaseUnloaded() {
-    java.util.Set<String> loadedNow = new java.util.HashSet<>();
-    pool.loaded().forEach(l -> loadedNow.add(l.model()));
-    holds.entrySet().removeIf(e -> {
-      if (loadedNow.contains(e.getKey())) {
-        return false;
-      }
-      e.getValue().close();
-      return true;
-    });
+    holds.close();
   }
 
   // ---------------------------------------------------------------- jobs
@@ -291,7 +264,12 @@ public final class Engines implements AutoCloseable {
    * @throws IOException when reading the stream fails
    */
   public SpeechRegions detectSpeech(AudioStream audio) throws EngineException, StoreException, IOException {
-    try (Lease<VoiceActivitySession> vad = vad()) {
+    return detectSpeech(audio, resolver.candidates(Need.vad()));
+  }
+
+  private SpeechRegions detectSpeech(AudioStream audio, List<Manifest> vadCandidates)
+      throws EngineException, StoreException, IOException {
+    try (Lease<VoiceActivitySession> vad = typed(open(Need.vad(), vadCandidates), VoiceActivitySession.class)) {
       long start = System.nanoTime();
       List<Segment> speech = new ArrayList<>();
       long samples = 0;
@@ -326,7 +304,7 @@ public final class Engines implements AutoCloseable {
 
   /**
    * {@link #transcribe(Audio, Language, boolean)} over audio read twice as a stream: once for VAD,
-   * once to hand each speech region (at most {@link #MAX_CHUNK}) to the recogniser, so that memory
+   * once to hand each speech region (at most {@link Chunks#MAX_CHUNK}) to the recogniser, so that memory
    * does not grow with the length of the recording. Both models are found before the audio is
    * opened: a missing recogniser fails before any audio is read.
    *
@@ -335,41 +313,41 @@ public final class Engines implements AutoCloseable {
   public Transcript transcribe(AudioSource source, Language spoken, boolean toEnglish)
       throws EngineException, StoreException, IOException {
     Need need = speechNeed(spoken, toEnglish);
-    Optional<CloudUse> cloud = cloudFor(need);
-    if (cloud.isEmpty()) {
-      resolver.candidates(need); // fail before VAD runs, or any audio is read, when the recogniser is missing
-    }
-    resolver.candidates(Need.vad());
+    Optional<CloudRoute.CloudUse> cloud = CloudRoute.cloudFor(need, settings, offline, clouds);
+    // Each job's candidates are resolved once, here: a missing recogniser fails before VAD runs or
+    // any audio is read.
+    List<Manifest> recognisers = cloud.isEmpty() ? resolver.candidates(need) : List.of();
+    List<Manifest> vads = resolver.candidates(Need.vad());
     SpeechRegions regions;
     long length;
     try (AudioStream audio = source.open()) {
       length = audio.length();
-      regions = detectSpeech(audio);
+      regions = detectSpeech(audio, vads);
     }
     List<ModelUse> models = new ArrayList<>(List.of(regions.model()));
     Duration load = regions.timings().load();
     Duration run = regions.timings().run();
     List<Segment> text = new ArrayList<>();
-    List<Chunk> chunks = chunks(regions.segments(), length);
+    List<Chunks.Chunk> chunks = Chunks.of(regions.segments(), length);
     if (!chunks.isEmpty()) {
       try (AudioStream audio = source.open()) {
-        ChunkReader reader = new ChunkReader(audio);
+        Chunks.Reader reader = new Chunks.Reader(audio);
         if (cloud.isPresent()) {
           models.add(cloud.get().use(need));
           long start = System.nanoTime();
-          for (Chunk c : chunks) {
+          for (Chunks.Chunk c : chunks) {
             Audio piece = reader.read(c);
-            shift(cloud.get().provider().transcribe(cloud.get().endpoint(), piece, spoken, toEnglish), c, text);
+            Chunks.shift(cloud.get().provider().transcribe(cloud.get().endpoint(), piece, spoken, toEnglish), c, text);
           }
           run = run.plusNanos(System.nanoTime() - start);
         } else {
-          try (Lease<SpeechSession> asr = speech(spoken, toEnglish)) {
+          try (Lease<SpeechSession> asr = typed(open(need, recognisers), SpeechSession.class)) {
             models.add(asr.model());
             load = load.plus(asr.model().load());
             long start = System.nanoTime();
-            for (Chunk c : chunks) {
+            for (Chunks.Chunk c : chunks) {
               Audio piece = reader.read(c);
-              shift(crashGuard(asr, () -> asr.session().transcribe(piece, spoken, toEnglish)), c, text);
+              Chunks.shift(crashGuard(asr, () -> asr.session().transcribe(piece, spoken, toEnglish)), c, text);
             }
             run = run.plusNanos(System.nanoTime() - start);
           }
@@ -382,7 +360,7 @@ public final class Engines implements AutoCloseable {
   /** Translates text with the installed model for the pair: a real one when installed, else the demo phrasebook. */
   public Translation translate(String text, Language from, Language to) throws EngineException, StoreException {
     Need need = Need.translate(from, to);
-    Optional<CloudUse> cloud = cloudFor(need);
+    Optional<CloudRoute.CloudUse> cloud = CloudRoute.cloudFor(need, settings, offline, clouds);
     if (cloud.isPresent()) {
       long start = System.nanoTime();
       String out = cloud.get().provider().translate(cloud.get().endpoint(), text, from, to);
@@ -401,137 +379,6 @@ public final class Engines implements AutoCloseable {
     return toEnglish ? Need.speechTranslate(spoken, Language.EN) : Need.asr(spoken);
   }
 
-  // ---------------------------------------------------------------- cloud
-
-  private record CloudUse(CloudProvider provider, CloudEndpoint endpoint) {
-    ModelUse use(Need need) {
-      return new ModelUse(need.alias(), "cloud:" + provider.id(), provider.id() + " at " + endpoint.endpoint().getHost(),
-          false, true, Duration.ZERO);
-    }
-  }
-
-  /** The configured remote engine for this job, if the user configured one for its task. */
-  private Optional<CloudUse> cloudFor(Need need) throws ModelUnavailableException {
-    Optional<CloudEndpoint> endpoint = settings.cloud().filter(c -> c.handles(need.task()));
-    if (endpoint.isEmpty()) {
-      return Optional.empty();
-    }
-    String id = endpoint.get().providerId();
-    if (soko.settings().offline()) {
-      throw new ModelUnavailableException(RuntimeSettings.ENV_CLOUD_PROVIDER + " sends " + need.task() + " to " + id
-          + ", but Soko is offline: go online, or remove " + need.task() + " from " + RuntimeSettings.ENV_CLOUD_TASKS);
-    }
-    for (CloudProvider p : clouds) {
-      if (p.id().equals(id)) {
-        return Optional.of(new CloudUse(p, endpoint.get()));
-      }
-    }
-    throw new ModelUnavailableException(RuntimeSettings.ENV_CLOUD_PROVIDER + " names \"" + id + "\", but no such cloud"
-        + " provider is installed (found: " + clouds.stream().map(CloudProvider::id).toList() + "): fix the setting or unset it");
-  }
-
-  // ---------------------------------------------------------------- chunking
-
-  /** A stretch of audio [from, to), in samples, given to the recogniser. */
-  record Chunk(long from, long to) {
-    Chunk {
-      if (from < 0 || to < from || to - from > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("chunk [" + from + ", " + to + ")");
-      }
-    }
-
-    Duration offset() {
-      return Duration.ofNanos(from * 1_000_000_000L / Audio.SAMPLE_RATE);
-    }
-  }
-
-  /** Reads chunks in order from one stream: skips to each chunk's start and reads its samples. */
-  static final class ChunkReader {
-    private final AudioStream audio;
-    /** Samples read from the stream and not yet used: block[blockStart, blockEnd), the first at {@code position}. */
-    private final float[] block = new float[BLOCK_SAMPLES];
-    private int blockStart;
-    private int blockEnd;
-    private long position;
-
-    ChunkReader(AudioStream audio) {
-      this.audio = audio;
-    }
-
-    /** The chunk's samples; fewer when the stream ends first. Chunks must come in order, not overlapping. */
-    Audio read(Chunk c) throws IOException, EngineException {
-      if (c.from() < position) {
-        throw new IllegalArgumentException("chunks must come in order: " + c + " after sample " + position);
-      }
-      while (position < c.from() && fill()) {
-        int n = (int) Math.min(blockEnd - blockStart, c.from() - position);
-        blockStart += n;
-        position += n;
-      }
-      float[] samples = new float[(int) (c.to() - c.from())];
-      int filled = 0;
-      while (filled < samples.length && fill()) {
-        int n = Math.min(blockEnd - blockStart, samples.length - filled);
-        System.arraycopy(block, blockStart, samples, filled, n);
-        blockStart += n;
-        filled += n;
-        position += n;
-      }
-      return Audio.of(filled == samples.length ? samples : Arrays.copyOf(samples, filled));
-    }
-
-    /** Whether unused samples are at hand, reading the next block when none are. */
-    private boolean fill() throws IOException, EngineException {
-      if (blockStart < blockEnd) {
-        return true;
-      }
-      int n = audio.read(block);
-      blockStart = 0;
-      blockEnd = Math.max(0, n);
-      return n > 0;
-    }
-  }
-
-  private static long indexAt(Duration t, long length) {
-    long i = t.toNanos() * Audio.SAMPLE_RATE / 1_000_000_000L;
-    return Math.max(0, Math.min(length, i));
-  }
-
-  /** Speech regions, padded, joined when close, and cut to the recogniser's window; {@code length} in samples. */
-  static List<Chunk> chunks(List<Segment> speech, long length) {
-    List<Chunk> joined = new ArrayList<>();
-    long pad = indexAt(PAD, Long.MAX_VALUE);
-    long gap = indexAt(JOIN_GAP, Long.MAX_VALUE);
-    for (Segment s : speech) {
-      long from = Math.max(0, indexAt(s.start(), length) - pad);
-      long to = Math.min(length, indexAt(s.end(), length) + pad);
-      if (to <= from) {
-        continue;
-      }
-      if (!joined.isEmpty() && from - joined.getLast().to() < gap) {
-        joined.set(joined.size() - 1, new Chunk(joined.getLast().from(), Math.max(to, joined.getLast().to())));
-      } else {
-        joined.add(new Chunk(from, to));
-      }
-    }
-    long max = MAX_CHUNK.toMillis() * Audio.SAMPLE_RATE / 1000;
-    List<Chunk> out = new ArrayList<>();
-    for (Chunk c : joined) {
-      for (long from = c.from(); from < c.to(); from += max) {
-        out.add(new Chunk(from, Math.min(c.to(), from + max)));
-      }
-    }
-    return out;
-  }
-
-  private static void shift(List<Segment> segments, Chunk chunk, List<Segment> into) {
-    for (Segment s : segments) {
-      if (!s.text().isBlank()) {
-        into.add(new Segment(s.start().plus(chunk.offset()), s.end().plus(chunk.offset()), s.text().strip()));
-      }
-    }
-  }
-
   /** A call on a leased session. */
   @FunctionalInterface
   private interface EngineCall<T> {
@@ -540,7 +387,7 @@ public final class Engines implements AutoCloseable {
 
   /**
    * Runs a call; when the engine crashed, takes the session out of the pool so the next use loads
-   * the model again through {@code Soko.verified}: a file changed since the crash is caught there.
+   * the model again through {@link Store#verified}: a file changed since the crash is caught there.
    */
   private static <T> T crashGuard(Lease<?> lease, EngineCall<T> call) throws EngineException {
     try {

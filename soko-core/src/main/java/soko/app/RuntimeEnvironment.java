@@ -1,9 +1,18 @@
 package soko.app;
 
+import static soko.runtime.manager.RuntimeSettings.ENV_CLOUD_ENDPOINT;
+import static soko.runtime.manager.RuntimeSettings.ENV_CLOUD_PROVIDER;
+import static soko.runtime.manager.RuntimeSettings.ENV_CLOUD_TASKS;
+import static soko.runtime.manager.RuntimeSettings.ENV_IDLE_UNLOAD;
+import static soko.runtime.manager.RuntimeSettings.ENV_ISOLATE;
+import static soko.runtime.manager.RuntimeSettings.ENV_MEMORY_BUDGET;
+import static soko.runtime.manager.RuntimeSettings.ENV_THREADS;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -11,56 +20,33 @@ import java.util.Set;
 import soko.inventory.Machine;
 import soko.manifest.Task;
 import soko.runtime.cloud.CloudEndpoint;
+import soko.runtime.manager.RuntimeSettings;
 
 /**
- * How models run, resolved once in {@code soko.app} and passed to {@link Engines}.
- *
- * <table>
- *   <caption>Runtime settings</caption>
- *   <tr><th>setting</th><th>environment</th><th>default</th></tr>
- *   <tr><td>engine threads per session</td><td>SOKO_THREADS</td><td>the machine's cores</td></tr>
- *   <tr><td>unload a model idle this long</td><td>SOKO_IDLE_UNLOAD_SECONDS (0 = as soon as unused)</td><td>300</td></tr>
- *   <tr><td>memory for loaded models (estimated by model size)</td><td>SOKO_MEMORY_BUDGET_MB</td><td>half the machine's memory, or 4096</td></tr>
- *   <tr><td>run native engines in a child process</td><td>SOKO_ISOLATE (0 = in this process)</td><td>on</td></tr>
- *   <tr><td>remote engine (none by default)</td><td>SOKO_CLOUD_PROVIDER, SOKO_CLOUD_ENDPOINT, SOKO_CLOUD_TASKS</td><td>none</td></tr>
- * </table>
- *
- * @param threads worker threads per engine session, at least 1
- * @param idleUnload how long an unused model stays loaded; zero unloads it when its last user is done
- * @param memoryBudgetBytes models stay loaded while their estimated sizes fit; the least recently used idle ones go first
- * @param isolate run native engines (whisper.cpp) in a child process
- * @param cloud the remote engine the user configured, if any; empty unless set explicitly
+ * Reads the {@link RuntimeSettings} from the variables {@link Settings#environment()} captured when
+ * the settings were made: the process environment is read once, never again when the runtime
+ * manager starts.
  */
-public record RuntimeSettings(int threads, Duration idleUnload, long memoryBudgetBytes, boolean isolate,
-    Optional<CloudEndpoint> cloud) {
-  public static final String ENV_THREADS = "SOKO_THREADS";
-  public static final String ENV_IDLE_UNLOAD = "SOKO_IDLE_UNLOAD_SECONDS";
-  public static final String ENV_MEMORY_BUDGET = "SOKO_MEMORY_BUDGET_MB";
-  public static final String ENV_ISOLATE = "SOKO_ISOLATE";
-  public static final String ENV_CLOUD_PROVIDER = "SOKO_CLOUD_PROVIDER";
-  public static final String ENV_CLOUD_ENDPOINT = "SOKO_CLOUD_ENDPOINT";
-  public static final String ENV_CLOUD_TASKS = "SOKO_CLOUD_TASKS";
-  public static final Duration DEFAULT_IDLE_UNLOAD = Duration.ofMinutes(5);
-  /** Used when the machine's memory is unknown. */
-  public static final long DEFAULT_MEMORY_BUDGET = 4L << 30;
+final class RuntimeEnvironment {
   private static final int MAX_THREADS = 1024;
 
-  public RuntimeSettings {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads < 1");
-    }
-    if (idleUnload.isNegative()) {
-      throw new IllegalArgumentException("idleUnload < 0");
-    }
-    if (memoryBudgetBytes < 0) {
-      throw new IllegalArgumentException("memoryBudgetBytes < 0");
-    }
-  }
+  /** The variables Soko reads after it opens: the runtime's and the storage budget's. */
+  static final Set<String> NAMES = Set.of(ENV_THREADS, ENV_IDLE_UNLOAD,
+      ENV_MEMORY_BUDGET, ENV_ISOLATE, ENV_CLOUD_PROVIDER,
+      ENV_CLOUD_ENDPOINT, ENV_CLOUD_TASKS, Soko.ENV_BUDGET);
 
-  /** The defaults for this machine, with no cloud provider. */
-  public static RuntimeSettings defaults(Machine machine) {
-    return new RuntimeSettings(Math.max(1, machine.cores()), DEFAULT_IDLE_UNLOAD,
-        machine.memoryBytes() > 0 ? machine.memoryBytes() / 2 : DEFAULT_MEMORY_BUDGET, true, Optional.empty());
+  private RuntimeEnvironment() {}
+
+  /** The variables of {@link #NAMES} that {@code env} sets; nothing else (no proxy passwords in a toString). */
+  static Map<String, String> capture(Map<String, String> env) {
+    Map<String, String> out = new HashMap<>();
+    for (String name : NAMES) {
+      String v = env.get(name);
+      if (v != null) {
+        out.put(name, v);
+      }
+    }
+    return Map.copyOf(out);
   }
 
   /**
@@ -68,8 +54,8 @@ public record RuntimeSettings(int threads, Duration idleUnload, long memoryBudge
    *
    * @throws InvalidSettingException naming the variable and the values it takes
    */
-  public static RuntimeSettings resolve(Map<String, String> env, Machine machine) {
-    RuntimeSettings d = defaults(machine);
+  static RuntimeSettings resolve(Map<String, String> env, Machine machine) {
+    RuntimeSettings d = RuntimeSettings.defaults(machine);
     int threads = value(env, ENV_THREADS).map(v -> (int) number(ENV_THREADS, v, 1, MAX_THREADS)).orElse(d.threads());
     Duration idle = value(env, ENV_IDLE_UNLOAD).map(v -> Duration.ofSeconds(number(ENV_IDLE_UNLOAD, v, 0, 7L * 24 * 3600)))
         .orElse(d.idleUnload());

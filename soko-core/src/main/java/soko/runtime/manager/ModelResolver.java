@@ -1,4 +1,4 @@
-package soko.app;
+package soko.runtime.manager;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,13 +26,9 @@ import soko.store.StoreException;
  */
 final class ModelResolver {
   private final Store store;
-  private final CatalogSupplier catalogs;
+  private final Engines.CatalogSource catalogs;
 
-  interface CatalogSupplier {
-    Catalogs get() throws CatalogException;
-  }
-
-  ModelResolver(Store store, CatalogSupplier catalogs) {
+  ModelResolver(Store store, Engines.CatalogSource catalogs) {
     this.store = store;
     this.catalogs = catalogs;
   }
@@ -74,7 +70,7 @@ final class ModelResolver {
 
   private Optional<Alias> alias(Need need) {
     try {
-      return catalogs.get().alias(need.alias());
+      return catalogs.catalogs().alias(need.alias());
     } catch (CatalogException e) {
       return Optional.empty(); // without catalogs, installed manifests still say what they do
     }

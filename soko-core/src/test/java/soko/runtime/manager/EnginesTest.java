@@ -1,12 +1,13 @@
-package soko.app;
+package soko.runtime.manager;
 
+import soko.app.Soko;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static soko.app.RuntimeFixtures.corrupt;
-import static soko.app.RuntimeFixtures.engines;
-import static soko.app.RuntimeFixtures.install;
-import static soko.app.RuntimeFixtures.jaEn;
-import static soko.app.RuntimeFixtures.settings;
+import static soko.runtime.manager.RuntimeFixtures.corrupt;
+import static soko.runtime.manager.RuntimeFixtures.engines;
+import static soko.runtime.manager.RuntimeFixtures.install;
+import static soko.runtime.manager.RuntimeFixtures.jaEn;
+import static soko.runtime.manager.RuntimeFixtures.settings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import soko.app.RuntimeFixtures.CountingEngine;
-import soko.app.RuntimeFixtures.ScriptedClock;
+import soko.runtime.manager.RuntimeFixtures.CountingEngine;
+import soko.runtime.manager.RuntimeFixtures.ScriptedClock;
 import soko.manifest.Language;
 import soko.manifest.Manifest;
 import soko.manifest.TaskSpec;
@@ -241,15 +242,15 @@ class EnginesTest {
   @Test
   void chunksArePaddedJoinedWhenCloseAndCutToTheWindow() {
     long a = 70L * Audio.SAMPLE_RATE;
-    List<Engines.Chunk> c = Engines.chunks(List.of(
+    List<Chunks.Chunk> c = Chunks.of(List.of(
         Segment.speech(Duration.ofMillis(1000), Duration.ofMillis(2000)),
         Segment.speech(Duration.ofMillis(2500), Duration.ofMillis(3000)),
         Segment.speech(Duration.ofSeconds(5), Duration.ofSeconds(69))), a);
     assertThat(c).containsExactly(
-        new Engines.Chunk(12_800, 51_200),
-        new Engines.Chunk(76_800, 76_800 + 480_000),
-        new Engines.Chunk(76_800 + 480_000, 76_800 + 960_000),
-        new Engines.Chunk(76_800 + 960_000, 69 * 16_000 + 3_200));
+        new Chunks.Chunk(12_800, 51_200),
+        new Chunks.Chunk(76_800, 76_800 + 480_000),
+        new Chunks.Chunk(76_800 + 480_000, 76_800 + 960_000),
+        new Chunks.Chunk(76_800 + 960_000, 69 * 16_000 + 3_200));
   }
 
   @Test
