@@ -76,10 +76,11 @@ blob=$out/home/data/blobs/sha256/${sha:0:2}/$sha
 # served: the bytes nginx logged as sent since the log was emptied
 served() { sleep 0.3; awk '$2 == "/a.bin" {s += $4} END {print s + 0}' "$ng/access.log"; }
 ranges() { awk '$2 == "/a.bin" {printf "%s%s %s", sep, $3, $5; sep = ", "}' "$ng/access.log"; }
+requests() { awk '$2 == "/a.bin" {n++; s[$3]++} END {printf "%d requests (", n; for (k in s) {printf "%s%s: %d", sep, k, s[k]; sep = ", "}; print ")"}' "$ng/access.log"; }
 
 # repair AT_MIB: records the chunks (`verify --full`: a download, and a repair, publish the blob
 # without chunk records), overwrites REGION MiB at AT_MIB with random bytes, repairs, proves; sets
-# rep_sent, rep_ms, rep_ranges
+# rep_sent, rep_ms, rep_ranges, rep_requests
 repair() {
   local at=$1 mode
   $soko verify --full rep >/dev/null
@@ -90,7 +91,7 @@ repair() {
   : >"$ng/access.log"
   local t0 t1
   t0=$(now_ms); $soko install "$out/rep.json" --yes >/dev/null; t1=$(now_ms)
-  rep_ms=$((t1 - t0)); rep_sent=$(served); rep_ranges=$(ranges)
+  rep_ms=$((t1 - t0)); rep_sent=$(served); rep_ranges=$(ranges); rep_requests=$(requests)
   $soko verify --full --whole rep >/dev/null || { log "verify --full --whole failed after the repair"; exit 1; }
   [ "$(openssl dgst -sha256 -r "$blob" | cut -c1-64)" = "$sha" ] || { log "the repaired blob is not the file"; exit 1; }
 }
@@ -98,7 +99,7 @@ repair() {
 region=$((REGION * 1048576))
 at=$((MIB / 2))
 log "repair 1: $REGION MiB at $at MiB (on chunk boundaries)"
-repair "$at"; sent1=$rep_sent; ms1=$rep_ms; ranges1=$rep_ranges
+repair "$at"; sent1=$rep_sent; ms1=$rep_ms; ranges1=$rep_ranges; req1=$rep_requests
 at2=$((at + CHUNK_MIB / 2))
 log "repair 2: $REGION MiB at $at2 MiB (half a chunk off)"
 repair "$at2"; sent2=$rep_sent; ms2=$rep_ms; ranges2=$rep_ranges
@@ -118,4 +119,4 @@ log "repair 1 (aligned): nginx sent $sent1 bytes for a $region-byte region: $r1 
 log "repair 2 (half a chunk off): nginx sent $sent2 bytes: $r2 × the region; $(secs "$ms2") s ($tr2 × curl); requests: $ranges2"
 log "curl -o of the whole file: $(secs "$curl_ms") s, nginx sent $curl_sent bytes"
 size_label=$([ "$MIB" = 1024 ] && echo "1 GiB" || echo "$MIB MiB")
-echo "| 9 | repair one corrupt $REGION MiB region of a $size_label model (\`soko install\` again, chunk records, nginx with ranges): bytes nginx sent / region size; the repair's time vs \`curl -o\` of the whole file | ≤ 1.1 | aligned on chunks: sent $sent1 bytes in $(secs "$ms1") s ($ranges1)<br>half a chunk off: sent $sent2 bytes ($r2 ×) in $(secs "$ms2") s<br>\`curl -s -o \$OUT/curl.bin \$URL\`: $(secs "$curl_ms") s (one run each) | $r1; time $tr1 × curl | $verdict |"
+echo "| 9 | repair one corrupt $REGION MiB region of a $size_label model (\`soko install\` again, chunk records, nginx with ranges): bytes nginx sent / region size; the repair's time vs \`curl -o\` of the whole file | ≤ 1.1 | aligned on chunks: sent $sent1 bytes in $(secs "$ms1") s, $req1<br>half a chunk off: sent $sent2 bytes ($r2 ×) in $(secs "$ms2") s<br>\`curl -s -o \$OUT/curl.bin \$URL\`: $(secs "$curl_ms") s (one run each) | $r1; time $tr1 × curl | $verdict |"
