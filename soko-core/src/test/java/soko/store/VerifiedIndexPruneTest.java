@@ -18,8 +18,8 @@ import soko.manifest.ModelName;
 import soko.verification.Digest;
 
 /**
- * The store index ({@link VerifiedIndex}) forgets the blobs Soko deletes: a removal takes its
- * blobs' entries out, gc takes out the entries a removal killed after deleting a blob left behind,
+ * The store index ({@link VerifiedIndex}) forgets the blobs Soko deletes: a removal, and dropping a
+ * kept version, take their blobs' entries out, gc takes out the entries a removal killed after deleting a blob left behind,
  * and a file later found at a deleted blob's place is not trusted through an old entry.
  */
 class VerifiedIndexPruneTest {
@@ -96,6 +96,28 @@ class VerifiedIndexPruneTest {
     Files.delete(blob(d)); // behind Soko's back
     open().gc(false);
     assertThat(indexed()).doesNotContainKey(d).containsKey(shared());
+  }
+
+  @Test
+  void droppingAKeptVersionTakesOutTheEntryOfTheBlobItFreed() throws Exception {
+    Path src = dir.resolve("src");
+    Manifest v2 = StoreFixtures.manifest("model-a", "2.0.0", java.util.List.of(a.files().get(0), a.files().get(1),
+        StoreFixtures.fileOf("a3.bin", StoreFixtures.randomFile(src, "a3.bin", 400_000, 4))));
+    Store store = open();
+    try (Store.Install tx = store.beginInstall(v2)) {
+      for (ModelFile f : tx.missingFiles()) {
+        try (var in = Files.newInputStream(Path.of(f.sources().getFirst().uri()))) {
+          store.putBlob(f, in, "test");
+        }
+      }
+      tx.commit("test", true);
+    }
+    Digest onlyV1 = a.files().get(2).sha256();
+    assertThat(indexed()).containsKey(onlyV1);
+
+    assertThat(open().dropPrevious(A).bytesFreed()).isPositive();
+
+    assertThat(indexed()).doesNotContainKey(onlyV1).containsKeys(shared(), a.files().get(1).sha256());
   }
 
   @Test
