@@ -215,6 +215,7 @@ echo "== 8: peak RSS: install (download) $big_label $((dl_rss / 1024)) MiB, veri
 echo "| 8 | peak RSS (\`/usr/bin/time -f %M\`) downloading and verifying a $big_label file | ≤ 160 MiB | install from nginx: $((dl_rss / 1024)) MiB<br>verify --full: $((vf_rss / 1024)) MiB<br>hello-world: $((hello_rss / 1024)) MiB | - | $verdict8 |" >>"$results"
 fi
 
+if wanted 9; then bash bench/repair.sh $([ $quick = 1 ] && echo "128 16" || echo "1024 64") >>"$results"; fi
 # ------------------------------------------------------------------ report
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 table=$(

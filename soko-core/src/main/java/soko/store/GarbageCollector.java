@@ -38,6 +38,8 @@ final class GarbageCollector {
   private final Quarantine quarantine;
   private final Steps steps;
   private final ModelMarks marks;
+  /** The store index, which must not keep the entries of the blobs deleted here. */
+  private final VerifiedIndex index;
 
   GarbageCollector(Layout layout, Clock clock, Refs refs, Pins pins, Removals removals, Quarantine quarantine,
       Steps steps, ModelMarks marks) {
@@ -49,6 +51,7 @@ final class GarbageCollector {
     this.removals = removals;
     this.quarantine = quarantine;
     this.steps = steps;
+    this.index = new VerifiedIndex(layout.verifiedIndex(), layout.verifiedIndexLock());
   }
 
   /** What a sweep found and did. */
@@ -313,6 +316,11 @@ final class GarbageCollector {
         }
         steps.reached("blob-deleted");
       }
+    }
+    if (!dryRun) {
+      // After the deletions, so that an entry another process wrote meanwhile is taken out too; it
+      // also takes out the entries of blobs a killed removal deleted before it could.
+      index.prune(d -> only.isEmpty() || only.get().contains(d), layout::blob);
     }
   }
 

@@ -42,7 +42,9 @@ import soko.verification.Digest;
  *       (so a record rewritten as bad meanwhile is never indexed as good), and replaces the file
  *       atomically. A reader never takes the lock.
  *   <li><b>Invalidation.</b> A record written as bad removes its entry under the lock, waiting for
- *       it; if the lock cannot be had, the index file is deleted.
+ *       it; if the lock cannot be had, the index file is deleted. Deleting a blob (gc, a removal,
+ *       dropping a kept version) takes out the entries of blobs that are gone ({@link #prune}), the
+ *       same way.
  *   <li><b>Damage.</b> A file with the wrong magic, a foreign version, a bad checksum or any
  *       inconsistency is ignored (as if empty) and rebuilt by the next refresh, never trusted.
  * </ul>
@@ -177,6 +179,38 @@ final class VerifiedIndex {
     }
     if (inMemory) {
       loaded = null;
+    }
+  }
+
+  /**
+   * Takes out the entries of blobs that are gone or changed, so that the index does not keep the
+   * entries of blobs that gc or a removal deleted: an entry is dropped when {@code inScope} accepts
+   * its digest and the file at {@code blob.apply(digest)} is missing or no longer has the entry's
+   * stamp. Waits for the lock, reads the index as it is on disk and replaces it atomically; when the
+   * lock cannot be had, deletes the index, which only costs the next checks their records. A damaged
+   * index is written back empty. Best-effort: returns how many entries were dropped (-1 when the
+   * index was deleted instead).
+   */
+  @SuppressWarnings("try") // the lock is held for the body, never used in it
+  int prune(java.util.function.Predicate<Digest> inScope, java.util.function.Function<Digest, Path> blob) {
+    try (StoreLock.Held held = StoreLock.acquire(lock, INVALIDATE_WAIT)) {
+      Loaded disk = read();
+      Map<Digest, Entry> next = new HashMap<>(disk.entries);
+      int before = next.size();
+      next.values().removeIf(e -> inScope.test(e.sha256()) && !stampOf(blob.apply(e.sha256())).sameAs(e.stamp()));
+      if (next.size() != before || disk.damaged) {
+        write(next);
+      }
+      loaded = null;
+      return before - next.size();
+    } catch (StoreException | IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // The entries left are checked against each blob's stamp before any is trusted.
+      }
+      loaded = null;
+      return -1;
     }
   }
 
