@@ -411,7 +411,16 @@ public final class Soko {
         ? List.of(store.require(parseName(name.get())))
         : store.installed();
     // One call, so a full verify of several models hashes their files across all cores.
-    return store.check(models, mode);
+    List<ModelCheck> checks = store.check(models, mode);
+    if (name.isPresent() || checks.stream().allMatch(c -> c.state() == FileState.VERIFIED)) {
+      return checks;
+    }
+    // Another process may have removed a model while its files were checked (`soko rm`, gc): that
+    // model is gone, not damaged, so it is left out instead of reported as missing files.
+    java.util.Set<String> still = new java.util.HashSet<>();
+    store.installed().forEach(m -> still.add(m.manifest().id()));
+    return checks.stream().filter(c -> c.state() == FileState.VERIFIED || still.contains(c.model().manifest().id()))
+        .toList();
   }
 
   /**
