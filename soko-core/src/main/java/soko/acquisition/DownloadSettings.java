@@ -50,7 +50,9 @@ public record DownloadSettings(
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
   public static final int DEFAULT_PARALLELISM = 3;
   public static final int DEFAULT_BUFFER_SIZE = 1 << 20;
+  /** The default {@code connections}: 4 per file. */
   public static final int DEFAULT_CONNECTIONS = 4;
+  /** The default {@code minRangeBytes}: 16 MiB. */
   public static final long DEFAULT_MIN_RANGE_BYTES = 16L << 20;
   /** More connections per file than this is abuse of a server (aria2 allows 16 too). */
   public static final int MAX_CONNECTIONS = 16;
