@@ -40,30 +40,10 @@ if [ ! -f "$out/a.bin" ] || [ "$(stat -c %s "$out/a.bin")" != $((MIB * 1048576))
   head -c $((MIB * 1048576)) /dev/urandom >"$out/a.bin.tmp" && mv "$out/a.bin.tmp" "$out/a.bin"
 fi
 ln "$out/a.bin" "$ng/www/a.bin" 2>/dev/null || cp "$out/a.bin" "$ng/www/a.bin"
-port=$(( 20000 + RANDOM % 20000 ))
-user=""; [ "$(id -u)" = 0 ] && user="user root;"
-cat >"$ng/nginx.conf" <<CONF
-$user
-daemon off;
-worker_processes 1;
-pid $ng/nginx.pid;
-error_log $ng/error.log warn;
-events { worker_connections 64; }
-http {
-  log_format bytes '\$request_method \$uri \$status \$body_bytes_sent "\$http_range"';
-  access_log $ng/access.log bytes;
-  client_body_temp_path $ng/temp/body; proxy_temp_path $ng/temp/proxy; fastcgi_temp_path $ng/temp/fastcgi;
-  uwsgi_temp_path $ng/temp/uwsgi; scgi_temp_path $ng/temp/scgi;
-  default_type application/octet-stream;
-  sendfile on; tcp_nopush on; keepalive_timeout 5s;
-  server { listen 127.0.0.1:$port; root $ng/www; }
-}
-CONF
-/usr/sbin/nginx -p "$ng" -c "$ng/nginx.conf" -e "$ng/error.log" &
-nginx_pid=$!
+. bench/lib/nginx.sh
+nginx_start "$ng" 1 bytes
 trap 'kill $nginx_pid 2>/dev/null || true; rm -f "$out/curl.bin"' EXIT
-url="http://127.0.0.1:$port/a.bin"
-for _ in $(seq 100); do curl -s -o /dev/null -r 0-0 "$url" && break; sleep 0.05; done
+nginx_await
 
 # ------------------------------------------------------------------ install, chunk records
 "$java" -cp "$cp" bench/BenchData.java manifest rep "$url" "$out/a.bin" "$out/rep.json"
@@ -119,4 +99,4 @@ log "repair 1 (aligned): nginx sent $sent1 bytes for a $region-byte region: $r1 
 log "repair 2 (half a chunk off): nginx sent $sent2 bytes: $r2 × the region; $(secs "$ms2") s ($tr2 × curl); requests: $ranges2"
 log "curl -o of the whole file: $(secs "$curl_ms") s, nginx sent $curl_sent bytes"
 size_label=$([ "$MIB" = 1024 ] && echo "1 GiB" || echo "$MIB MiB")
-echo "| 9 | repair one corrupt $REGION MiB region of a $size_label model (\`soko install\` again, chunk records, nginx with ranges): bytes nginx sent / region size; the repair's time vs \`curl -o\` of the whole file | ≤ 1.1 | aligned on chunks: sent $sent1 bytes in $(secs "$ms1") s, $req1<br>half a chunk off: sent $sent2 bytes ($r2 ×) in $(secs "$ms2") s<br>\`curl -s -o \$OUT/curl.bin \$URL\`: $(secs "$curl_ms") s (one run each) | $r1; time $tr1 × curl | $verdict |"
+echo "| 10 | repair one corrupt $REGION MiB region of a $size_label model (\`soko install\` again, chunk records, nginx with ranges): bytes nginx sent / region size; the repair's time vs \`curl -o\` of the whole file | ≤ 1.1 | aligned on chunks: sent $sent1 bytes in $(secs "$ms1") s, $req1<br>half a chunk off: sent $sent2 bytes ($r2 ×) in $(secs "$ms2") s<br>\`curl -s -o \$OUT/curl.bin \$URL\`: $(secs "$curl_ms") s (one run each) | $r1; time $tr1 × curl | $verdict |"

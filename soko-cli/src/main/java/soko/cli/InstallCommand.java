@@ -37,6 +37,7 @@ final class InstallCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    root.connections = PullCommand.connections(choosing);
     soko.app.Registries registries = soko.app.Registries.isReference(target) ? registry.open(root) : null;
     return PullCommand.install(root, target, choosing, yes, registries);
   }

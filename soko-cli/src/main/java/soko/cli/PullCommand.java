@@ -63,10 +63,16 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan (bytes, hosts, licence, free space after) and change"
         + " nothing; sends no request but catalog reads.")
     boolean dryRun;
+
+    @Option(names = "--connections", paramLabel = "N",
+        description = "Download each large file (32 MiB or more) over N connections at once, as ranges, from a mirror"
+            + " that serves ranges with a strong validator (1 to 16, default 4; 1 turns it off; env SOKO_CONNECTIONS).")
+    Integer connections;
   }
 
   @Override
   public Integer call() throws Exception {
+    root.connections = PullCommand.connections(choosing);
     if (!tasks.isEmpty() && !Registries.isReference(target)) {
       throw new InputException("--task applies to oci:// references only; a catalog model or manifest already says what it does");
     }
@@ -76,6 +82,16 @@ final class PullCommand implements Callable<Integer> {
     }
     Registries registries = Registries.isReference(target) ? registry.open(root) : null;
     return install(root, target, choosing, yes, registries, specs.isEmpty() ? Optional.empty() : Optional.of(specs));
+  }
+
+  /** {@code --connections}, checked: 1 to 16. */
+  static Integer connections(Choosing choosing) throws InputException {
+    Integer n = choosing.connections;
+    if (n != null && (n < 1 || n > soko.acquisition.DownloadSettings.MAX_CONNECTIONS)) {
+      throw new InputException("--connections " + n + " is outside 1.." + soko.acquisition.DownloadSettings.MAX_CONNECTIONS
+          + "; give 4, say, or 1 for one connection per file");
+    }
+    return n;
   }
 
   static int install(SokoCommand root, String target, Choosing choosing, boolean yes, Registries registries) throws Exception {

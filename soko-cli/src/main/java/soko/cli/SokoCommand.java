@@ -48,11 +48,17 @@ final class SokoCommand implements Runnable {
     this.machine = machine;
   }
 
+  /** {@code --connections} of pull and install, when given: set before {@link #soko()} is first called. */
+  Integer connections;
+
   /** Opens Soko once, with settings resolved from flags and the environment. */
   Soko soko() throws StoreException {
     if (soko == null) {
       Settings s = Settings.resolve(System.getenv(), System.getProperties(), global.home(), global.library(),
           global.offline, global.caFiles);
+      if (connections != null) {
+        s = new Settings(s.roots(), s.offline(), s.origin(), s.network().withConnections(connections));
+      }
       soko = machine.isPresent() ? Soko.open(s, java.time.Clock.systemUTC(), System.getProperties(), machine.get())
           : Soko.open(s);
     }

@@ -23,6 +23,11 @@ import java.util.Objects;
  * @param parallelism files of one {@link Downloader#fetchAll} call fetched at the same time
  *     (default 3)
  * @param bufferSize bytes read, hashed and written per step (default 1 MiB)
+ * @param connections connections one file is received over at once, as ranges, when its server
+ *     answers ranges with a strong validator (default 4); 1 turns ranged downloads off
+ * @param minRangeBytes the smallest range worth a connection of its own (default 16 MiB): a file
+ *     gets {@code min(connections, size / minRangeBytes)} ranges, and one of less than twice this
+ *     stays on one connection
  */
 public record DownloadSettings(
     HttpSettings http,
@@ -33,7 +38,9 @@ public record DownloadSettings(
     Duration initialBackoff,
     Duration maxBackoff,
     int parallelism,
-    int bufferSize) {
+    int bufferSize,
+    int connections,
+    long minRangeBytes) {
 
   /** The default {@code stallTimeout}: 30 s. */
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
@@ -51,13 +58,19 @@ public record DownloadSettings(
   public static final int DEFAULT_PARALLELISM = 3;
   /** The default {@code bufferSize}: 1 MiB. */
   public static final int DEFAULT_BUFFER_SIZE = 1 << 20;
+  /** The default {@code connections}: 4 per file. */
+  public static final int DEFAULT_CONNECTIONS = 4;
+  /** The default {@code minRangeBytes}: 16 MiB. */
+  public static final long DEFAULT_MIN_RANGE_BYTES = 16L << 20;
+  /** More connections per file than this is abuse of a server (aria2 allows 16 too). */
+  public static final int MAX_CONNECTIONS = 16;
   /** More parallel files than this only adds contention for disk and bandwidth. */
   public static final int MAX_PARALLELISM = 16;
 
   /** Every default above, with {@link HttpSettings#DEFAULTS}. */
   public static final DownloadSettings DEFAULTS = new DownloadSettings(HttpSettings.DEFAULTS, DEFAULT_STALL_TIMEOUT,
       DEFAULT_MIN_BYTES_PER_SECOND, DEFAULT_RATE_WINDOW, DEFAULT_ATTEMPTS_PER_SOURCE, DEFAULT_INITIAL_BACKOFF,
-      DEFAULT_MAX_BACKOFF, DEFAULT_PARALLELISM, DEFAULT_BUFFER_SIZE);
+      DEFAULT_MAX_BACKOFF, DEFAULT_PARALLELISM, DEFAULT_BUFFER_SIZE, DEFAULT_CONNECTIONS, DEFAULT_MIN_RANGE_BYTES);
 
   /**
    * Checks the settings.
@@ -83,6 +96,12 @@ public record DownloadSettings(
     }
     if (bufferSize < 4096 || bufferSize > (64 << 20)) {
       throw new IllegalArgumentException("bufferSize " + bufferSize + " is outside 4096.." + (64 << 20));
+    }
+    if (connections < 1 || connections > MAX_CONNECTIONS) {
+      throw new IllegalArgumentException("connections " + connections + " is outside 1.." + MAX_CONNECTIONS);
+    }
+    if (minRangeBytes < 4096) {
+      throw new IllegalArgumentException("minRangeBytes < 4096");
     }
   }
 
@@ -121,7 +140,7 @@ public record DownloadSettings(
    */
   public DownloadSettings withHttp(HttpSettings h) {
     return new DownloadSettings(h, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
-        maxBackoff, parallelism, bufferSize);
+        maxBackoff, parallelism, bufferSize, connections, minRangeBytes);
   }
 
   /**
@@ -135,7 +154,7 @@ public record DownloadSettings(
    */
   public DownloadSettings withTimeouts(Duration connect, Duration read, Duration stall) {
     return new DownloadSettings(http.withTimeouts(connect, read), stall, minBytesPerSecond, rateWindow,
-        attemptsPerSource, initialBackoff, maxBackoff, parallelism, bufferSize);
+        attemptsPerSource, initialBackoff, maxBackoff, parallelism, bufferSize, connections, minRangeBytes);
   }
 
   /**
@@ -148,7 +167,7 @@ public record DownloadSettings(
    */
   public DownloadSettings withMinimumRate(long bytesPerSecond, Duration window) {
     return new DownloadSettings(http, stallTimeout, bytesPerSecond, window, attemptsPerSource, initialBackoff,
-        maxBackoff, parallelism, bufferSize);
+        maxBackoff, parallelism, bufferSize, connections, minRangeBytes);
   }
 
   /**
@@ -162,7 +181,7 @@ public record DownloadSettings(
    */
   public DownloadSettings withRetries(int attempts, Duration initial, Duration max) {
     return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attempts, initial, max,
-        parallelism, bufferSize);
+        parallelism, bufferSize, connections, minRangeBytes);
   }
 
   /**
@@ -174,7 +193,7 @@ public record DownloadSettings(
    */
   public DownloadSettings withParallelism(int files) {
     return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
-        maxBackoff, files, bufferSize);
+        maxBackoff, files, bufferSize, connections, minRangeBytes);
   }
 
   /**
@@ -186,7 +205,24 @@ public record DownloadSettings(
    */
   public DownloadSettings withBufferSize(int bytes) {
     return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
-        maxBackoff, parallelism, bytes);
+        maxBackoff, parallelism, bytes, connections, minRangeBytes);
+  }
+
+  /** Connections per file for ranged downloads; 1 turns them off. */
+  public DownloadSettings withConnections(int n) {
+    return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
+        maxBackoff, parallelism, bufferSize, n, minRangeBytes);
+  }
+
+  /** The smallest range worth a connection of its own. */
+  public DownloadSettings withMinRangeBytes(long bytes) {
+    return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
+        maxBackoff, parallelism, bufferSize, connections, bytes);
+  }
+
+  /** How many ranges a file of {@code size} bytes is received as: 1 means one stream. */
+  public int rangesFor(long size) {
+    return (int) Math.max(1, Math.min(connections, size / minRangeBytes));
   }
 
   /**

@@ -71,10 +71,19 @@ import soko.verification.IntegrityException;
  *
  * <h2>Ranges</h2>
  *
- * A request names a range ({@link Transport.Request}), and {@link PartialMetadata} records the
- * progress of each span of a file, so a file can be received as several ranges written in place
- * into its one partial file. Today every file is received as one range from the kept prefix to
- * the end.
+ * A file of at least twice {@link DownloadSettings#minRangeBytes()} from an http(s) mirror is
+ * received as up to {@link DownloadSettings#connections()} ranges at once, each over a connection
+ * of its own and written in place into the one partial file ({@link RangedTransfer}), when the
+ * mirror answers a request for the first range with a 206 of exactly that range and a strong
+ * validator (a strong ETag, or a Last-Modified a minute older than its Date). A mirror that
+ * answers 200 (it ignores ranges) is read from that answer as one stream; one without a strong
+ * validator gets one connection. {@link PartialMetadata} (version 2) records the progress of each
+ * range, so a killed or failed download resumes each range where it stopped. A mirror whose file
+ * changes between ranges (another validator, or a 200 to {@code If-Range}) makes the file start
+ * again; when it happens twice, over one connection. A 429 or 503 to a range halves the
+ * connections of the next attempt, after the wait its Retry-After asks for; at most {@value
+ * HostSlots#PER_HOST} range connections go to one host at once. Registry blobs and files under
+ * the threshold come as one stream.
  *
  * <h2>Threads and cancellation</h2>
  *
@@ -96,6 +105,7 @@ public final class Downloader {
   private final DownloadSettings settings;
   private final InstantSource clock;
   private final Map<SourceUri.Kind, Transport> transports;
+  private final HostSlots slots = new HostSlots();
 
   /**
    * A downloader for http(s) sources only, its connections made with {@code settings.http()}.
@@ -370,7 +380,7 @@ public final class Downloader {
       // The download lock keeps other Soko downloads away; this lock guards the bytes themselves.
       FileLock lock = data.tryLock().orElseThrow(() -> DownloadsFolderException.busy(name, partial));
       try {
-        job = new FileJob(file, settings, clock, paths, emitter, data);
+        job = new FileJob(file, settings, clock, paths, emitter, data, slots);
         job.run(sources);
       } catch (AcquisitionException e) {
         empty = !(e instanceof DownloadsFolderException f && f.busy()) && data.size() == 0;

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -40,11 +42,18 @@ final class FileJob {
   private final Emitter emitter;
   private final Received got;
   private final Failures failures;
+  private final PartialFile data;
+  private final HostSlots slots;
+  /** Sources seen to ignore ranges or to send no strong validator: they get one connection. */
+  private final Set<URI> single = new HashSet<>();
+  /** Connections for ranges; halved when a server answers 429 or 503 to them. */
+  private int connections;
+  private long rangedTransferred;
   private int attempts;
   private Optional<NetworkFailure> pending = Optional.empty();
 
   FileJob(ModelFile file, DownloadSettings settings, InstantSource clock, PartialFiles paths, Emitter emitter,
-      PartialFile data) {
+      PartialFile data, HostSlots slots) {
     this.file = file;
     this.name = file.path().value();
     this.settings = settings;
@@ -53,11 +62,14 @@ final class FileJob {
     this.emitter = emitter;
     this.got = new Received(file, paths, data, settings.bufferSize());
     this.failures = new Failures(file, settings, clock);
+    this.data = data;
+    this.slots = slots;
+    this.connections = settings.connections();
   }
 
   /** Bytes received over the network by this job. */
   long transferred() {
-    return got.transferred();
+    return got.transferred() + rangedTransferred;
   }
 
   /** Brings the partial file to the full, verified content, or throws. */
@@ -110,7 +122,7 @@ final class FileJob {
   }
 
   private void checkSpace() throws AcquisitionException {
-    long needed = file.size() - got.have();
+    long needed = file.size() - got.kept();
     long usable;
     try {
       usable = Files.getFileStore(paths.folder()).getUsableSpace();
@@ -135,15 +147,207 @@ final class FileJob {
     return new DownloadCancelledException(name, got.have(), file.size(), cause);
   }
 
-  /** One attempt against one source: request, decide whether to append or restart, stream, verify. */
+  /**
+   * One attempt against one source: as ranges over several connections when the file is large and
+   * the server serves ranges with a strong validator (or a ranged partial of this source is kept),
+   * else as one stream.
+   */
   private void transfer(Source source) throws AcquisitionException {
+    if (!source.transport().contentAddressed()) {
+      Optional<PartialMetadata> spans = got.spans();
+      if (spans.isPresent() && !spans.get().url().equals(source.uri())) {
+        restart();
+        spans = Optional.empty();
+      }
+      boolean fresh = got.have() == 0 && connections > 1 && !single.contains(source.uri())
+          && Math.min(connections, settings.rangesFor(file.size())) > 1;
+      if (spans.isPresent() || fresh) {
+        Ranged r = ranged(source, spans);
+        if (!r.complete()) {
+          transfer(source, r.whole());
+        }
+        return;
+      }
+    }
+    transfer(source, Optional.empty());
+  }
+
+  private record Ranged(boolean complete, Optional<HttpResponse> whole) {}
+
+  private void restart() throws AcquisitionException {
+    try {
+      got.restart();
+    } catch (IOException e) {
+      throw DownloadsFolderException.io(name, paths.partial(file.sha256()), "write the partial download", e);
+    }
+  }
+
+  /**
+   * Receives the file as ranges: {@code complete} when the file is complete and verified;
+   * otherwise the file is to be received as one stream, from {@code whole} (an open 200 answer
+   * with the whole body) or, when that is empty, from a new request.
+   */
+  private Ranged ranged(Source source, Optional<PartialMetadata> kept)
+      throws AcquisitionException {
+    Optional<PartialMetadata> spans = kept;
+    for (int round = 0; ; round++) {
+      Optional<HttpResponse> first = Optional.empty();
+      PartialMetadata meta;
+      if (spans.isPresent()) {
+        meta = spans.get();
+      } else {
+        int n = Math.min(connections, settings.rangesFor(file.size()));
+        if (n < 2) {
+          return new Ranged(false, Optional.empty());
+        }
+        List<PartialMetadata.Span> plan = RangedTransfer.plan(file.size(), n);
+        Probe probe = probe(source, plan.getFirst().to());
+        if (probe.whole().isPresent()) {
+          return new Ranged(false, probe.whole());
+        }
+        if (probe.range().isEmpty()) {
+          return new Ranged(false, Optional.empty());
+        }
+        HttpResponse ex = probe.range().get();
+        meta = new PartialMetadata(file.sha256(), file.size(), source.uri(), strongEtag(ex), ex.header("Last-Modified"),
+            plan);
+        try {
+          got.recordSpans(meta);
+        } catch (IOException e) {
+          ex.close();
+          slots.release(source.uri());
+          throw DownloadsFolderException.io(name, paths.metadata(file.sha256()), "write the partial download record", e);
+        }
+        first = Optional.of(ex);
+      }
+      RangedTransfer t = new RangedTransfer(file, source, settings, clock, paths, data, emitter, failures, slots, meta);
+      try {
+        Digest actual;
+        try {
+          actual = t.run(connections, first);
+        } finally {
+          rangedTransferred += t.transferred();
+          got.spansProgressed(t.meta());
+        }
+        if (!actual.equals(file.sha256())) {
+          if (t.dropUnsyncedTails()) {
+            spans = Optional.of(t.meta()); // bytes a power loss may have spoilt are fetched again
+            continue;
+          }
+          restart();
+          IntegrityException ie = new IntegrityException(name, file.sha256(), file.size(), actual, file.size(), "");
+          throw new ContentMismatchException(name, source.uri(), ContentMismatchException.Kind.DIGEST,
+              "sent " + file.size() + " bytes with sha256 " + actual.hex() + ", but the manifest says "
+                  + file.sha256().hex(), ie);
+        }
+        got.completeRanged();
+        return new Ranged(true, Optional.empty());
+      } catch (RangedTransfer.Changed c) {
+        restart();
+        spans = Optional.empty();
+        if (round > 0) {
+          single.add(source.uri());
+          emitter.emit(new TransferEvent.Notice(name, c.getMessage() + "; receiving it again over one connection"));
+          return new Ranged(false, Optional.empty());
+        }
+        emitter.emit(new TransferEvent.Notice(name, c.getMessage() + "; starting the file again"));
+      } catch (TransferException e) {
+        if (e.status().isPresent() && (e.status().getAsInt() == 429 || e.status().getAsInt() == 503)) {
+          connections = Math.max(1, connections / 2); // the host may limit connections: ask with fewer next time
+        }
+        throw e;
+      } catch (IOException e) {
+        throw DownloadsFolderException.io(name, paths.partial(file.sha256()), "write the partial download", e);
+      }
+    }
+  }
+
+  /**
+   * The answer to the request for the first range: {@code range}, an open 206 of exactly those
+   * bytes with a strong validator (its host slot taken); {@code whole}, an open 200 with the whole
+   * file (the server ignores ranges); or neither (a 206 without a strong validator, closed).
+   */
+  private record Probe(Optional<HttpResponse> range, Optional<HttpResponse> whole) {}
+
+  private Probe probe(Source source, long last) throws AcquisitionException {
+    try {
+      slots.acquire(source.uri());
+    } catch (InterruptedException e) {
+      throw cancelled(e);
+    }
+    Watchdog watchdog = new Watchdog(settings);
+    HttpResponse ex;
+    try {
+      watchdog.awaitingHeaders();
+      ex = source.transport().get(new Transport.Request(name, source.uri(), 0, OptionalLong.of(last), Optional.empty()));
+    } catch (TransferException e) {
+      slots.release(source.uri());
+      watchdog.takeTrip();
+      throw e;
+    } catch (IOException e) {
+      slots.release(source.uri());
+      Optional<Watchdog.Trip> trip = watchdog.takeTrip();
+      if (trip.isEmpty() && Thread.currentThread().isInterrupted()) {
+        throw cancelled(e);
+      }
+      throw failures.network(source, e, trip, false, 0, false);
+    } finally {
+      watchdog.idle();
+      watchdog.close();
+      watchdog.takeTrip();
+    }
+    int status = ex.status();
+    if (status == 206 && RangedTransfer.rangeProblem(ex, 0, last, file.size()).isEmpty()
+        && strongValidator(ex, clock.instant())) {
+      return new Probe(Optional.of(ex), Optional.empty());
+    }
+    slots.release(source.uri());
+    if (status == 200) {
+      single.add(source.uri());
+      return new Probe(Optional.empty(), Optional.of(ex));
+    }
+    ex.close();
+    if (status == 206) {
+      single.add(source.uri());
+      emitter.emit(new TransferEvent.Notice(name, source.uri().getHost() + " serves ranges without a strong validator"
+          + " (a strong ETag, or a Last-Modified a minute before its Date), so the file comes over one connection"));
+      return new Probe(Optional.empty(), Optional.empty());
+    }
+    throw failures.status(source, ex);
+  }
+
+  /**
+   * RFC 9110 8.8: a strong ETag, or a Last-Modified at least 60 s before the response's Date (a
+   * client may then use it in If-Range).
+   */
+  static boolean strongValidator(HttpResponse ex, Instant now) {
+    if (strongEtag(ex).isPresent()) {
+      return true;
+    }
+    if (ex.header("ETag").isPresent()) {
+      return false; // a weak ETag: the date must not be used either (RFC 9110 13.1.5)
+    }
+    Optional<Instant> modified = ex.header("Last-Modified").flatMap(v -> RetryAfter.httpDate(v.strip(), now));
+    Optional<Instant> date = ex.header("Date").flatMap(v -> RetryAfter.httpDate(v.strip(), now));
+    return modified.isPresent() && date.isPresent()
+        && !modified.get().plusSeconds(60).isAfter(date.get());
+  }
+
+  /** One attempt as one stream: request (or continue {@code opened}), decide whether to append or restart, stream, verify. */
+  private void transfer(Source source, Optional<HttpResponse> opened) throws AcquisitionException {
     Watchdog watchdog = new Watchdog(settings);
     try {
       boolean resume = got.resumableFrom(source);
       if (got.have() > 0 && !resume) {
         got.restart();
       }
-      HttpResponse ex = open(source, resume, watchdog);
+      HttpResponse ex;
+      if (opened.isPresent()) {
+        watchdog.awaitingHeaders();
+        ex = opened.get();
+      } else {
+        ex = open(source, resume, watchdog);
+      }
       try {
         while (true) {
           int status = ex.status();
@@ -233,7 +437,7 @@ final class FileJob {
     return Optional.empty();
   }
 
-  private static Optional<String> strongEtag(HttpResponse ex) {
+  static Optional<String> strongEtag(HttpResponse ex) {
     return ex.header("ETag").filter(e -> !e.startsWith("W/") && !e.isBlank());
   }
 
@@ -296,7 +500,7 @@ final class FileJob {
     Digest actual = got.digest();
     if (!actual.equals(file.sha256()) && got.dropUncheckpointedTail()) {
       // The tail kept past the last checkpoint was wrong (a power loss can do that): fetch it again.
-      transfer(source);
+      transfer(source, Optional.empty());
       return;
     }
     got.trustAll();

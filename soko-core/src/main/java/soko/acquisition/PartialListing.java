@@ -41,6 +41,13 @@ final class PartialListing {
       if (length > file.size()) {
         return 0;
       }
+      Set<URI> listed = Set.copyOf(sources.stream().map(FileJob.Source::uri).toList());
+      Optional<PartialMetadata> ranged = PartialMetadata.read(paths.metadata(d))
+          .filter(m -> m.describes(file) && m.spans().size() > 1);
+      if (ranged.isPresent()) { // received as ranges: the length counts the holes
+        PartialMetadata m = ranged.get();
+        return m.validator().isPresent() && listed.contains(m.url()) ? m.written() : 0;
+      }
       if (length == file.size() || sources.stream().anyMatch(s -> s.transport().contentAddressed())) {
         return length;
       }

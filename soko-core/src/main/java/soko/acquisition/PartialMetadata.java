@@ -45,7 +45,9 @@ import soko.verification.Digest;
  * <p>A download received as several ranges at once is written as schema version 2, with {@code
  * "spans": [{"from": 0, "to": 134217727, "done": 67108864}, …]} in place of {@code bytes}: each
  * span is a range of the file (inclusive bounds) and {@code done} is how many bytes from its start
- * are fsynced. Spans are sorted, disjoint and cover the file. Version 1 reads as one span.
+ * are fsynced; {@code "written"}, when present, is how many were written (a killed process leaves
+ * them in the page cache; only a power loss can lose them, and the final sha256 catches that).
+ * Spans are sorted, disjoint and cover the file. Version 1 reads as one span.
  */
 record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag, Optional<String> lastModified,
     List<Span> spans) {
@@ -58,16 +60,35 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
   private static final Set<String> FIELDS_V2 = Set.of("schemaVersion", "sha256", "size", "url", "etag", "lastModified",
       "spans");
 
-  /** One range of the file, {@code from..to} inclusive, of which the first {@code done} bytes are kept. */
-  record Span(long from, long to, long done) {
+  /**
+   * One range of the file, {@code from..to} inclusive, of which the first {@code done} bytes are
+   * fsynced and the first {@code written} bytes (at least {@code done}) were written: a killed
+   * process leaves them in the page cache, a power loss may not.
+   */
+  record Span(long from, long to, long done, long written) {
     Span {
-      if (from < 0 || to < from - 1 || done < 0 || done > to - from + 1) {
-        throw new IllegalArgumentException("span " + from + "-" + to + " with " + done + " done is not a range");
+      if (from < 0 || to < from - 1 || done < 0 || written < done || written > to - from + 1) {
+        throw new IllegalArgumentException("span " + from + "-" + to + " with " + done + " done and " + written
+            + " written is not a range");
       }
+    }
+
+    /** A span whose written bytes are all fsynced. */
+    Span(long from, long to, long done) {
+      this(from, to, done, done);
     }
 
     long length() {
       return to - from + 1;
+    }
+
+    /** The first byte of the span not written yet. */
+    long next() {
+      return from + written;
+    }
+
+    boolean complete() {
+      return written == length();
     }
   }
 
@@ -91,6 +112,16 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
   /** Bytes kept from the start of the file: all of them for one span. */
   long bytes() {
     return spans.getFirst().done();
+  }
+
+  /** Bytes written in all spans. */
+  long written() {
+    return spans.stream().mapToLong(Span::written).sum();
+  }
+
+  /** This record with other spans. */
+  PartialMetadata withSpans(List<Span> s) {
+    return new PartialMetadata(sha256, size, url, etag, lastModified, s);
   }
 
   /** The value for {@code If-Range}: the strong ETag if there is one, else Last-Modified. */
@@ -125,6 +156,9 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
         n.put("from", s.from());
         n.put("to", s.to());
         n.put("done", s.done());
+        if (s.written() != s.done()) {
+          n.put("written", s.written());
+        }
       }
     }
     return Json.write(o);
@@ -157,10 +191,12 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
     Node array = root.get("spans");
     List<Span> spans = new ArrayList<>();
     for (Node item : array.array(MAX_SPANS)) {
-      Node s = item.object(Set.of("from", "to", "done"));
+      Node s = item.object(Set.of("from", "to", "done", "written"));
       long from = s.get("from").integer(0, Math.max(0, size - 1));
       long to = s.get("to").integer(from - 1, size - 1);
-      spans.add(new Span(from, to, s.get("done").integer(0, to - from + 1)));
+      long done = s.get("done").integer(0, to - from + 1);
+      long written = s.opt("written").isPresent() ? s.get("written").integer(done, to - from + 1) : done;
+      spans.add(new Span(from, to, done, written));
     }
     try {
       return new PartialMetadata(sha, size, url, etag, lm, spans);
@@ -179,6 +215,20 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
     } catch (IOException | JsonProblem | IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Writes atomically but without fsync: the frequent record of bytes written, which a killed
+   * process needs and a power loss may lose (then the partial is not trusted, or its tails are
+   * fetched again when the sha256 disagrees).
+   */
+  void writeUnsynced(Path file, Path temp) throws IOException {
+    Files.deleteIfExists(temp);
+    Files.createFile(temp);
+    try (FileOutputStream out = new FileOutputStream(temp.toFile())) {
+      out.write(toJson());
+    }
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Writes atomically: a temp file beside it, fsync, rename over, fsync the folder. */

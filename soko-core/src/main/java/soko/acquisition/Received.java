@@ -31,6 +31,11 @@ final class Received implements AutoCloseable {
   private byte[] buffer;
   private long have;
   private Optional<PartialMetadata> meta = Optional.empty();
+  /**
+   * The record of a partial received as ranges ({@link RangedTransfer}), kept for resuming them;
+   * then {@link #have()} is 0 and the file's length says nothing.
+   */
+  private Optional<PartialMetadata> spans = Optional.empty();
   /** Where the bytes kept past the last checkpoint start, or -1 when every kept byte was checkpointed. */
   private long uncheckpointedFrom = -1;
   private long transferred;
@@ -57,6 +62,36 @@ final class Received implements AutoCloseable {
     return meta;
   }
 
+  /** The record of a partial received as ranges, when the bytes kept are such a partial. */
+  Optional<PartialMetadata> spans() {
+    return spans;
+  }
+
+  /** Bytes kept, as a prefix or as ranges. */
+  long kept() {
+    return have + spans.map(PartialMetadata::written).orElse(0L);
+  }
+
+  /** Records (and fsyncs) the ranges about to be received, in place of any kept bytes. */
+  void recordSpans(PartialMetadata m) throws IOException {
+    spans = Optional.of(m);
+    meta = Optional.empty();
+    m.write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
+  }
+
+  /** What the ranges hold now, after an attempt at them (the record on disk says the same). */
+  void spansProgressed(PartialMetadata m) {
+    if (spans.isPresent()) {
+      spans = Optional.of(m);
+    }
+  }
+
+  /** The ranges are all received and the whole file matches the manifest (checked by the caller). */
+  void completeRanged() {
+    spans = Optional.empty();
+    have = file.size();
+  }
+
   /** The buffer to fill next; valid until the next {@link #append}. */
   byte[] buffer() {
     return buffer;
@@ -71,7 +106,22 @@ final class Received implements AutoCloseable {
    */
   boolean keep(List<FileJob.Source> sources, Emitter emitter) throws IOException {
     long length = data.size();
-    meta = PartialMetadata.read(paths.metadata(file.sha256())).filter(m -> m.describes(file) && m.spans().size() == 1);
+    Optional<PartialMetadata> record = PartialMetadata.read(paths.metadata(file.sha256())).filter(m -> m.describes(file));
+    if (record.isPresent() && record.get().spans().size() > 1) {
+      PartialMetadata r = record.get();
+      // Received as ranges: holes read as zeros, so the length says nothing; the record says what
+      // each range holds. Kept when its source is still listed and it has a validator.
+      if (length <= file.size() && r.validator().isPresent() && sources.stream().anyMatch(s -> s.uri().equals(r.url()))) {
+        spans = record;
+        if (r.written() > 0) {
+          emitter.emit(new TransferEvent.Verifying(file.path().value(), r.written()));
+        }
+        return false;
+      }
+      restart();
+      return false;
+    }
+    meta = record.filter(m -> m.spans().size() == 1);
     boolean validated = meta.isPresent() && meta.get().validator().isPresent()
         && sources.stream().anyMatch(s -> s.uri().equals(meta.get().url()));
     boolean addressed = sources.stream().anyMatch(s -> s.transport().contentAddressed());
@@ -120,6 +170,7 @@ final class Received implements AutoCloseable {
     pipe.digest().reset();
     have = 0;
     meta = Optional.empty();
+    spans = Optional.empty();
     uncheckpointedFrom = -1;
     Files.deleteIfExists(paths.metadata(file.sha256()));
   }

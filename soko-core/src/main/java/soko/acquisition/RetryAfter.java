@@ -52,7 +52,7 @@ final class RetryAfter {
   }
 
   /** IMF-fixdate, or the obsolete RFC 850 and asctime forms a recipient must also accept. */
-  private static Optional<Instant> httpDate(String v, Instant now) {
+  static Optional<Instant> httpDate(String v, Instant now) {
     try {
       return Optional.of(ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
     } catch (DateTimeParseException e) {

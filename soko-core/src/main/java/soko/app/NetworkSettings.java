@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import soko.acquisition.DownloadSettings;
 import soko.acquisition.ProxyRules;
 import soko.acquisition.Trust;
 
@@ -22,6 +23,8 @@ import soko.acquisition.Trust;
  *   <tr><td>proxy for https:// URLs</td><td>https_proxy, HTTPS_PROXY</td></tr>
  *   <tr><td>proxy for both when the above is unset</td><td>all_proxy, ALL_PROXY</td></tr>
  *   <tr><td>hosts reached directly</td><td>no_proxy, NO_PROXY</td></tr>
+ *   <tr><td>connections per file (ranged downloads; 1 turns them off)</td><td>{@value #ENV_CONNECTIONS};
+ *       --connections on pull and install</td><td>1 to 16, default 4</td></tr>
  *   <tr><td>trusted CAs, besides the JDK's</td><td>SSL_CERT_FILE, SSL_CERT_DIR (colon-separated),
  *       {@value #ENV_CA_FILE}; --ca-file</td><td>all together, with {@value #SYSTEM_CA_FILE} and
  *       {@value #SYSTEM_CA_DIR} when present</td></tr>
@@ -29,9 +32,27 @@ import soko.acquisition.Trust;
  *
  * @param proxies which proxy carries each URL (see {@link ProxyRules} for the rules)
  * @param trust the CA certificates trusted for https
+ * @param connections connections one large file is downloaded over, as ranges
  */
-public record NetworkSettings(ProxyRules proxies, Trust trust) {
+public record NetworkSettings(ProxyRules proxies, Trust trust, int connections) {
   public static final String ENV_CA_FILE = "SOKO_CA_FILE";
+  public static final String ENV_CONNECTIONS = "SOKO_CONNECTIONS";
+
+  public NetworkSettings {
+    if (connections < 1 || connections > DownloadSettings.MAX_CONNECTIONS) {
+      throw new InvalidSettingException("connections " + connections + " is outside 1.." + DownloadSettings.MAX_CONNECTIONS
+          + "; give 1 (one connection per file) up to " + DownloadSettings.MAX_CONNECTIONS);
+    }
+  }
+
+  public NetworkSettings(ProxyRules proxies, Trust trust) {
+    this(proxies, trust, DownloadSettings.DEFAULT_CONNECTIONS);
+  }
+
+  /** These settings with {@code n} connections per file (from {@code --connections}). */
+  public NetworkSettings withConnections(int n) {
+    return new NetworkSettings(proxies, trust, n);
+  }
   /** Debian's and Ubuntu's bundle of the system's CAs (update-ca-certificates). */
   public static final String SYSTEM_CA_FILE = "/etc/ssl/certs/ca-certificates.crt";
   /** Fedora's and RHEL's bundle. */
@@ -92,7 +113,23 @@ public record NetworkSettings(ProxyRules proxies, Trust trust) {
     if (files.stream().anyMatch(f -> f.toString().equals(SYSTEM_CA_FILE))) {
       folders.remove(Path.of(SYSTEM_CA_DIR));
     }
-    return new NetworkSettings(proxies, new Trust(files, folders));
+    return new NetworkSettings(proxies, new Trust(files, folders), connections(env.get(ENV_CONNECTIONS)));
+  }
+
+  private static int connections(String value) {
+    if (value == null || value.isBlank()) {
+      return DownloadSettings.DEFAULT_CONNECTIONS;
+    }
+    try {
+      int n = Integer.parseInt(value.strip());
+      if (n >= 1 && n <= DownloadSettings.MAX_CONNECTIONS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new InvalidSettingException(ENV_CONNECTIONS + "=" + value + " is not a number of connections from 1 to "
+        + DownloadSettings.MAX_CONNECTIONS + "; set it to 4, say, or 1 for one connection per file");
   }
 
   private static List<Path> systemFiles() {

@@ -76,7 +76,8 @@ public final class Soko {
     this.store = store;
     this.clock = clock;
     this.props = props;
-    this.downloadSettings = DownloadSettings.DEFAULTS.withHttp(network(DownloadSettings.DEFAULTS.http(), settings.network()));
+    this.downloadSettings = DownloadSettings.DEFAULTS.withHttp(network(DownloadSettings.DEFAULTS.http(), settings.network()))
+        .withConnections(settings.network().connections());
     this.connector = new Connector(downloadSettings.http());
     // oci:// sources in catalog manifests are read anonymously over https; `soko pull oci://…`
     // (Registries) brings the registry settings: credentials, plain-http registries.

@@ -39,6 +39,19 @@ class PartialMetadataTest {
   }
 
   @Test
+  void bytesWrittenButNotYetFsyncedAreRecordedBesideTheFsyncedOnes() throws Exception {
+    PartialMetadata m = new PartialMetadata(SHA, 1000, URL, Optional.of("\"e\""), Optional.empty(),
+        List.of(new PartialMetadata.Span(0, 499, 100, 300), new PartialMetadata.Span(500, 999, 0)));
+
+    String json = new String(m.toJson(), StandardCharsets.UTF_8).replaceAll("\\s", "");
+
+    assertThat(json).contains("{\"from\":0,\"to\":499,\"done\":100,\"written\":300},{\"from\":500,\"to\":999,\"done\":0}");
+    assertThat(PartialMetadata.parse(m.toJson())).isEqualTo(m);
+    assertThat(m.written()).isEqualTo(300);
+    assertThatThrownBy(() -> new PartialMetadata.Span(0, 99, 50, 40)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void spansThatDoNotCoverTheFileInOrderAreRefused() {
     String gap = "{\"schemaVersion\":2,\"sha256\":\"" + SHA.hex() + "\",\"size\":1000,\"url\":\"" + URL + "\","
         + "\"spans\":[{\"from\":0,\"to\":399,\"done\":10},{\"from\":500,\"to\":999,\"done\":0}]}";

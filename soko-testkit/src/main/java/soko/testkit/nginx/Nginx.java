@@ -22,7 +22,9 @@ import soko.testkit.daemon.LoopbackDaemon;
  *   <li>{@code /…}: files under {@link #root()}, served with sendfile, strong ETags, Last-Modified
  *       and byte ranges;
  *   <li>{@code /slow/…}: the same files after the first {@value #SLOW_AFTER}, at {@value
- *       #SLOW_RATE} bytes a second, so a test can interrupt a transfer in flight.
+ *       #SLOW_RATE} bytes a second per connection, so a test can interrupt a transfer in flight;
+ *   <li>{@code /noranges/…}: the same files, ranges ignored ({@code max_ranges 0}: 200 and the whole file);
+ *   <li>{@code /noetag/…}: the same files without an ETag (Last-Modified only).
  * </ul>
  *
  * <p>Each request is logged (see {@link #accessLog()}) with the bytes of body sent, so tests can
@@ -115,6 +117,14 @@ public final class Nginx implements AutoCloseable {
               alias %2$s/;
               limit_rate_after %4$s;
               limit_rate %5$s;
+            }
+            location /noranges/ {
+              alias %2$s/;
+              max_ranges 0;
+            }
+            location /noetag/ {
+              alias %2$s/;
+              etag off;
             }
           }
         }

@@ -1,0 +1,630 @@
+package soko.acquisition;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import soko.events.TransferEvent;
+import soko.manifest.ModelFile;
+import soko.verification.Digest;
+import soko.verification.Hashing;
+
+/**
+ * One attempt at receiving a file as several ranges at once, each over a connection of its own and
+ * written in place into the one partial file, from one http(s) source whose strong validator is
+ * recorded in the partial's {@link PartialMetadata} (schema version 2: a span per range).
+ *
+ * <ul>
+ *   <li>Each range is asked for with {@code Range: bytes=N-M} and {@code If-Range} with the
+ *       validator, and kept only from a 206 whose Content-Range is exactly those bytes of a file of
+ *       the manifest's size and whose validator is the recorded one. A 200 (the server ignores
+ *       ranges, or the file changed and If-Range failed), a 412, a 416, another range or another
+ *       validator ends the attempt with {@link Changed}: the caller starts the file again.
+ *   <li>Each connection has its own {@link Watchdog}: the stall and minimum-rate rules hold per
+ *       connection. Any failure stops the other ranges and is thrown as the attempt's failure;
+ *       the bytes written are kept, so the next attempt resumes each range where it stopped.
+ *   <li>Progress: the bytes written per range are recorded (without fsync) at most every {@value
+ *       #RECORD_EVERY_MILLIS} ms, so a killed process loses almost nothing, and fsynced with their
+ *       record every {@value FileJob#CHECKPOINT_BYTES} bytes, so a power loss loses at most that.
+ *       Progress events report the sum over the ranges.
+ *   <li>The sha256 is computed on a thread of its own over the prefix of the file that is
+ *       contiguous from its start, as it grows (it reads back what the ranges wrote, from the page
+ *       cache): the first range is hashed while it arrives and the others as soon as the ranges
+ *       before them are complete. Only what is left when the last byte arrives is hashed after.
+ * </ul>
+ *
+ * <p>Used by the fetching thread; it starts a virtual thread per range and one hashing thread, and
+ * every one of them has ended when {@link #run} returns or throws.
+ */
+final class RangedTransfer {
+  static final long RECORD_EVERY_MILLIS = 20;
+  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+
+  /** The server stopped serving the recorded file by range: the file must start again. */
+  static final class Changed extends Exception {
+    Changed(String why) {
+      super(why);
+    }
+  }
+
+  private final ModelFile file;
+  private final String name;
+  private final FileJob.Source source;
+  private final DownloadSettings settings;
+  private final InstantSource clock;
+  private final PartialFiles paths;
+  private final PartialFile data;
+  private final Emitter emitter;
+  private final Failures failures;
+  private final HostSlots slots;
+  private final PartialMetadata base;
+  /** Written bytes of each span that were never fsynced when this attempt began (from a killed run). */
+  private final boolean[] unsyncedTail;
+
+  private final Object lock = new Object();
+  private final long[] done;
+  private final long[] written;
+  private final List<Exception> errors = new ArrayList<>();
+  private @Nullable String changed;
+  private int running;
+  private long transferred;
+  private long startedWith;
+  private Instant t0 = Instant.EPOCH;
+  private boolean stopHashing;
+  /** Set before the workers are stopped: an interrupt after it is ours, before it a cancellation. */
+  private boolean stopping;
+  /** A worker's thread was interrupted by someone else (a listener cancelling on the thread it is called on). */
+  private boolean cancelledInWorker;
+  private boolean hashed;
+  private @Nullable IOException hashFailure;
+  private final MessageDigest md = Hashing.newSha256();
+
+  RangedTransfer(ModelFile file, FileJob.Source source, DownloadSettings settings, InstantSource clock,
+      PartialFiles paths, PartialFile data, Emitter emitter, Failures failures, HostSlots slots, PartialMetadata meta) {
+    this.file = file;
+    this.name = file.path().value();
+    this.source = source;
+    this.settings = settings;
+    this.clock = clock;
+    this.paths = paths;
+    this.data = data;
+    this.emitter = emitter;
+    this.failures = failures;
+    this.slots = slots;
+    this.base = meta;
+    int n = meta.spans().size();
+    this.done = new long[n];
+    this.written = new long[n];
+    this.unsyncedTail = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      PartialMetadata.Span s = meta.spans().get(i);
+      done[i] = s.done();
+      written[i] = s.written();
+      unsyncedTail[i] = s.written() > s.done();
+    }
+  }
+
+  /** {@code n} ranges of about equal size covering a file of {@code size} bytes, none received. */
+  static List<PartialMetadata.Span> plan(long size, int n) {
+    List<PartialMetadata.Span> out = new ArrayList<>();
+    long each = size / n;
+    for (int i = 0; i < n; i++) {
+      long from = i * each;
+      long to = i == n - 1 ? size - 1 : from + each - 1;
+      out.add(new PartialMetadata.Span(from, to, 0));
+    }
+    return out;
+  }
+
+  /**
+   * Whether a 206 is exactly {@code first..last} of a file of {@code size} bytes, its length
+   * included; empty when it is, else what it answered instead.
+   */
+  static Optional<String> rangeProblem(HttpResponse r, long first, long last, long size) {
+    Optional<String> cr = r.header("Content-Range");
+    Matcher m = cr.map(v -> CONTENT_RANGE.matcher(v.strip())).orElse(null);
+    boolean exact;
+    try {
+      exact = m != null && m.matches() && Long.parseLong(m.group(1)) == first && Long.parseLong(m.group(2)) == last
+          && (m.group(3).equals("*") || Long.parseLong(m.group(3)) == size);
+    } catch (NumberFormatException e) {
+      exact = false;
+    }
+    if (!exact) {
+      return Optional.of("answered the Content-Range \"" + cr.map(HttpBodies::printable).orElse("") + "\" for bytes="
+          + first + "-" + last + " of a " + size + "-byte file");
+    }
+    OptionalLong length = r.contentLength();
+    if (length.isPresent() && length.getAsLong() != last - first + 1) {
+      return Optional.of("announced " + length.getAsLong() + " bytes for a range of " + (last - first + 1));
+    }
+    return Optional.empty();
+  }
+
+  /** The record as it stands: spans with their fsynced and written bytes. */
+  PartialMetadata meta() {
+    synchronized (lock) {
+      return base.withSpans(spans(done, written));
+    }
+  }
+
+  /** Bytes received over the network by this attempt. */
+  long transferred() {
+    synchronized (lock) {
+      return transferred;
+    }
+  }
+
+  /**
+   * Receives every range not yet complete, at most {@code connections} at once; {@code first},
+   * when present, is the open 206 answer for the first range (the one that showed the server's
+   * range support), whose host slot is already taken.
+   *
+   * @return the sha256 of the whole file
+   * @throws Changed when the server no longer serves the recorded file by range
+   * @throws IOException when the partial file cannot be written or read
+   */
+  Digest run(int connections, Optional<HttpResponse> first)
+      throws AcquisitionException, IOException, Changed {
+    List<Integer> todo = new ArrayList<>();
+    long have;
+    synchronized (lock) {
+      for (int i = 0; i < written.length; i++) {
+        if (written[i] < base.spans().get(i).length()) {
+          todo.add(i);
+        }
+      }
+      running = todo.size();
+      have = sum(written);
+      startedWith = have;
+    }
+    t0 = clock.instant();
+    URI at = first.map(HttpResponse::uri).orElse(source.uri());
+    emitter.emit(new TransferEvent.Started(name, file.size(), have, at.getHost() + (at.getPort() > 0 ? ":" + at.getPort() : "")));
+    Thread hasher = Thread.ofPlatform().daemon().name("soko-hash " + name).start(this::hashLoop);
+    Semaphore open = new Semaphore(Math.max(1, connections));
+    List<Thread> workers = new ArrayList<>();
+    boolean firstUsed = false;
+    for (int i : todo) {
+      Optional<HttpResponse> mine = !firstUsed && i == 0 ? first : Optional.empty();
+      firstUsed |= mine.isPresent();
+      workers.add(Thread.ofVirtual().name("soko-range " + i + " " + name).start(() -> worker(i, mine, open)));
+    }
+    if (!firstUsed && first.isPresent()) {
+      first.get().close();
+      slots.release(source.uri());
+    }
+    boolean cancelled = false;
+    try {
+      coordinate();
+    } catch (InterruptedException e) {
+      cancelled = true;
+    } finally {
+      stopWorkers(workers);
+    }
+    synchronized (lock) {
+      cancelled |= cancelledInWorker;
+      if (!cancelled && changed == null && errors.isEmpty() && frontierOf(written) < file.size()) {
+        errors.add(new IllegalStateException("the ranges of " + name + " ended before the file was complete"));
+      }
+    }
+    try {
+      if (changed == null) {
+        checkpoint(true);
+      }
+    } finally {
+      if (cancelled || changed != null || !errors.isEmpty()) {
+        stopHasher(hasher);
+      }
+    }
+    if (cancelled) {
+      Thread.currentThread().interrupt();
+      throw new DownloadCancelledException(name, have(), file.size(), new InterruptedException("interrupted"));
+    }
+    if (changed != null) {
+      throw new Changed(changed);
+    }
+    if (!errors.isEmpty()) {
+      Exception e = errors.getFirst();
+      errors.stream().skip(1).forEach(e::addSuppressed);
+      if (e instanceof AcquisitionException a) {
+        throw a;
+      }
+      if (e instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException("a range of " + name + " failed", e);
+    }
+    return awaitDigest(hasher);
+  }
+
+  /**
+   * After a wrong digest: when bytes written but never fsynced by an earlier run were kept (a
+   * power loss can leave them wrong), forgets them, so that a next run fetches them again.
+   *
+   * @return true when such bytes were dropped
+   */
+  boolean dropUnsyncedTails() throws IOException {
+    boolean any = false;
+    synchronized (lock) {
+      for (int i = 0; i < written.length; i++) {
+        if (unsyncedTail[i]) {
+          unsyncedTail[i] = false;
+          written[i] = done[i];
+          any = true;
+        }
+      }
+    }
+    if (any) {
+      meta().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
+    }
+    return any;
+  }
+
+  private long have() {
+    synchronized (lock) {
+      return sum(written);
+    }
+  }
+
+  /** Records the bytes written as they grow, until every range has ended or one failed. */
+  private void coordinate() throws InterruptedException, IOException {
+    long recorded = -1;
+    long forcedAt;
+    long lastRecord = 0;
+    synchronized (lock) {
+      forcedAt = sum(done);
+    }
+    while (true) {
+      long[] snapshot;
+      synchronized (lock) {
+        if (running == 0 || !errors.isEmpty() || changed != null || cancelledInWorker) {
+          return;
+        }
+        lock.wait(RECORD_EVERY_MILLIS);
+        snapshot = written.clone();
+      }
+      long w = sum(snapshot);
+      long now = System.nanoTime();
+      if (w - forcedAt >= FileJob.CHECKPOINT_BYTES) {
+        data.force();
+        synchronized (lock) {
+          for (int i = 0; i < done.length; i++) {
+            done[i] = Math.max(done[i], snapshot[i]);
+          }
+        }
+        meta().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
+        forcedAt = w;
+        recorded = w;
+        lastRecord = now;
+      } else if (w != recorded && now - lastRecord >= RECORD_EVERY_MILLIS * 1_000_000) {
+        long[] d;
+        synchronized (lock) {
+          d = done.clone();
+        }
+        base.withSpans(spans(d, snapshot)).writeUnsynced(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
+        recorded = w;
+        lastRecord = now;
+      }
+    }
+  }
+
+  /** fsyncs every byte written and records them; with the interrupt status cleared meanwhile (and restored). */
+  private void checkpoint(boolean sync) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      if (sync) {
+        data.force();
+        synchronized (lock) {
+          System.arraycopy(written, 0, done, 0, written.length);
+        }
+      }
+      meta().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void stopWorkers(List<Thread> workers) {
+    synchronized (lock) {
+      stopping = true;
+    }
+    boolean interrupted = false;
+    for (Thread t : workers) {
+      if (t.isAlive()) {
+        t.interrupt();
+      }
+    }
+    for (Thread t : workers) {
+      while (true) {
+        try {
+          t.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void worker(int i, Optional<HttpResponse> first, Semaphore open) {
+    boolean slot = first.isPresent();
+    try {
+      open.acquire();
+      try {
+        if (!slot) {
+          slots.acquire(source.uri());
+          slot = true;
+        }
+        receive(i, first);
+      } finally {
+        open.release();
+      }
+    } catch (InterruptedException e) {
+      synchronized (lock) {
+        cancelledInWorker |= !stopping; // else stopped because another range failed or the fetch was cancelled
+      }
+    } catch (Changed e) {
+      synchronized (lock) {
+        if (changed == null) {
+          changed = e.getMessage();
+        }
+      }
+    } catch (AcquisitionException | IOException | RuntimeException e) {
+      synchronized (lock) {
+        errors.add(e);
+      }
+    } finally {
+      if (slot) {
+        slots.release(source.uri());
+      }
+      synchronized (lock) {
+        running--;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  /** Receives range {@code i} from where it stopped to its end. */
+  private void receive(int i, Optional<HttpResponse> first)
+      throws AcquisitionException, IOException, Changed, InterruptedException {
+    PartialMetadata.Span span = base.spans().get(i);
+    long pos;
+    synchronized (lock) {
+      pos = span.from() + written[i];
+    }
+    long end = span.to() + 1;
+    Watchdog watchdog = new Watchdog(settings);
+    HttpResponse r = null;
+    try {
+      watchdog.awaitingHeaders();
+      if (first.isPresent()) {
+        r = first.get();
+      } else {
+        Transport.Request request = new Transport.Request(name, source.uri(), pos, OptionalLong.of(span.to()),
+            base.validator());
+        try {
+          r = source.transport().get(request);
+        } catch (TransferException e) {
+          watchdog.takeTrip();
+          throw e;
+        } catch (IOException e) {
+          Optional<Watchdog.Trip> trip = watchdog.takeTrip();
+          if (trip.isEmpty() && Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("cancelled");
+          }
+          throw failures.network(source, e, trip, false, have(), true);
+        }
+        check(r, pos, span.to());
+      }
+      InputStream in = r.body();
+      watchdog.receivingBody();
+      byte[] buffer = new byte[settings.bufferSize()];
+      while (pos < end) {
+        int want = (int) Math.min(buffer.length, end - pos);
+        int n = 0;
+        IOException broken = null;
+        while (n < want) {
+          int k;
+          try {
+            k = in.read(buffer, n, want - n);
+          } catch (IOException e) {
+            broken = e;
+            break;
+          }
+          if (k < 0) {
+            break;
+          }
+          watchdog.progressed(k);
+          n += k;
+        }
+        if (n > 0) {
+          data.write(buffer, n, pos);
+          pos += n;
+          advanced(i, n);
+        }
+        if (broken != null || Thread.currentThread().isInterrupted()) {
+          Optional<Watchdog.Trip> trip = watchdog.takeTrip();
+          if (trip.isEmpty() && Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException("cancelled");
+          }
+          throw failures.network(source, broken != null ? broken : new IOException("no data"), trip, true, have(), true);
+        }
+        if (n < want) {
+          throw new TransferException(name, source.uri(), TransferException.Reason.TRUNCATED, OptionalInt.empty(),
+              "the range " + span.from() + "-" + span.to() + " ended after " + (pos - span.from()) + " of its "
+                  + span.length() + " bytes", failures.kept(have(), true), null);
+        }
+      }
+    } finally {
+      if (r != null) {
+        r.close();
+      }
+      watchdog.idle();
+      watchdog.close();
+      watchdog.takeTrip();
+    }
+  }
+
+  /** Checks the answer to a range request: 206, exactly the range, the recorded validator. */
+  private void check(HttpResponse r, long from, long to) throws Changed, TransferException {
+    int status = r.status();
+    if (status == 200 || status == 412 || status == 416) {
+      throw new Changed(source.uri().getHost() + " answered " + status + " to the range " + from + "-" + to
+          + " (the file changed on the server, or it stopped serving ranges)");
+    }
+    if (status != 206) {
+      throw failures.status(source, r);
+    }
+    Optional<String> why = rangeProblem(r, from, to, file.size());
+    if (why.isPresent()) {
+      throw new Changed(source.uri().getHost() + " " + why.get());
+    }
+    boolean same = base.etag().isPresent()
+        ? FileJob.strongEtag(r).equals(base.etag())
+        : r.header("Last-Modified").equals(base.lastModified());
+    if (!same) {
+      throw new Changed("the file changed on " + source.uri().getHost() + " during the download (its validator differs)");
+    }
+  }
+
+  private void advanced(int i, int n) {
+    synchronized (lock) {
+      written[i] += n;
+      transferred += n;
+      long have = sum(written);
+      long elapsed = Duration.between(t0, clock.instant()).toNanos();
+      long rate = elapsed > 0 ? (long) ((have - startedWith) * 1e9 / elapsed) : 0;
+      Optional<Duration> eta = rate > 0
+          ? Optional.of(Duration.ofMillis((long) ((file.size() - have) * 1000.0 / rate))) : Optional.empty();
+      emitter.emit(new TransferEvent.Progress(name, have, file.size(), rate, eta));
+      lock.notifyAll();
+    }
+  }
+
+  /** The end of the part of the file that is contiguous from its start. */
+  private long frontier() {
+    return frontierOf(written);
+  }
+
+  private long frontierOf(long[] w) {
+    long f = 0;
+    for (int i = 0; i < w.length; i++) {
+      PartialMetadata.Span s = base.spans().get(i);
+      f = s.from() + w[i];
+      if (w[i] < s.length()) {
+        break;
+      }
+    }
+    return f;
+  }
+
+  private void hashLoop() {
+    byte[] buffer = new byte[Math.max(settings.bufferSize(), Hashing.BUFFER_SIZE)];
+    long pos = 0;
+    try {
+      while (pos < file.size()) {
+        long frontier;
+        synchronized (lock) {
+          while ((frontier = frontier()) <= pos && !stopHashing) {
+            lock.wait();
+          }
+          if (stopHashing) {
+            return;
+          }
+        }
+        while (pos < frontier) {
+          int n = data.read(buffer, (int) Math.min(buffer.length, frontier - pos), pos);
+          if (n < 0) {
+            throw new IOException("the partial download ended at " + pos + " bytes, before " + frontier);
+          }
+          for (int off = 0; off < n; off += Hashing.BUFFER_SIZE) {
+            md.update(buffer, off, Math.min(Hashing.BUFFER_SIZE, n - off));
+          }
+          pos += n;
+        }
+      }
+    } catch (IOException e) {
+      synchronized (lock) {
+        hashFailure = e;
+      }
+    } catch (InterruptedException e) {
+      // stopped
+    } finally {
+      synchronized (lock) {
+        hashed = true;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  private void stopHasher(Thread hasher) {
+    synchronized (lock) {
+      stopHashing = true;
+      lock.notifyAll();
+    }
+    joinUninterruptibly(hasher);
+  }
+
+  private Digest awaitDigest(Thread hasher) throws IOException {
+    joinUninterruptibly(hasher);
+    synchronized (lock) {
+      if (hashFailure != null) {
+        throw hashFailure;
+      }
+      if (!hashed) {
+        throw new IllegalStateException("the hashing of " + name + " stopped early");
+      }
+    }
+    return Digest.of(md.digest());
+  }
+
+  private static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private List<PartialMetadata.Span> spans(long[] d, long[] w) {
+    List<PartialMetadata.Span> out = new ArrayList<>();
+    for (int i = 0; i < w.length; i++) {
+      PartialMetadata.Span s = base.spans().get(i);
+      out.add(new PartialMetadata.Span(s.from(), s.to(), Math.min(d[i], w[i]), w[i]));
+    }
+    return out;
+  }
+
+  private static long sum(long[] a) {
+    long s = 0;
+    for (long v : a) {
+      s += v;
+    }
+    return s;
+  }
+}
