@@ -438,9 +438,10 @@ public final class Store implements StoreView {
   /**
    * Uninstalls a model and deletes the blobs no other installed model uses. Resumable: when an
    * earlier removal of the name was interrupted, this finishes it (the model is no longer
-   * installed) and says so in {@link GcReport#notices()}.
+   * installed) and says so in {@link GcReport#notices()}; when an earlier removal of the name
+   * completed, this frees nothing and says that the model was already removed.
    *
-   * @throws ModelNotInstalledException when the model is neither installed nor being removed
+   * @throws ModelNotInstalledException when the model is neither installed, being removed nor removed before
    */
   public GcReport remove(ModelName name) throws StoreException {
     return collector.remove(name);
