@@ -292,7 +292,7 @@ abstract class TransportContractTest {
     assertThatThrownBy(() -> downloader(late).fetch(m(), events))
         .isInstanceOfSatisfying(TransferException.class,
             e -> assertThat(e.reason()).isEqualTo(TransferException.Reason.TIMED_OUT))
-        .hasMessageContaining("no complete answer within ")
+        .hasMessageContaining("the status line and headers were not complete within ")
         .hasMessageContaining(" of the request; check the network connection");
   }
 
