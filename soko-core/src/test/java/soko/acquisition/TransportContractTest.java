@@ -313,6 +313,19 @@ abstract class TransportContractTest {
   }
 
   @Test
+  void bytesWithNoLineEndThatCannotBeginHttpAreReportedAsNotHttpNotAsANetworkFault() throws Exception {
+    serveM().then(new Fault.NotHttp("\u0000\u0001\u0002\u0003\u001b[2J"));
+    DownloadSettings once = FAST.withRetries(1, Duration.ZERO, Duration.ZERO);
+
+    assertThatThrownBy(() -> downloader(once).fetch(m(), events))
+        .isInstanceOfSatisfying(TransferException.class,
+            e -> assertThat(e.reason()).isEqualTo(TransferException.Reason.BAD_RESPONSE))
+        .hasMessageContaining(" did not answer in HTTP (its reply began \"")
+        .hasMessageContaining("this is not a working HTTP server")
+        .message().doesNotContain("\u001b").doesNotContain("network connection");
+  }
+
+  @Test
   void aBurstOf503IsRetriedWithBackoffThenSucceeds() throws Exception {
     serveM().then(3, new Fault.Status(503));
 
