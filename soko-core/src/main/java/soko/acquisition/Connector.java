@@ -287,6 +287,15 @@ public final class Connector {
     } catch (ProtocolException e) {
       throw new ProtocolException(uri.getHost() + " did not answer in HTTP (its reply had no line end in "
           + MAX_HEAD_LINE + " bytes)");
+    } catch (HttpBodies.Wire.CutLine e) {
+      // Bytes that cannot begin "HTTP/" are another protocol or garbage, not a network fault.
+      String p = e.partial;
+      String http = "HTTP/";
+      if (!http.startsWith(p.substring(0, Math.min(p.length(), http.length())))) {
+        throw new ProtocolException(uri.getHost() + " did not answer in HTTP (its reply began \""
+            + HttpBodies.printable(p) + "\")");
+      }
+      throw e;
     } catch (SocketTimeoutException e) {
       throw e;
     }

@@ -83,7 +83,8 @@ final class Failures {
             OptionalInt.empty(), "the server sent " + s.bytes() + " bytes in " + seconds(s.window()) + at
                 + ", less than the minimum of " + settings.minBytesPerSecond() + " bytes/s", kept(have, resumable), e);
         case Watchdog.Trip.HeadersLate h -> new TransferException(name, source.uri(), TransferException.Reason.TIMED_OUT,
-            OptionalInt.empty(), "no complete answer within " + seconds(h.limit()) + " of the request",
+            OptionalInt.empty(), "the status line and headers were not complete within " + seconds(h.limit())
+                + " of the request",
             "check the network connection", e);
       };
     }
@@ -93,7 +94,8 @@ final class Failures {
           ? new TransferException(name, source.uri(), TransferException.Reason.CONNECT_FAILED, OptionalInt.empty(),
               "cannot connect within " + seconds(settings.connectTimeout()), "check the network connection", e)
           : new TransferException(name, source.uri(), TransferException.Reason.TIMED_OUT, OptionalInt.empty(),
-              "no complete answer within " + seconds(settings.readTimeout()) + " of the request",
+              "the status line and headers were not complete within " + seconds(settings.readTimeout())
+                  + " of the request",
               "check the network connection", e);
     }
     if (e instanceof ProxyException) {

@@ -100,6 +100,17 @@ final class HttpBodies {
       return true;
     }
 
+    /** The connection ended inside a line; {@code partial} is what came of it (ISO-8859-1). */
+    static final class CutLine extends EOFException {
+      private static final long serialVersionUID = 1L;
+      final transient String partial;
+
+      CutLine(String message, String partial) {
+        super(message);
+        this.partial = partial;
+      }
+    }
+
     /** One line ending in CRLF (or LF), without it, as ISO-8859-1; at most {@code max} bytes. */
     String line(int max, String what) throws IOException {
       StringBuilder sb = new StringBuilder();
@@ -109,7 +120,7 @@ final class HttpBodies {
           if (sb.isEmpty()) {
             throw new EOFException("the connection closed before " + what);
           }
-          throw new EOFException("the connection closed in the middle of " + what);
+          throw new CutLine("the connection closed in the middle of " + what, sb.toString());
         }
         if (c == '\n') {
           int n = sb.length();

@@ -22,9 +22,10 @@ import soko.verification.Digest;
  *
  * <p>A removal is resumable: it first writes its intent ({@link Removals}), then deletes the ref,
  * the manifests and the blobs no other model uses, then the intent. Killed at any step, the next
- * {@code soko rm} of the name, or gc, finishes it. The steps, as {@link Steps} names them:
+ * {@code soko rm} of the name, or gc, finishes it; a finished removal is recorded ({@link Removed}),
+ * so that an rm run again after it completed says so and exits 0. The steps, as {@link Steps} names them:
  * {@code intent-written}, {@code ref-deleted}, {@code manifests-deleted}, {@code blob-deleted}
- * (after each blob). Thread-safe (the lock serialises).
+ * (after each blob), {@code intent-deleted} (the removal is complete; the command has not yet said so). Thread-safe (the lock serialises).
  */
 final class GarbageCollector {
   /** Temp files older than this are left over from a crash. */
@@ -40,6 +41,7 @@ final class GarbageCollector {
   private final ModelMarks marks;
   /** The store index, which must not keep the entries of the blobs deleted here. */
   private final VerifiedIndex index;
+  private final Removed removed;
 
   GarbageCollector(Layout layout, Clock clock, Refs refs, Pins pins, Removals removals, Quarantine quarantine,
       Steps steps, ModelMarks marks) {
@@ -52,6 +54,7 @@ final class GarbageCollector {
     this.quarantine = quarantine;
     this.steps = steps;
     this.index = new VerifiedIndex(layout.verifiedIndex(), layout.verifiedIndexLock());
+    this.removed = new Removed(layout);
   }
 
   /** What a sweep found and did. */
@@ -84,7 +87,14 @@ final class GarbageCollector {
       }
       Optional<Removals.Intent> earlier = removals.read(name);
       if (model.isEmpty() && !damaged && earlier.isEmpty()) {
-        throw new ModelNotInstalledException(name.value());
+        Optional<Removed.Record> done = removed.read(name);
+        if (done.isEmpty()) {
+          throw new ModelNotInstalledException(name.value());
+        }
+        // Removed already: by this command killed after its last step, or by another process.
+        Tally t = new Tally();
+        t.notices.add(name + " was already removed (at " + done.get().removedAt() + "); nothing of it was left to free");
+        return t.report(false);
       }
       Removals.Intent intent = intent(name, model, damaged);
       if (earlier.isPresent()) {
@@ -148,7 +158,9 @@ final class GarbageCollector {
     sweepBlobs(dryRun, intent.everyOrphan() ? Optional.empty() : Optional.of(intent.blobs()), t);
     if (!dryRun) {
       marks.deletePrevious(intent.name());
+      removed.write(intent.name(), clock.instant());
       removals.delete(intent.name());
+      steps.reached("intent-deleted");
     }
   }
 
@@ -208,6 +220,7 @@ final class GarbageCollector {
       sweepBlobs(dryRun, Optional.empty(), live, t);
       for (Removals.Intent i : live.unfinished()) {
         if (!dryRun) {
+          removed.write(i.name(), clock.instant());
           removals.delete(i.name());
         }
       }

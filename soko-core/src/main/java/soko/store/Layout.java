@@ -51,6 +51,9 @@ import soko.verification.Digest;
  *                                        interrupted {@code soko rm} is finished by the next rm or gc
  *       {"name":"whisper-base","manifests":["1.0.0-60ed5bc3dd14.json"],"blobs":["60ed5bc3…"],
  *        "everyOrphan":false,"startedAt":"2026-11-29T00:55:00Z"}
+ *   state/removed/whisper-base.json      a finished removal ({@link Removed}): an rm run again says the
+ *                                        model was removed (exit 0) instead of "not installed"
+ *       {"name":"whisper-base","removedAt":"2026-11-29T00:55:01Z"}
  *   state/used/whisper-base.json         when an engine last opened the model (written once per load,
  *                                        never per inference; a missing or damaged one counts as never)
  *       {"name":"whisper-base","lastUsed":"2026-11-29T01:10:00Z"}
@@ -148,7 +151,7 @@ final class Layout {
    */
   List<Path> dataFolders() {
     return List.of(quarantine(), roots.data().resolve("blobs"), blobs(), manifests(), refs(), state(), records(),
-        pending(), removing(), used(), kept(), previous(), dataTmp(), locks());
+        pending(), removing(), removedDir(), used(), kept(), previous(), dataTmp(), locks());
   }
 
   /** The folders of the cache root that the store creates and keeps. */
@@ -231,6 +234,14 @@ final class Layout {
 
   Path removal(ModelName name) {
     return removing().resolve(name.value() + ".json");
+  }
+
+  Path removedDir() {
+    return state().resolve("removed");
+  }
+
+  Path removed(ModelName name) {
+    return removedDir().resolve(name.value() + ".json");
   }
 
   Path used() {

@@ -612,11 +612,12 @@ public final class Store implements StoreView {
   /**
    * Uninstalls a model and deletes the blobs no other installed model uses. Resumable: when an
    * earlier removal of the name was interrupted, this finishes it (the model is no longer
-   * installed) and says so in {@link GcReport#notices()}.
+   * installed) and says so in {@link GcReport#notices()}; when an earlier removal of the name
+   * completed, this frees nothing and says that the model was already removed.
    *
    * @param name the model
    * @return what was deleted, how many bytes that freed, and notices
-   * @throws ModelNotInstalledException when the model is neither installed nor being removed
+   * @throws ModelNotInstalledException when the model is neither installed, being removed nor removed before
    * @throws StoreLockedException when another process holds the refs lock longer than {@link
    *     #LOCK_TIMEOUT}
    * @throws StoreException when the store's files cannot be read or deleted

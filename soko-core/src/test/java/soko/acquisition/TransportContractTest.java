@@ -292,7 +292,7 @@ abstract class TransportContractTest {
     assertThatThrownBy(() -> downloader(late).fetch(m(), events))
         .isInstanceOfSatisfying(TransferException.class,
             e -> assertThat(e.kind()).isEqualTo(TransferException.Reason.TIMED_OUT))
-        .hasMessageContaining("no complete answer within ")
+        .hasMessageContaining("the status line and headers were not complete within ")
         .hasMessageContaining(" of the request; check the network connection");
   }
 
@@ -310,6 +310,19 @@ abstract class TransportContractTest {
             + " did not answer in HTTP (its reply began \"SSH-2.0-OpenSSH_9.6\"); this is not a working HTTP server;"
             + " use another source")
         .message().doesNotContain("unknown");
+  }
+
+  @Test
+  void bytesWithNoLineEndThatCannotBeginHttpAreReportedAsNotHttpNotAsANetworkFault() throws Exception {
+    serveM().then(new Fault.NotHttp("\u0000\u0001\u0002\u0003\u001b[2J"));
+    DownloadSettings once = FAST.withRetries(1, Duration.ZERO, Duration.ZERO);
+
+    assertThatThrownBy(() -> downloader(once).fetch(m(), events))
+        .isInstanceOfSatisfying(TransferException.class,
+            e -> assertThat(e.kind()).isEqualTo(TransferException.Reason.BAD_RESPONSE))
+        .hasMessageContaining(" did not answer in HTTP (its reply began \"")
+        .hasMessageContaining("this is not a working HTTP server")
+        .message().doesNotContain("\u001b").doesNotContain("network connection");
   }
 
   @Test

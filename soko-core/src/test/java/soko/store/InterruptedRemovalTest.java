@@ -79,7 +79,30 @@ class InterruptedRemovalTest {
       assertThat(again.notices()).as("it was still installed: an ordinary removal").isEmpty();
     }
     assertRemovedCleanly(store);
-    assertThatThrownBy(() -> store.remove(A)).isInstanceOf(ModelNotInstalledException.class);
+    GcReport third = store.remove(A);
+    assertThat(third.bytesFreed()).isZero();
+    assertThat(third.notices()).singleElement().asString().startsWith("model-a was already removed (at ");
+  }
+
+  @Test
+  void rmAgainAfterARemovalKilledOnceCompleteSaysSoWithoutFailing() throws Exception {
+    killRemovalAt("intent-deleted");
+    Store store = Store.open(StoreChild.roots(home), Clock.systemUTC());
+    assertRemovedCleanly(store);
+    assertDiagnosticsAndGcAgree(store);
+
+    GcReport again = store.remove(A);
+
+    assertThat(again.bytesFreed()).isZero();
+    assertThat(again.removed()).isEmpty();
+    assertThat(again.notices()).singleElement().asString().startsWith("model-a was already removed (at ");
+    assertRemovedCleanly(store);
+  }
+
+  @Test
+  void rmOfAModelNeverInstalledIsStillRefused() throws Exception {
+    assertThatThrownBy(() -> Store.open(StoreChild.roots(home), Clock.systemUTC()).remove(ModelName.parse("model-c")))
+        .isInstanceOf(ModelNotInstalledException.class);
   }
 
   @ParameterizedTest

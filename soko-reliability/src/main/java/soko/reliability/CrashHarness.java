@@ -25,9 +25,9 @@ import java.util.Random;
  * a run is reproduced by its seed; the exact kill instants also depend on the machine's speed.
  */
 final class CrashHarness {
-  /** What can be killed. {@code IMPORT} runs once {@code soko import} exists; until then it is skipped, with its reason. */
+  /** What can be killed. {@code IMPORT} adopts the user's downloaded file of the catalog's {@code rel-delta}. */
   enum Op {
-    INSTALL_BUNDLED(2), INSTALL_DOWNLOAD(3), PULL_CATALOG(2), PULL_OCI(2), RM(3), GC(2), IMPORT(1);
+    INSTALL_BUNDLED(2), INSTALL_DOWNLOAD(3), PULL_CATALOG(2), PULL_OCI(2), RM(3), GC(2), IMPORT(2);
 
     final int weight;
 
@@ -40,12 +40,8 @@ final class CrashHarness {
     }
   }
 
-  /** Faults already filed (issue 20): still counted, but they do not fail a CI run. */
-  static final List<Tally.Known> KNOWN = List.of(
-      new Tally.Known(Tally.Kind.RERUN_FAILED, java.util.regex.Pattern.compile(" rm \\S+ → exit 1: .*not installed"),
-          "issue 20 #7 (an interrupted rm cannot be re-run)"),
-      new Tally.Known(Tally.Kind.ORPHANS_DISAGREE, java.util.regex.Pattern.compile("gc keeps \\d+ bytes"),
-          "issue 20 #7 (gc keeps the blobs of a killed install, diagnostics calls them orphans)"));
+  /** Faults already filed, counted but not failing a CI run: none now (issue 20 #7 was, until fixed). */
+  static final List<Tally.Known> KNOWN = List.of();
 
   record Options(long seed, int kills, Path run, Path jar, Optional<Path> aot) {}
 
@@ -91,18 +87,13 @@ final class CrashHarness {
   }
 
   /**
-   * Finds which operations can run here: the OCI pull needs docker-registry, and {@code import}
-   * needs a CLI that has it. The others are calibrated when first picked.
+   * Finds which operations can run here: the OCI pull needs docker-registry. The others are
+   * calibrated when first picked.
    */
   private void calibrate() {
     if (stage.ociRef.isEmpty()) {
       skip(Op.PULL_OCI, stage.ociMissing.orElse("no registry"));
     }
-    // This step was written before `soko import` existed, for a user's file adopted under a new
-    // name; the command adopts the files of a catalog model (`--as` names one), so the step must be
-    // rewritten against the harness's catalog before it can run.
-    skip(Op.IMPORT, "the harness's import step predates `soko import`, which adopts files of a catalog model"
-        + " (`--as` names one, never a new model); the step is to be rewritten");
     installed = check.listed("calibrating");
   }
 
@@ -211,7 +202,7 @@ final class CrashHarness {
         yield names.get(random.nextInt(names.size()));
       }
       case GC -> "";
-      case IMPORT -> "rel-import";
+      case IMPORT -> stage.delta.name();
     };
   }
 
@@ -252,11 +243,9 @@ final class CrashHarness {
 
   private List<String> command(Op op, String model) {
     return switch (op) {
-      case INSTALL_BUNDLED, INSTALL_DOWNLOAD, PULL_CATALOG, PULL_OCI -> stage.installCommand(model);
+      case INSTALL_BUNDLED, INSTALL_DOWNLOAD, PULL_CATALOG, PULL_OCI, IMPORT -> stage.installCommand(model);
       case RM -> List.of("rm", model);
       case GC -> List.of("gc");
-      // The CLI planned for `soko import PATH --as NAME` (issue 13); adjust here once it is built.
-      case IMPORT -> List.of("import", stage.world.userModelFile().toString(), "--as", model, "--yes");
     };
   }
 

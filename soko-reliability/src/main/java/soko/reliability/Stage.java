@@ -32,7 +32,10 @@ import soko.testkit.registry.LocalRegistry;
  *   <li>{@code rel-gamma}: {@code install gamma.json --yes}, 120 small files and one of 1 MiB at
  *       full speed (work for {@code rm} and {@code gc});
  *   <li>{@code rel-beta}: {@code pull rel-beta --yes} from the signed catalog, from {@code /slow/};
- *   <li>{@code rel-oci}: {@code pull oci://…/reliability/rel-oci:1.0.0 --yes} through the proxy.
+ *   <li>{@code rel-oci}: {@code pull oci://…/reliability/rel-oci:1.0.0 --yes} through the proxy;
+ *   <li>{@code rel-delta}: {@code import WORLD/downloads --yes}, a model of the signed catalog whose
+ *       12 MB {@code delta.bin} the user already downloaded ({@link World#userDownloads()}): the
+ *       import hashes and copies it, and downloads its other file from {@code /slow/}.
  * </ul>
  */
 final class Stage implements AutoCloseable {
@@ -49,6 +52,7 @@ final class Stage implements AutoCloseable {
   final Models.Model beta;
   final Models.Model gamma;
   final Models.Model oci;
+  final Models.Model delta;
   final Path alphaManifest;
   final Path gammaManifest;
   final Path signedCatalog;
@@ -59,7 +63,7 @@ final class Stage implements AutoCloseable {
 
   private Stage(Path run, Cli cli, World world, Nginx nginx, Optional<LocalRegistry> registry,
       Optional<NginxSite> proxy, Models.Model alpha, Models.Model beta, Models.Model gamma, Models.Model oci,
-      Path alphaManifest, Path gammaManifest, Path signedCatalog, Path trustedKeys, Optional<String> ociRef,
+      Models.Model delta, Path alphaManifest, Path gammaManifest, Path signedCatalog, Path trustedKeys, Optional<String> ociRef,
       Optional<String> ociMissing) {
     this.run = run;
     this.cli = cli;
@@ -71,6 +75,7 @@ final class Stage implements AutoCloseable {
     this.beta = beta;
     this.gamma = gamma;
     this.oci = oci;
+    this.delta = delta;
     this.alphaManifest = alphaManifest;
     this.gammaManifest = gammaManifest;
     this.signedCatalog = signedCatalog;
@@ -113,12 +118,17 @@ final class Stage implements AutoCloseable {
       }
       Models.Model gamma = new Models.Model("rel-gamma", "1.0.0", gammaFiles);
       Models.Model oci = new Models.Model("rel-oci", "1.0.0", Map.of("oci.bin", Models.random(random, 3_000_000)));
+      Map<String, byte[]> deltaFiles = new LinkedHashMap<>();
+      deltaFiles.put("delta.bin", Models.random(random, 12_000_000));
+      deltaFiles.put("delta-extra.bin", Models.random(random, 600_000));
+      Models.Model delta = new Models.Model("rel-delta", "1.0.0", deltaFiles);
 
       Path www = nginx.root();
       alpha.writeFiles(www.resolve("alpha"));
       beta.writeFiles(www.resolve("beta"));
       gamma.writeFiles(www.resolve("gamma"));
       oci.writeFiles(www.resolve("oci"));
+      delta.writeFiles(www.resolve("delta"));
       Path models = Files.createDirectories(run.resolve("models"));
       Path alphaManifest = alpha.writeManifest(models.resolve("alpha.json"),
           p -> List.of(nginx.uri("/slow/alpha/" + p)));
@@ -157,7 +167,9 @@ final class Stage implements AutoCloseable {
       catalog.put("id", "reliability.models");
       catalog.put("version", 1);
       catalog.put("expires", Instant.now().plus(Duration.ofDays(30)).toString());
-      catalog.putArray("models").add(beta.manifest(p -> List.of(nginx.uri("/slow/beta/" + p))));
+      var catalogModels = catalog.putArray("models");
+      catalogModels.add(beta.manifest(p -> List.of(nginx.uri("/slow/beta/" + p))));
+      catalogModels.add(delta.manifest(p -> List.of(nginx.uri("/slow/delta/" + p))));
       catalog.putObject("aliases");
       Path unsigned = models.resolve("catalog.json");
       Files.write(unsigned, Models.JSON.writeValueAsBytes(catalog));
@@ -175,7 +187,10 @@ final class Stage implements AutoCloseable {
         System.out.println("  rel-oci skipped: " + ociMissing.orElse(""));
       }
       World world = World.create(run.resolve("world"), new Random(random.nextLong()));
-      Stage s = new Stage(run, cli, world, nginx, registry, proxy, alpha, beta, gamma, oci, alphaManifest,
+      // The user downloaded delta.bin by hand; `soko import` adopts it (a copy: the user's file stays).
+      Files.write(Files.createDirectories(world.userDownloads().resolve("rel-delta")).resolve("delta.bin"),
+          delta.files().get("delta.bin"));
+      Stage s = new Stage(run, cli, world, nginx, registry, proxy, alpha, beta, gamma, oci, delta, alphaManifest,
           gammaManifest, signed, keys.resolve("team.pub.json"), ociRef, ociMissing);
       s.configureCatalog(world);
       return s;
@@ -205,7 +220,7 @@ final class Stage implements AutoCloseable {
   /** The models this stage can install, by name (bundled ones included), with their test bytes when known. */
   List<String> modelNames() {
     List<String> names = new ArrayList<>(List.of("silero-vad", "demo-phrasebook", alpha.name(), beta.name(),
-        gamma.name()));
+        gamma.name(), delta.name()));
     if (ociRef.isPresent()) {
       names.add(oci.name());
     }
@@ -215,7 +230,7 @@ final class Stage implements AutoCloseable {
   /** The generated models by name: their files must be exactly these bytes when listed. */
   Map<String, Models.Model> generated() {
     Map<String, Models.Model> m = new LinkedHashMap<>();
-    for (Models.Model x : List.of(alpha, beta, gamma, oci)) {
+    for (Models.Model x : List.of(alpha, beta, gamma, oci, delta)) {
       m.put(x.name(), x);
     }
     return m;
@@ -229,6 +244,8 @@ final class Stage implements AutoCloseable {
       case "rel-gamma" -> List.of("install", gammaManifest.toString(), "--yes");
       case "rel-beta" -> List.of("pull", beta.name(), "--yes");
       case "rel-oci" -> List.of("pull", ociRef.orElseThrow(), "--yes");
+      // The user's downloads folder: delta.bin matches the catalog's rel-delta, model-copy.bin nothing.
+      case "rel-delta" -> List.of("import", world.userDownloads().toString(), "--yes");
       default -> throw new IllegalArgumentException(name);
     };
   }

@@ -17,7 +17,9 @@ import java.util.Set;
  * <pre>
  * world/
  *   notes.txt                    a file beside the home
- *   downloads/model-copy.bin     a file the user already has (what {@code soko import} would adopt)
+ *   downloads/model-copy.bin     a file the user already has that no catalog names ({@code soko import}
+ *                                of the folder must skip it)
+ *   downloads/rel-delta/         where the harness puts a catalog model's file the user downloaded
  *   outside/precious.bin         the target of links planted in the library and the cache
  *   outside/photos/              a folder the library links to
  *   home/                        --home: Soko's data and cache roots (data/, cache/) and
@@ -94,9 +96,14 @@ final class World {
     return home.resolve("library");
   }
 
-  /** A file the user already has, which an import may copy but never move or change. */
+  /** A file the user already has, which an import may read but never move or change. */
   Path userModelFile() {
     return dir.resolve("downloads/model-copy.bin");
+  }
+
+  /** The user's downloads folder, which {@code soko import} reads and never changes. */
+  Path userDownloads() {
+    return dir.resolve("downloads");
   }
 
   /** {@code --home HOME ARGS}. */

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The short crash run of CI: 20 SIGKILLs of install, pull (nginx and registry), gc and rm at
+ * The short crash run of CI: 20 SIGKILLs of install, pull (nginx and registry), import, gc and rm at
  * random points, each followed by the consistency checks and a re-run. The full run (100+ kills):
  * {@code bash bench/crash.sh}.
  */
