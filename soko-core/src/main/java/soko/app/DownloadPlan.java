@@ -11,6 +11,8 @@ import soko.manifest.ModelFile;
  * counting files already in the store or bytes already in resumable partial downloads), the free
  * space left afterwards, the hosts contacted, and the licence.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param manifest the model to download
  * @param files the files to fetch, with the bytes already present for each
  * @param bytesToDownload bytes that will cross the network
@@ -20,7 +22,6 @@ import soko.manifest.ModelFile;
  * @param license the model's licence, which the user accepts by consenting
  * @param evictions what the storage budget evicts once the model has verified, in order (see
  *     {@link Soko#budget()})
- *     <p>Immutable and thread-safe.
  */
 public record DownloadPlan(Manifest manifest, List<PlannedFile> files, long bytesToDownload, long bytesAlreadyPresent,
     long freeAfter, List<String> hosts, License license, List<Eviction> evictions) {

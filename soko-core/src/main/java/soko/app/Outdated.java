@@ -5,9 +5,10 @@ import java.util.List;
 /**
  * What {@code soko outdated} reports.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param updates installed models whose catalog lists a newer version
  * @param betterPicks aliases whose model in use is no longer the one recommended for this computer
- *     <p>Immutable and thread-safe.
  */
 public record Outdated(List<Update> updates, List<BetterPick> betterPicks) {
   /**
