@@ -157,7 +157,6 @@ public final class Engines implements AutoCloseable {
    * @return a lease to close when done
    * @throws EngineException when loading fails or the engine crashes while loading
    * @throws StoreException when the store cannot be read, or as below
-
    * @throws ModelUnavailableException when no model for the job is installed, or no engine here runs it
    * @throws soko.store.ModelIntegrityException when the model's files do not match its manifest;
    *     no engine is called
