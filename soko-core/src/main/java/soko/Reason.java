@@ -40,17 +40,29 @@ public enum Reason {
     this.jsonType = jsonType;
   }
 
-  /** The CLI's exit code: 1, 3 or 4 (README, "Exit codes"). */
+  /**
+   * The CLI's exit code: 1, 3 or 4 (README, "Exit codes").
+   *
+   * @return the exit code
+   */
   public int exitCode() {
     return exitCode;
   }
 
-  /** The web API's HTTP status. */
+  /**
+   * The web API's HTTP status.
+   *
+   * @return the status code, such as 404
+   */
   public int httpStatus() {
     return httpStatus;
   }
 
-  /** The {@code type} of a JSON error, the same for the CLI and the web API. */
+  /**
+   * The {@code type} of a JSON error, the same for the CLI and the web API.
+   *
+   * @return the type, such as {@code not-found}
+   */
   public String jsonType() {
     return jsonType;
   }

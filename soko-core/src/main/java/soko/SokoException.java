@@ -21,14 +21,29 @@ import org.jspecify.annotations.Nullable;
  * <p>The message is one line that says what went wrong and how to fix it.
  */
 public abstract class SokoException extends Exception {
+  /**
+   * A failure without a cause.
+   *
+   * @param message one line: what went wrong and how to fix it
+   */
   protected SokoException(String message) {
     super(message);
   }
 
+  /**
+   * A failure with its cause.
+   *
+   * @param message one line: what went wrong and how to fix it
+   * @param cause the underlying failure; null when there is none
+   */
   protected SokoException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 
-  /** Why it failed: the exit code, HTTP status and JSON {@code type} come from it. */
+  /**
+   * Why it failed: the exit code, HTTP status and JSON {@code type} come from it.
+   *
+   * @return the reason; never null
+   */
   public abstract Reason reason();
 }

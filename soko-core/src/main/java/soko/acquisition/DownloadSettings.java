@@ -208,19 +208,36 @@ public record DownloadSettings(
         maxBackoff, parallelism, bytes, connections, minRangeBytes);
   }
 
-  /** Connections per file for ranged downloads; 1 turns them off. */
+  /**
+   * A copy with another number of connections per file for ranged downloads; 1 turns them off.
+   *
+   * @param n connections per file, 1 to {@link #MAX_CONNECTIONS}
+   * @return the copy
+   * @throws IllegalArgumentException if {@code n} is out of range
+   */
   public DownloadSettings withConnections(int n) {
     return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
         maxBackoff, parallelism, bufferSize, n, minRangeBytes);
   }
 
-  /** The smallest range worth a connection of its own. */
+  /**
+   * A copy with another smallest range worth a connection of its own.
+   *
+   * @param bytes the smallest range in bytes, at least 4096
+   * @return the copy
+   * @throws IllegalArgumentException if {@code bytes} is under 4096
+   */
   public DownloadSettings withMinRangeBytes(long bytes) {
     return new DownloadSettings(http, stallTimeout, minBytesPerSecond, rateWindow, attemptsPerSource, initialBackoff,
         maxBackoff, parallelism, bufferSize, connections, bytes);
   }
 
-  /** How many ranges a file of {@code size} bytes is received as: 1 means one stream. */
+  /**
+   * How many ranges a file of {@code size} bytes is received as: 1 means one stream.
+   *
+   * @param size the file's size in bytes
+   * @return {@code min(connections, size / minRangeBytes)}, at least 1
+   */
   public int rangesFor(long size) {
     return (int) Math.max(1, Math.min(connections, size / minRangeBytes));
   }

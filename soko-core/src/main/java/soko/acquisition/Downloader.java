@@ -112,13 +112,24 @@ public final class Downloader {
    *
    * @param downloadsFolder the cache root's {@code downloads/} folder; created when needed. Must be
    *     on the same disk as the store, so that publishing is a rename.
+   * @param settings timeouts, retries, parallelism, connections, and the http settings of the connector
    * @param clock for transfer rates and estimated times
    */
   public Downloader(Path downloadsFolder, DownloadSettings settings, InstantSource clock) {
     this(downloadsFolder, settings, clock, Map.of(SourceUri.Kind.HTTP, http(new Connector(settings.http()), settings)));
   }
 
-  /** A downloader with a transport for each kind of source it fetches ({@code HTTP}, {@code OCI}). */
+  /**
+   * A downloader with a transport for each kind of source it fetches ({@code HTTP}, {@code OCI}).
+   *
+   * @param downloadsFolder the cache root's {@code downloads/} folder; created when needed, on the
+   *     same disk as the store
+   * @param settings timeouts, retries, parallelism and connections
+   * @param clock for transfer rates and estimated times
+   * @param transports the transport of each kind of source; a source of another kind is skipped
+   * @throws IllegalArgumentException when a transport is given for local ({@code BUNDLED} or {@code FILE}) sources
+   * @throws NullPointerException when {@code downloadsFolder}, {@code settings} or {@code clock} is null
+   */
   public Downloader(Path downloadsFolder, DownloadSettings settings, InstantSource clock,
       Map<SourceUri.Kind, Transport> transports) {
     this.paths = new PartialFiles(Objects.requireNonNull(downloadsFolder, "downloadsFolder"));
@@ -133,16 +144,32 @@ public final class Downloader {
     });
   }
 
-  /** The transport for http(s) mirrors, with the body read timeout behind the stall watchdog. */
+  /**
+   * The transport for http(s) mirrors, with the body read timeout behind the stall watchdog.
+   *
+   * @param connector the connector every request goes through (proxies, TLS, redirects)
+   * @param settings the stall and read timeouts to use
+   * @return the transport
+   */
   public static Transport http(Connector connector, DownloadSettings settings) {
     return new HttpTransport(connector, settings.stallTimeout().plus(settings.readTimeout()));
   }
 
+  /**
+   * The settings this downloader was made with.
+   *
+   * @return the settings
+   */
   public DownloadSettings settings() {
     return settings;
   }
 
-  /** True when at least one source of {@code file} has a transport here. */
+  /**
+   * True when at least one source of {@code file} has a transport here.
+   *
+   * @param file a manifest's file
+   * @return false when it has only local sources, or sources of kinds this downloader has no transport for
+   */
   public boolean canFetch(ModelFile file) {
     return !sources(file).isEmpty();
   }
@@ -173,6 +200,9 @@ public final class Downloader {
    * the events of one file as described on {@link TransferEvent}, ending with exactly one Done or
    * Failed.
    *
+   * @param file the file to fetch
+   * @param listener told of progress, from the fetching thread
+   * @return the verified file in the downloads folder
    * @throws IllegalArgumentException when {@code file} has no source this downloader can fetch
    * @throws AcquisitionException with a one-line message; see the subclasses
    */
@@ -202,6 +232,16 @@ public final class Downloader {
    * Fetches several files (a model's), at most {@link DownloadSettings#parallelism()} at a time,
    * and returns their verified paths in the order of {@code files}; files with the same sha256 are
    * fetched once and share one path. See {@link #fetchInto} for failures and cancellation.
+   *
+   * @param files the files to fetch; may be empty
+   * @param listener told of progress, from the fetching threads
+   * @return the verified files, one per element of {@code files}
+   * @throws IllegalArgumentException when a file has no source this downloader can fetch
+   * @throws AcquisitionException when a source failed ({@link TransferException}; {@link
+   *     SourcesExhaustedException} when several did), a source served other bytes ({@link
+   *     ContentMismatchException}), the disk lacks the space ({@link InsufficientSpaceException}),
+   *     the fetch was cancelled ({@link DownloadCancelledException}, partials kept) or the downloads
+   *     folder could not be used ({@link DownloadsFolderException})
    */
   public List<Path> fetchAll(List<ModelFile> files, ProgressListener listener) throws AcquisitionException {
     files.forEach(this::requireSources);
@@ -223,7 +263,18 @@ public final class Downloader {
    * failure is thrown, with the other non-cancellation failures suppressed. Interrupting the
    * calling thread cancels them all.
    *
+   * @param files the files to fetch; may be empty
+   * @param destination where each verified file is published (the store)
+   * @param listener told of progress, from the fetching threads
    * @return the files this call published (files found already there are left out)
+   * @throws IllegalArgumentException when a file has no source this downloader can fetch
+   * @throws AcquisitionException when a source failed ({@link TransferException}; {@link
+   *     SourcesExhaustedException} when several did), a source served other bytes ({@link
+   *     ContentMismatchException}), the disk lacks the space ({@link InsufficientSpaceException}),
+   *     the fetch was cancelled ({@link DownloadCancelledException}, partials kept) or the downloads
+   *     folder could not be used ({@link DownloadsFolderException})
+   * @throws StoreException when the destination cannot be read or cannot take a file
+   * @throws IntegrityException when the destination's own check finds other bytes than the manifest's
    */
   public List<ModelFile> fetchInto(List<ModelFile> files, Destination destination, ProgressListener listener)
       throws AcquisitionException, StoreException, IntegrityException {
@@ -250,8 +301,20 @@ public final class Downloader {
    * between ranges, is left for the next; when none repairs it, nothing is published and the
    * caller downloads the whole file as usual.
    *
+   * @param file the file as the manifest lists it
    * @param corrupt the store's copy, which this only reads
-   * @return the bytes received, or empty when the file was not repaired this way
+   * @param chunkSize the size of a chunk in bytes, as in the file's chunk record
+   * @param bad the indexes of the chunks that fail, from 0
+   * @param destination where the repaired file is published (the store)
+   * @param listener told of progress
+   * @return the bytes received (0 when the destination already held the file), or empty when the
+   *     file was not repaired this way
+   * @throws IllegalArgumentException when {@code file} has no source this downloader can fetch
+   * @throws AcquisitionException when the download lock, the downloads folder or the repair's work
+   *     file cannot be used ({@link DownloadsFolderException}, which also reports any I/O error of
+   *     the repair), or the wait for another download is cancelled ({@link DownloadCancelledException})
+   * @throws StoreException when the destination cannot be read or cannot take the file
+   * @throws IntegrityException when the destination's own check finds other bytes than the manifest's
    */
   @SuppressWarnings("try") // the lock is held for the block, not used in it
   public OptionalLong repairChunks(ModelFile file, Path corrupt, long chunkSize, List<Integer> bad,
@@ -453,6 +516,9 @@ public final class Downloader {
    * source can continue them (its record names a validator for one of the file's URLs, or the file
    * has a registry source); else 0. No hashing: the figure is for consent dialogs ("X MB left to
    * download"); a fetch still verifies every byte.
+   *
+   * @param file a manifest's file
+   * @return bytes, 0 up to the file's size
    */
   public long partialBytes(ModelFile file) {
     return PartialListing.resumableBytes(paths, file, sources(file));
@@ -461,6 +527,9 @@ public final class Downloader {
   /**
    * What the downloads folder holds, by sha256, sorted by digest. Names that are not Soko's are
    * ignored; links are not followed. A lock file alone is not a partial download.
+   *
+   * @return the partial downloads; empty when there are none
+   * @throws DownloadsFolderException when the downloads folder cannot be read
    */
   public List<Partial> partials() throws DownloadsFolderException {
     return PartialListing.list(paths);
@@ -469,6 +538,9 @@ public final class Downloader {
   /**
    * Every file of the downloads folder that a download running now (in this or another process)
    * holds, which clearing the cache must keep.
+   *
+   * @return the paths in use; empty when no download runs
+   * @throws DownloadsFolderException when the downloads folder cannot be read
    */
   public Set<Path> inUse() throws DownloadsFolderException {
     return PartialListing.inUse(paths);
@@ -480,6 +552,7 @@ public final class Downloader {
    * touches other names.
    *
    * @return what was removed, for the caller to report
+   * @throws DownloadsFolderException when the downloads folder cannot be read or a file in it cannot be deleted
    */
   public List<Partial> removePartials() throws DownloadsFolderException {
     List<Partial> removed = new ArrayList<>();
@@ -492,6 +565,8 @@ public final class Downloader {
   /**
    * Deletes what the downloads folder holds for one sha256, unless a download of it is running.
    *
+   * @param sha256 the file's digest
+   * @throws DownloadsFolderException when the downloads folder cannot be read or a file in it cannot be deleted
    * @return what was removed (empty when there was nothing but an idle lock file, or it is in use)
    */
   public Optional<Partial> removePartial(Digest sha256) throws DownloadsFolderException {

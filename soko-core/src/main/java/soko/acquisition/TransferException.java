@@ -102,6 +102,8 @@ public final class TransferException extends AcquisitionException {
    * What went wrong with the transfer. Not {@code reason()}: that is the {@link soko.Reason} every
    * Soko failure carries ({@link soko.Reason#NETWORK}, or {@link soko.Reason#INTEGRITY} for wrong
    * bytes).
+   *
+   * @return the kind of transfer failure
    */
   public Reason kind() {
     return reason;

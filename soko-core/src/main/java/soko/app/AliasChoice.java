@@ -31,6 +31,11 @@ public record AliasChoice(Alias alias, Manifest manifest, How how, Recommendatio
     /** Nothing could be recommended: the first candidate a catalog lists, as before recommendations. */
     FIRST_LISTED;
 
+    /**
+     * The id JSON documents use.
+     *
+     * @return {@code recommended}, {@code named} or {@code first-listed}
+     */
     public String id() {
       return switch (this) {
         case RECOMMENDED -> "recommended";
@@ -40,7 +45,11 @@ public record AliasChoice(Alias alias, Manifest manifest, How how, Recommendatio
     }
   }
 
-  /** The recommended model, if any; it is {@link #manifest} unless the choice was {@link How#NAMED}. */
+  /**
+   * The recommended model, if any; it is {@link #manifest} unless the choice was {@link How#NAMED}.
+   *
+   * @return the pick's model; empty when nothing could be recommended
+   */
   public Optional<Manifest> recommended() {
     return pick.model();
   }
@@ -48,6 +57,8 @@ public record AliasChoice(Alias alias, Manifest manifest, How how, Recommendatio
   /**
    * One line for people: {@code ja-asr: whisper-small-q5_1 1.0.0 (181 MiB, MIT) — best Japanese
    * accuracy that fits 12 GiB and 2 cores; about 0.45× real time}.
+   *
+   * @return the alias, the model with its size and licence, and why it was chosen
    */
   public String describe() {
     String model = manifest.name() + " " + manifest.version() + " (" + Bytes.human(manifest.totalSize()) + ", "

@@ -10,11 +10,21 @@ import soko.store.InstalledModel;
 import soko.store.Store;
 import soko.store.StoreException;
 
-/** The JSON of {@code soko config}, {@code keep}, {@code prune}, {@code outdated}, {@code update} and {@code rollback}. */
+/**
+ * The JSON of {@code soko config}, {@code keep}, {@code prune}, {@code outdated}, {@code update} and
+ * {@code rollback}, each document on one line. Stateless and thread-safe.
+ */
 public final class BudgetReports {
   private BudgetReports() {}
 
-  /** {@code soko config list --json}: {@code {"file":…,"settings":{"budget":"20GiB"},"budget":{…}|null}}. */
+  /**
+   * {@code soko config list --json}: {@code {"file":…,"settings":{"budget":"20GiB"},"budget":{…}|null}}.
+   *
+   * @param file the settings file
+   * @param settings the values set in it, by key; may be empty
+   * @param inForce the budget in force ({@link Soko#budget()}); empty prints {@code null}
+   * @return the JSON object on one line, ending with a newline
+   */
   public static String configJson(ConfigFile file, Map<ConfigFile.Key, String> settings, Optional<BudgetSetting> inForce) {
     ObjectNode o = Json.object();
     o.put("file", file.file().toString());
@@ -28,7 +38,13 @@ public final class BudgetReports {
     return Json.writeLine(o) + "\n";
   }
 
-  /** {@code {"KEY":VALUE|null}}: {@code soko config get} and {@code set}. */
+  /**
+   * {@code {"KEY":VALUE|null}}: {@code soko config get} and {@code set}.
+   *
+   * @param key the setting
+   * @param value its value; empty prints {@code null}
+   * @return the JSON object on one line, ending with a newline
+   */
   public static String settingJson(ConfigFile.Key key, Optional<String> value) {
     ObjectNode o = Json.object();
     if (value.isPresent()) {
@@ -39,14 +55,25 @@ public final class BudgetReports {
     return Json.writeLine(o) + "\n";
   }
 
-  /** {@code {"unset":BOOLEAN}}: whether {@code soko config unset} removed a value. */
+  /**
+   * {@code {"unset":BOOLEAN}}: whether {@code soko config unset} removed a value.
+   *
+   * @param was true when a value was set and is now removed
+   * @return the JSON object on one line, ending with a newline
+   */
   public static String unsetJson(boolean was) {
     ObjectNode o = Json.object();
     o.put("unset", was);
     return Json.writeLine(o) + "\n";
   }
 
-  /** {@code {"name","keep"}}: {@code soko keep}. */
+  /**
+   * {@code {"name","keep"}}: {@code soko keep}.
+   *
+   * @param name the model's name
+   * @param keep true when it is now marked keep
+   * @return the JSON object on one line, ending with a newline
+   */
   public static String keepJson(String name, boolean keep) {
     ObjectNode o = Json.object();
     o.put("name", name);
@@ -54,7 +81,12 @@ public final class BudgetReports {
     return Json.writeLine(o) + "\n";
   }
 
-  /** {@code {"name","upToDate":true}}: {@code soko update} of a model with nothing newer. */
+  /**
+   * {@code {"name","upToDate":true}}: {@code soko update} of a model with nothing newer.
+   *
+   * @param name the model's name
+   * @return the JSON object on one line, ending with a newline
+   */
   public static String upToDateJson(String name) {
     ObjectNode o = Json.object();
     o.put("name", name);
@@ -96,6 +128,10 @@ public final class BudgetReports {
   /**
    * {@code soko prune --json}: {@code {"dryRun","budget":{value,bytes,origin},"used","freed",
    * "evictions":[{name,version,previousVersion,bytes,lastUsed}],"done":[…]}}.
+   *
+   * @param p what the prune planned or did
+   * @param dryRun true when nothing was evicted
+   * @return the JSON object on one line, ending with a newline
    */
   public static String pruneJson(Soko.Prune p, boolean dryRun) {
     ObjectNode o = Json.object();
@@ -111,6 +147,9 @@ public final class BudgetReports {
   /**
    * {@code soko outdated --json}: {@code {"updates":[{name,installed,available,downloadBytes,
    * license,newLicense,licenseChanged}],"betterPicks":[{alias,installed,recommended,reason}]}}.
+   *
+   * @param r the outdated models and aliases
+   * @return the JSON object on one line, ending with a newline
    */
   public static String outdatedJson(Outdated r) {
     ObjectNode o = Json.object();
@@ -141,7 +180,11 @@ public final class BudgetReports {
    * "models":{"NAME":{"lastUsed":TIME|null,"kept":BOOL,"previous":VERSION|null}},
    * "updates":{"NAME":{installed,available,downloadBytes,license,newLicense,licenseChanged}},
    * "warnings":[…]}}. A catalog that cannot be read leaves {@code updates} empty and says why in
-   * {@code warnings}.
+   * {@code warnings}, as does a budget setting that is not a size.
+   *
+   * @param soko the Soko whose store and catalogs are read (hashes nothing, sends nothing)
+   * @return the JSON object on one line, ending with a newline
+   * @throws StoreException when the store cannot be read
    */
   public static String budgetJson(Soko soko) throws StoreException {
     ObjectNode o = Json.object();
@@ -194,7 +237,14 @@ public final class BudgetReports {
     return Json.writeLine(o) + "\n";
   }
 
-  /** {@code soko rollback --json}: {@code {"name","version","previous":VERSION|null}}. */
+  /**
+   * {@code soko rollback --json}: {@code {"name","version","previous":VERSION|null}}.
+   *
+   * @param soko the Soko whose store is read
+   * @param now the model as installed after the rollback
+   * @return the JSON object on one line, ending with a newline
+   * @throws StoreException when the store cannot be read
+   */
   public static String rollbackJson(Soko soko, InstalledModel now) throws StoreException {
     Store store = soko.store();
     ObjectNode o = Json.object();

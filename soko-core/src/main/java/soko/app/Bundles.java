@@ -54,24 +54,51 @@ import soko.verification.IntegrityException;
 public final class Bundles {
   /** The origin suffix of a model installed from a bundle without a catalog's signature. */
   public static final String UNSIGNED = " (unsigned)";
+  /** The origin prefix of a model installed from a bundle, followed by the bundle's file name. */
   public static final String ORIGIN_PREFIX = "bundle:";
 
   private final Soko soko;
 
+  /**
+   * Bundles of the store and catalogs of {@code soko}.
+   *
+   * @param soko the Soko to export from and import into
+   */
   public Bundles(Soko soko) {
     this.soko = soko;
   }
 
   // ---------------------------------------------------------------- export
 
-  /** What an export wrote. */
+  /**
+   * What an export wrote. Immutable.
+   *
+   * @param file the bundle written
+   * @param bytes its size in bytes
+   * @param models the models written, in order, each once
+   * @param catalogs the ids of the signed catalogs written with them, in order; empty when no
+   *     configured remote catalog lists them
+   */
   public record ExportResult(Path file, long bytes, List<BundleWriter.WrittenModel> models, List<String> catalogs) {
+    /**
+     * Copies the lists.
+     *
+     * @param file the bundle written
+     * @param bytes its size in bytes
+     * @param models the models written; copied, not null
+     * @param catalogs the ids of the catalogs written; copied, not null
+     */
     public ExportResult {
       models = List.copyOf(models);
       catalogs = List.copyOf(catalogs);
     }
 
-    /** What {@code soko bundle export --json} prints. */
+    /**
+     * What {@code soko bundle export --json} prints.
+     *
+     * @return {@code {"file","bytes","models":[{"model","digest","ref"}],"catalogs":[…]}}, pretty-printed,
+     *     ending with a newline
+     */
     public String toJson() {
       ObjectNode o = Json.object();
       o.put("file", file.toString());
@@ -93,7 +120,15 @@ public final class Bundles {
    * them. Each model is verified first (a {@code stat} for files unchanged since their last check),
    * so a corrupt model is refused before anything is written.
    *
+   * @param names the installed models' names (a model named twice is written once); not empty
+   * @param out the bundle file to write, outside the store, in an existing folder
    * @param replace whether an existing {@code out} may be replaced
+   * @return what was written
+   * @throws AppException when {@code names} is empty ({@link UnknownModelException})
+   * @throws StoreException when a model is not installed or does not verify, or the store cannot be read
+   * @throws CatalogException when the stored catalogs cannot be read
+   * @throws BundleException when {@code out} is inside the store, exists without {@code replace}, is
+   *     not a regular file, its folder does not exist, or it cannot be written
    */
   public ExportResult export(List<String> names, Path out, boolean replace)
       throws AppException, StoreException, CatalogException, BundleException {
@@ -142,19 +177,52 @@ public final class Bundles {
 
   // ---------------------------------------------------------------- import
 
-  /** One model of an import: whether a trusted catalog vouched for it, and which. */
+  /**
+   * One model of an import: whether a trusted catalog vouched for it, and which. Immutable.
+   *
+   * @param model the model, {@code name@version}
+   * @param signed true when a trusted catalog lists it with the same content
+   * @param vouchedBy the ids of the catalogs that list it, comma-separated; empty when unsigned
+   * @param alreadyInstalled true when the same model was installed and complete, so nothing was written
+   * @param origin the origin recorded for it, such as {@code bundle:FILE} or {@code bundle:FILE (unsigned)}
+   *     (the existing origin when it was already installed)
+   */
   public record ImportedModel(String model, boolean signed, Optional<String> vouchedBy, boolean alreadyInstalled,
       String origin) {}
 
-  /** What an import did. */
+  /**
+   * What an import did. Immutable.
+   *
+   * @param file the bundle read
+   * @param models the models of the bundle, in its order
+   * @param blobsWritten the blobs staged from the bundle
+   * @param bytesWritten their total size in bytes
+   * @param blobsSkipped the blobs the store already had
+   * @param notes one line per signed catalog the bundle carried, saying what happened to it
+   */
   public record ImportResult(Path file, List<ImportedModel> models, long blobsWritten, long bytesWritten, long blobsSkipped,
       List<String> notes) {
+    /**
+     * Copies the lists.
+     *
+     * @param file the bundle read
+     * @param models the models of the bundle; copied, not null
+     * @param blobsWritten the blobs staged from the bundle
+     * @param bytesWritten their total size in bytes
+     * @param blobsSkipped the blobs the store already had
+     * @param notes one line per carried catalog; copied, not null
+     */
     public ImportResult {
       models = List.copyOf(models);
       notes = List.copyOf(notes);
     }
 
-    /** What {@code soko bundle import --json} prints. */
+    /**
+     * What {@code soko bundle import --json} prints.
+     *
+     * @return {@code {"file","models":[{"model","signed","vouchedBy","alreadyInstalled","origin"}],
+     *     "blobsWritten","bytesWritten","blobsSkipped","notes":[…]}}, pretty-printed, ending with a newline
+     */
     public String toJson() {
       ObjectNode o = Json.object();
       o.put("file", file.toString());
@@ -178,8 +246,14 @@ public final class Bundles {
   /**
    * Imports {@code file}; see the class comment.
    *
+   * @param file the bundle to read
    * @param trustUnsigned install models no trusted catalog vouches for
    * @param consent accepts non-commercial licences by name, as for any install
+   * @param listener told of each blob read
+   * @return what the import did
+   * @throws AppException when a licence is not accepted by {@code consent} ({@link ConsentRequiredException})
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws CatalogException when a carried catalog or the stored catalogs cannot be read or kept
    * @throws BundleException when the file is not a bundle Soko accepts, or a model is not trusted
    * @throws IntegrityException when a blob's bytes do not match its name
    */

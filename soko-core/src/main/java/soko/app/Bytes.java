@@ -10,6 +10,9 @@ public final class Bytes {
    * One decimal below 100 of a unit, none from 100, rounded half up: what {@code String.format("%.1f")}
    * printed before, computed in integers (dividing by a power of two is exact, so the results are
    * the same) because a Formatter costs a fresh process several milliseconds.
+   *
+   * @param n a byte count, 0 or more
+   * @return such as {@code 1023 B}, {@code 1.5 KiB} or {@code 141 MiB}
    */
   public static String human(long n) {
     if (n < 1024) {

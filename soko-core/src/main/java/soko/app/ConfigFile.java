@@ -33,6 +33,7 @@ public final class ConfigFile {
 
   /** The settings a user may set, each with its one line of documentation. */
   public enum Key {
+    /** {@code budget}: the storage budget, a size such as {@code 20GiB} ({@link StorageBudget#parse}). */
     BUDGET("budget", "the most the installed models may take, such as 20GiB; installs evict the least recently used"
         + " models beyond it (SOKO_BUDGET overrides it)");
 
@@ -44,15 +45,31 @@ public final class ConfigFile {
       this.description = description;
     }
 
+    /**
+     * The key as written in the file and on the command line.
+     *
+     * @return the id, such as {@code budget}
+     */
     public String id() {
       return id;
     }
 
+    /**
+     * What the setting does, for {@code soko config list}.
+     *
+     * @return one line
+     */
     public String description() {
       return description;
     }
 
-    /** The key of that name, or an error listing the keys. */
+    /**
+     * The key of that name, or an error listing the keys.
+     *
+     * @param id the key's id, as the user typed it (case-sensitive)
+     * @return the key
+     * @throws InvalidSettingException when no key has that id; the message lists the keys
+     */
     public static Key parse(String id) {
       for (Key k : values()) {
         if (k.id.equals(id)) {
@@ -77,11 +94,22 @@ public final class ConfigFile {
     this.file = file;
   }
 
+  /**
+   * Where the settings are kept.
+   *
+   * @return the file; it need not exist
+   */
   public Path file() {
     return file;
   }
 
-  /** Every key set, sorted by key. */
+  /**
+   * Every key set, sorted by key.
+   *
+   * @return the normalised value of each key set; empty when the file does not exist
+   * @throws InvalidSettingException when the file is damaged, a link or not a regular file, or a
+   *     value is invalid; the message says how to fix it
+   */
   public Map<Key, String> list() {
     Map<Key, String> out = new TreeMap<>();
     Node root = read();
@@ -98,11 +126,27 @@ public final class ConfigFile {
     return out;
   }
 
+  /**
+   * One setting.
+   *
+   * @param key the setting
+   * @return its normalised value; empty when it is not set
+   * @throws InvalidSettingException when the file is damaged, a link or not a regular file, or a
+   *     value is invalid
+   */
   public Optional<String> get(Key key) {
     return Optional.ofNullable(list().get(key));
   }
 
-  /** Sets a key after checking its value; returns the value as stored. */
+  /**
+   * Sets a key after checking its value, keeping the other keys (a damaged file is replaced).
+   *
+   * @param key the setting
+   * @param value its new value, as the user typed it
+   * @return the value as stored (normalised, such as {@code 20GiB})
+   * @throws InvalidSettingException when {@code value} is not valid for {@code key}
+   * @throws IOException when the file cannot be written
+   */
   public String set(Key key, String value) throws IOException {
     String normal = key.check(value);
     Map<Key, String> all = new TreeMap<>(listForRewrite());
@@ -111,7 +155,13 @@ public final class ConfigFile {
     return normal;
   }
 
-  /** Removes a key; returns whether it was set. */
+  /**
+   * Removes a key; the file is rewritten only when the key was set.
+   *
+   * @param key the setting
+   * @return true when it was set
+   * @throws IOException when the file cannot be written
+   */
   public boolean unset(Key key) throws IOException {
     Map<Key, String> all = new TreeMap<>(listForRewrite());
     boolean was = all.remove(key) != null;

@@ -5,6 +5,11 @@ package soko.app;
  * is offline. No network request was made.
  */
 public final class ConsentRequiredException extends AppException {
+  /**
+   * The failure, with its message.
+   *
+   * @param message one line: what went wrong and how to fix it
+   */
   public ConsentRequiredException(String message) {
     super(message);
   }

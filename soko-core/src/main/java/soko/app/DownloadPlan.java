@@ -11,6 +11,8 @@ import soko.manifest.ModelFile;
  * counting files already in the store or bytes already in resumable partial downloads), the free
  * space left afterwards, the hosts contacted, and the licence.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param manifest the model to download
  * @param files the files to fetch, with the bytes already present for each
  * @param bytesToDownload bytes that will cross the network
@@ -23,13 +25,35 @@ import soko.manifest.ModelFile;
  */
 public record DownloadPlan(Manifest manifest, List<PlannedFile> files, long bytesToDownload, long bytesAlreadyPresent,
     long freeAfter, List<String> hosts, License license, List<Eviction> evictions) {
+  /**
+   * Copies the lists.
+   *
+   * @param manifest the model to download
+   * @param files the files to fetch, with the bytes already present for each
+   * @param bytesToDownload bytes that will cross the network
+   * @param bytesAlreadyPresent bytes kept from earlier partial downloads
+   * @param freeAfter usable bytes left on the disk after the download (negative when it does not fit)
+   * @param hosts the hosts that may be contacted, in source order
+   * @param license the model's licence
+   * @param evictions what the storage budget evicts, in order; copied, not null
+   */
   public DownloadPlan {
     files = List.copyOf(files);
     hosts = List.copyOf(hosts);
     evictions = List.copyOf(evictions);
   }
 
-  /** A plan that evicts nothing. */
+  /**
+   * A plan that evicts nothing.
+   *
+   * @param manifest the model to download
+   * @param files the files to fetch, with the bytes already present for each
+   * @param bytesToDownload bytes that will cross the network
+   * @param bytesAlreadyPresent bytes kept from earlier partial downloads
+   * @param freeAfter usable bytes left on the disk after the download (negative when it does not fit)
+   * @param hosts the hosts that may be contacted, in source order
+   * @param license the model's licence
+   */
   public DownloadPlan(Manifest manifest, List<PlannedFile> files, long bytesToDownload, long bytesAlreadyPresent,
       long freeAfter, List<String> hosts, License license) {
     this(manifest, files, bytesToDownload, bytesAlreadyPresent, freeAfter, hosts, license, List.of());
@@ -42,7 +66,11 @@ public record DownloadPlan(Manifest manifest, List<PlannedFile> files, long byte
    * @param partialBytes bytes already in a resumable partial download, kept
    */
   public record PlannedFile(ModelFile file, long partialBytes) {
-    /** The bytes still to fetch: the file's size less what is already present. */
+    /**
+     * The bytes still to fetch: the file's size less what is already present.
+     *
+     * @return bytes, 0 or more when {@code partialBytes} is at most the file's size
+     */
     public long toDownload() {
       return file.size() - partialBytes;
     }
@@ -51,12 +79,18 @@ public record DownloadPlan(Manifest manifest, List<PlannedFile> files, long byte
   /**
    * Whether the model's licence forbids commercial use ({@link ModelFacts#nonCommercial}): such a
    * model installs only when the consent accepts its licence by name ({@link Consent#accepts}).
+   *
+   * @return true for a non-commercial licence
    */
   public boolean nonCommercial() {
     return ModelFacts.nonCommercial(manifest);
   }
 
-  /** One line a person can consent to. */
+  /**
+   * One line a person can consent to.
+   *
+   * @return the model, the bytes to download, the hosts, the free space after, the licence and any evictions
+   */
   public String summary() {
     return manifest.name() + " " + manifest.version() + ": download " + Bytes.human(bytesToDownload)
         + (bytesAlreadyPresent > 0 ? " (" + Bytes.human(bytesAlreadyPresent) + " already downloaded)" : "")

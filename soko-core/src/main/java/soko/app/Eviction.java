@@ -13,7 +13,11 @@ import java.util.Optional;
  * @param lastUsed when an engine last opened the model, if ever
  */
 public record Eviction(String name, String version, boolean previousVersion, long bytes, Optional<Instant> lastUsed) {
-  /** One line for people, such as "whisper-base 1.0.0 (141 MiB, last used 2026-11-29)". */
+  /**
+   * One line for people, such as "whisper-base 1.0.0 (141 MiB, last used 2026-11-29)".
+   *
+   * @return the model, its version, size and last use
+   */
   public String describe() {
     return name + " " + version + (previousVersion ? " kept for rollback" : "") + " (" + Bytes.human(bytes)
         + ", " + lastUsed.map(t -> "last used " + t.toString().substring(0, 10)).orElse("never used") + ")";

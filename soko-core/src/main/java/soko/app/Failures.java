@@ -11,6 +11,9 @@ public final class Failures {
    * The reason of {@code e}: its own for a {@link SokoException}, {@link Reason#INVALID_INPUT} for
    * an {@link InvalidSettingException} (unchecked, thrown while settings are read), else {@link
    * Reason#INTERNAL}: a bug.
+   *
+   * @param e any failure
+   * @return its reason; never null
    */
   public static Reason reason(Throwable e) {
     return switch (e) {

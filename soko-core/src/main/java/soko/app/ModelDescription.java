@@ -25,6 +25,20 @@ import soko.store.ModelCheck;
 public record ModelDescription(String asked, Manifest manifest, String origin, Optional<ModelCheck> installed,
     List<String> installedVersions, List<String> availableVersions, List<String> catalogs, List<String> aliases,
     Optional<AliasChoice> alias, boolean engineAvailable) {
+  /**
+   * Copies the lists.
+   *
+   * @param asked what was asked for
+   * @param manifest the model described
+   * @param origin where the manifest came from
+   * @param installed the installed model's check; empty when not installed
+   * @param installedVersions every installed version; copied, not null
+   * @param availableVersions the versions the catalogs list; copied, not null
+   * @param catalogs the ids of the catalogs that list it; copied, not null
+   * @param aliases the aliases whose candidates include it; copied, not null
+   * @param alias the alias's choice; empty when no alias was asked for
+   * @param engineAvailable whether an engine for it is available here
+   */
   public ModelDescription {
     installedVersions = List.copyOf(installedVersions);
     availableVersions = List.copyOf(availableVersions);
@@ -32,7 +46,11 @@ public record ModelDescription(String asked, Manifest manifest, String origin, O
     aliases = List.copyOf(aliases);
   }
 
-  /** The bytes the model's files take in the store (0 when not installed; a blob shared with another model counts here too). */
+  /**
+   * The bytes the model's files take in the store (0 when not installed; a blob shared with another model counts here too).
+   *
+   * @return the sizes of the files not missing, summed
+   */
   public long diskBytes() {
     return installed.map(c -> c.files().stream().filter(f -> f.state() != soko.store.FileState.MISSING)
         .mapToLong(f -> f.file().size()).sum()).orElse(0L);

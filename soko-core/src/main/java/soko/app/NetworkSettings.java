@@ -35,9 +35,19 @@ import soko.acquisition.Trust;
  * @param connections connections one large file is downloaded over, as ranges
  */
 public record NetworkSettings(ProxyRules proxies, Trust trust, int connections) {
+  /** The environment variable naming extra PEM files of trusted CAs, as {@code --ca-file} does. */
   public static final String ENV_CA_FILE = "SOKO_CA_FILE";
+  /** The environment variable giving the connections per file, 1 to {@link DownloadSettings#MAX_CONNECTIONS}. */
   public static final String ENV_CONNECTIONS = "SOKO_CONNECTIONS";
 
+  /**
+   * Checks the connections.
+   *
+   * @param proxies which proxy carries each URL
+   * @param trust the CA certificates trusted for https
+   * @param connections connections per file, 1 to {@link DownloadSettings#MAX_CONNECTIONS}
+   * @throws InvalidSettingException when {@code connections} is out of range
+   */
   public NetworkSettings {
     if (connections < 1 || connections > DownloadSettings.MAX_CONNECTIONS) {
       throw new InvalidSettingException("connections " + connections + " is outside 1.." + DownloadSettings.MAX_CONNECTIONS
@@ -45,11 +55,23 @@ public record NetworkSettings(ProxyRules proxies, Trust trust, int connections) 
     }
   }
 
+  /**
+   * Settings with {@link DownloadSettings#DEFAULT_CONNECTIONS} connections per file.
+   *
+   * @param proxies which proxy carries each URL
+   * @param trust the CA certificates trusted for https
+   */
   public NetworkSettings(ProxyRules proxies, Trust trust) {
     this(proxies, trust, DownloadSettings.DEFAULT_CONNECTIONS);
   }
 
-  /** These settings with {@code n} connections per file (from {@code --connections}). */
+  /**
+   * These settings with {@code n} connections per file (from {@code --connections}).
+   *
+   * @param n connections per file, 1 to {@link DownloadSettings#MAX_CONNECTIONS}
+   * @return new settings; these are unchanged
+   * @throws InvalidSettingException when {@code n} is out of range
+   */
   public NetworkSettings withConnections(int n) {
     return new NetworkSettings(proxies, trust, n);
   }
@@ -57,9 +79,14 @@ public record NetworkSettings(ProxyRules proxies, Trust trust, int connections) 
   public static final String SYSTEM_CA_FILE = "/etc/ssl/certs/ca-certificates.crt";
   /** Fedora's and RHEL's bundle. */
   public static final String SYSTEM_CA_FILE_RHEL = "/etc/pki/tls/certs/ca-bundle.crt";
+  /** The folder of the system's CA certificates on Debian, Ubuntu and others. */
   public static final String SYSTEM_CA_DIR = "/etc/ssl/certs";
 
-  /** No proxy; the JDK's CAs and the system's. */
+  /**
+   * No proxy; the JDK's CAs and the system's.
+   *
+   * @return the default settings, with {@link DownloadSettings#DEFAULT_CONNECTIONS} connections per file
+   */
   public static NetworkSettings defaults() {
     return new NetworkSettings(ProxyRules.DIRECT, new Trust(systemFiles(), List.of()));
   }

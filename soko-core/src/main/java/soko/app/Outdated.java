@@ -5,10 +5,18 @@ import java.util.List;
 /**
  * What {@code soko outdated} reports.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param updates installed models whose catalog lists a newer version
  * @param betterPicks aliases whose model in use is no longer the one recommended for this computer
  */
 public record Outdated(List<Update> updates, List<BetterPick> betterPicks) {
+  /**
+   * Copies the lists.
+   *
+   * @param updates installed models whose catalog lists a newer version; copied, not null
+   * @param betterPicks aliases with a better pick; copied, not null
+   */
   public Outdated {
     updates = List.copyOf(updates);
     betterPicks = List.copyOf(betterPicks);
@@ -17,12 +25,21 @@ public record Outdated(List<Update> updates, List<BetterPick> betterPicks) {
   /**
    * A newer version of an installed model.
    *
+   * @param name the model's name
+   * @param installedVersion the version installed now
+   * @param newVersion the newest version the catalogs list
    * @param downloadBytes what installing it downloads: files the store already holds (shared with
    *     the installed version or another model) and bytes kept from interrupted downloads are not counted
+   * @param installedLicense the SPDX id of the installed version's licence
+   * @param newLicense the SPDX id of the new version's licence
    */
   public record Update(String name, String installedVersion, String newVersion, long downloadBytes,
       String installedLicense, String newLicense) {
-    /** A licence change needs a fresh consent: the new licence accepted by name. */
+    /**
+     * A licence change needs a fresh consent: the new licence accepted by name.
+     *
+     * @return true when the SPDX ids differ
+     */
     public boolean licenseChanged() {
       return !installedLicense.equals(newLicense);
     }
@@ -31,6 +48,11 @@ public record Outdated(List<Update> updates, List<BetterPick> betterPicks) {
   /**
    * An alias that runs {@code installed} while {@code recommended} is the pick for this computer
    * and is not installed: {@code soko update ALIAS} installs it (the installed one stays).
+   *
+   * @param alias the alias, such as {@code ja-asr}
+   * @param installed the name of the installed model the alias runs
+   * @param recommended the name of the model recommended for this computer
+   * @param reason why it is recommended, one line
    */
   public record BetterPick(String alias, String installed, String recommended, String reason) {}
 }

@@ -62,9 +62,13 @@ import soko.verification.IntegrityException;
  * over plain http only on the registry's own host when that registry is listed as insecure.
  */
 public final class Registries {
+  /** The prefix of a registry reference, {@code oci://}. */
   public static final String SCHEME = OciReference.SCHEME_PREFIX;
+  /** The environment variable listing plain-http registries ({@code HOST:PORT}, comma- or space-separated). */
   public static final String ENV_INSECURE = "SOKO_INSECURE_REGISTRIES";
+  /** The environment variable holding the user name for the registry {@value #ENV_REGISTRY}. */
   public static final String ENV_USER = "SOKO_REGISTRY_USER";
+  /** The environment variable holding the password (or token) for the registry {@value #ENV_REGISTRY}. */
   public static final String ENV_PASSWORD = "SOKO_REGISTRY_PASSWORD";
   /** The one registry ({@code host[:port]}) that {@value #ENV_USER} and {@value #ENV_PASSWORD} belong to. */
   public static final String ENV_REGISTRY = "SOKO_REGISTRY";
@@ -82,6 +86,9 @@ public final class Registries {
    * Uses {@code settings} as given, except that chunked pushes keep their state in the store's
    * cache root when {@code settings} names no folder for it. Blob downloads try each registry
    * source {@link OciSettings#attempts()} times, starting with {@link OciSettings#backoff()}.
+   *
+   * @param soko the Soko whose store, connector and offline setting are used
+   * @param settings the registry settings (insecure registries, credentials, retries)
    */
   public Registries(Soko soko, OciSettings settings) {
     this.soko = soko;
@@ -99,17 +106,35 @@ public final class Registries {
    * Resolves registry settings from flags and the environment (see the class comment) and opens
    * the registries use cases for {@code soko}.
    *
+   * @param soko the Soko whose store, connector and offline setting are used
    * @param env the process environment (System.getenv() in production)
    * @param props the system properties (for user.home)
    * @param insecureFlags the {@code --insecure-registry} values
    * @param authFileFlag the {@code --authfile} value
+   * @return the registries use cases
+   * @throws AppException ({@link UnknownModelException}) when an insecure-registry value is not a
+   *     HOST:PORT, only one of {@value #ENV_USER} and {@value #ENV_PASSWORD} is set, they are set
+   *     without a valid {@value #ENV_REGISTRY}, the user name is invalid, or the credentials file
+   *     does not exist
    */
   public static Registries open(Soko soko, Map<String, String> env, Properties props, List<String> insecureFlags,
       Optional<Path> authFileFlag) throws AppException {
     return new Registries(soko, settings(env, props, insecureFlags, authFileFlag));
   }
 
-  /** The OCI settings {@link #open} uses, without an upload-state folder. */
+  /**
+   * The OCI settings {@link #open} uses, without an upload-state folder.
+   *
+   * @param env the process environment (System.getenv() in production)
+   * @param props the system properties (for user.home)
+   * @param insecureFlags the {@code --insecure-registry} values; blank ones are ignored
+   * @param authFileFlag the {@code --authfile} value; empty to use {@value #ENV_AUTH_FILE}, if set
+   * @return the settings
+   * @throws AppException ({@link UnknownModelException}) when an insecure-registry value is not a
+   *     HOST:PORT, only one of {@value #ENV_USER} and {@value #ENV_PASSWORD} is set, they are set
+   *     without a valid {@value #ENV_REGISTRY}, the user name is invalid, or the credentials file
+   *     does not exist
+   */
   public static OciSettings settings(Map<String, String> env, Properties props, List<String> insecureFlags,
       Optional<Path> authFileFlag) throws AppException {
     Set<String> insecure = new LinkedHashSet<>();
@@ -177,6 +202,10 @@ public final class Registries {
    * docker's {@code $DOCKER_CONFIG/config.json} (else {@code $HOME/.docker/config.json}). {@code
    * $HOME} comes from the environment; the password file's home ({@code user.home}) only when it
    * is unset, as in a service started without one.
+   *
+   * @param env the process environment
+   * @param props the system properties (for {@code user.home})
+   * @return the files to read, in order (two or three); they need not exist
    */
   public static List<Path> loginFilesFor(Map<String, String> env, Properties props) {
     Path home = Settings.userHome(env, props);
@@ -191,11 +220,21 @@ public final class Registries {
     return List.copyOf(out);
   }
 
-  /** True when {@code text} is meant as a registry reference ({@code oci://…}). */
+  /**
+   * True when {@code text} is meant as a registry reference ({@code oci://…}, any case).
+   *
+   * @param text what the user gave
+   * @return true when it starts with {@value #SCHEME}
+   */
   public static boolean isReference(String text) {
     return text.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
   }
 
+  /**
+   * The registry settings in use, with the upload-state folder filled in.
+   *
+   * @return the settings
+   */
   public OciSettings ociSettings() {
     return settings;
   }
@@ -211,6 +250,17 @@ public final class Registries {
    * is {@link Consent#REFUSE}, nothing is requested: only a digest-pinned reference to a model
    * already installed from it succeeds. Otherwise the manifest is read before consent is asked
    * (the plan needs it); see {@link InstallService}.
+   *
+   * @param reference {@code oci://REGISTRY/REPO:TAG} or {@code oci://REGISTRY/REPO@sha256:HEX}
+   * @param consent decides whether the planned downloads may run
+   * @param listener told of progress; {@link ProgressListener#NONE} for none
+   * @return what the install did
+   * @throws AppException when the reference is malformed or names no model ({@link UnknownModelException}),
+   *     consent is refused or the machine is offline ({@link ConsentRequiredException}), or the
+   *     registry fails ({@link RegistryException})
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws IntegrityException when a blob's size or sha256 differs from the manifest's
+   * @throws AcquisitionException when a blob download fails
    */
   public Soko.InstallResult pull(String reference, Consent consent, ProgressListener listener)
       throws AppException, StoreException, IntegrityException, AcquisitionException {
@@ -222,6 +272,18 @@ public final class Registries {
    * pull --task}) replacing what the artifact says: how a ModelPack made by another tool, installed
    * in the "no task" state ({@link Manifest#noTask()}), becomes runnable. Pulling an installed model
    * again with tasks only records them; nothing is downloaded twice.
+   *
+   * @param reference {@code oci://REGISTRY/REPO:TAG} or {@code oci://REGISTRY/REPO@sha256:HEX}
+   * @param tasks the tasks to record; empty to keep the artifact's
+   * @param consent decides whether the planned downloads may run
+   * @param listener told of progress; {@link ProgressListener#NONE} for none
+   * @return what the install did
+   * @throws AppException when the reference is malformed or names no model ({@link UnknownModelException}),
+   *     consent is refused or the machine is offline ({@link ConsentRequiredException}), or the
+   *     registry fails ({@link RegistryException})
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws IntegrityException when a blob's size or sha256 differs from the manifest's
+   * @throws AcquisitionException when a blob download fails
    */
   public Soko.InstallResult pull(String reference, Optional<List<TaskSpec>> tasks, Consent consent, ProgressListener listener)
       throws AppException, StoreException, IntegrityException, AcquisitionException {
@@ -238,6 +300,10 @@ public final class Registries {
   /**
    * What to tell the user about a model installed with no task: why, and how to give one. One
    * line; empty when the model has tasks.
+   *
+   * @param model the installed model's manifest
+   * @param reference the reference it was pulled from, for the command the notice suggests
+   * @return the notice; empty when the model has tasks
    */
   public static Optional<String> noTaskNotice(Manifest model, String reference) {
     if (!model.noTask()) {
@@ -268,7 +334,11 @@ public final class Registries {
    */
   public record PushResult(String model, String reference, String digest, String pinned, int blobsUploaded, int blobsSkipped,
       long bytesUploaded) {
-    /** What {@code soko push --json} prints. */
+    /**
+     * What {@code soko push --json} prints.
+     *
+     * @return one JSON object with the components under their own names
+     */
     public String toJson() {
       ObjectNode o = Json.object();
       o.put("model", model);
@@ -288,6 +358,16 @@ public final class Registries {
    * of the same registry that the model came from (or in {@code mountFrom}) are mounted; the rest
    * are uploaded, large ones in chunks that a later push continues after a crash. The manifest goes
    * last and its digest is checked.
+   *
+   * @param name the installed model's name
+   * @param reference {@code oci://REGISTRY/REPO:TAG} to push to
+   * @param mountFrom other repositories of the same registry to mount blobs from; may be empty
+   * @param listener told of progress; {@link ProgressListener#NONE} for none
+   * @return what the push did
+   * @throws AppException when the reference is malformed ({@link UnknownModelException}), the
+   *     machine is offline ({@link ConsentRequiredException}), or the registry refuses or fails
+   *     ({@link RegistryException})
+   * @throws StoreException when the model is not installed or does not verify, or the store cannot be read
    */
   public PushResult push(String name, String reference, List<String> mountFrom, ProgressListener listener)
       throws AppException, StoreException {

@@ -14,30 +14,61 @@ import soko.store.ModelCheck;
 
 /**
  * The stable JSON documents of the CLI ({@code --json}) and the web API. Field names and meanings
- * are documented in the README; fields are only ever added.
+ * are documented in the README; fields are only ever added. Stateless and thread-safe.
  */
 public final class Reports {
   private Reports() {}
 
-  /** {@code {"models":[…]}}: what {@code soko list --json} and {@code soko verify --json} print. */
+  /**
+   * {@code {"models":[…]}}: what {@code soko list --json} and {@code soko verify --json} print.
+   *
+   * @param checks the models' checks, in the order to print; may be empty
+   * @return the JSON document, pretty-printed, ending with a newline
+   */
   public static String modelsJson(List<ModelCheck> checks) {
     return json(ReportNodes.models(checks));
   }
 
-  /** What {@code soko diagnostics --json} prints and {@code GET /api/diagnostics} returns. */
+  /**
+   * What {@code soko diagnostics --json} prints and {@code GET /api/diagnostics} returns.
+   *
+   * @param d the diagnostics report
+   * @return the JSON document, pretty-printed, ending with a newline
+   */
   public static String diagnosticsJson(Diagnostics d) {
     return json(ReportNodes.diagnostics(d));
   }
 
+  /**
+   * What {@code soko gc --json} prints: {@code {"dryRun","bytesFreed","removed":[…],"notices":[…]}}.
+   *
+   * @param r what gc removed (or would remove)
+   * @return the JSON document, pretty-printed, ending with a newline
+   */
   public static String gcJson(GcReport r) {
     return json(ReportNodes.gc(r));
   }
 
+  /**
+   * What {@code soko cache clear --json} prints: {@code {"dryRun","cacheRoot","library","filesRemoved",
+   * "bytesFreed","partialDownloads","partialBytes","skipped":[…]}}.
+   *
+   * @param r what clearing the cache removed (or would remove)
+   * @param cacheRoot the cache root, as the user should see it
+   * @param library the library (data) root, as the user should see it
+   * @return the JSON document, pretty-printed, ending with a newline
+   */
   public static String cacheClearJson(CacheClearReport r, String cacheRoot, String library) {
     return json(ReportNodes.cacheClear(r, cacheRoot, library));
   }
 
-  /** What {@code soko install --json} and {@code soko pull --json} print last: one line, after any event lines. */
+  /**
+   * What {@code soko install --json} and {@code soko pull --json} print last: one line, after any event lines.
+   *
+   * @param r the install's outcome
+   * @return {@code {"name","version","alreadyInstalled","filesWritten","bytesWritten","origin","evicted"}}
+   *     on one line, ending with a newline
+   */
   public static String installJson(Soko.InstallResult r) {
     ObjectNode o = Json.object();
     o.put("name", r.model().manifest().name().value());
@@ -53,6 +84,10 @@ public final class Reports {
   /**
    * {@link #installJson(Soko.InstallResult)} for a pulled alias, with {@code "recommendation"}: what
    * was chosen for this computer and why ({@link CatalogJson#recommendation}).
+   *
+   * @param r the install's outcome
+   * @param choice what the alias resolved to, and why
+   * @return the JSON object on one line, ending with a newline
    */
   public static String installJson(Soko.InstallResult r, AliasChoice choice) {
     ObjectNode o = Json.object();
@@ -71,6 +106,9 @@ public final class Reports {
    * One progress event as a single JSON line (for {@code --json} and the web page's event stream):
    * {@code {"event":"progress","file":…,"bytes":…,"total":…,"bytesPerSecond":…,"etaSeconds":…}}.
    * Events: started, progress, verifying, retrying, done, failed, notice.
+   *
+   * @param e the event
+   * @return the JSON object on one line, without a final newline
    */
   public static String eventJson(TransferEvent e) {
     ObjectNode o = Json.object();
@@ -152,7 +190,12 @@ public final class Reports {
     return o;
   }
 
-  /** What a download would do, as consent shows it. */
+  /**
+   * What a download would do, as consent shows it.
+   *
+   * @param p the plan
+   * @return the JSON document, pretty-printed, ending with a newline
+   */
   public static String planJson(DownloadPlan p) {
     return json(plan(p));
   }
@@ -160,6 +203,11 @@ public final class Reports {
   /**
    * The catalog as {@code soko catalog --json} prints it: every available model with size,
    * licence, source hosts, the aliases that name it and whether it is installed; and the aliases.
+   *
+   * @param catalogs the catalogs to list
+   * @param installed the ids ({@code name@version}) of the installed models
+   * @param warnings why configured catalogs were left out, one line each; may be empty
+   * @return the JSON document, pretty-printed, ending with a newline
    */
   public static String catalogJson(Catalogs catalogs, java.util.Set<String> installed, List<String> warnings) {
     return catalogJson(catalogs, installed, warnings, Map.of());
@@ -171,7 +219,11 @@ public final class Reports {
    * {@code "recommendedFor":[{"alias","reason"}]} (empty when it is recommended for nothing) and
    * {@code "nonCommercial"}.
    *
+   * @param catalogs the catalogs to list
+   * @param installed the ids ({@code name@version}) of the installed models
+   * @param warnings why configured catalogs were left out, one line each; may be empty
    * @param recommended the pick for each alias, by alias name ({@link Soko#recommendations})
+   * @return the JSON document, pretty-printed, ending with a newline
    */
   public static String catalogJson(Catalogs catalogs, java.util.Set<String> installed, List<String> warnings,
       Map<String, Recommendation.Pick> recommended) {
@@ -186,6 +238,9 @@ public final class Reports {
    * "files":[{"path","size","sha256","sources":[URL…],"state"|null,"verifiedAt"|null,"blob"|null}],
    * "sources":[HOST…],"recommendation":{…}|null}}; {@code recommendation} as in {@code pull --json}
    * when an alias was asked for.
+   *
+   * @param d the model's description
+   * @return the JSON document, pretty-printed, ending with a newline
    */
   public static String showJson(ModelDescription d) {
     return CatalogJson.show(d);
@@ -196,6 +251,10 @@ public final class Reports {
    * name, version, size, downloadNeeded, summary, bytesToDownload, bytesAlreadyPresent, freeAfter,
    * hosts, license, nonCommercial, files}) with {@code "dryRun":true}, and {@code recommendation}
    * for an alias (else null).
+   *
+   * @param p the plan
+   * @param choice what the alias resolved to; empty when no alias was asked for
+   * @return the JSON document, pretty-printed, ending with a newline
    */
   public static String dryRunJson(DownloadPlan p, java.util.Optional<AliasChoice> choice) {
     ObjectNode o = plan(p);
@@ -204,7 +263,12 @@ public final class Reports {
     return json(o);
   }
 
-  /** What {@code soko install|pull oci://… --dry-run --json} prints: {@code {"dryRun":true,"reference":…}}. */
+  /**
+   * What {@code soko install|pull oci://… --dry-run --json} prints: {@code {"dryRun":true,"reference":…}}.
+   *
+   * @param reference the registry reference as given
+   * @return the JSON document, pretty-printed, ending with a newline
+   */
   public static String dryRunJson(String reference) {
     ObjectNode o = Json.object();
     o.put("dryRun", true);
@@ -215,6 +279,9 @@ public final class Reports {
   /**
    * What {@code soko rm NAME --dry-run --json} prints: {@code {"dryRun":true,"name","version",
    * "bytesFreed","blobsFreed","bytesShared"}}.
+   *
+   * @param p the removal plan
+   * @return the JSON document, pretty-printed, ending with a newline
    */
   public static String removalPlanJson(RemovalPlan p) {
     ObjectNode o = Json.object();
@@ -227,7 +294,14 @@ public final class Reports {
     return json(o);
   }
 
-  /** {@code {"error":{"message":…,"type":…,"exitCode":…}}}. */
+  /**
+   * {@code {"error":{"message":…,"type":…,"exitCode":…}}}: a failed CLI command.
+   *
+   * @param message the one-line error message
+   * @param exitCode the process exit code (see the README's table)
+   * @param type the failure's JSON type, such as {@code not-found} ({@link soko.Reason#jsonType()})
+   * @return the JSON document, pretty-printed, ending with a newline
+   */
   public static String errorJson(String message, int exitCode, String type) {
     return json(ReportNodes.error(message, exitCode, type));
   }
@@ -235,6 +309,12 @@ public final class Reports {
   /**
    * {@link #errorJson(String, int, String)} for a failed pull of an alias, with {@code
    * "recommendation"} ({@link CatalogJson#recommendation}): what it would have installed, its size and licence.
+   *
+   * @param message the one-line error message
+   * @param exitCode the process exit code (see the README's table)
+   * @param type the failure's JSON type ({@link soko.Reason#jsonType()})
+   * @param choice what the alias resolved to
+   * @return the JSON document, pretty-printed, ending with a newline
    */
   public static String errorJson(String message, int exitCode, String type, AliasChoice choice) {
     ObjectNode o = ReportNodes.error(message, exitCode, type);
@@ -242,7 +322,14 @@ public final class Reports {
     return json(o);
   }
 
-  /** {@code {"error":{"message":…,"type":…,"status":…}}}: a refused web API request. */
+  /**
+   * {@code {"error":{"message":…,"type":…,"status":…}}}: a refused web API request.
+   *
+   * @param message the one-line error message
+   * @param type the failure's JSON type
+   * @param status the HTTP status code
+   * @return the JSON document, pretty-printed, ending with a newline
+   */
   public static String httpErrorJson(String message, String type, int status) {
     ObjectNode o = Json.object();
     ObjectNode e = o.putObject("error");

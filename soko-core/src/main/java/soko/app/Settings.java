@@ -8,7 +8,8 @@ import soko.store.StoreRoots;
 
 /**
  * Every setting, resolved once from flags, environment variables and platform conventions, then
- * passed down. Nothing below {@code soko.app} reads the environment.
+ * passed down. Nothing below {@code soko.app} reads the environment. Immutable and thread-safe
+ * (the environment map is a copy).
  *
  * <table>
  *   <caption>Settings</caption>
@@ -37,7 +38,13 @@ import soko.store.StoreRoots;
  */
 public record Settings(StoreRoots roots, boolean offline, String origin, NetworkSettings network,
     Map<String, String> environment) {
-  /** Settings with {@link NetworkSettings#defaults()}: no proxy, the JDK's and the system's CAs. */
+  /**
+   * Settings with {@link NetworkSettings#defaults()}: no proxy, the JDK's and the system's CAs.
+   *
+   * @param roots the data, cache and library roots
+   * @param offline whether all network access is forbidden
+   * @param origin how the roots were chosen, for diagnostics
+   */
   public Settings(StoreRoots roots, boolean offline, String origin) {
     this(roots, offline, origin, NetworkSettings.defaults());
   }
@@ -45,11 +52,26 @@ public record Settings(StoreRoots roots, boolean offline, String origin, Network
   /**
    * Settings whose {@link #environment()} is read from the process environment now, once: the
    * runtime settings and the storage budget then come from it.
+   *
+   * @param roots the data, cache and library roots
+   * @param offline whether all network access is forbidden
+   * @param origin how the roots were chosen, for diagnostics
+   * @param network proxies and trusted CAs
    */
   public Settings(StoreRoots roots, boolean offline, String origin, NetworkSettings network) {
     this(roots, offline, origin, network, RuntimeEnvironment.capture(System.getenv()));
   }
 
+  /**
+   * Checks the components and keeps only the variables Soko reads from {@code environment}.
+   *
+   * @param roots the data, cache and library roots
+   * @param offline whether all network access is forbidden
+   * @param origin how the roots were chosen, for diagnostics
+   * @param network proxies and trusted CAs
+   * @param environment the process environment, or the part of it Soko reads
+   * @throws NullPointerException when {@code roots}, {@code origin} or {@code network} is null
+   */
   public Settings {
     java.util.Objects.requireNonNull(roots, "roots");
     java.util.Objects.requireNonNull(origin, "origin");
@@ -57,8 +79,11 @@ public record Settings(StoreRoots roots, boolean offline, String origin, Network
     environment = RuntimeEnvironment.capture(environment);
   }
 
+  /** The environment variable naming the home folder (data, cache and library below it); {@code --home} wins. */
   public static final String ENV_HOME = "SOKO_HOME";
+  /** The environment variable naming the media library folder; {@code --library} wins. */
   public static final String ENV_LIBRARY = "SOKO_LIBRARY";
+  /** The environment variable that forbids network access when set to anything but {@code 0} or {@code false}. */
   public static final String ENV_OFFLINE = "SOKO_OFFLINE";
 
   /**
@@ -66,7 +91,12 @@ public record Settings(StoreRoots roots, boolean offline, String origin, Network
    *
    * @param env the process environment (System.getenv() in production)
    * @param props the system properties (for user.home and os.name)
+   * @param homeFlag the {@code --home} value; empty to use {@value #ENV_HOME} or the platform folders
+   * @param libraryFlag the {@code --library} value; empty to use {@value #ENV_LIBRARY} or the default
+   * @param offlineFlag true for {@code --offline}; false leaves it to {@value #ENV_OFFLINE}
+   * @return the settings
    * @throws IllegalArgumentException when a flag is the empty path (it would mean the working directory)
+   * @throws InvalidSettingException when a proxy variable is unusable (see {@link NetworkSettings})
    */
   public static Settings resolve(Map<String, String> env, Properties props, Optional<Path> homeFlag,
       Optional<Path> libraryFlag, boolean offlineFlag) {
@@ -76,6 +106,14 @@ public record Settings(StoreRoots roots, boolean offline, String origin, Network
   /**
    * Resolves settings, with {@code --ca-file} values.
    *
+   * @param env the process environment (System.getenv() in production)
+   * @param props the system properties (for user.home and os.name)
+   * @param homeFlag the {@code --home} value; empty to use {@value #ENV_HOME} or the platform folders
+   * @param libraryFlag the {@code --library} value; empty to use {@value #ENV_LIBRARY} or the default
+   * @param offlineFlag true for {@code --offline}; false leaves it to {@value #ENV_OFFLINE}
+   * @param caFiles PEM files of extra trusted CAs; may be empty
+   * @return the settings
+   * @throws IllegalArgumentException when a flag is the empty path (it would mean the working directory)
    * @throws InvalidSettingException when a proxy variable or a CA file is unusable (see {@link NetworkSettings})
    */
   public static Settings resolve(Map<String, String> env, Properties props, Optional<Path> homeFlag,
@@ -120,6 +158,10 @@ public record Settings(StoreRoots roots, boolean offline, String origin, Network
    * The user's home folder: {@code $HOME} when it is set to an absolute path (except on Windows,
    * where HOME is not the profile folder), else the {@code user.home} system property (the password
    * file's entry), else the working directory.
+   *
+   * @param env the process environment (for {@code HOME})
+   * @param props the system properties (for {@code os.name} and {@code user.home})
+   * @return the home folder; {@code .} when neither is usable
    */
   public static Path userHome(Map<String, String> env, Properties props) {
     boolean windows = props.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");

@@ -117,10 +117,29 @@ public final class Soko {
     return downloadSettings;
   }
 
+  /**
+   * Opens the store of {@code settings} (creating its folders on first use), with the system clock
+   * and the system properties (for probing the machine).
+   *
+   * @param settings where the store is and how to connect; not null
+   * @return a Soko over that store
+   * @throws StoreException when the store's roots overlap, its layout is newer or damaged, or its
+   *     folders cannot be created or read
+   */
   public static Soko open(Settings settings) throws StoreException {
     return open(settings, Clock.systemUTC(), System.getProperties());
   }
 
+  /**
+   * Opens the store of {@code settings} with a given time source and system properties.
+   *
+   * @param settings where the store is and how to connect; not null
+   * @param clock the time source of verification records, use marks, pins and catalog expiry checks
+   * @param props the properties the machine probe reads ({@code os.name}, {@code os.arch} and the like)
+   * @return a Soko over that store
+   * @throws StoreException when the store's roots overlap, its layout is newer or damaged, or its
+   *     folders cannot be created or read
+   */
   public static Soko open(Settings settings, Clock clock, Properties props) throws StoreException {
     return new Soko(settings, Store.open(settings.roots(), clock), clock, props);
   }
@@ -129,6 +148,14 @@ public final class Soko {
    * Like {@link #open(Settings, Clock, Properties)}, for a computer described by {@code machine}
    * rather than probed: for tests, and for an app that probes the machine itself. Recommendations
    * ({@link #recommend}) and the runtime's defaults then follow {@code machine}.
+   *
+   * @param settings where the store is and how to connect; not null
+   * @param clock the time source of verification records, use marks, pins and catalog expiry checks
+   * @param props the properties the machine probe would read (kept for the same uses as above)
+   * @param machine the computer to assume instead of probing; not null
+   * @return a Soko over that store
+   * @throws StoreException when the store's roots overlap, its layout is newer or damaged, or its
+   *     folders cannot be created or read
    */
   public static Soko open(Settings settings, Clock clock, Properties props, Machine machine) throws StoreException {
     Soko soko = open(settings, clock, props);
@@ -139,18 +166,33 @@ public final class Soko {
   /** Set only by {@link #open(Settings, Clock, Properties, Machine)}; otherwise {@link #machine()} probes. */
   private volatile @org.jspecify.annotations.Nullable Machine machine;
 
+  /**
+   * The settings this Soko was opened with.
+   *
+   * @return the settings; never null
+   */
   public Settings settings() {
     return settings;
   }
 
   // ---------------------------------------------------------------- resolving names
 
-  /** The names of the models shipped inside Soko. */
+  /**
+   * The names of the models shipped inside Soko.
+   *
+   * @return their names; empty when none is bundled
+   */
   public List<String> bundledModels() {
     return names.bundledModels();
   }
 
-  /** A bundled model's manifest. */
+  /**
+   * A bundled model's manifest.
+   *
+   * @param name the bundled model's name
+   * @return its manifest; empty when no bundled model has that name
+   * @throws ManifestException when the bundled manifest is malformed
+   */
   public Optional<Manifest> bundledManifest(String name) throws ManifestException {
     return names.bundledManifest(name);
   }
@@ -159,12 +201,20 @@ public final class Soko {
    * The built-in catalog merged with the remote catalogs last accepted by {@link #updateCatalogs()}.
    * Each stored remote catalog is re-verified (signature, expiry, rollback) when loaded; one that
    * no longer passes is left out and named in {@link #catalogWarnings()}.
+   *
+   * @return the merged catalogs; never null
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
    */
   public Catalogs catalogs() throws CatalogException {
     return catalogService.catalogs();
   }
 
-  /** Why configured remote catalogs are left out of {@link #catalogs()}, one line each. */
+  /**
+   * Why configured remote catalogs are left out of {@link #catalogs()}, one line each.
+   *
+   * @return one line per catalog left out; empty when none is
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
+   */
   public List<String> catalogWarnings() throws CatalogException {
     return catalogService.catalogWarnings();
   }
@@ -172,6 +222,12 @@ public final class Soko {
   /**
    * Adds (or replaces) a remote catalog: where to fetch it, the catalog id it must carry, and the
    * publisher keys trusted to sign it. Nothing is fetched until {@link #updateCatalogs()}.
+   *
+   * @param url where to fetch the signed catalog from
+   * @param catalogId the id the catalog must carry; a catalog already configured with it is replaced
+   * @param keys the publisher keys trusted to sign it
+   * @throws CatalogException when the catalog sources cannot be read or the entry is refused
+   * @throws StoreException when the catalog sources cannot be written to the store
    */
   public void addCatalog(URI url, String catalogId, TrustedKeys keys) throws CatalogException, StoreException {
     catalogService.addCatalog(url, catalogId, keys);
@@ -210,6 +266,10 @@ public final class Soko {
    * Fetches every configured remote catalog, verifies it (signature by a trusted key, expiry,
    * rollback against the last accepted version, catalog id) and keeps it for offline use. A
    * catalog that fails keeps the previously accepted copy. Refused when offline.
+   *
+   * @return one outcome per configured catalog, in configuration order; empty when none is configured
+   * @throws AppException when offline (no request is made)
+   * @throws CatalogException when the catalog sources or stored copies cannot be read or written
    */
   public List<CatalogUpdate> updateCatalogs() throws AppException, CatalogException {
     return catalogService.updateCatalogs();
@@ -219,6 +279,12 @@ public final class Soko {
    * Finds a model: a bundled name, then an alias (such as {@code ja-asr}: the model recommended for
    * this computer, see {@link #chooseForPull}), a catalog name or {@code name@version}, then a
    * manifest file when {@code nameOrPath} ends with {@code .json} or names an existing file.
+   *
+   * @param nameOrPath a model name, {@code name@version}, alias or manifest file path
+   * @return the manifest and where it was found
+   * @throws AppException when nothing has that name ({@link UnknownModelException})
+   * @throws ManifestException when a bundled or given manifest is malformed
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
    */
   public Resolved resolve(String nameOrPath) throws AppException, ManifestException, CatalogException {
     return names.resolve(nameOrPath);
@@ -237,6 +303,8 @@ public final class Soko {
   /**
    * This computer as recommendations see it ({@link #machine()}): its cores, memory (8 GiB when
    * unknown, so that the budget is the runtime's default of 4 GiB) and CPU features.
+   *
+   * @return this computer's hardware; never null
    */
   public Hardware hardware() {
     return pullChoices.hardware();
@@ -246,12 +314,21 @@ public final class Soko {
    * The model to pull for {@code alias} on this computer, with the reason and every candidate's
    * estimate ({@link Recommendation#pick} with {@link Recommendation.Limits#forHardware}); empty
    * when {@code alias} is no alias of the catalogs.
+   *
+   * @param alias an alias of the catalogs, such as {@code ja-asr}
+   * @return the pick; empty when {@code alias} is no alias
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
    */
   public Optional<Recommendation.Pick> recommend(String alias) throws CatalogException {
     return pullChoices.recommend(alias);
   }
 
-  /** {@link #recommend} for every alias of the catalogs, by alias name. */
+  /**
+   * {@link #recommend} for every alias of the catalogs, by alias name.
+   *
+   * @return the pick of each alias that has one, keyed by alias; empty when the catalogs have no alias
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
+   */
   public Map<String, Recommendation.Pick> recommendations() throws CatalogException {
     return pullChoices.recommendations();
   }
@@ -264,6 +341,11 @@ public final class Soko {
    * (or when no candidate of it is listed). Running models is another rule: an alias then uses its
    * first installed candidate.
    *
+   * @param nameOrAlias what the user asked to pull
+   * @param model the candidate chosen by the user; empty to take the recommendation
+   * @return the model to install and why; empty when {@code nameOrAlias} is no alias
+   * @throws AppException as {@link UnknownModelException}, below
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
    * @throws UnknownModelException when {@code model} is given for something that is no alias, or
    *     names no usable candidate; the message lists the candidates
    */
@@ -285,11 +367,27 @@ public final class Soko {
    */
   public record InstallResult(InstalledModel model, boolean alreadyInstalled, int filesWritten, long bytesWritten,
       List<String> evicted) {
+    /**
+     * Checks and copies the components.
+     *
+     * @param model the model as installed in the store
+     * @param alreadyInstalled true when nothing was written
+     * @param filesWritten the files added to the store, 0 or more
+     * @param bytesWritten their total size in bytes
+     * @param evicted one line per model evicted or kept; copied, not null
+     */
     public InstallResult {
       evicted = List.copyOf(evicted);
     }
 
-    /** A result that evicted nothing. */
+    /**
+     * A result that evicted nothing.
+     *
+     * @param model the model as installed in the store
+     * @param alreadyInstalled true when nothing was written
+     * @param filesWritten the files added to the store, 0 or more
+     * @param bytesWritten their total size in bytes
+     */
     public InstallResult(InstalledModel model, boolean alreadyInstalled, int filesWritten, long bytesWritten) {
       this(model, alreadyInstalled, filesWritten, bytesWritten, List.of());
     }
@@ -299,13 +397,32 @@ public final class Soko {
    * Installs a model without downloading: a bundled model, or one whose files have local
    * ({@code bundled:} or {@code file:}) sources. Idempotent; repairs a corrupt model. A model that
    * needs a download is refused with {@link ConsentRequiredException}: use {@link #pull}.
+   *
+   * @param nameOrPath a model name, {@code name@version}, alias or manifest file path
+   * @return what the install did
+   * @throws AppException when the name is unknown, or a file needs a download ({@link ConsentRequiredException})
+   * @throws ManifestException when a bundled or given manifest is malformed
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws IntegrityException when a file's size or sha256 differs from the manifest's
+   * @throws AcquisitionException when a download fails (network, HTTP status, registry, or too large)
    */
   public InstallResult install(String nameOrPath)
       throws AppException, ManifestException, CatalogException, StoreException, IntegrityException, AcquisitionException {
     return pull(nameOrPath, Consent.REFUSE, ProgressListener.NONE);
   }
 
-  /** {@link #install(Manifest, String, Consent, ProgressListener)} without downloads. */
+  /**
+   * {@link #install(Manifest, String, Consent, ProgressListener)} without downloads.
+   *
+   * @param manifest the model to install
+   * @param origin where the manifest came from, as in {@link Resolved#origin()}
+   * @return what the install did
+   * @throws AppException when a file needs a download ({@link ConsentRequiredException}) or has no usable source
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws IntegrityException when a file's size or sha256 differs from the manifest's
+   * @throws AcquisitionException when a download fails (network, HTTP status, registry, or too large)
+   */
   public InstallResult install(Manifest manifest, String origin)
       throws AppException, StoreException, IntegrityException, AcquisitionException {
     return install(manifest, origin, Consent.REFUSE, ProgressListener.NONE);
@@ -314,6 +431,18 @@ public final class Soko {
   /**
    * Resolves a name, alias or manifest file and installs it, downloading what local sources
    * cannot provide once {@code consent} approves the {@link DownloadPlan}.
+   *
+   * @param nameOrAlias a model name, {@code name@version}, alias or manifest file path
+   * @param consent decides whether the planned downloads may run
+   * @param listener told of progress; {@link ProgressListener#NONE} for none
+   * @return what the install did
+   * @throws AppException when the name is unknown, consent is refused, a file has no usable source,
+   *     or the storage budget cannot make room
+   * @throws ManifestException when a bundled or given manifest is malformed
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws IntegrityException when a file's size or sha256 differs from the manifest's
+   * @throws AcquisitionException when a download fails (network, HTTP status, registry, or too large)
    */
   public InstallResult pull(String nameOrAlias, Consent consent, ProgressListener listener)
       throws AppException, ManifestException, CatalogException, StoreException, IntegrityException, AcquisitionException {
@@ -324,6 +453,13 @@ public final class Soko {
   /**
    * What installing {@code nameOrAlias} would download, without downloading anything. An empty
    * plan means it installs from the store or from local sources.
+   *
+   * @param nameOrAlias a model name, {@code name@version}, alias or manifest file path
+   * @return the downloads and evictions an install would need
+   * @throws AppException when the name is unknown, or the budget cannot make room ({@link BudgetException})
+   * @throws ManifestException when a bundled or given manifest is malformed
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
    */
   public DownloadPlan plan(String nameOrAlias)
       throws AppException, ManifestException, CatalogException, StoreException {
@@ -333,6 +469,11 @@ public final class Soko {
   /**
    * What {@link #install(Manifest, String, Consent, ProgressListener)} of {@code m} would download:
    * for an installed model, what repairing it would fetch (its missing and corrupt files only).
+   *
+   * @param m the model's manifest
+   * @return the downloads and evictions an install would need
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws BudgetException when evicting everything that may go would not make room for the download
    */
   public DownloadPlan plan(Manifest m) throws StoreException, BudgetException {
     return installs.planWithEvictions(m);
@@ -344,6 +485,17 @@ public final class Soko {
    * is recorded as installed only when all its files are in the store. Offline, or without
    * consent, no network request is made. The rules are {@link InstallService}'s, the same for
    * every way a model comes in.
+   *
+   * @param manifest the model to install
+   * @param origin where the manifest came from, as in {@link Resolved#origin()}
+   * @param consent decides whether the planned downloads may run
+   * @param listener told of progress; {@link ProgressListener#NONE} for none
+   * @return what the install did
+   * @throws AppException when consent is refused, a file has no usable source, or the storage budget
+   *     cannot make room
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws IntegrityException when a file's size or sha256 differs from the manifest's
+   * @throws AcquisitionException when a download fails (network, HTTP status, registry, or too large)
    */
   public InstallResult install(Manifest manifest, String origin, Consent consent, ProgressListener listener)
       throws AppException, StoreException, IntegrityException, AcquisitionException {
@@ -357,6 +509,12 @@ public final class Soko {
    * installed model; an alias describes the model pulling it would install on this computer;
    * otherwise the catalog's (or a manifest file's) model. Hashes nothing and sends nothing.
    *
+   * @param nameOrAlias an installed name, alias, catalog name or manifest file path
+   * @return the description
+   * @throws AppException as {@link UnknownModelException}, below
+   * @throws ManifestException when a bundled or given manifest is malformed
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
    * @throws UnknownModelException when nothing has that name
    */
   public ModelDescription describe(String nameOrAlias)
@@ -379,6 +537,16 @@ public final class Soko {
    *
    * @param as the model (NAME or NAME@VERSION of the catalogs) to install, when several match or to
    *     check that the file is that model's
+   * @param path a file or folder of the user's
+   * @param consent decides whether the files not found under {@code path} may be downloaded
+   * @param listener told of progress; {@link ProgressListener#NONE} for none
+   * @return what the install did
+   * @throws AppException as {@link UnknownModelException}, below, or when consent is refused
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws IntegrityException when a file's size or sha256 differs from the manifest's
+   * @throws AcquisitionException when a download fails (network, HTTP status, registry, or too large)
+   * @throws ManifestException when a manifest involved is malformed
    * @throws UnknownModelException when no catalog model has such a file, or several do and {@code as} is empty
    */
   public InstallResult importFiles(Path path, Optional<String> as, Consent consent, ProgressListener listener)
@@ -389,7 +557,12 @@ public final class Soko {
 
   // ---------------------------------------------------------------- listing and verifying
 
-  /** Installed models with their state, without hashing anything. */
+  /**
+   * Installed models with their state, without hashing anything.
+   *
+   * @return one check per installed model; empty when none is installed
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   */
   public List<ModelCheck> list() throws StoreException {
     return store.checkWithoutHashing(store.installed());
   }
@@ -397,6 +570,12 @@ public final class Soko {
   /**
    * Verifies one model or all. Unchanged files cost a {@code stat}; {@code full} re-hashes everything,
    * one file per core at a time across all the models.
+   *
+   * @param name the model to verify; empty for all installed models
+   * @param full true to re-hash every file, false to hash only files whose size or time changed
+   * @return one check per model verified
+   * @throws StoreException when {@code name} is not installed ({@link soko.store.ModelNotInstalledException})
+   *     or the store cannot be read
    */
   public List<ModelCheck> verify(Optional<String> name, boolean full) throws StoreException {
     return verify(name, full ? VerifyMode.FULL : VerifyMode.CACHED);
@@ -406,6 +585,13 @@ public final class Soko {
    * Verifies one model or all with the given mode: {@link VerifyMode#FULL} checks a large file's
    * chunks on every core against its chunk records, {@link VerifyMode#WHOLE} hashes each file as
    * one stream ({@code soko verify --full --whole}).
+   *
+   * @param name the model to verify; empty for all installed models (a model another process removes
+   *     meanwhile is then left out)
+   * @param mode how much to hash
+   * @return one check per model verified
+   * @throws StoreException when {@code name} is not installed ({@link soko.store.ModelNotInstalledException})
+   *     or the store cannot be read
    */
   public List<ModelCheck> verify(Optional<String> name, VerifyMode mode) throws StoreException {
     List<InstalledModel> models = name.isPresent()
@@ -427,6 +613,11 @@ public final class Soko {
   /**
    * The verified files of an installed model, for an engine. Refuses a corrupt or incomplete model
    * with a message that says how to repair it.
+   *
+   * @param name the installed model's name
+   * @return its verified files
+   * @throws StoreException when the model is not installed, is corrupt or incomplete, or the store
+   *     cannot be read
    */
   public VerifiedModel verified(String name) throws StoreException {
     return store.verified(parseName(name), VerifyMode.CACHED);
@@ -435,15 +626,37 @@ public final class Soko {
   /**
    * What {@link #remove} of {@code name} would free, changing nothing. A blob another installed
    * model names is kept; a missing blob frees nothing.
+   *
+   * @param name the installed model's name
+   * @return what would be deleted and freed
+   * @throws StoreException when the model is not installed or the store cannot be read
    */
   public RemovalPlan planRemoval(String name) throws StoreException {
     return StorageCleanup.planRemoval(this, name);
   }
 
+  /**
+   * Uninstalls a model and deletes the blobs no other installed model uses; finishes an interrupted
+   * removal of the same name ({@link Store#remove}).
+   *
+   * @param name the model's name
+   * @return what was deleted, the bytes freed, and notices
+   * @throws StoreException when the model is neither installed nor being removed, another process
+   *     holds the lock too long, or the store's files cannot be read or deleted
+   */
   public GcReport remove(String name) throws StoreException {
     return store.remove(parseName(name));
   }
 
+  /**
+   * Deletes what no installed model uses: orphan blobs, quarantined files, day-old temp files; also
+   * finishes interrupted removals ({@link Store#gc}).
+   *
+   * @param dryRun true to only report what would be removed
+   * @return what was (or would be) removed and the bytes that frees
+   * @throws StoreException when another process holds the lock too long, or the store's files
+   *     cannot be read or deleted
+   */
   public GcReport gc(boolean dryRun) throws StoreException {
     return store.gc(dryRun);
   }
@@ -451,12 +664,22 @@ public final class Soko {
   /**
    * Empties the cache root, partial downloads included; a download running in another process
    * keeps its partial file.
+   *
+   * @param dryRun true to only report what would be deleted
+   * @return what was (or would be) deleted and the bytes that frees
+   * @throws StoreException when the cache root cannot be read or a file in it cannot be deleted
    */
   public CacheClearReport clearCache(boolean dryRun) throws StoreException {
     return StorageCleanup.clearCache(this, dryRun);
   }
 
-  /** True when the model is installed and every file is verified by its record. */
+  /**
+   * True when the model is installed and every file is verified by its record. Hashes nothing.
+   *
+   * @param name the model's name
+   * @return false when it is not installed, or a file is missing, changed or unverified
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   */
   public boolean isVerified(String name) throws StoreException {
     Optional<InstalledModel> m = store.installed(parseName(name));
     return m.isPresent() && store.checkWithoutHashing(m.get()).state() == FileState.VERIFIED;
@@ -467,7 +690,11 @@ public final class Soko {
   /** The environment variable that overrides the {@code budget} setting, such as {@code SOKO_BUDGET=20GiB}. */
   public static final String ENV_BUDGET = "SOKO_BUDGET";
 
-  /** The settings file that {@code soko config} reads and writes. */
+  /**
+   * The settings file that {@code soko config} reads and writes.
+   *
+   * @return a new handle on the store's settings file (read at each use)
+   */
   public ConfigFile config() {
     return new ConfigFile(store.settingsFile());
   }
@@ -476,13 +703,19 @@ public final class Soko {
    * The storage budget in force: {@code SOKO_BUDGET} when set (in {@link Settings#environment()}),
    * else the {@code budget} setting; none by default (nothing is ever evicted).
    *
+   * @return the budget and where it was set; empty when none is set
    * @throws InvalidSettingException when the value in force is not a size
    */
   public Optional<BudgetSetting> budget() {
     return Budgets.inForce(this);
   }
 
-  /** What the budget counts now: installed models and versions kept for rollback, each shared blob once. */
+  /**
+   * What the budget counts now: installed models and versions kept for rollback, each shared blob once.
+   *
+   * @return bytes, 0 or more
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   */
   public long budgetUse() throws StoreException {
     return Evictions.used(store);
   }
@@ -496,6 +729,8 @@ public final class Soko {
    *
    * @throws BudgetException when no budget is set, or evicting everything that may go is not enough
    *     (the message names what would have to go)
+   * @return the budget, its use and the planned evictions
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
    */
   public Prune prunePlan() throws StoreException, BudgetException {
     return Budgets.prunePlan(this);
@@ -504,6 +739,11 @@ public final class Soko {
   /**
    * Evicts least recently used models (and versions kept for rollback) until the store is within
    * the budget: never a model in use, bundled or marked keep.
+   *
+   * @param dryRun true to only plan, evicting nothing
+   * @return the budget, its use before, the evictions and what was done
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws BudgetException when no budget is set, or evicting everything that may go is not enough
    */
   public Prune prune(boolean dryRun) throws StoreException, BudgetException {
     return Budgets.prune(this, dryRun);
@@ -512,22 +752,42 @@ public final class Soko {
   /**
    * What a prune plans or did.
    *
+   * @param budget the budget in force and where it was set
    * @param used bytes the budget counted before
    * @param evictions what goes (or would go), in order
    * @param done one line per eviction done or skipped; empty for a dry run
    */
   public record Prune(BudgetSetting budget, long used, List<Eviction> evictions, List<String> done) {
+    /**
+     * Copies the lists.
+     *
+     * @param budget the budget in force
+     * @param used bytes the budget counted before
+     * @param evictions what goes, in order; copied, not null
+     * @param done one line per eviction done or skipped; copied, not null
+     */
     public Prune {
       evictions = List.copyOf(evictions);
       done = List.copyOf(done);
     }
 
+    /**
+     * The bytes the evictions free (or would free).
+     *
+     * @return the sum of the evictions' sizes, 0 or more
+     */
     public long freed() {
       return evictions.stream().mapToLong(Eviction::bytes).sum();
     }
   }
 
-  /** Marks an installed model keep (the budget never evicts it), or unmarks it. */
+  /**
+   * Marks an installed model keep (the budget never evicts it), or unmarks it.
+   *
+   * @param name the model's name
+   * @param keep true to mark it, false to unmark it
+   * @throws StoreException when marking a model that is not installed, or the store cannot be written
+   */
   public void keep(String name, boolean keep) throws StoreException {
     ModelName n = parseName(name);
     if (keep) {
@@ -536,7 +796,13 @@ public final class Soko {
     store.keep(n, keep);
   }
 
-  /** Installed models whose catalog lists a newer version, and aliases with a better pick. No network. */
+  /**
+   * Installed models whose catalog lists a newer version, and aliases with a better pick. No network.
+   *
+   * @return the outdated models and aliases; both lists empty when everything is current
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
+   */
   public Outdated outdated() throws StoreException, CatalogException {
     return Updates.outdated(this);
   }
@@ -544,6 +810,12 @@ public final class Soko {
   /**
    * What {@link #update} would download and evict, without writing anything; empty when the
    * catalogs list nothing newer.
+   *
+   * @param name an installed model's name or an alias
+   * @return the plan; empty when nothing newer is listed
+   * @throws AppException when {@code name} is neither installed nor an alias, or the budget cannot make room
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
    */
   public Optional<DownloadPlan> updatePlan(String name) throws AppException, StoreException, CatalogException {
     return Updates.updatePlan(this, name);
@@ -555,7 +827,15 @@ public final class Soko {
    * the name to it once it verifies; the replaced version stays for {@link #rollback} until gc, a
    * removal or the budget drops it. A licence change needs the new licence accepted by name.
    *
+   * @param name an installed model's name or an alias
+   * @param consent decides whether the downloads, and a changed licence, are accepted
+   * @param listener told of progress; {@link ProgressListener#NONE} for none
    * @return empty when nothing newer is listed
+   * @throws AppException when {@code name} is unknown, consent is refused, or the budget cannot make room
+   * @throws StoreException when the store cannot be read or written, or another process holds its lock too long
+   * @throws CatalogException when a catalog, or the stored catalog state, cannot be read or used
+   * @throws IntegrityException when a file's size or sha256 differs from the manifest's
+   * @throws AcquisitionException when a download fails (network, HTTP status, registry, or too large)
    * @throws ConsentRequiredException when the licence changes and {@code consent} does not accept the new one
    */
   public Optional<InstallResult> update(String name, Consent consent, ProgressListener listener)
@@ -571,6 +851,11 @@ public final class Soko {
   /**
    * Switches a model back to the version an update replaced, once that version verifies; the
    * version left becomes the previous one (a second rollback goes forward again).
+   *
+   * @param name the model's name
+   * @return the model as installed now
+   * @throws StoreException when the model is not installed, has no previous version, that version
+   *     does not verify, or the store cannot be written
    */
   public InstalledModel rollback(String name) throws StoreException {
     return store.rollback(parseName(name));
@@ -578,21 +863,42 @@ public final class Soko {
 
   // ---------------------------------------------------------------- diagnostics
 
+  /**
+   * This computer: the one given to {@link #open(Settings, Clock, Properties, Machine)}, or else
+   * probed anew at each call.
+   *
+   * @return the machine; never null
+   */
   public Machine machine() {
     Machine given = machine;
     return given != null ? given : MachineProbe.probe(props);
   }
 
-  /** Engine providers found on the class path. */
+  /**
+   * Engine providers found on the class path.
+   *
+   * @return the providers; empty when no engine module is present
+   */
   public List<EngineProvider> engineProviders() {
     return EngineDiscovery.providers();
   }
 
-  /** The engines, as Diagnostics shows them. */
+  /**
+   * The engines, as Diagnostics shows them.
+   *
+   * @return one report per engine; empty when no engine module is present
+   */
   public List<EngineReport> engines() {
     return EngineDiscovery.reports();
   }
 
+  /**
+   * The diagnostics report: store, settings origin, machine and engines. Reads the store, hashes
+   * nothing and sends nothing.
+   *
+   * @return the report
+   * @throws StoreException when the store cannot be read
+   */
   public Diagnostics diagnostics() throws StoreException {
     // The engines' probes (class loading, native libraries) run while the store is read.
     java.util.concurrent.CompletableFuture<List<EngineReport>> engines = java.util.concurrent.CompletableFuture
@@ -612,6 +918,11 @@ public final class Soko {
     }, clock);
   }
 
+  /**
+   * The store this Soko opened, for the callers that need its lower-level operations.
+   *
+   * @return the store; never null
+   */
   public Store store() {
     return store;
   }
@@ -633,6 +944,7 @@ public final class Soko {
    * {@link RuntimeSettings} from {@link Settings#environment()} (the variables are listed there)
    * over this machine's defaults.
    *
+   * @return the runtime manager; the same one at every call
    * @throws InvalidSettingException when a runtime setting has an unusable value
    */
   public Engines runtime() {

@@ -16,11 +16,19 @@ import java.util.regex.Pattern;
 public record StorageBudget(long bytes, String text) {
   /** The smallest budget accepted: smaller is surely a typo (a unit forgotten). */
   public static final long MIN = 1L << 20;
+  /** The largest budget accepted, 1 PiB. */
   public static final long MAX = 1L << 50;
 
   private static final Pattern FORM = Pattern.compile("(\\d{1,16})(?:\\.(\\d{1,3}))?\\s*([KMGT]i?B|B)?",
       Pattern.CASE_INSENSITIVE);
 
+  /**
+   * Checks the range.
+   *
+   * @param bytes the budget in bytes, {@link #MIN} to {@link #MAX}
+   * @param text the value as written in settings
+   * @throws IllegalArgumentException when {@code bytes} is out of range
+   */
   public StorageBudget {
     if (bytes < MIN || bytes > MAX) {
       throw new IllegalArgumentException("budget out of range: " + bytes);
@@ -30,6 +38,8 @@ public record StorageBudget(long bytes, String text) {
   /**
    * Parses a budget.
    *
+   * @param text a size such as {@code 20GiB}, {@code 1.5 TB} or {@code 1048576}; surrounding spaces ignored
+   * @return the budget, with its normalised text
    * @throws InvalidSettingException with what was wrong and an example of a good value
    */
   public static StorageBudget parse(String text) {

@@ -73,16 +73,26 @@ public final class Engines implements AutoCloseable {
   /** Where the manager reads the catalogs' aliases from (their candidates' order); read on every resolve. */
   @FunctionalInterface
   public interface CatalogSource {
+    /**
+     * The catalogs as they are now.
+     *
+     * @return the catalogs
+     * @throws CatalogException when they cannot be read
+     */
     Catalogs catalogs() throws CatalogException;
   }
 
   /**
    * A runtime manager over {@code store}. Most apps call {@code Soko.runtime()} instead.
    *
+   * @param store the store the models are read (and verified) from
    * @param catalogs the catalogs whose aliases order the installed candidates
    * @param offline never send a job to a remote engine
+   * @param settings threads, idle unloading, memory budget, isolation and the remote engine
+   * @param machine this computer, for the engines' CPU-feature and memory needs
    * @param providers the local engines, in the order they are tried
    * @param clouds the remote engines found; used only for the tasks {@code settings} lists
+   * @param clock the time source of idle unloading
    * @param background unload idle sessions from a daemon thread; without it only {@link #unloadIdle()} does
    */
   public Engines(Store store, CatalogSource catalogs, boolean offline, RuntimeSettings settings, Machine machine,
@@ -108,11 +118,20 @@ public final class Engines implements AutoCloseable {
     }
   }
 
+  /**
+   * The settings this manager was made with.
+   *
+   * @return the settings
+   */
   public RuntimeSettings settings() {
     return settings;
   }
 
-  /** Cloud providers found on the class path. Listed only; used only when configured. */
+  /**
+   * Cloud providers found on the class path. Listed only; used only when configured.
+   *
+   * @return the providers; empty when none is present
+   */
   public List<CloudProvider> cloudProviders() {
     return clouds;
   }
@@ -122,7 +141,10 @@ public final class Engines implements AutoCloseable {
   /**
    * The installed model that {@link #open} would load for this job, without verifying or loading it.
    *
+   * @param need the job
+   * @return the manifest of the first installed candidate
    * @throws ModelUnavailableException when none is installed, saying which alias to pull
+   * @throws StoreException when the store cannot be read
    */
   public Manifest resolve(Need need) throws ModelUnavailableException, StoreException {
     return resolver.candidates(need).getFirst();
@@ -131,6 +153,10 @@ public final class Engines implements AutoCloseable {
   /**
    * A lease on the loaded session for this job, loading the model if no caller has it loaded.
    *
+   * @param need the job
+   * @return a lease to close when done
+   * @throws EngineException when loading fails or the engine crashes while loading
+   * @throws StoreException when the store cannot be read, or as below
    * @throws ModelUnavailableException when no model for the job is installed, or no engine here runs it
    * @throws soko.store.ModelIntegrityException when the model's files do not match its manifest;
    *     no engine is called
@@ -163,15 +189,46 @@ public final class Engines implements AutoCloseable {
         + ", but no engine in this Soko can run it (" + String.join("; ", why) + "): install a Soko build with that engine");
   }
 
+  /**
+   * A lease on the voice activity detection session ({@link Need#vad()}).
+   *
+   * @return a lease to close when done
+   * @throws EngineException when no model for the job is installed or no engine here runs it
+   *     ({@link ModelUnavailableException}), the engine crashed, or it refused the input
+   * @throws StoreException when the model's files do not verify ({@link soko.store.ModelIntegrityException};
+   *     no engine is called) or the store cannot be read
+   */
   public Lease<VoiceActivitySession> vad() throws EngineException, StoreException {
     return typed(open(Need.vad()), VoiceActivitySession.class);
   }
 
-  /** Speech recognition in {@code spoken}, or with {@code toEnglish} speech translation into English. */
+  /**
+   * Speech recognition in {@code spoken}, or with {@code toEnglish} speech translation into English.
+   *
+   * @param spoken the language spoken in the audio
+   * @param toEnglish true for speech translation into English
+   * @return a lease to close when done
+   * @throws EngineException when no model for the job is installed or no engine here runs it
+   *     ({@link ModelUnavailableException}), the engine crashed, or it refused the input
+   * @throws StoreException when the model's files do not verify ({@link soko.store.ModelIntegrityException};
+   *     no engine is called) or the store cannot be read
+   */
   public Lease<SpeechSession> speech(Language spoken, boolean toEnglish) throws EngineException, StoreException {
     return typed(open(speechNeed(spoken, toEnglish)), SpeechSession.class);
   }
 
+  /**
+   * A lease on the text translation session for a language pair.
+   *
+   * @param from the source language
+   * @param to the target language, different from {@code from}
+   * @return a lease to close when done
+   * @throws EngineException when no model for the job is installed or no engine here runs it
+   *     ({@link ModelUnavailableException}), the engine crashed, or it refused the input
+   * @throws StoreException when the model's files do not verify ({@link soko.store.ModelIntegrityException};
+   *     no engine is called) or the store cannot be read
+   * @throws IllegalArgumentException when {@code from} equals {@code to}
+   */
   public Lease<TranslationSession> translation(Language from, Language to) throws EngineException, StoreException {
     return typed(open(Need.translate(from, to)), TranslationSession.class);
   }
@@ -211,17 +268,29 @@ public final class Engines implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** Models loaded now. */
+  /**
+   * Models loaded now.
+   *
+   * @return a snapshot; empty when none is loaded
+   */
   public List<LoadedModel> loaded() {
     return pool.loaded();
   }
 
-  /** How many times a model was loaded by this manager. */
+  /**
+   * How many times a model was loaded by this manager.
+   *
+   * @return loads since it was made, 0 or more
+   */
   public int loads() {
     return pool.loads();
   }
 
-  /** Unloads the sessions idle for at least the idle time now; returns how many. */
+  /**
+   * Unloads the sessions idle for at least the idle time now.
+   *
+   * @return how many were unloaded
+   */
   public int unloadIdle() {
     int n = pool.sweepIdle();
     if (n > 0) {
@@ -247,7 +316,16 @@ public final class Engines implements AutoCloseable {
   /** Samples fed to VAD per call when reading a stream: 4 s, 256 KB. */
   static final int BLOCK_SAMPLES = 4 * Audio.SAMPLE_RATE;
 
-  /** Finds speech in the audio with the installed VAD model. */
+  /**
+   * Finds speech in the audio with the installed VAD model.
+   *
+   * @param audio the recording
+   * @return the speech regions, the model used and the timings
+   * @throws EngineException when no model for the job is installed or no engine here runs it
+   *     ({@link ModelUnavailableException}), the engine crashed, or it refused the input
+   * @throws StoreException when the model's files do not verify ({@link soko.store.ModelIntegrityException};
+   *     no engine is called) or the store cannot be read
+   */
   public SpeechRegions detectSpeech(Audio audio) throws EngineException, StoreException {
     try (AudioStream stream = AudioSource.of(audio).open()) {
       return detectSpeech(stream);
@@ -261,6 +339,12 @@ public final class Engines implements AutoCloseable {
    * with the length of the audio. The model is found (and loaded) before the first block is read.
    * Does not close the stream.
    *
+   * @param audio the stream to read to its end
+   * @return the speech regions, the model used and the timings
+   * @throws EngineException when no model for the job is installed or no engine here runs it
+   *     ({@link ModelUnavailableException}), the engine crashed, or it refused the input
+   * @throws StoreException when the model's files do not verify ({@link soko.store.ModelIntegrityException};
+   *     no engine is called) or the store cannot be read
    * @throws IOException when reading the stream fails
    */
   public SpeechRegions detectSpeech(AudioStream audio) throws EngineException, StoreException, IOException {
@@ -293,6 +377,15 @@ public final class Engines implements AutoCloseable {
    * Finds speech with VAD, then recognises each region (with {@code toEnglish}: translates it into
    * English) and returns text timed from the start of the recording. The recogniser is not loaded
    * when there is no speech, but it must be installed.
+   *
+   * @param audio the recording
+   * @param spoken the language spoken in it
+   * @param toEnglish true to translate the speech into English
+   * @return the timed text, the speech regions, the models used and the timings
+   * @throws EngineException when no model for the job is installed or no engine here runs it
+   *     ({@link ModelUnavailableException}), the engine crashed, or it refused the input
+   * @throws StoreException when the model's files do not verify ({@link soko.store.ModelIntegrityException};
+   *     no engine is called) or the store cannot be read
    */
   public Transcript transcribe(Audio audio, Language spoken, boolean toEnglish) throws EngineException, StoreException {
     try {
@@ -308,6 +401,14 @@ public final class Engines implements AutoCloseable {
    * does not grow with the length of the recording. Both models are found before the audio is
    * opened: a missing recogniser fails before any audio is read.
    *
+   * @param source the recording, opened twice
+   * @param spoken the language spoken in it
+   * @param toEnglish true to translate the speech into English
+   * @return the timed text, the speech regions, the models used and the timings
+   * @throws EngineException when no model for the job is installed or no engine here runs it
+   *     ({@link ModelUnavailableException}), the engine crashed, or it refused the input
+   * @throws StoreException when the model's files do not verify ({@link soko.store.ModelIntegrityException};
+   *     no engine is called) or the store cannot be read
    * @throws IOException when reading the audio fails
    */
   public Transcript transcribe(AudioSource source, Language spoken, boolean toEnglish)
@@ -357,7 +458,19 @@ public final class Engines implements AutoCloseable {
     return new Transcript(text, spoken, toEnglish, regions.segments(), models, new Timings(load, run));
   }
 
-  /** Translates text with the installed model for the pair: a real one when installed, else the demo phrasebook. */
+  /**
+   * Translates text with the installed model for the pair: a real one when installed, else the demo
+   * phrasebook; or with the remote engine when the settings route translation there and Soko is online.
+   *
+   * @param text the text; blank text gives empty output without running a local model
+   * @param from the source language
+   * @param to the target language, different from {@code from}
+   * @return the translation, the model used and the timings
+   * @throws EngineException when no model for the job is installed or no engine here runs it
+   *     ({@link ModelUnavailableException}), the engine crashed, or it refused the input
+   * @throws StoreException when the model's files do not verify ({@link soko.store.ModelIntegrityException};
+   *     no engine is called) or the store cannot be read
+   */
   public Translation translate(String text, Language from, Language to) throws EngineException, StoreException {
     Need need = Need.translate(from, to);
     Optional<CloudRoute.CloudUse> cloud = CloudRoute.cloudFor(need, settings, offline, clouds);

@@ -10,6 +10,8 @@ import soko.runtime.EngineSession;
  *
  * <p>A lease is for one caller; {@link #close()} may be called more than once. The session may be
  * used from several threads as its own contract says.
+ *
+ * @param <S> the kind of session
  */
 public final class Lease<S extends EngineSession> implements AutoCloseable {
   private final SessionPool.Entry entry;
@@ -23,7 +25,12 @@ public final class Lease<S extends EngineSession> implements AutoCloseable {
     this.use = use;
   }
 
-  /** The shared session. Fails once this lease is closed. */
+  /**
+   * The shared session. Fails once this lease is closed.
+   *
+   * @return the session
+   * @throws IllegalStateException when this lease is closed
+   */
   public S session() {
     if (closed.get()) {
       throw new IllegalStateException("the lease on " + use.model() + " is closed");
@@ -31,7 +38,11 @@ public final class Lease<S extends EngineSession> implements AutoCloseable {
     return session;
   }
 
-  /** Which model this is and whether this call loaded it. */
+  /**
+   * Which model this is and whether this call loaded it.
+   *
+   * @return the model's use; available after close too
+   */
   public ModelUse model() {
     return use;
   }

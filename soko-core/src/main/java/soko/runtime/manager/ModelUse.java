@@ -13,7 +13,11 @@ import java.time.Duration;
  * @param load how long loading took for this call; zero when an already loaded session was shared
  */
 public record ModelUse(String requested, String model, String engine, boolean demo, boolean cloud, Duration load) {
-  /** One line for people, such as "demo-phrasebook@1.0.0 (soko-phrasebook 1.0.0) — DEMO phrasebook, not real machine translation". */
+  /**
+   * One line for people, such as "demo-phrasebook@1.0.0 (soko-phrasebook 1.0.0) — DEMO phrasebook, not real machine translation".
+   *
+   * @return the model and engine, with a warning for a demo model or a remote service
+   */
   public String describe() {
     return model + " (" + engine + ")" + (demo ? " — DEMO phrasebook, not real machine translation" : "")
         + (cloud ? " — sent to a remote service you configured" : "");

@@ -19,6 +19,8 @@ import soko.runtime.cloud.CloudEndpoint;
  *   <tr><td>remote engine (none by default)</td><td>SOKO_CLOUD_PROVIDER, SOKO_CLOUD_ENDPOINT, SOKO_CLOUD_TASKS</td><td>none</td></tr>
  * </table>
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param threads worker threads per engine session, at least 1
  * @param idleUnload how long an unused model stays loaded; zero unloads it when its last user is done
  * @param memoryBudgetBytes models stay loaded while their estimated sizes fit; the least recently used idle ones go first
@@ -27,17 +29,35 @@ import soko.runtime.cloud.CloudEndpoint;
  */
 public record RuntimeSettings(int threads, Duration idleUnload, long memoryBudgetBytes, boolean isolate,
     Optional<CloudEndpoint> cloud) {
+  /** The environment variable of {@link #threads()}. */
   public static final String ENV_THREADS = "SOKO_THREADS";
+  /** The environment variable of {@link #idleUnload()}, in seconds. */
   public static final String ENV_IDLE_UNLOAD = "SOKO_IDLE_UNLOAD_SECONDS";
+  /** The environment variable of {@link #memoryBudgetBytes()}, in MiB. */
   public static final String ENV_MEMORY_BUDGET = "SOKO_MEMORY_BUDGET_MB";
+  /** The environment variable of {@link #isolate()}; {@code 0} runs native engines in this process. */
   public static final String ENV_ISOLATE = "SOKO_ISOLATE";
+  /** The environment variable naming the remote engine's provider. */
   public static final String ENV_CLOUD_PROVIDER = "SOKO_CLOUD_PROVIDER";
+  /** The environment variable giving the remote engine's endpoint. */
   public static final String ENV_CLOUD_ENDPOINT = "SOKO_CLOUD_ENDPOINT";
+  /** The environment variable listing the tasks sent to the remote engine. */
   public static final String ENV_CLOUD_TASKS = "SOKO_CLOUD_TASKS";
+  /** How long an unused model stays loaded by default: 5 minutes. */
   public static final Duration DEFAULT_IDLE_UNLOAD = Duration.ofMinutes(5);
   /** Used when the machine's memory is unknown. */
   public static final long DEFAULT_MEMORY_BUDGET = 4L << 30;
 
+  /**
+   * Checks the ranges.
+   *
+   * @param threads worker threads per engine session, at least 1
+   * @param idleUnload how long an unused model stays loaded, zero or more
+   * @param memoryBudgetBytes bytes of estimated model size that may stay loaded, zero or more
+   * @param isolate run native engines in a child process
+   * @param cloud the remote engine, if any
+   * @throws IllegalArgumentException when a value is out of range
+   */
   public RuntimeSettings {
     if (threads < 1) {
       throw new IllegalArgumentException("threads < 1");
@@ -50,7 +70,13 @@ public record RuntimeSettings(int threads, Duration idleUnload, long memoryBudge
     }
   }
 
-  /** The defaults for this machine, with no cloud provider. */
+  /**
+   * The defaults for this machine, with no cloud provider.
+   *
+   * @param machine this computer: its cores and memory (0 when unknown)
+   * @return a thread per core, {@link #DEFAULT_IDLE_UNLOAD}, half the memory (else
+   *     {@link #DEFAULT_MEMORY_BUDGET}) and isolation on
+   */
   public static RuntimeSettings defaults(Machine machine) {
     return new RuntimeSettings(Math.max(1, machine.cores()), DEFAULT_IDLE_UNLOAD,
         machine.memoryBytes() > 0 ? machine.memoryBytes() / 2 : DEFAULT_MEMORY_BUDGET, true, Optional.empty());

@@ -12,6 +12,14 @@ import soko.runtime.Segment;
  * @param timings where the time went
  */
 public record SpeechRegions(List<Segment> segments, double audioSeconds, ModelUse model, Timings timings) {
+  /**
+   * Copies the segments.
+   *
+   * @param segments speech, in order; copied, not null
+   * @param audioSeconds the length of the audio in seconds
+   * @param model the VAD model that ran
+   * @param timings where the time went
+   */
   public SpeechRegions {
     segments = List.copyOf(segments);
   }

@@ -16,6 +16,16 @@ import soko.runtime.Segment;
  */
 public record Transcript(List<Segment> segments, Language spoken, boolean english, List<Segment> speech,
     List<ModelUse> models, Timings timings) {
+  /**
+   * Copies the lists.
+   *
+   * @param segments recognised text; copied, not null
+   * @param spoken the spoken language
+   * @param english true when the text was translated into English
+   * @param speech where VAD found speech; copied, not null
+   * @param models the models that ran; copied, not null
+   * @param timings where the time went
+   */
   public Transcript {
     segments = List.copyOf(segments);
     speech = List.copyOf(speech);
