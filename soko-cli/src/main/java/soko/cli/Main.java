@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /** Entry point of the {@code soko} command. */
 public final class Main {
@@ -71,28 +70,11 @@ public final class Main {
 
   /** This build's version line, e.g. {@code soko 0.1.0}. */
   static String version() {
-    String v = implementationVersion(Main.class);
+    String v = soko.JarVersion.of(Main.class).orElse(null);
     // String.concat, not '+': the first '+' of a process bootstraps StringConcatFactory (about 10 ms).
     return "soko ".concat(v == null ? "0.1.0-SNAPSHOT" : v);
   }
 
-  /**
-   * The {@code Implementation-Version} of the jar holding {@code c}: its package's on the class
-   * path; on the module path (packages of named modules carry none) its module's manifest's.
-   */
-  private static @Nullable String implementationVersion(Class<?> c) {
-    String v = c.getPackage().getImplementationVersion();
-    if (v != null || !c.getModule().isNamed()) {
-      return v;
-    }
-    // META-INF is not a package, so its resources are readable from any module.
-    try (java.io.InputStream in = c.getModule().getResourceAsStream("META-INF/MANIFEST.MF")) {
-      return in == null ? null
-          : new java.util.jar.Manifest(in).getMainAttributes().getValue(java.util.jar.Attributes.Name.IMPLEMENTATION_VERSION);
-    } catch (java.io.IOException e) {
-      return null;
-    }
-  }
 
   /**
    * Runs {@code list} and {@code diagnostics}, which take no options of their own, and {@code verify

@@ -26,7 +26,7 @@ public record HttpSettings(Duration connectTimeout, Duration responseTimeout, St
   /** The default {@code responseTimeout}: 30 s. */
   public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
   /** {@code soko/} and this build's version ({@code soko/dev} when run from classes, not from the jar). */
-  public static final String DEFAULT_USER_AGENT = "soko/" + soko.internal.io.JarVersion.of(HttpSettings.class).orElse("dev");
+  public static final String DEFAULT_USER_AGENT = "soko/" + soko.JarVersion.of(HttpSettings.class).orElse("dev");
 
   /** The defaults: direct connections and the JDK's trust. */
   public static final HttpSettings DEFAULTS = new HttpSettings(DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT,

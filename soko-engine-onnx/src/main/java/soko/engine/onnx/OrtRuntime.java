@@ -64,27 +64,9 @@ public final class OrtRuntime {
    * #environment(Path)} checks that the native library reports the same version.
    */
   public static String version() {
-    String v = implementationVersion(OrtEnvironment.class);
-    return v == null ? "unknown" : v;
+    return soko.JarVersion.of(OrtEnvironment.class).orElse("unknown");
   }
 
-  /**
-   * The {@code Implementation-Version} of the jar holding {@code c}: its package's on the class
-   * path; on the module path (packages of named modules carry none) its module's manifest's.
-   */
-  private static @Nullable String implementationVersion(Class<?> c) {
-    String v = c.getPackage().getImplementationVersion();
-    if (v != null || !c.getModule().isNamed()) {
-      return v;
-    }
-    // META-INF is not a package, so its resources are readable from any module.
-    try (java.io.InputStream in = c.getModule().getResourceAsStream("META-INF/MANIFEST.MF")) {
-      return in == null ? null
-          : new java.util.jar.Manifest(in).getMainAttributes().getValue(java.util.jar.Attributes.Name.IMPLEMENTATION_VERSION);
-    } catch (java.io.IOException e) {
-      return null;
-    }
-  }
 
   /**
    * The shared environment, loading the native libraries on first use.

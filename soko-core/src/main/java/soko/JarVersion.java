@@ -1,4 +1,4 @@
-package soko.internal.io;
+package soko;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +10,20 @@ import java.util.jar.Manifest;
  * The {@code Implementation-Version} of the jar a class was loaded from. On the class path the
  * class's {@link Package} carries it; in a named module it does not (packages of named modules
  * have no manifest attributes), so the module's own {@code META-INF/MANIFEST.MF} is read.
+ *
+ * <p>In this package, which every Soko module may use, so that the CLI, the engines (for {@link
+ * soko.runtime.EngineInfo#version()}) and the User-Agent read versions the one way. Stateless and
+ * thread-safe.
  */
 public final class JarVersion {
   private JarVersion() {}
 
-  /** The version, or empty when run from a folder of classes or a jar without one. Never throws. */
+  /**
+   * The version of the jar {@code c} was loaded from.
+   *
+   * @param c any class of that jar
+   * @return the version, or empty when run from a folder of classes or a jar without one; never throws
+   */
   public static Optional<String> of(Class<?> c) {
     String v = c.getPackage().getImplementationVersion();
     if (v != null) {
