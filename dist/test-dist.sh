@@ -118,7 +118,9 @@ for _ in $(seq 200); do
   [ -n "$url" ] && break
   sleep 0.1
 done
-if [ -n "$url" ] && curl -sf "$url" | grep -qi "soko"; then pass "soko serve answers on $(echo "$url" | sed 's/?key=.*/?key=…/')"; else fail "soko serve: no page ($(cat "$work/serve.out"))"; fi
+status=""
+[ -n "$url" ] && status=$(curl -s -o "$work/page.html" -w '%{http_code}' "$url")
+if [ "$status" = 200 ] && grep -qi "soko" "$work/page.html"; then pass "soko serve answers on $(echo "$url" | sed 's/?key=.*/?key=…/')"; else fail "soko serve: no page (HTTP ${status:-none}: $(head -c 300 "$work/page.html" 2>/dev/null); $(cat "$work/serve.out"))"; fi
 kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; serve_pid=""
 
 # ------------------------------------------------------------------ HTTPS from nginx on loopback
