@@ -121,7 +121,10 @@ if [ $strip = 1 ]; then
     [ "$d" = "$whisper_native" ] || drop+=("$d/")
   done
   "$JAVA_HOME/bin/java" "$here/dist/StripJar.java" "$whisper_jar" "$whisper_jar" "${drop[@]}" >&2
-  unzip -Z1 "$whisper_jar" | grep -q "^$whisper_native/libwhisper" || die "whisper-jni lost its $whisper_native libraries"
+  # Not "unzip | grep -q": under pipefail, grep's early exit ends unzip with SIGPIPE, which fails the
+  # check at random (it failed one CI run).
+  kept=$(unzip -Z1 "$whisper_jar")
+  grep -q "^$whisper_native/libwhisper" <<<"$kept" || die "whisper-jni lost its $whisper_native libraries"
 else
   # The jars as published: ONNX Runtime unpacks this platform's libraries from its jar at run time
   # (into Soko's cache), as in a checkout.

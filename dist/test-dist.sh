@@ -97,7 +97,7 @@ grep -q "executionProviders=CPU" "$work/diag.out" && pass "diagnostics: ONNX Run
 # Under LANG=C the launcher runs the JVM in C.UTF-8, so Japanese arguments arrive intact.
 got=$("${isolate[@]}" env -i HOME="$work/home" TMPDIR="$work/tmp" PATH=/usr/bin:/bin LANG=C "$root/bin/soko" --home "$H" \
   translate --from ja "おはようございます" 2>&1)
-echo "$got" | grep -q "Good morning" && pass "translate a Japanese argument under LANG=C" || fail "translate under LANG=C: $got"
+grep -q "Good morning" <<<"$got" && pass "translate a Japanese argument under LANG=C" || fail "translate under LANG=C: $got"
 soko --home "$H" verify no-such-model >/dev/null 2>&1; code=$?
 [ $code = 1 ] && pass "exit code 1 (missing model) comes through the launcher" || fail "verify no-such-model exited $code, not 1"
 soko --home "$H" --no-such-flag >/dev/null 2>&1; code=$?
@@ -267,16 +267,16 @@ if [ $test_deb = 1 ]; then
       [ -z "$left" ] && pass "the installed soko leaves HOME, TMPDIR and /tmp untouched" || fail "the installed soko wrote: $left"
       files=$(dpkg -L soko)
       for f in /usr/share/doc/soko/copyright /opt/soko/THIRD-PARTY-NOTICES.txt /opt/soko/app/soko-cli.aot; do
-        echo "$files" | grep -qx "$f" && pass "the package has $f" || fail "the package lacks $f"
+        grep -qx "$f" <<<"$files" && pass "the package has $f" || fail "the package lacks $f"
       done
       if [ -d "/opt/soko/share/bash-completion" ]; then
-        echo "$files" | grep -qx /usr/share/bash-completion/completions/soko && pass "bash completion installed" || fail "no bash completion in /usr/share"
+        grep -qx /usr/share/bash-completion/completions/soko <<<"$files" && pass "bash completion installed" || fail "no bash completion in /usr/share"
       fi
       if [ -d "/opt/soko/share/zsh" ]; then
-        echo "$files" | grep -qx /usr/share/zsh/vendor-completions/_soko && pass "zsh completion installed" || fail "no zsh completion in /usr/share"
+        grep -qx /usr/share/zsh/vendor-completions/_soko <<<"$files" && pass "zsh completion installed" || fail "no zsh completion in /usr/share"
       fi
       if [ -d "/opt/soko/share/man/man1" ]; then
-        echo "$files" | grep -q "^/usr/share/man/man1/soko.*\.1\.gz$" && pass "man pages installed" || fail "no man pages in /usr/share/man/man1"
+        grep -q "^/usr/share/man/man1/soko.*\.1\.gz$" <<<"$files" && pass "man pages installed" || fail "no man pages in /usr/share/man/man1"
       fi
       if DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=120 remove soko >"$work/apt.out" 2>&1; then
         deb_installed=0
