@@ -15,6 +15,12 @@ public final class DownloadCancelledException extends AcquisitionException {
     this.bytesKept = bytesKept;
   }
 
+  /** The cancel of a fetch on this thread: sets the thread's interrupt status again, then returns the exception to throw. */
+  static DownloadCancelledException interrupted(String file, long bytesKept, long size, Throwable cause) {
+    Thread.currentThread().interrupt();
+    return new DownloadCancelledException(file, bytesKept, size, cause);
+  }
+
   /**
    * How far the download got.
    *

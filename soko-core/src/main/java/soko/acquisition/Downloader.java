@@ -1,13 +1,6 @@
 package soko.acquisition;
 
-import java.io.IOException;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -19,12 +12,10 @@ import java.util.OptionalLong;
 import java.util.Set;
 import soko.events.ProgressListener;
 import soko.events.TransferEvent;
-import soko.internal.io.Entries;
 import soko.manifest.ModelFile;
 import soko.manifest.SourceUri;
 import soko.store.StoreException;
 import soko.verification.Digest;
-import soko.verification.Hashing;
 import soko.verification.IntegrityException;
 
 /**
@@ -97,15 +88,10 @@ import soko.verification.IntegrityException;
 public final class Downloader {
   /** The most redirects followed for one request. */
   public static final int MAX_REDIRECTS = Redirects.MAX_REDIRECTS;
-  /** How long a wait for another download goes before the first notice, and between notices. */
-  static final Duration FIRST_NOTICE = Duration.ofSeconds(1);
-  static final Duration NOTICE_EVERY = Duration.ofSeconds(30);
-
   private final PartialFiles paths;
   private final DownloadSettings settings;
-  private final InstantSource clock;
   private final Map<SourceUri.Kind, Transport> transports;
-  private final HostSlots slots = new HostSlots();
+  private final DownloadsFolder folder;
 
   /**
    * A downloader for http(s) sources only, its connections made with {@code settings.http()}.
@@ -134,7 +120,7 @@ public final class Downloader {
       Map<SourceUri.Kind, Transport> transports) {
     this.paths = new PartialFiles(Objects.requireNonNull(downloadsFolder, "downloadsFolder"));
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.folder = new DownloadsFolder(paths, this.settings, Objects.requireNonNull(clock, "clock"), new HostSlots());
     this.transports = new EnumMap<>(SourceUri.Kind.class);
     transports.forEach((kind, t) -> {
       if (kind == SourceUri.Kind.BUNDLED || kind == SourceUri.Kind.FILE) {
@@ -213,8 +199,8 @@ public final class Downloader {
     try {
       return Parallel.onVirtualThread(() -> {
         try {
-          try (DownloadLock lock = lock(file, emitter)) {
-            Fetched f = fetchLocked(file, sources, emitter);
+          try (DownloadLock lock = folder.lock(file, emitter)) {
+            DownloadsFolder.Fetched f = folder.fetchLocked(file, sources, emitter);
             emitter.emit(new TransferEvent.Done(file.path().value(), file.sha256().toString(), file.size(), f.transferred()));
             return f.path();
           }
@@ -316,59 +302,22 @@ public final class Downloader {
    * @throws StoreException when the destination cannot be read or cannot take the file
    * @throws IntegrityException when the destination's own check finds other bytes than the manifest's
    */
-  @SuppressWarnings("try") // the lock is held for the block, not used in it
   public OptionalLong repairChunks(ModelFile file, Path corrupt, long chunkSize, List<Integer> bad,
       Destination destination, ProgressListener listener) throws AcquisitionException, StoreException, IntegrityException {
     Emitter emitter = new Emitter(Objects.requireNonNull(listener, "listener"));
-    String name = file.path().value();
-    List<FileJob.Source> sources = requireSources(file);
-    try (DownloadLock lock = lock(file, emitter)) {
-      if (destination.holds(file)) {
-        return OptionalLong.of(0);
-      }
-      Path work = paths.folder().resolve(file.sha256().hex() + ".repair");
-      setAside(work, false, name, emitter);
-      try {
-        for (FileJob.Source source : sources) {
-          Files.deleteIfExists(work);
-          Files.copy(corrupt, work, LinkOption.NOFOLLOW_LINKS);
-          emitter.emit(new TransferEvent.Notice(name, "repairing " + bad.size() + " chunk" + (bad.size() == 1 ? "" : "s")
-              + " of " + chunkSize / (1024 * 1024) + " MiB by range from " + source.uri().getHost()));
-          OptionalLong got = ChunkRanges.fetch(file, source, work, chunkSize, bad);
-          if (got.isEmpty()) {
-            continue;
-          }
-          emitter.emit(new TransferEvent.Verifying(name, file.size()));
-          Hashing.Measured m = Hashing.sha256(work);
-          if (m.size() != file.size() || !m.digest().equals(file.sha256())) {
-            continue; // other chunks were bad too, or the source serves other bytes: the whole file is fetched
-          }
-          Path complete = paths.complete(file.sha256());
-          Files.move(work, complete, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          PartialFiles.syncFolder(paths.folder());
-          destination.publish(file, complete);
-          emitter.emit(new TransferEvent.Done(name, file.sha256().toString(), file.size(), got.getAsLong()));
-          return got;
-        }
-        return OptionalLong.empty();
-      } catch (IOException e) {
-        throw DownloadsFolderException.io(name, work, "repair", e);
-      } finally {
-        deleteQuietly(work);
-      }
-    }
+    return new ChunkRepair(paths, folder).repair(file, requireSources(file), corrupt, chunkSize, bad, destination, emitter);
   }
 
   @SuppressWarnings("try") // the lock is held for the block, not used in it
   private boolean fetchInto(ModelFile file, Destination destination, Emitter emitter)
       throws AcquisitionException, StoreException, IntegrityException {
     String name = file.path().value();
-    try (DownloadLock lock = lock(file, emitter)) {
+    try (DownloadLock lock = folder.lock(file, emitter)) {
       if (destination.holds(file)) {
         emitter.emit(new TransferEvent.Done(name, file.sha256().toString(), file.size(), 0));
         return false;
       }
-      Fetched f = fetchLocked(file, requireSources(file), emitter);
+      DownloadsFolder.Fetched f = folder.fetchLocked(file, requireSources(file), emitter);
       destination.publish(file, f.path());
       emitter.emit(new TransferEvent.Done(name, file.sha256().toString(), file.size(), f.transferred()));
       return true;
@@ -380,134 +329,6 @@ public final class Downloader {
 
   private DownloadCancelledException cancelledAt(ModelFile f, InterruptedException e) {
     return new DownloadCancelledException(f.path().value(), partialBytes(f), f.size(), e);
-  }
-
-  /**
-   * Takes the file's download lock, first moving aside anything that is not Soko's where the
-   * folder or the lock file belongs; tells the listener while it waits for another download.
-   */
-  private DownloadLock lock(ModelFile file, Emitter emitter) throws AcquisitionException {
-    String name = file.path().value();
-    // Nothing Soko did not create is written, read as its own, or followed: a link or a special
-    // file where the folder or one of this file's entries belongs is moved aside first.
-    setAside(paths.folder(), true, name, emitter);
-    try {
-      Files.createDirectories(paths.folder());
-    } catch (IOException e) {
-      throw DownloadsFolderException.io(name, paths.folder(), "create the downloads folder", e);
-    }
-    setAside(paths.lock(file.sha256()), false, name, emitter);
-    Duration[] next = {FIRST_NOTICE};
-    try {
-      return DownloadLock.acquire(paths.lock(file.sha256()), waited -> {
-        if (waited.compareTo(next[0]) >= 0) {
-          emitter.emit(new TransferEvent.Notice(name, "waiting for another Soko process to finish installing this file ("
-              + waited.toSeconds() + " s so far)"));
-          next[0] = waited.plus(NOTICE_EVERY);
-        }
-      }, e -> {
-        Thread.currentThread().interrupt();
-        return new DownloadCancelledException(name, 0, file.size(), e);
-      });
-    } catch (IOException e) {
-      throw DownloadsFolderException.io(name, paths.lock(file.sha256()), "lock", e);
-    }
-  }
-
-  private record Fetched(Path path, long transferred) {}
-
-  /** The fetch proper, under the file's download lock. */
-  private Fetched fetchLocked(ModelFile file, List<FileJob.Source> sources, Emitter emitter) throws AcquisitionException {
-    String name = file.path().value();
-    Digest d = file.sha256();
-    Path complete = paths.complete(d);
-    Path partial = paths.partial(d);
-    for (Path entry : List.of(complete, partial, paths.metadata(d), paths.metadataTemp(d))) {
-      setAside(entry, false, name, emitter);
-    }
-    if (Files.isRegularFile(complete, LinkOption.NOFOLLOW_LINKS)) {
-      emitter.emit(new TransferEvent.Verifying(name, file.size()));
-      try {
-        Hashing.Measured m = Hashing.sha256(complete);
-        if (m.size() == file.size() && m.digest().equals(d)) {
-          return new Fetched(complete, 0);
-        }
-        Files.delete(complete);
-      } catch (IOException e) {
-        throw DownloadsFolderException.io(name, complete, "verify the downloaded file", e);
-      }
-    }
-    FileJob job;
-    boolean empty = false;
-    try (PartialFile data = PartialFile.open(partial)) {
-      // The download lock keeps other Soko downloads away; this lock guards the bytes themselves.
-      FileLock lock = data.tryLock().orElseThrow(() -> DownloadsFolderException.busy(name, partial));
-      try {
-        job = new FileJob(file, settings, clock, paths, emitter, data, slots);
-        job.run(sources);
-      } catch (AcquisitionException e) {
-        empty = !(e instanceof DownloadsFolderException f && f.busy()) && data.size() == 0;
-        throw e;
-      } finally {
-        releaseQuietly(lock);
-      }
-    } catch (IOException e) {
-      throw DownloadsFolderException.io(name, partial, "open the partial download", e);
-    } finally {
-      if (empty) {
-        deleteQuietly(partial); // nothing to resume: leave no empty file behind
-      }
-    }
-    // Moved after the channel is closed: Windows cannot rename an open file.
-    try {
-      Files.move(partial, complete, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      PartialFiles.syncFolder(paths.folder());
-      Files.deleteIfExists(paths.metadata(d));
-    } catch (IOException e) {
-      throw DownloadsFolderException.io(name, complete, "move the verified download to", e);
-    }
-    return new Fetched(complete, job.transferred());
-  }
-
-  /**
-   * Moves {@code entry} into the cache's quarantine folder when something other than what Soko
-   * keeps there stands at its name (a link, a special file, a file with other hard links; for
-   * {@code folder}, anything but a real folder), and says so in a {@link TransferEvent.Notice}.
-   */
-  private void setAside(Path entry, boolean folder, String name, Emitter emitter) throws DownloadsFolderException {
-    try {
-      Optional<String> problem = folder ? Entries.folderProblem(entry) : Entries.fileProblem(entry);
-      if (problem.isEmpty()) {
-        return;
-      }
-      Path moved;
-      try {
-        moved = Entries.moveAside(entry, paths.quarantine(), clock.instant());
-      } catch (NoSuchFileException gone) {
-        return; // moved or removed meanwhile by another fetch or a cache clear
-      }
-      emitter.emit(new TransferEvent.Notice(name, entry + ": " + problem.get() + "; Soko moved it aside to " + moved
-          + " without following it"));
-    } catch (IOException e) {
-      throw DownloadsFolderException.io(name, entry, "move aside the foreign entry", e);
-    }
-  }
-
-  /** Closing the file releases the lock anyway; release() may fail when the thread is interrupted. */
-  private static void releaseQuietly(FileLock lock) {
-    try {
-      lock.release();
-    } catch (IOException ignored) {
-      // released by close
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // an empty leftover is listed by partials() and removed by removePartials()
-    }
   }
 
   /**
