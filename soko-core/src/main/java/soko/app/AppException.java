@@ -4,7 +4,7 @@ import soko.Reason;
 
 /** A use case could not run. The message says what to do. */
 public sealed class AppException extends soko.SokoException
-    permits UnknownModelException, NoSourceException, ConsentRequiredException, RegistryException,
+    permits UnknownModelException, ConsentRequiredException, RegistryException,
         BudgetException {
   AppException(String message) {
     super(message);
@@ -22,7 +22,7 @@ public sealed class AppException extends soko.SokoException
   public Reason reason() {
     return switch (this) {
       case ConsentRequiredException _ -> Reason.CONSENT;
-      case UnknownModelException _, NoSourceException _ -> Reason.NOT_FOUND;
+      case UnknownModelException _ -> Reason.NOT_FOUND;
       case BudgetException _ -> Reason.OVER_BUDGET;
       case RegistryException r -> {
         Reason cause = r.getCause() == null ? Reason.INTERNAL : Failures.reason(r.getCause());

@@ -96,7 +96,7 @@ final class CatalogService {
     try {
       return catalogSources().read();
     } catch (IOException | soko.internal.json.JsonProblem e) {
-      throw new soko.catalog.CatalogStateException(facade.store().roots().data().resolve("state/catalog-sources.json"),
+      throw soko.catalog.CatalogUnusableException.state(facade.store().roots().data().resolve("state/catalog-sources.json"),
           "(the configured catalog sources) is damaged (" + e.getMessage() + "): remove it and add the catalogs again", e);
     }
   }
@@ -139,7 +139,7 @@ final class CatalogService {
           try {
             out.add(new soko.bundle.BundleWriter.CatalogCopy(c.catalogId(), Files.readAllBytes(env)));
           } catch (IOException ex) {
-            throw new soko.catalog.CatalogStateException(env, "cannot be read (" + ex.getMessage() + ")", ex);
+            throw soko.catalog.CatalogUnusableException.state(env, "cannot be read (" + ex.getMessage() + ")", ex);
           }
         }
       }
@@ -172,7 +172,7 @@ final class CatalogService {
       } catch (CatalogException e) {
         return "catalog " + catalogId + " in the bundle was refused: " + e.getMessage();
       } catch (IOException e) {
-        throw new soko.catalog.CatalogStateException(catalogSources().envelope(c), "cannot be written (" + e.getMessage()
+        throw soko.catalog.CatalogUnusableException.state(catalogSources().envelope(c), "cannot be written (" + e.getMessage()
             + ")", e);
       }
     }

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import soko.catalog.CatalogKeyException;
+import soko.catalog.CatalogUnusableException;
 import soko.catalog.CatalogSource;
 import soko.catalog.TrustedKeys;
 import soko.internal.json.Json;
@@ -45,7 +45,7 @@ final class CatalogSources {
     this.envelopes = stateDir.resolve("catalog-envelopes");
   }
 
-  List<Configured> read() throws IOException, JsonProblem, CatalogKeyException {
+  List<Configured> read() throws IOException, JsonProblem, CatalogUnusableException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);

@@ -154,7 +154,7 @@ final class InstallService {
         } else if (downloader.canFetch(f)) {
           remote.add(f);
         } else {
-          copyLocal(f); // throws NoSourceException naming every source that failed
+          copyLocal(f); // throws UnknownModelException naming every source that failed
         }
       }
       if (!remote.isEmpty()) {
@@ -452,7 +452,7 @@ final class InstallService {
     }
     boolean remote = f.sources().stream().anyMatch(s -> s.kind() == SourceUri.Kind.HTTP || s.kind() == SourceUri.Kind.OCI);
     String detail = failures.isEmpty() ? "" : " (" + failures.getLast().getMessage() + ")";
-    NoSourceException e = new NoSourceException("no source could provide " + f.path() + detail
+    UnknownModelException e = new UnknownModelException("no source could provide " + f.path() + detail
         + (remote ? "; it must be downloaded: run `soko pull` with consent" : "; check the manifest's sources"));
     failures.forEach(e::addSuppressed);
     throw e;

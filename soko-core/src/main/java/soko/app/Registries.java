@@ -438,7 +438,7 @@ public final class Registries {
 
   /**
    * A registry failure as an app failure, keeping the one-line message and the cause. A missing
-   * model is an {@link UnknownModelException}; everything else is a {@link NoSourceException}: the
+   * model is an {@link UnknownModelException}; everything else is a {@link RegistryException}: the
    * registry could not provide (or take) the model.
    */
   private AppException failure(OciException e, OciReference ref) {

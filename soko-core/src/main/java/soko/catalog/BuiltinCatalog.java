@@ -38,9 +38,9 @@ public final class BuiltinCatalog {
    * Reads and checks the built-in catalog. Reads the class path on each call; callers keep the result.
    *
    * @return the built-in catalog, with no expiry
-   * @throws CatalogMalformedException when this Soko build is damaged or incomplete
+   * @throws CatalogUnusableException when this Soko build is damaged or incomplete
    */
-  public static Catalog load() throws CatalogMalformedException {
+  public static Catalog load() throws CatalogUnusableException {
     // Class.getResourceAsStream, not the class loader's: soko.catalog is not an open package, so on
     // the module path only this module's own classes can read its resources.
     return load(path -> {
@@ -50,13 +50,13 @@ public final class BuiltinCatalog {
     });
   }
 
-  static Catalog load(Resources resources) throws CatalogMalformedException {
+  static Catalog load(Resources resources) throws CatalogUnusableException {
     byte[] document;
     try {
-      document = resources.read(RESOURCE).orElseThrow(() -> new CatalogMalformedException(SOURCE, "catalog", "",
+      document = resources.read(RESOURCE).orElseThrow(() -> CatalogUnusableException.malformed(SOURCE, "catalog", "",
           "the resource is missing from this Soko build; reinstall Soko", null));
     } catch (IOException e) {
-      throw new CatalogMalformedException(SOURCE, "catalog", "", "could not be read: " + e.getMessage(), e);
+      throw CatalogUnusableException.malformed(SOURCE, "catalog", "", "could not be read: " + e.getMessage(), e);
     }
     return CatalogCodec.parseBuiltin(document, SOURCE, (name, at) -> {
       String path = "soko/bundled/" + name + "/manifest.json";

@@ -75,23 +75,23 @@ public final class CatalogCodec {
    * @param json the document's UTF-8 JSON, at most {@link #MAX_BYTES} bytes
    * @param source names the document in messages, such as a file path or {@code catalog source "…"}
    * @return the catalog, obeying every catalog rule
-   * @throws CatalogMalformedException if the bytes are not JSON, too large, or break the schema or a
+   * @throws CatalogUnusableException if the bytes are not JSON, too large, or break the schema or a
    *     catalog rule (the message names the JSON pointer and what would be valid)
    */
-  public static Catalog parse(byte[] json, String source) throws CatalogMalformedException {
+  public static Catalog parse(byte[] json, String source) throws CatalogUnusableException {
     try {
       return read(Json.parse(json, MAX_BYTES, "catalog"), null);
     } catch (JsonProblem p) {
-      throw new CatalogMalformedException(source, "catalog", p.pointer(), p.problem(), p);
+      throw CatalogUnusableException.malformed(source, "catalog", p.pointer(), p.problem(), p);
     }
   }
 
   /** Parses the built-in catalog, whose {@code bundled} names are looked up with {@code bundled}. */
-  static Catalog parseBuiltin(byte[] json, String source, BundledManifests bundled) throws CatalogMalformedException {
+  static Catalog parseBuiltin(byte[] json, String source, BundledManifests bundled) throws CatalogUnusableException {
     try {
       return read(Json.parse(json, MAX_BYTES, "catalog"), bundled);
     } catch (JsonProblem p) {
-      throw new CatalogMalformedException(source, "catalog", p.pointer(), p.problem(), p);
+      throw CatalogUnusableException.malformed(source, "catalog", p.pointer(), p.problem(), p);
     }
   }
 

@@ -16,10 +16,8 @@ import org.jspecify.annotations.Nullable;
 public abstract sealed class CatalogException extends soko.SokoException
     permits CatalogUntrustedException,
         CatalogRollbackException,
-        CatalogMalformedException,
-        CatalogConflictException,
-        CatalogStateException,
-        CatalogKeyException {
+        CatalogUnusableException,
+        CatalogConflictException {
 
   /** The catalog source, key file or state file the exception is about. */
   private final String source;

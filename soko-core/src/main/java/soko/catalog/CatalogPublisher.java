@@ -91,12 +91,12 @@ public final class CatalogPublisher {
    * @param privateKeyFile the PEM file, at most 16 KiB
    * @return the key pair, its public key derived from the private key
    * @throws IOException if the file cannot be read
-   * @throws CatalogKeyException if the file is too large or does not hold an Ed25519 PKCS#8 private
+   * @throws CatalogUnusableException if the file is too large or does not hold an Ed25519 PKCS#8 private
    *     key
    */
-  public static SigningKey readKey(Path privateKeyFile) throws IOException, CatalogKeyException {
+  public static SigningKey readKey(Path privateKeyFile) throws IOException, CatalogUnusableException {
     if (Files.size(privateKeyFile) > MAX_KEY_FILE_BYTES) {
-      throw new CatalogKeyException(privateKeyFile.toString(), "is too large to be a private key file", null);
+      throw CatalogUnusableException.key(privateKeyFile.toString(), "is too large to be a private key file", null);
     }
     return parseKey(Files.readAllBytes(privateKeyFile), privateKeyFile.toString());
   }
@@ -107,19 +107,19 @@ public final class CatalogPublisher {
    * @param pem the PEM text ({@code -----BEGIN PRIVATE KEY-----}), US-ASCII
    * @param source names the key in messages, such as its path
    * @return the key pair
-   * @throws CatalogKeyException if the text is not PEM or does not hold an Ed25519 private key
+   * @throws CatalogUnusableException if the text is not PEM or does not hold an Ed25519 private key
    */
-  public static SigningKey parseKey(byte[] pem, String source) throws CatalogKeyException {
+  public static SigningKey parseKey(byte[] pem, String source) throws CatalogUnusableException {
     Matcher m = PEM.matcher(new String(pem, StandardCharsets.US_ASCII));
     if (!m.matches()) {
-      throw new CatalogKeyException(source, "is not a PEM private key (-----BEGIN PRIVATE KEY-----)", null);
+      throw CatalogUnusableException.key(source, "is not a PEM private key (-----BEGIN PRIVATE KEY-----)", null);
     }
     PrivateKey priv;
     try {
       byte[] der = Base64.getMimeDecoder().decode(m.group(1));
       priv = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (IllegalArgumentException | GeneralSecurityException e) {
-      throw new CatalogKeyException(source, "is not an Ed25519 private key: " + e.getMessage(), e);
+      throw CatalogUnusableException.key(source, "is not an Ed25519 private key: " + e.getMessage(), e);
     }
     return new SigningKey(priv, publicKeyOf(priv, source));
   }
@@ -129,11 +129,11 @@ public final class CatalogPublisher {
    * is a function of its 32-byte seed, so generating a pair from that seed gives the public key; a
    * test signature proves it belongs.
    */
-  private static PublicKey publicKeyOf(PrivateKey priv, String source) throws CatalogKeyException {
+  private static PublicKey publicKeyOf(PrivateKey priv, String source) throws CatalogUnusableException {
     byte[] seed = ((EdECPrivateKey) priv).getBytes()
-        .orElseThrow(() -> new CatalogKeyException(source, "holds a private key whose bytes cannot be read", null));
+        .orElseThrow(() -> CatalogUnusableException.key(source, "holds a private key whose bytes cannot be read", null));
     if (seed.length != ED25519_SEED_BYTES) {
-      throw new CatalogKeyException(source, "holds a private key of " + seed.length + " bytes; Ed25519 keys are 32", null);
+      throw CatalogUnusableException.key(source, "holds a private key of " + seed.length + " bytes; Ed25519 keys are 32", null);
     }
     SecureRandom fromSeed = new SecureRandom() {
       @Override
@@ -163,10 +163,10 @@ public final class CatalogPublisher {
    * @param keys the keys to sign with, at least one
    * @param source names the document in messages, such as its path
    * @return the signed envelope's UTF-8 JSON
-   * @throws CatalogMalformedException if the document is not a valid published catalog
+   * @throws CatalogUnusableException if the document is not a valid published catalog
    * @throws IllegalArgumentException if {@code keys} is empty
    */
-  public static byte[] sign(byte[] catalogDocument, List<SigningKey> keys, String source) throws CatalogMalformedException {
+  public static byte[] sign(byte[] catalogDocument, List<SigningKey> keys, String source) throws CatalogUnusableException {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("sign with at least one key");
     }

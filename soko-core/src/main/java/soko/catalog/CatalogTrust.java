@@ -17,12 +17,12 @@ import soko.verification.Hashing;
  * <p>{@link #accept} checks, in this order, and refuses with its own exception:
  *
  * <ol>
- *   <li>the bytes are a signed envelope ({@link CatalogMalformedException}) with at least one
+ *   <li>the bytes are a signed envelope ({@link CatalogUnusableException}) with at least one
  *       signature ({@link CatalogUntrustedException});
  *   <li>some signature is by a trusted key ({@link CatalogUntrustedException}) and one such
  *       signature is valid over the exact signed bytes ({@link CatalogUntrustedException}); one
  *       valid trusted signature is enough, others are ignored;
- *   <li>the signed bytes are a valid catalog document ({@link CatalogMalformedException});
+ *   <li>the signed bytes are a valid catalog document ({@link CatalogUnusableException});
  *   <li>its id is the source's expected catalog id ({@link CatalogUntrustedException});
  *   <li>its version is not lower than the last version accepted from this source, and equal only
  *       with identical bytes ({@link CatalogRollbackException});
@@ -70,7 +70,7 @@ public final class CatalogTrust {
    * @param envelopeBytes the signed envelope as served
    * @return the accepted catalog
    * @throws CatalogException the subclass for the first check that failed, in the order of the class
-   *     comment ({@link CatalogStateException} when the rollback state cannot be read or written)
+   *     comment ({@link CatalogUnusableException} when the rollback state cannot be read or written)
    */
   public synchronized Catalog accept(CatalogSource source, Catalogs above, byte[] envelopeBytes) throws CatalogException {
     String label = "catalog source \"" + source.id() + "\"";
@@ -81,7 +81,7 @@ public final class CatalogTrust {
         case SignedEnvelope.Envelope e -> envelope = e.envelope();
       }
     } catch (JsonProblem p) {
-      throw new CatalogMalformedException(label, "signed catalog envelope", p.pointer(), p.problem(), p);
+      throw CatalogUnusableException.malformed(label, "signed catalog envelope", p.pointer(), p.problem(), p);
     }
     checkSignatures(source, envelope);
     Catalog catalog = CatalogCodec.parse(envelope.signed(), label);
@@ -139,9 +139,9 @@ public final class CatalogTrust {
    *
    * @param source the catalog source
    * @return that version, or empty when none was accepted yet
-   * @throws CatalogStateException if the state file exists but cannot be read or is damaged
+   * @throws CatalogUnusableException if the state file exists but cannot be read or is damaged
    */
-  public synchronized OptionalLong lastAcceptedVersion(CatalogSource source) throws CatalogStateException {
+  public synchronized OptionalLong lastAcceptedVersion(CatalogSource source) throws CatalogUnusableException {
     return state.read(source).map(a -> OptionalLong.of(a.version())).orElseGet(OptionalLong::empty);
   }
 

@@ -56,7 +56,7 @@ final class RollbackState {
     return directory.resolve(source.expectedCatalogId() + "-" + hash.substring(0, 16) + ".json");
   }
 
-  Optional<Accepted> read(CatalogSource source) throws CatalogStateException {
+  Optional<Accepted> read(CatalogSource source) throws CatalogUnusableException {
     Path file = file(source);
     byte[] bytes;
     try {
@@ -64,7 +64,7 @@ final class RollbackState {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new CatalogStateException(file, "could not be read (" + e.getMessage() + "); check the folder's permissions", e);
+      throw CatalogUnusableException.state(file, "could not be read (" + e.getMessage() + "); check the folder's permissions", e);
     }
     try {
       Node root = Json.parse(bytes, MAX_BYTES, "rollback state").object(FIELDS);
@@ -82,7 +82,7 @@ final class RollbackState {
       Instant at = root.get("acceptedAt").parse(RollbackState::instant, "an RFC 3339 UTC timestamp");
       return Optional.of(new Accepted(catalogId, version, sha, at));
     } catch (JsonProblem p) {
-      throw new CatalogStateException(file, "is damaged at " + (p.pointer().isEmpty() ? "/" : p.pointer()) + " ("
+      throw CatalogUnusableException.state(file, "is damaged at " + (p.pointer().isEmpty() ? "/" : p.pointer()) + " ("
           + p.problem() + "); delete it to accept this source's catalogs again, which resets its rollback protection", p);
     }
   }
@@ -95,7 +95,7 @@ final class RollbackState {
     }
   }
 
-  void write(CatalogSource source, Accepted accepted) throws CatalogStateException {
+  void write(CatalogSource source, Accepted accepted) throws CatalogUnusableException {
     ObjectNode root = Json.object();
     root.put("schemaVersion", SCHEMA_VERSION);
     root.put("source", source.id());
@@ -107,7 +107,7 @@ final class RollbackState {
     try {
       AtomicFiles.replace(file, Json.write(root));
     } catch (IOException e) {
-      throw new CatalogStateException(file, "could not be written (" + e.getMessage()
+      throw CatalogUnusableException.state(file, "could not be written (" + e.getMessage()
           + "); check that the folder exists and is writable", e);
     }
   }

@@ -139,11 +139,11 @@ public record TrustedKeys(List<TrustedKey> keys) {
    * @param json the file's UTF-8 JSON, at most {@link #MAX_BYTES} bytes
    * @param source names the file in messages, such as its path
    * @return the keys, in file order
-   * @throws CatalogKeyException if the file is not valid: not JSON, an unknown schema version or
+   * @throws CatalogUnusableException if the file is not valid: not JSON, an unknown schema version or
    *     field, an algorithm other than ed25519, a bad key, a key id that does not match its key, or
    *     a key listed twice (the message names the JSON pointer)
    */
-  public static TrustedKeys parse(byte[] json, String source) throws CatalogKeyException {
+  public static TrustedKeys parse(byte[] json, String source) throws CatalogUnusableException {
     try {
       Node root = Json.parse(json, MAX_BYTES, "trusted-keys file").object(TOP);
       Node schema = root.get("schemaVersion");
@@ -161,7 +161,7 @@ public record TrustedKeys(List<TrustedKey> keys) {
       }
       return new TrustedKeys(keys);
     } catch (JsonProblem p) {
-      throw new CatalogKeyException(source, "invalid trusted-keys file at " + (p.pointer().isEmpty() ? "/" : p.pointer())
+      throw CatalogUnusableException.key(source, "invalid trusted-keys file at " + (p.pointer().isEmpty() ? "/" : p.pointer())
           + ": " + p.problem(), p);
     }
   }

@@ -52,7 +52,7 @@ class BuiltinCatalogTest {
     return real;
   }
 
-  private static Catalog builtin() throws CatalogMalformedException {
+  private static Catalog builtin() throws CatalogUnusableException {
     return BuiltinCatalog.load(BuiltinCatalogTest::withPhrasebook);
   }
 
@@ -296,7 +296,7 @@ class BuiltinCatalogTest {
   @Test
   void aMissingBundledManifestIsReportedAsAnIncompleteBuild() {
     assertThatThrownBy(() -> BuiltinCatalog.load(path -> path.equals(PHRASEBOOK) ? Optional.empty() : classPath(path)))
-        .isInstanceOf(CatalogMalformedException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("the built-in catalog (soko/catalog/builtin.json): invalid catalog at /bundled/1:"
             + " no model \"demo-phrasebook\" is shipped inside this Soko; this build is incomplete");
   }
@@ -305,7 +305,7 @@ class BuiltinCatalogTest {
   void aDamagedBundledManifestNamesItsFile() {
     assertThatThrownBy(() -> BuiltinCatalog.load(path -> path.equals(PHRASEBOOK)
             ? Optional.of(Fixtures.utf8("{\"schemaVersion\":1}")) : classPath(path)))
-        .isInstanceOf(CatalogMalformedException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("the built-in catalog (soko/catalog/builtin.json): invalid catalog at /bundled/1:"
             + " soko/bundled/demo-phrasebook/manifest.json: invalid manifest at /name: is missing; it is required");
   }

@@ -30,7 +30,7 @@ class BuiltinSourcesTest {
   private static Catalog catalog;
 
   @BeforeAll
-  static void read() throws IOException, CatalogMalformedException {
+  static void read() throws IOException, CatalogUnusableException {
     try (InputStream in = BuiltinSourcesTest.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       assertThat(in).as(RESOURCE + " ships next to the built-in catalog").isNotNull();
       sources = new ObjectMapper().readTree(in);

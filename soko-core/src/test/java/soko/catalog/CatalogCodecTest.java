@@ -21,12 +21,12 @@ import soko.manifest.TaskSpec;
 class CatalogCodecTest {
   private static final String EXPIRES = "2026-09-01T09:00:00+09:00";
 
-  private static Catalog parse(String json) throws CatalogMalformedException {
+  private static Catalog parse(String json) throws CatalogUnusableException {
     return CatalogCodec.parse(utf8(json), "cat.json");
   }
 
   private static void assertRefused(String json, String message) {
-    assertThatThrownBy(() -> parse(json)).isInstanceOf(CatalogMalformedException.class).hasMessage(message);
+    assertThatThrownBy(() -> parse(json)).isInstanceOf(CatalogUnusableException.class).hasMessage(message);
   }
 
   @Test

@@ -103,7 +103,7 @@ class CatalogPublisherTest {
   @Test
   void refusesToSignAnInvalidCatalog() {
     assertThatThrownBy(() -> CatalogPublisher.sign(utf8("{\"schemaVersion\":1}"), List.of(CatalogPublisher.generateKey()), "c.json"))
-        .isInstanceOf(CatalogMalformedException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("c.json: invalid catalog at /id: is missing; it is required");
   }
 
@@ -113,7 +113,7 @@ class CatalogPublisherTest {
     Files.writeString(priv, "hello");
 
     assertThatThrownBy(() -> CatalogPublisher.readKey(priv))
-        .isInstanceOf(CatalogKeyException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage(priv + ": is not a PEM private key (-----BEGIN PRIVATE KEY-----)");
   }
 
@@ -141,7 +141,7 @@ class CatalogPublisherTest {
         + TrustedKey.of(key.publicKey(), "").spkiBase64() + "\"}]}";
 
     assertThatThrownBy(() -> TrustedKeys.parse(utf8(json), "keys.json"))
-        .isInstanceOf(CatalogKeyException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("keys.json: invalid trusted-keys file at /keys/0/keyId: \"0000000000000000\" is not the id of this public key,"
             + " which is " + key.keyId() + "; the key id or the key was copied wrongly");
   }
@@ -155,7 +155,7 @@ class CatalogPublisherTest {
         + spki + "\"}]}";
 
     assertThatThrownBy(() -> TrustedKeys.parse(utf8(json), "keys.json"))
-        .isInstanceOf(CatalogKeyException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessageStartingWith("keys.json: invalid trusted-keys file at /keys/0/publicKey: \"")
         .hasMessageEndingWith("\" is not valid: an Ed25519 public key is 44 bytes in SPKI encoding, got 162;"
             + " expected base64 of an Ed25519 SPKI public key");

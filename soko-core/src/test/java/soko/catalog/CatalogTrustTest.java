@@ -50,7 +50,7 @@ class CatalogTrustTest {
         .toArray(java.security.PublicKey[]::new)), clock, state);
   }
 
-  private static byte[] signed(byte[] document, SigningKey... keys) throws CatalogMalformedException {
+  private static byte[] signed(byte[] document, SigningKey... keys) throws CatalogUnusableException {
     return CatalogPublisher.sign(document, List.of(keys), "test");
   }
 
@@ -269,7 +269,7 @@ class CatalogTrustTest {
     Files.writeString(file, "{\"schemaVersion\":1,\"source\":\"" + SRC + "\",\"catalogId\":\"example.models\",\"version\":\"5\"}");
 
     assertThatThrownBy(() -> trust.accept(SOURCE, NONE, signed(simpleCatalog("example.models", 6, EXPIRES), PUBLISHER)))
-        .isInstanceOf(CatalogStateException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("catalog rollback state " + file + " is damaged at /version (expected a whole number from 1 to"
             + " 9223372036854775807, found a string); delete it to accept this source's catalogs again, which resets its"
             + " rollback protection");
@@ -278,7 +278,7 @@ class CatalogTrustTest {
   @Test
   void refusesAnEnvelopeThatIsNotJson() {
     assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, utf8("<html>captive portal</html>")))
-        .isInstanceOf(CatalogMalformedException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /: the signed catalog envelope"
             + " is not valid JSON at line 1, column 1: unexpected character '<' where a value was expected");
   }
@@ -289,7 +289,7 @@ class CatalogTrustTest {
         + "\",\"algorithm\":\"rsa-pss\",\"signature\":\"AAAA\"}]}";
 
     assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, utf8(envelope)))
-        .isInstanceOf(CatalogMalformedException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /signatures/0/algorithm:"
             + " unsupported algorithm \"rsa-pss\"; Soko verifies ed25519 signatures only");
   }
@@ -300,7 +300,7 @@ class CatalogTrustTest {
         + "\",\"algorithm\":\"ed25519\",\"signature\":\"AAAA\"}]}";
 
     assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, utf8(envelope)))
-        .isInstanceOf(CatalogMalformedException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /signed: is not standard base64"
             + " (Illegal base64 character 20)");
   }
@@ -312,7 +312,7 @@ class CatalogTrustTest {
     byte[] envelope = new SignedEnvelope(document, List.of(new SignedEnvelope.Sig(PUBLISHER.keyId(), sign(document)))).write();
 
     assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, envelope))
-        .isInstanceOf(CatalogMalformedException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid catalog at /models/0/name: is missing; it is required");
   }
 
@@ -322,7 +322,7 @@ class CatalogTrustTest {
     byte[] envelope = new SignedEnvelope(document, List.of(new SignedEnvelope.Sig(PUBLISHER.keyId(), sign(document)))).write();
 
     assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, envelope))
-        .isInstanceOf(CatalogMalformedException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid catalog at /: the catalog breaks a limit: nesting depth (33)"
             + " exceeds the maximum allowed (32)");
   }
@@ -333,7 +333,7 @@ class CatalogTrustTest {
     java.util.Arrays.fill(huge, (byte) '[');
 
     assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, huge))
-        .isInstanceOf(CatalogMalformedException.class)
+        .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("catalog source \"" + SRC + "\": invalid signed catalog envelope at /: the signed catalog envelope is "
             + huge.length + " bytes; the limit is " + SignedEnvelope.MAX_BYTES + " bytes, so this is not a signed catalog envelope");
   }

@@ -94,7 +94,7 @@ final class Auth {
       try {
         realm = URI.create(b.param("realm").orElseThrow());
       } catch (RuntimeException e) {
-        throw new OciProtocolException(registry + " asked for a bearer token without a valid realm URL; the registry is misconfigured");
+        throw OciRequestException.protocol(registry + " asked for a bearer token without a valid realm URL; the registry is misconfigured");
       }
       BearerScheme scheme = new BearerScheme(realm, b.param("service"));
       schemes.put(registry, scheme);
@@ -160,7 +160,7 @@ final class Auth {
     Optional<RegistryCredential> cred = settings.credentials().find(registry);
     String realmScheme = scheme.realm().getScheme() == null ? "" : scheme.realm().getScheme().toLowerCase(Locale.ROOT);
     if (!realmScheme.equals("https") && !realmScheme.equals("http")) {
-      throw new OciProtocolException(registry + " named the token realm " + scheme.realm() + ", which is not an http(s) URL");
+      throw OciRequestException.protocol(registry + " named the token realm " + scheme.realm() + ", which is not an http(s) URL");
     }
     // The rule for token services (Docker token spec; OCI distribution leaves it to clients): the
     // credential found is the challenging registry's own (credentials are looked up by registry),
@@ -208,7 +208,7 @@ final class Auth {
           + (cred.isPresent() ? ": the credentials are wrong; log in again" : ": anonymous access is not allowed; log in to " + registry));
     }
     if (status != 200) {
-      throw new OciProtocolException("the token service " + scheme.realm() + " answered " + status + " for " + registry,
+      throw OciRequestException.protocol("the token service " + scheme.realm() + " answered " + status + " for " + registry,
           status);
     }
     try {
@@ -223,7 +223,7 @@ final class Auth {
       Duration margin = life.dividedBy(10).compareTo(Duration.ofSeconds(10)) < 0 ? life.dividedBy(10) : Duration.ofSeconds(10);
       return new Token(token, settings.clock().instant().plus(life).minus(margin));
     } catch (JsonProblem p) {
-      throw new OciProtocolException("the token service " + scheme.realm() + " sent a bad answer: " + p.getMessage(), p);
+      throw OciRequestException.protocol("the token service " + scheme.realm() + " sent a bad answer: " + p.getMessage(), p);
     }
   }
 

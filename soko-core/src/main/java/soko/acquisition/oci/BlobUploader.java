@@ -117,7 +117,7 @@ final class BlobUploader {
       try (HttpResponse r = transport.send(ref.registry(), new RegistryCalls.Call("POST",
           transport.v2(ref, "/blobs/uploads/"), Map.of(), HttpRequest.Body.NONE, scopes))) {
         if (r.status() != 202 || r.header("Location").isEmpty()) {
-          throw new OciProtocolException(what + ": the registry answered " + r.status() + " to starting an upload", r.status());
+          throw OciRequestException.protocol(what + ": the registry answered " + r.status() + " to starting an upload", r.status());
         }
         location = location(r);
         minChunk = r.header("OCI-Chunk-Min-Length").map(BlobUploader::parseLongOrZero).orElse(0L);
@@ -148,10 +148,10 @@ final class BlobUploader {
       }
       if (status == 404) {
         deleteState(ref, digest);
-        throw new OciProtocolException(what + ": the registry forgot the upload (BLOB_UPLOAD_UNKNOWN); push again to start over", 404);
+        throw OciRequestException.protocol(what + ": the registry forgot the upload (BLOB_UPLOAD_UNKNOWN); push again to start over", 404);
       }
       if (status != 202 && status != 416) {
-        throw new OciProtocolException(what + ": the registry answered " + status + " to an upload chunk", status);
+        throw OciRequestException.protocol(what + ": the registry answered " + status + " to an upload chunk", status);
       }
       Matcher m = RANGE.matcher(range.orElse(""));
       if (status == 202 && m.matches() && Long.parseLong(m.group(1)) == 0 && Long.parseLong(m.group(2)) == end) {
@@ -161,7 +161,7 @@ final class BlobUploader {
         Optional<Long> truth = uploadStatus(ref, URI.create(loc), scopes);
         if (truth.isEmpty() || truth.get() > end + 1) {
           deleteState(ref, digest);
-          throw new OciProtocolException(what + ": the registry's upload is at an unexpected offset ("
+          throw OciRequestException.protocol(what + ": the registry's upload is at an unexpected offset ("
               + range.orElse("no Range header") + " after sending " + from + "-" + end
               + "); push again to start over");
         }
@@ -172,7 +172,7 @@ final class BlobUploader {
         try {
           new UploadState(ref.registry(), ref.repository(), digest, loc, offset).save(stateDir.get());
         } catch (IOException e) {
-          throw new OciTransportException("cannot record the upload state in " + stateDir.get() + ": " + e.getMessage()
+          throw OciRequestException.transport("cannot record the upload state in " + stateDir.get() + ": " + e.getMessage()
               + "; check that the folder is writable", e);
         }
       }
@@ -194,7 +194,7 @@ final class BlobUploader {
           throw new OciIntegrityException(what + ": the registry refused the upload (" + r.status() + err
               + "); the local file no longer matches its digest, or the upload was corrupted: verify the model and push again");
         }
-        throw new OciProtocolException(what + ": the registry answered " + r.status() + " to completing an upload" + err,
+        throw OciRequestException.protocol(what + ": the registry answered " + r.status() + " to completing an upload" + err,
             r.status());
       }
       checkDigestHeader(r, digest, what);
@@ -222,12 +222,12 @@ final class BlobUploader {
     return Optional.of(end == 0 ? 0L : end + 1);
   }
 
-  private void deleteState(OciReference ref, Digest digest) throws OciTransportException {
+  private void deleteState(OciReference ref, Digest digest) throws OciRequestException {
     if (settings.uploadState().isPresent()) {
       try {
         UploadState.delete(settings.uploadState().get(), ref.registry(), ref.repository(), digest);
       } catch (IOException e) {
-        throw new OciTransportException("cannot remove the upload state in " + settings.uploadState().get() + ": " + e.getMessage(), e);
+        throw OciRequestException.transport("cannot remove the upload state in " + settings.uploadState().get() + ": " + e.getMessage(), e);
       }
     }
   }

@@ -93,9 +93,9 @@ public final class OciClient {
    *     not a ModelPack model Soko can read
    * @throws OciAuthException when the registry refuses the credentials, or would get them over plain
    *     http
-   * @throws OciProtocolException when the registry answers with another status, labels the manifest
-   *     with another media type, or sends a malformed digest header
-   * @throws OciTransportException when the connection fails or breaks off
+   * @throws OciRequestException when the registry answers with another status, labels the manifest
+   *     with another media type, or sends a malformed digest header, or when the connection fails or
+   *     breaks off
    * @throws OciException for any of the above (the declared supertype)
    */
   public PulledManifest pullManifest(OciReference ref) throws OciException {
@@ -110,12 +110,12 @@ public final class OciClient {
         throw new OciNotFoundException(ref + ": no such model in the registry; check the repository and tag");
       }
       if (s != 200) {
-        throw new OciProtocolException(ref + ": the registry answered " + s + " to a manifest request" + resp.errorText(), s);
+        throw OciRequestException.protocol(ref + ": the registry answered " + s + " to a manifest request" + resp.errorText(), s);
       }
       try {
         bytes = resp.body().readNBytes(ImageManifest.MAX_BYTES + 1);
       } catch (IOException e) {
-        throw new OciTransportException(ref + ": the manifest download broke off: " + e + "; try again", e);
+        throw OciRequestException.transport(ref + ": the manifest download broke off: " + e + "; try again", e);
       }
       digestHeader = resp.header("Docker-Content-Digest");
       contentType = resp.header("Content-Type").orElse("").split(";")[0].trim();
@@ -132,7 +132,7 @@ public final class OciClient {
         try {
           expected = Optional.of(Digest.parse(header.get().trim()));
         } catch (IllegalArgumentException e) {
-          throw new OciProtocolException(ref + ": the registry sent a Docker-Content-Digest that is not sha256 (" + header.get() + ")", e);
+          throw OciRequestException.protocol(ref + ": the registry sent a Docker-Content-Digest that is not sha256 (" + header.get() + ")", e);
         }
         claimedBy = "the registry's Docker-Content-Digest";
       }
@@ -143,7 +143,7 @@ public final class OciClient {
     }
     ImageManifest m = ImageManifest.parse(bytes, ref.toString());
     if (!contentType.isEmpty() && !contentType.equals(m.mediaType())) {
-      throw new OciProtocolException(ref + ": the registry labelled the manifest " + contentType + " but it says it is "
+      throw OciRequestException.protocol(ref + ": the registry labelled the manifest " + contentType + " but it says it is "
           + m.mediaType());
     }
     if (m.config().size() > ImageManifest.MAX_BYTES) {
@@ -161,13 +161,13 @@ public final class OciClient {
         throw new OciNotFoundException(ref + ": the registry lacks the config blob " + digest + "; the artifact is incomplete, push it again");
       }
       if (resp.status() != 200) {
-        throw new OciProtocolException(ref + ": the registry answered " + resp.status() + " for the config blob" + resp.errorText(),
+        throw OciRequestException.protocol(ref + ": the registry answered " + resp.status() + " for the config blob" + resp.errorText(),
             resp.status());
       }
       try {
         bytes = resp.body().readNBytes(size + 1);
       } catch (IOException e) {
-        throw new OciTransportException(ref + ": the config download broke off: " + e + "; try again", e);
+        throw OciRequestException.transport(ref + ": the config download broke off: " + e + "; try again", e);
       }
     }
     Digest actual = Hashing.sha256(bytes);
@@ -219,10 +219,9 @@ public final class OciClient {
    * @throws OciIntegrityException when the registry stores a blob or the manifest under another
    *     digest, or refuses an upload as not matching its digest
    * @throws OciAuthException when the registry refuses the credentials for pushing
-   * @throws OciProtocolException when the registry refuses the manifest, answers an upload step with
-   *     an unexpected status or offset, or forgets an upload
-   * @throws OciTransportException when the connection fails, or the licence text or the upload
-   *     state cannot be read or written
+   * @throws OciRequestException when the registry refuses the manifest, answers an upload step with
+   *     an unexpected status or offset, or forgets an upload; or when the connection fails, or the
+   *     licence text or the upload state cannot be read or written
    * @throws OciException for any of the above (the declared supertype)
    */
   public Digest push(OciReference ref, Manifest model, Function<Digest, Path> blobFiles, Optional<Path> licenseText,
@@ -232,7 +231,7 @@ public final class OciClient {
       try {
         lic = Optional.of(Hashing.sha256(licenseText.get()));
       } catch (IOException e) {
-        throw new OciTransportException("cannot read the licence text " + licenseText.get() + ": " + e.getMessage(), e);
+        throw OciRequestException.transport("cannot read the licence text " + licenseText.get() + ": " + e.getMessage(), e);
       }
     }
     ModelPackArtifact art = ModelPack.write(model, lic, settings.clock().instant());
@@ -251,7 +250,7 @@ public final class OciClient {
         transport.v2(ref, "/manifests/" + target), Map.of("Content-Type", ImageManifest.OCI_MANIFEST),
         HttpRequest.Body.Bytes.of(art.manifest()), pushScope(ref)))) {
       if (resp.status() != 201) {
-        throw new OciProtocolException(ref + ": the registry refused the manifest with " + resp.status() + resp.errorText(),
+        throw OciRequestException.protocol(ref + ": the registry refused the manifest with " + resp.status() + resp.errorText(),
             resp.status());
       }
       BlobUploader.checkDigestHeader(resp, art.manifestDigest(), ref + ": manifest");

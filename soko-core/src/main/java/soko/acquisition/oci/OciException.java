@@ -6,7 +6,7 @@ package soko.acquisition.oci;
  */
 public sealed abstract class OciException extends soko.SokoException
     permits OciAuthException, OciNotFoundException, OciIntegrityException, OciFormatException,
-        OciProtocolException, OciTransportException {
+        OciRequestException {
 
   OciException(String message, Throwable cause) {
     super(message, cause);

@@ -62,18 +62,18 @@ final class RegistryCalls {
   /**
    * Sends {@code call}; the caller closes the response.
    *
-   * @throws OciTransportException when the network fails
+   * @throws OciRequestException when the network fails
    */
   HttpResponse send(String registry, Call call) throws OciException {
     try {
       return switch (exchange(registry, call)) {
         case Redirects.Outcome.Answered a -> a.response();
-        case Redirects.Outcome.Refused f -> throw new OciProtocolException(registry + ": " + f.problem() + " for "
+        case Redirects.Outcome.Refused f -> throw OciRequestException.protocol(registry + ": " + f.problem() + " for "
             + call.method() + " " + call.uri().getPath() + "; the registry or its storage is misconfigured", f.status());
       };
     } catch (IOException e) {
       URI u = call.uri();
-      throw new OciTransportException("cannot reach " + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
+      throw OciRequestException.transport("cannot reach " + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
           + " (" + call.method() + " for " + registry + "): " + e + "; check the network and the registry address", e);
     }
   }
@@ -89,7 +89,7 @@ final class RegistryCalls {
       URI target = call.uri();
       // An upload Location (or saved upload state) may name another host: credentials go to the registry only.
       if ("http".equalsIgnoreCase(target.getScheme()) && origin.getScheme().equals("https")) {
-        throw new OciProtocolException(registry + " sent Soko to plain http (" + target.getHost()
+        throw OciRequestException.protocol(registry + " sent Soko to plain http (" + target.getHost()
             + "); Soko refuses the downgrade", 0);
       }
       HttpRequest request = new HttpRequest(call.method(), target, call.headers(), call.body(), Optional.empty());

@@ -138,7 +138,7 @@ class RegistryRoundTripTest {
 
       org.assertj.core.api.Assertions.assertThatThrownBy(
           () -> client(proxy.hostPort()).push(ref, model.manifest(), model::blob, model.license()))
-          .isInstanceOf(OciProtocolException.class)
+          .isInstanceOf(OciRequestException.class)
           .hasMessageContaining("answered 503 to an upload chunk");
       proxy.clearRules();
       int before = proxy.requests().size();
