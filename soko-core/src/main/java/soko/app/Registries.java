@@ -1,13 +1,10 @@
 package soko.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -15,7 +12,6 @@ import java.util.Set;
 import soko.acquisition.AcquisitionException;
 import soko.acquisition.DownloadSettings;
 import soko.acquisition.Downloader;
-import soko.acquisition.oci.CredentialStore;
 import soko.acquisition.oci.OciAuthException;
 import soko.acquisition.oci.Credentials;
 import soko.acquisition.oci.ModelPack;
@@ -24,7 +20,6 @@ import soko.acquisition.oci.OciException;
 import soko.acquisition.oci.OciNotFoundException;
 import soko.acquisition.oci.OciReference;
 import soko.acquisition.oci.OciSettings;
-import soko.acquisition.oci.RegistryCredential;
 import soko.acquisition.Trust;
 import soko.events.ProgressListener;
 import soko.internal.json.Json;
@@ -137,62 +132,7 @@ public final class Registries {
    */
   public static OciSettings settings(Map<String, String> env, Properties props, List<String> insecureFlags,
       Optional<Path> authFileFlag) throws AppException {
-    Set<String> insecure = new LinkedHashSet<>();
-    List<String> given = new ArrayList<>(insecureFlags);
-    nonEmpty(env.get(ENV_INSECURE)).ifPresent(v -> given.addAll(List.of(v.trim().split("[,\\s]+"))));
-    for (String h : given) {
-      String host = h.trim().toLowerCase(Locale.ROOT);
-      if (host.isEmpty()) {
-        continue;
-      }
-      if (host.contains("/") || host.startsWith(SCHEME)) {
-        throw new UnknownModelException("\"" + h + "\" is not a registry host; give HOST:PORT, like 127.0.0.1:5000,"
-            + " in --insecure-registry and " + ENV_INSECURE);
-      }
-      insecure.add(host);
-    }
-    List<CredentialStore> stores = new ArrayList<>();
-    Optional<String> user = nonEmpty(env.get(ENV_USER));
-    Optional<String> password = nonEmpty(env.get(ENV_PASSWORD));
-    Optional<String> scope = nonEmpty(env.get(ENV_REGISTRY)).map(r -> r.trim().toLowerCase(Locale.ROOT));
-    if (user.isPresent() != password.isPresent()) {
-      throw new UnknownModelException((user.isPresent() ? ENV_USER : ENV_PASSWORD) + " is set but "
-          + (user.isPresent() ? ENV_PASSWORD : ENV_USER) + " is not; set both, or neither to use your docker or podman login");
-    }
-    if (user.isPresent()) {
-      // Credentials in the environment belong to one registry, named with them: sent to any
-      // registry that asked, a CI job's internal token would reach every public registry it pulls from.
-      if (scope.isEmpty()) {
-        throw new UnknownModelException(ENV_USER + " and " + ENV_PASSWORD + " are set but " + ENV_REGISTRY
-            + " is not: set " + ENV_REGISTRY + "=HOST[:PORT] to the one registry they belong to (they are never"
-            + " sent anywhere else)");
-      }
-      if (!scope.get().matches("[a-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9a-f:.]+\\](:[0-9]{1,5})?")) {
-        throw new UnknownModelException(ENV_REGISTRY + "=\"" + env.get(ENV_REGISTRY) + "\" is not a registry host; give"
-            + " HOST[:PORT] only, like ghcr.io or 127.0.0.1:5000 (no scheme, no path)");
-      }
-      RegistryCredential.Basic basic;
-      try {
-        basic = new RegistryCredential.Basic(user.get(), password.orElseThrow());
-      } catch (IllegalArgumentException e) {
-        throw new UnknownModelException(ENV_USER + " is not a valid user name: " + e.getMessage());
-      }
-      String only = scope.get();
-      stores.add(registry -> registry.equalsIgnoreCase(only) ? Optional.of(basic) : Optional.empty());
-    }
-    Optional<Path> authFile = authFileFlag.or(() -> nonEmpty(env.get(ENV_AUTH_FILE)).map(Path::of));
-    if (authFile.isPresent()) {
-      if (!Files.isRegularFile(authFile.get())) {
-        throw new UnknownModelException("the credentials file " + authFile.get() + " does not exist; fix --authfile or "
-            + ENV_AUTH_FILE);
-      }
-      stores.add(Credentials.configFile(authFile.get(), Optional.empty()));
-    }
-    for (Path file : loginFilesFor(env, props)) {
-      stores.add(Credentials.configFile(file, Optional.empty()));
-    }
-    // One lookup per registry per process: a credential helper is a process of its own.
-    return OciSettings.defaults().withInsecure(insecure).withCredentials(CredentialStore.chain(stores).memoized());
+    return RegistrySettings.resolve(env, props, insecureFlags, authFileFlag);
   }
 
   /**
@@ -208,16 +148,7 @@ public final class Registries {
    * @return the files to read, in order (two or three); they need not exist
    */
   public static List<Path> loginFilesFor(Map<String, String> env, Properties props) {
-    Path home = Settings.userHome(env, props);
-    List<Path> out = new ArrayList<>();
-    nonEmpty(env.get("XDG_RUNTIME_DIR")).map(Path::of).filter(Path::isAbsolute)
-        .ifPresent(run -> out.add(run.resolve("containers/auth.json")));
-    Path config = nonEmpty(env.get("XDG_CONFIG_HOME")).map(Path::of).filter(Path::isAbsolute)
-        .orElse(home.resolve(".config"));
-    out.add(config.resolve("containers/auth.json"));
-    Path docker = nonEmpty(env.get("DOCKER_CONFIG")).map(Path::of).orElse(home.resolve(".docker"));
-    out.add(docker.resolve("config.json"));
-    return List.copyOf(out);
+    return RegistrySettings.loginFiles(env, props);
   }
 
   /**
@@ -479,9 +410,5 @@ public final class Registries {
       }
     }
     return false;
-  }
-
-  private static Optional<String> nonEmpty(String s) {
-    return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
   }
 }

@@ -27,6 +27,9 @@ import soko.verification.Digest;
  * {@code intent-written}, {@code ref-deleted}, {@code manifests-deleted}, {@code blob-deleted}
  * (after each blob), {@code intent-deleted} (the removal is complete; the command has not yet said so). Thread-safe (the lock serialises).
  */
+// About 400 lines: removal and gc share the refs lock, the resumable steps and the rule of what
+// may be deleted (inside the data root, never through a link), so they stay one file; what is an
+// orphan is already LiveSet's, the intents Removals' and the records Removed's.
 final class GarbageCollector {
   /** Temp files older than this are left over from a crash. */
   private static final Duration STALE_TMP = Duration.ofHours(24);

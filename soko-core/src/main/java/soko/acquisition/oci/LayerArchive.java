@@ -38,6 +38,9 @@ import soko.verification.Hashing;
  * hashed as it is written: the sha256 recorded for it is that of the bytes on disk. Not
  * thread-safe; one instance per layer.
  */
+// About 400 lines: one tar reader whose checks (header checksum, pax and GNU long names, path,
+// entry type, duplicate, file count and unpacked-size limits) all guard the same stream of
+// 512-byte blocks; split apart, each check would have to trust the others' state.
 public final class LayerArchive {
   private static final int BLOCK = 512;
   private static final int MAX_PAX_BYTES = 64 * 1024;

@@ -42,7 +42,7 @@ final class Chunks {
   static final class Reader {
     private final AudioStream audio;
     /** Samples read from the stream and not yet used: block[blockStart, blockEnd), the first at {@code position}. */
-    private final float[] block = new float[Engines.BLOCK_SAMPLES];
+    private final float[] block = new float[Jobs.BLOCK_SAMPLES];
     private int blockStart;
     private int blockEnd;
     private long position;

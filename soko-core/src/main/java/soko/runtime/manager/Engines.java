@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,11 +24,9 @@ import soko.runtime.EngineOptions;
 import soko.runtime.EngineProvider;
 import soko.runtime.EngineSession;
 import soko.runtime.ModelUnavailableException;
-import soko.runtime.Segment;
 import soko.runtime.SpeechSession;
 import soko.runtime.TranslationSession;
 import soko.runtime.VoiceActivitySession;
-import soko.runtime.cloud.CloudEndpoint;
 import soko.runtime.cloud.CloudProvider;
 import soko.catalog.CatalogException;
 import soko.catalog.Catalogs;
@@ -57,6 +54,10 @@ import soko.store.VerifyMode;
  *
  * <p>Thread-safe. Close it to unload everything (the CLI does at exit).
  */
+// About 430 lines, over the 400 a class should have: it is the runtime manager's whole public API
+// (resolve, leases, the jobs, loaded models, unloading), and most of its lines are those methods'
+// contracts. The work is in ModelResolver (candidates), SessionPool (loading and unloading), Holds,
+// CloudRoute and Jobs (detect speech, transcribe, translate).
 public final class Engines implements AutoCloseable {
   private final Store store;
   private final boolean offline;
@@ -69,6 +70,8 @@ public final class Engines implements AutoCloseable {
   private final @Nullable ScheduledExecutorService sweeper;
   /** The store holds of the loaded models: the storage budget never evicts them while they stay loaded. */
   private final Holds holds;
+  /** Speech detection and transcription over the leased sessions. */
+  private final Jobs jobs;
 
   /** Where the manager reads the catalogs' aliases from (their candidates' order); read on every resolve. */
   @FunctionalInterface
@@ -106,6 +109,7 @@ public final class Engines implements AutoCloseable {
     this.resolver = new ModelResolver(store, catalogs);
     this.holds = new Holds(store);
     this.pool = new SessionPool(clock, settings.idleUnload(), settings.memoryBudgetBytes());
+    this.jobs = new Jobs(this, resolver, settings, offline, this.clouds);
     if (background && settings.idleUnload().isPositive()) {
       ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
           Thread.ofPlatform().daemon().name("soko-idle-unload").factory());
@@ -166,7 +170,7 @@ public final class Engines implements AutoCloseable {
   }
 
   /** {@link #open(Need)} with the candidates already resolved for this request. */
-  private Lease<? extends EngineSession> open(Need need, List<Manifest> candidates) throws EngineException, StoreException {
+  Lease<? extends EngineSession> open(Need need, List<Manifest> candidates) throws EngineException, StoreException {
     List<String> why = new ArrayList<>();
     for (Manifest m : candidates) {
       Optional<EngineProvider> provider = providerFor(m, need.task(), why);
@@ -234,7 +238,7 @@ public final class Engines implements AutoCloseable {
   }
 
   @SuppressWarnings("unchecked")
-  private static <S extends EngineSession> Lease<S> typed(Lease<? extends EngineSession> lease, Class<S> type)
+  static <S extends EngineSession> Lease<S> typed(Lease<? extends EngineSession> lease, Class<S> type)
       throws ModelUnavailableException {
     if (!type.isInstance(lease.session())) {
       lease.close();
@@ -313,9 +317,6 @@ public final class Engines implements AutoCloseable {
 
   // ---------------------------------------------------------------- jobs
 
-  /** Samples fed to VAD per call when reading a stream: 4 s, 256 KB. */
-  static final int BLOCK_SAMPLES = 4 * Audio.SAMPLE_RATE;
-
   /**
    * Finds speech in the audio with the installed VAD model.
    *
@@ -348,29 +349,7 @@ public final class Engines implements AutoCloseable {
    * @throws IOException when reading the stream fails
    */
   public SpeechRegions detectSpeech(AudioStream audio) throws EngineException, StoreException, IOException {
-    return detectSpeech(audio, resolver.candidates(Need.vad()));
-  }
-
-  private SpeechRegions detectSpeech(AudioStream audio, List<Manifest> vadCandidates)
-      throws EngineException, StoreException, IOException {
-    try (Lease<VoiceActivitySession> vad = typed(open(Need.vad(), vadCandidates), VoiceActivitySession.class)) {
-      long start = System.nanoTime();
-      List<Segment> speech = new ArrayList<>();
-      long samples = 0;
-      try (VoiceActivitySession.Stream detector = vad.session().stream()) {
-        float[] block = new float[BLOCK_SAMPLES];
-        int n;
-        while ((n = audio.read(block)) > 0) {
-          float[] fed = n == block.length ? block : Arrays.copyOf(block, n);
-          speech.addAll(crashGuard(vad, () -> detector.accept(fed)));
-          samples += n;
-        }
-        speech.addAll(crashGuard(vad, detector::finish));
-      }
-      Duration run = Duration.ofNanos(System.nanoTime() - start);
-      return new SpeechRegions(speech, samples / (double) Audio.SAMPLE_RATE, vad.model(),
-          new Timings(vad.model().load(), run));
-    }
+    return jobs.detectSpeech(audio, resolver.candidates(Need.vad()));
   }
 
   /**
@@ -413,49 +392,7 @@ public final class Engines implements AutoCloseable {
    */
   public Transcript transcribe(AudioSource source, Language spoken, boolean toEnglish)
       throws EngineException, StoreException, IOException {
-    Need need = speechNeed(spoken, toEnglish);
-    Optional<CloudRoute.CloudUse> cloud = CloudRoute.cloudFor(need, settings, offline, clouds);
-    // Each job's candidates are resolved once, here: a missing recogniser fails before VAD runs or
-    // any audio is read.
-    List<Manifest> recognisers = cloud.isEmpty() ? resolver.candidates(need) : List.of();
-    List<Manifest> vads = resolver.candidates(Need.vad());
-    SpeechRegions regions;
-    long length;
-    try (AudioStream audio = source.open()) {
-      length = audio.length();
-      regions = detectSpeech(audio, vads);
-    }
-    List<ModelUse> models = new ArrayList<>(List.of(regions.model()));
-    Duration load = regions.timings().load();
-    Duration run = regions.timings().run();
-    List<Segment> text = new ArrayList<>();
-    List<Chunks.Chunk> chunks = Chunks.of(regions.segments(), length);
-    if (!chunks.isEmpty()) {
-      try (AudioStream audio = source.open()) {
-        Chunks.Reader reader = new Chunks.Reader(audio);
-        if (cloud.isPresent()) {
-          models.add(cloud.get().use(need));
-          long start = System.nanoTime();
-          for (Chunks.Chunk c : chunks) {
-            Audio piece = reader.read(c);
-            Chunks.shift(cloud.get().provider().transcribe(cloud.get().endpoint(), piece, spoken, toEnglish), c, text);
-          }
-          run = run.plusNanos(System.nanoTime() - start);
-        } else {
-          try (Lease<SpeechSession> asr = typed(open(need, recognisers), SpeechSession.class)) {
-            models.add(asr.model());
-            load = load.plus(asr.model().load());
-            long start = System.nanoTime();
-            for (Chunks.Chunk c : chunks) {
-              Audio piece = reader.read(c);
-              Chunks.shift(crashGuard(asr, () -> asr.session().transcribe(piece, spoken, toEnglish)), c, text);
-            }
-            run = run.plusNanos(System.nanoTime() - start);
-          }
-        }
-      }
-    }
-    return new Transcript(text, spoken, toEnglish, regions.segments(), models, new Timings(load, run));
+    return jobs.transcribe(source, spoken, toEnglish);
   }
 
   /**
@@ -472,29 +409,16 @@ public final class Engines implements AutoCloseable {
    *     no engine is called) or the store cannot be read
    */
   public Translation translate(String text, Language from, Language to) throws EngineException, StoreException {
-    Need need = Need.translate(from, to);
-    Optional<CloudRoute.CloudUse> cloud = CloudRoute.cloudFor(need, settings, offline, clouds);
-    if (cloud.isPresent()) {
-      long start = System.nanoTime();
-      String out = cloud.get().provider().translate(cloud.get().endpoint(), text, from, to);
-      return new Translation(text, out, from, to, cloud.get().use(need), new Timings(Duration.ZERO,
-          Duration.ofNanos(System.nanoTime() - start)));
-    }
-    try (Lease<TranslationSession> mt = translation(from, to)) {
-      long start = System.nanoTime();
-      String out = text.isBlank() ? "" : crashGuard(mt, () -> mt.session().translate(text, from, to));
-      return new Translation(text, out, from, to, mt.model(), new Timings(mt.model().load(),
-          Duration.ofNanos(System.nanoTime() - start)));
-    }
+    return jobs.translate(text, from, to);
   }
 
-  private static Need speechNeed(Language spoken, boolean toEnglish) {
+  static Need speechNeed(Language spoken, boolean toEnglish) {
     return toEnglish ? Need.speechTranslate(spoken, Language.EN) : Need.asr(spoken);
   }
 
   /** A call on a leased session. */
   @FunctionalInterface
-  private interface EngineCall<T> {
+  interface EngineCall<T> {
     T run() throws EngineException;
   }
 
@@ -502,7 +426,7 @@ public final class Engines implements AutoCloseable {
    * Runs a call; when the engine crashed, takes the session out of the pool so the next use loads
    * the model again through {@link Store#verified}: a file changed since the crash is caught there.
    */
-  private static <T> T crashGuard(Lease<?> lease, EngineCall<T> call) throws EngineException {
+  static <T> T crashGuard(Lease<?> lease, EngineCall<T> call) throws EngineException {
     try {
       return call.run();
     } catch (soko.runtime.EngineCrashedException e) {
