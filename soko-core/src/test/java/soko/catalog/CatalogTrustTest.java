@@ -272,7 +272,8 @@ class CatalogTrustTest {
         .isInstanceOf(CatalogUnusableException.class)
         .hasMessage("catalog rollback state " + file + " is damaged at /version (expected a whole number from 1 to"
             + " 9223372036854775807, found a string); delete it to accept this source's catalogs again, which resets its"
-            + " rollback protection");
+            + " rollback protection")
+        .satisfies(e -> assertThat(((CatalogUnusableException) e).pointer()).isEmpty());
   }
 
   @Test
@@ -313,7 +314,8 @@ class CatalogTrustTest {
 
     assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, envelope))
         .isInstanceOf(CatalogUnusableException.class)
-        .hasMessage("catalog source \"" + SRC + "\": invalid catalog at /models/0/name: is missing; it is required");
+        .hasMessage("catalog source \"" + SRC + "\": invalid catalog at /models/0/name: is missing; it is required")
+        .satisfies(e -> assertThat(((CatalogUnusableException) e).pointer()).contains("/models/0/name"));
   }
 
   @Test
