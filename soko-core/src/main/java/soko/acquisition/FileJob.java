@@ -39,14 +39,14 @@ final class FileJob {
   private final Failures failures;
   private final PartialFile data;
   private final HostSlots slots;
+  private final SingleStream stream;
+  private final RangeProbe probe;
   /** Sources seen to ignore ranges or to send no strong validator: they get one connection. */
   private final Set<URI> single = new HashSet<>();
   /** Connections for ranges; halved when a server answers 429 or 503 to them. */
   private int connections;
   private long rangedTransferred;
   private int attempts;
-  private final SingleStream stream;
-  private final RangeProbe probe;
 
   FileJob(ModelFile file, DownloadSettings settings, InstantSource clock, PartialFiles paths, Emitter emitter,
       PartialFile data, HostSlots slots) {
