@@ -156,8 +156,12 @@ final class FileJob {
     if (!source.transport().contentAddressed()) {
       Optional<PartialMetadata> spans = got.spans();
       if (spans.isPresent() && !spans.get().url().equals(source.uri())) {
-        restart();
-        spans = Optional.empty();
+        if (file.chunks().isPresent()) {
+          spans = Optional.of(spans.get().rebased(source.uri())); // every chunk is checked as it lands: keep them
+        } else {
+          restart();
+          spans = Optional.empty();
+        }
       }
       boolean fresh = got.have() == 0 && connections > 1 && !single.contains(source.uri())
           && Math.min(connections, settings.rangesFor(file.size())) > 1;
@@ -200,7 +204,7 @@ final class FileJob {
         if (n < 2) {
           return new Ranged(false, Optional.empty());
         }
-        List<PartialMetadata.Span> plan = RangedTransfer.plan(file.size(), n);
+        List<PartialMetadata.Span> plan = RangedTransfer.plan(file, n);
         Probe probe = probe(source, plan.getFirst().to());
         if (probe.whole().isPresent()) {
           return new Ranged(false, probe.whole());

@@ -39,6 +39,14 @@ import soko.verification.Hashing;
  *       #RECORD_EVERY_MILLIS} ms, so a killed process loses almost nothing, and fsynced with their
  *       record every {@value FileJob#CHECKPOINT_BYTES} bytes, so a power loss loses at most that.
  *       Progress events report the sum over the ranges.
+ *   <li>When the manifest lists chunk digests, the ranges start on chunk boundaries and each chunk
+ *       is hashed as it lands, before its last bytes count as written: a chunk whose sha256 is not
+ *       the manifest's is discarded (its range's progress goes back to the chunk's start), the
+ *       other ranges stop at their last whole chunk, and the attempt fails with a {@link
+ *       ContentMismatchException} (kind {@code CHUNK}), which is not retry-worthy, so the source
+ *       is dropped at its first bad chunk and the next source resumes every range.
+ *   <li>A record rebased onto another source carries no validator: the first answer's strong
+ *       validator is adopted, and every other answer must carry the same.
  *   <li>The sha256 is computed on a thread of its own over the prefix of the file that is
  *       contiguous from its start, as it grows (it reads back what the ranges wrote, from the page
  *       cache): the first range is hashed while it arrives and the others as soon as the ranges
@@ -90,6 +98,14 @@ final class RangedTransfer {
   private boolean hashed;
   private @Nullable IOException hashFailure;
   private final MessageDigest md = Hashing.newSha256();
+  /** A chunk failed its digest: the ranges keep only whole chunks. */
+  private boolean badChunk;
+  /** The validator adopted from the first answer when the record carries none (rebased onto this source). */
+  private Optional<String> adoptedEtag = Optional.empty();
+  private Optional<String> adoptedLastModified = Optional.empty();
+  private boolean adopted;
+  /** The file lists chunk digests and every range starts on a chunk boundary: each chunk is checked as it lands. */
+  private final boolean checkChunks;
 
   RangedTransfer(ModelFile file, FileJob.Source source, DownloadSettings settings, InstantSource clock,
       PartialFiles paths, PartialFile data, Emitter emitter, Failures failures, HostSlots slots, PartialMetadata meta) {
@@ -114,6 +130,31 @@ final class RangedTransfer {
       written[i] = s.written();
       unsyncedTail[i] = s.written() > s.done();
     }
+    this.checkChunks = file.chunks().isPresent()
+        && meta.spans().stream().allMatch(s -> s.from() % file.chunks().get().chunkSize() == 0);
+  }
+
+  /**
+   * {@code n} ranges covering a file, none received: on chunk boundaries when the file lists chunk
+   * digests (at most one range per chunk), else of about equal size.
+   */
+  static List<PartialMetadata.Span> plan(ModelFile file, int n) {
+    if (file.chunks().isEmpty()) {
+      return plan(file.size(), n);
+    }
+    long c = file.chunks().get().chunkSize();
+    int count = file.chunks().get().sha256().size();
+    int ranges = Math.max(1, Math.min(n, count));
+    List<PartialMetadata.Span> out = new ArrayList<>();
+    int at = 0;
+    for (int i = 0; i < ranges; i++) {
+      int chunks = count / ranges + (i < count % ranges ? 1 : 0);
+      long from = at * c;
+      at += chunks;
+      long to = i == ranges - 1 ? file.size() - 1 : at * c - 1;
+      out.add(new PartialMetadata.Span(from, to, 0));
+    }
+    return out;
   }
 
   /** {@code n} ranges of about equal size covering a file of {@code size} bytes, none received. */
@@ -156,7 +197,7 @@ final class RangedTransfer {
   /** The record as it stands: spans with their fsynced and written bytes. */
   PartialMetadata meta() {
     synchronized (lock) {
-      return base.withSpans(spans(done, written));
+      return metaOf(done, written);
     }
   }
 
@@ -215,6 +256,9 @@ final class RangedTransfer {
       stopWorkers(workers);
     }
     synchronized (lock) {
+      if (badChunk) {
+        keepWholeChunks();
+      }
       cancelled |= cancelledInWorker;
       if (!cancelled && changed == null && errors.isEmpty() && frontierOf(written) < file.size()) {
         errors.add(new IllegalStateException("the ranges of " + name + " ended before the file was complete"));
@@ -302,7 +346,7 @@ final class RangedTransfer {
         data.force();
         synchronized (lock) {
           for (int i = 0; i < done.length; i++) {
-            done[i] = Math.max(done[i], snapshot[i]);
+            done[i] = Math.min(Math.max(done[i], snapshot[i]), written[i]); // a bad chunk may have gone back
           }
         }
         meta().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
@@ -314,7 +358,7 @@ final class RangedTransfer {
         synchronized (lock) {
           d = done.clone();
         }
-        base.withSpans(spans(d, snapshot)).writeUnsynced(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
+        metaOf(d, snapshot).writeUnsynced(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
         recorded = w;
         lastRecord = now;
       }
@@ -437,8 +481,9 @@ final class RangedTransfer {
       InputStream in = r.body();
       watchdog.receivingBody();
       byte[] buffer = new byte[settings.bufferSize()];
+      ChunkCheck chunk = checkChunks ? ChunkCheck.resume(file, data, pos, buffer) : null;
       while (pos < end) {
-        int want = (int) Math.min(buffer.length, end - pos);
+        int want = (int) Math.min(buffer.length, (chunk != null ? chunk.end() : end) - pos);
         int n = 0;
         IOException broken = null;
         while (n < want) {
@@ -458,6 +503,16 @@ final class RangedTransfer {
         if (n > 0) {
           data.write(buffer, n, pos);
           pos += n;
+          if (chunk != null) {
+            chunk.update(buffer, n);
+            if (pos == chunk.end()) {
+              Optional<String> bad = chunk.problem();
+              if (bad.isPresent()) {
+                throw badChunk(i, chunk.start(), bad.get());
+              }
+              chunk = pos < end ? ChunkCheck.resume(file, data, pos, buffer) : null;
+            }
+          }
           advanced(i, n);
         }
         if (broken != null || Thread.currentThread().isInterrupted()) {
@@ -497,9 +552,20 @@ final class RangedTransfer {
     if (why.isPresent()) {
       throw new Changed(source.uri().getHost() + " " + why.get());
     }
-    boolean same = base.etag().isPresent()
-        ? FileJob.strongEtag(r).equals(base.etag())
-        : r.header("Last-Modified").equals(base.lastModified());
+    boolean same;
+    synchronized (lock) {
+      if (base.etag().isEmpty() && base.lastModified().isEmpty() && !adopted) {
+        if (!FileJob.strongValidator(r, clock.instant())) {
+          throw new Changed(source.uri().getHost() + " serves the range " + from + "-" + to + " without a strong validator");
+        }
+        adopted = true;
+        adoptedEtag = FileJob.strongEtag(r);
+        adoptedLastModified = r.header("Last-Modified");
+      }
+      Optional<String> etag = adopted ? adoptedEtag : base.etag();
+      Optional<String> modified = adopted ? adoptedLastModified : base.lastModified();
+      same = etag.isPresent() ? FileJob.strongEtag(r).equals(etag) : r.header("Last-Modified").equals(modified);
+    }
     if (!same) {
       throw new Changed("the file changed on " + source.uri().getHost() + " during the download (its validator differs)");
     }
@@ -516,6 +582,41 @@ final class RangedTransfer {
           ? Optional.of(Duration.ofMillis((long) ((file.size() - have) * 1000.0 / rate))) : Optional.empty();
       emitter.emit(new TransferEvent.Progress(name, have, file.size(), rate, eta));
       lock.notifyAll();
+    }
+  }
+
+  /**
+   * Range {@code i} received a chunk (from {@code chunkStart}) whose sha256 is not the manifest's:
+   * its bytes are discarded (the range goes back to the chunk's start) and the source is dropped.
+   */
+  private ContentMismatchException badChunk(int i, long chunkStart, String problem) {
+    synchronized (lock) {
+      badChunk = true;
+      written[i] = chunkStart - base.spans().get(i).from();
+      done[i] = Math.min(done[i], written[i]);
+      lock.notifyAll();
+    }
+    return new ContentMismatchException(name, source.uri(), ContentMismatchException.Kind.CHUNK, problem
+        + "; the chunk was discarded and this source is not used again for this file", null);
+  }
+
+  /** After a bad chunk: every range keeps only its whole chunks, each of which was checked (or is from an earlier record). */
+  private void keepWholeChunks() {
+    long c = file.chunks().orElseThrow().chunkSize();
+    for (int i = 0; i < written.length; i++) {
+      PartialMetadata.Span s = base.spans().get(i);
+      if (written[i] < s.length()) {
+        written[i] = (s.from() + written[i]) / c * c - s.from();
+        written[i] = Math.max(0, written[i]);
+        done[i] = Math.min(done[i], written[i]);
+      }
+    }
+  }
+
+  private PartialMetadata metaOf(long[] d, long[] w) {
+    synchronized (lock) {
+      PartialMetadata m = base.withSpans(spans(d, w));
+      return adopted ? new PartialMetadata(m.sha256(), m.size(), m.url(), adoptedEtag, adoptedLastModified, m.spans()) : m;
     }
   }
 

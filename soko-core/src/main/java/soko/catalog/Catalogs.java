@@ -196,7 +196,7 @@ public final class Catalogs {
 
   private static Manifest withoutSources(Manifest m) {
     List<ModelFile> files = m.files().stream()
-        .map(f -> new ModelFile(f.path(), f.size(), f.sha256(), List.of()))
+        .map(f -> f.withSources(List.of()))
         .toList();
     return new Manifest(m.name(), m.version(), m.description(), m.tasks(), m.engine(), m.license(), files, m.demo(),
         m.annotations());
@@ -208,7 +208,7 @@ public final class Catalogs {
       Set<SourceUri> sources = new LinkedHashSet<>(f.sources());
       later.file(f.path().value()).ifPresent(g -> sources.addAll(g.sources()));
       List<SourceUri> capped = new ArrayList<>(sources).subList(0, Math.min(sources.size(), ModelFile.MAX_SOURCES));
-      files.add(new ModelFile(f.path(), f.size(), f.sha256(), capped));
+      files.add(f.withSources(capped));
     }
     return new Manifest(first.name(), first.version(), first.description(), first.tasks(), first.engine(), first.license(),
         files, first.demo(), first.annotations());
