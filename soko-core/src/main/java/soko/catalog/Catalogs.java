@@ -189,14 +189,17 @@ public final class Catalogs {
     return out;
   }
 
-  /** Equal in everything but the files' download sources. */
+  /**
+   * Equal in everything but the files' download sources and chunk digests (derived from the bytes
+   * the sha256 names; a merged entry keeps the first definition's).
+   */
   private static boolean sameModel(Manifest a, Manifest b) {
     return withoutSources(a).equals(withoutSources(b));
   }
 
   private static Manifest withoutSources(Manifest m) {
     List<ModelFile> files = m.files().stream()
-        .map(f -> f.withSources(List.of()))
+        .map(f -> new ModelFile(f.path(), f.size(), f.sha256(), List.of()))
         .toList();
     return new Manifest(m.name(), m.version(), m.description(), m.tasks(), m.engine(), m.license(), files, m.demo(),
         m.annotations());
