@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -68,7 +67,6 @@ final class RangedTransfer {
   private final FileJob.Source source;
   private final DownloadSettings settings;
   private final InstantSource clock;
-  private final PartialFiles paths;
   private final PartialFile data;
   private final Emitter emitter;
   private final Failures failures;
@@ -77,6 +75,7 @@ final class RangedTransfer {
   private final Object lock = new Object();
   /** Guarded by {@code lock}. */
   private final SpanProgress spans;
+  private final RangeRecorder recorder;
   private final List<Exception> errors = new ArrayList<>();
   private @Nullable String changed;
   private int running;
@@ -99,12 +98,13 @@ final class RangedTransfer {
     this.source = source;
     this.settings = settings;
     this.clock = clock;
-    this.paths = paths;
     this.data = data;
     this.emitter = emitter;
     this.failures = failures;
     this.slots = slots;
     this.spans = new SpanProgress(meta);
+    this.recorder = new RangeRecorder(lock, spans, data, paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()),
+        () -> running == 0 || !errors.isEmpty() || changed != null || cancelledInWorker);
     this.checkChunks = file.chunks().isPresent()
         && meta.spans().stream().allMatch(s -> s.from() % file.chunks().get().chunkSize() == 0);
   }
@@ -174,7 +174,7 @@ final class RangedTransfer {
     }
     boolean cancelled = false;
     try {
-      coordinate();
+      recorder.recordUntilEnded();
     } catch (InterruptedException e) {
       cancelled = true;
     } finally {
@@ -191,7 +191,7 @@ final class RangedTransfer {
     }
     try {
       if (changed == null) {
-        checkpoint(true);
+        recorder.checkpoint(true);
       }
     } finally {
       if (cancelled || changed != null || !errors.isEmpty()) {
@@ -231,7 +231,7 @@ final class RangedTransfer {
       any = spans.dropUnsyncedTails();
     }
     if (any) {
-      meta().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
+      recorder.write();
     }
     return any;
   }
@@ -239,64 +239,6 @@ final class RangedTransfer {
   private long have() {
     synchronized (lock) {
       return spans.writtenSum();
-    }
-  }
-
-  /** Records the bytes written as they grow, until every range has ended or one failed. */
-  private void coordinate() throws InterruptedException, IOException {
-    long recorded = -1;
-    long forcedAt;
-    long lastRecord = 0;
-    synchronized (lock) {
-      forcedAt = spans.doneSum();
-    }
-    while (true) {
-      long[] snapshot;
-      synchronized (lock) {
-        if (running == 0 || !errors.isEmpty() || changed != null || cancelledInWorker) {
-          return;
-        }
-        lock.wait(RECORD_EVERY_MILLIS);
-        snapshot = spans.writtenSnapshot();
-      }
-      long w = Arrays.stream(snapshot).sum();
-      long now = System.nanoTime();
-      if (w - forcedAt >= FileJob.CHECKPOINT_BYTES) {
-        data.force();
-        synchronized (lock) {
-          spans.synced(snapshot);
-        }
-        meta().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
-        forcedAt = w;
-        recorded = w;
-        lastRecord = now;
-      } else if (w != recorded && now - lastRecord >= RECORD_EVERY_MILLIS * 1_000_000) {
-        PartialMetadata m;
-        synchronized (lock) {
-          m = spans.metaOf(spans.doneSnapshot(), snapshot);
-        }
-        m.writeUnsynced(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
-        recorded = w;
-        lastRecord = now;
-      }
-    }
-  }
-
-  /** fsyncs every byte written and records them; with the interrupt status cleared meanwhile (and restored). */
-  private void checkpoint(boolean sync) throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try {
-      if (sync) {
-        data.force();
-        synchronized (lock) {
-          spans.allSynced();
-        }
-      }
-      meta().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
