@@ -222,6 +222,29 @@ d = base(); d["license"]["attribution"] = "\r\u001b[2K\u001b[1A  from      safe.
 doc("hostile-attribution", d, "-", "valid", "the download was not approved", 4)
 raw("byte-order-mark", b"\xef\xbb\xbf" + json.dumps(base()).encode("utf-8"), "-", "valid", "the download was not approved", 4)
 
+# ---- chunk digests (a file's optional "chunks")
+MIB16 = 16 * 1024 * 1024
+def chunked(size=3 * MIB16, chunk=MIB16, digests=None, extra=None):
+    c = {"size": chunk, "sha256": digests if digests is not None else [SHA] * 3}
+    c.update(extra or {})
+    d = f(size=size); d["chunks"] = c; return with_files(d)
+doc("chunk-size-not-a-power-of-two", chunked(chunk=3000000), "/files/0/chunks/size", "rejects",
+    "a chunk size of 3000000 bytes is not a power of two from 1048576 (1 MiB) to 1073741824 (1 GiB)")
+doc("chunk-size-below-1-mib", chunked(chunk=4096), "/files/0/chunks/size", "rejects", "4096 is out of range")
+doc("chunk-digest-upper-case", chunked(digests=[SHA, SHA.upper(), SHA]), "/files/0/chunks/sha256/1", "rejects",
+    "expected 64 lower-case hex digits")
+doc("chunk-digest-short", chunked(digests=[SHA, SHA, SHA[:63]]), "/files/0/chunks/sha256/2", "rejects",
+    "expected 64 lower-case hex digits")
+doc("chunk-count-wrong", chunked(digests=[SHA] * 2), "/files/0/chunks/sha256", "parser-only",
+    "lists 2 digests, but a 50331648-byte file has 3 chunks of 16777216 bytes")
+doc("chunks-on-a-one-chunk-file", chunked(size=1000, digests=[SHA] * 2), "/files/0/chunks", "parser-only",
+    "is given for a file of 1000 bytes, which is not longer than one chunk of 16777216; leave it out")
+doc("chunks-unknown-field", chunked(extra={"md5": SHA}), "/files/0/chunks/md5", "rejects", "md5")
+doc("chunks-not-an-object", with_files(dict(f(size=3 * MIB16), chunks=[SHA] * 3)), "/files/0/chunks", "rejects",
+    "expected an object")
+d = chunked(); d["files"][0]["sources"] = ["https://mirror.example/a.bin"]
+doc("valid-chunk-digests", d, "-", "valid", "the download was not approved", 4)
+
 # ---- write
 os.makedirs(OUT, exist_ok=True)
 for name in os.listdir(OUT):

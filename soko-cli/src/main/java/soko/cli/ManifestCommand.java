@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import soko.manifest.ChunkDigests;
 import soko.manifest.EngineRequirement;
 import soko.manifest.Language;
 import soko.manifest.License;
@@ -114,11 +115,26 @@ final class ManifestCommand implements Runnable {
       Optional<String> base = Optional.ofNullable(sourceBase).map(b -> b.endsWith("/") ? b : b + "/");
       List<ModelFile> files = new ArrayList<>();
       for (Map.Entry<RelativePath, Path> f : files(dir).entrySet()) {
-        Hashing.Measured h = Hashing.sha256(f.getValue());
+        // Files of two chunks or more get their chunk digests, hashed in the same read as the sha256.
+        long expected = Files.size(f.getValue());
+        long chunkSize = ChunkDigests.sizeFor(expected);
+        Hashing.Measured h;
+        Optional<ChunkDigests> chunks = Optional.empty();
+        if (chunkSize > 0) {
+          Hashing.Chunked c = Hashing.sha256WithChunks(f.getValue(), chunkSize);
+          h = c.whole();
+          if (h.size() != expected) {
+            throw new InputException(f.getValue() + " changed while it was read (" + expected + " bytes, then " + h.size()
+                + "); run the command again when nothing writes to it");
+          }
+          chunks = Optional.of(new ChunkDigests(chunkSize, c.chunks()));
+        } else {
+          h = Hashing.sha256(f.getValue());
+        }
         SourceUri source = base.isPresent()
             ? parse("--source-base", base.get() + encode(f.getKey().value()), SourceUri::parse)
             : new SourceUri(f.getValue().toAbsolutePath().normalize().toUri());
-        files.add(new ModelFile(f.getKey(), h.size(), h.digest(), List.of(source)));
+        files.add(new ModelFile(f.getKey(), h.size(), h.digest(), List.of(source), chunks));
       }
       if (files.isEmpty()) {
         throw new InputException(dir + " holds no files; put the model's files in it");

@@ -61,6 +61,31 @@ class ManifestCommandTest {
   }
 
   @Test
+  void aFileOfThreeChunksGetsChunkDigestsThatDdAndSha256sumAgreeWith() throws Exception {
+    Path model = model();
+    byte[] big = new byte[40 * 1024 * 1024 + 5];
+    new java.util.Random(3).nextBytes(big);
+    Path weights = Files.write(model.resolve("weights.bin"), big);
+
+    Cli.Result r = create(model);
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    Manifest m = ManifestCodec.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
+    assertThat(m.file("config.json").orElseThrow().chunks()).as("one chunk or less: no list").isEmpty();
+    var chunks = m.file("weights.bin").orElseThrow().chunks().orElseThrow();
+    assertThat(chunks.chunkSize()).isEqualTo(16L * 1024 * 1024);
+    List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Process p = new ProcessBuilder("bash", "-c", "dd if=\"$1\" bs=16M skip=" + i + " count=1 status=none | sha256sum",
+          "dd", weights.toString()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor()).as(out).isZero();
+      expected.add(out.substring(0, 64));
+    }
+    assertThat(chunks.sha256()).extracting(d -> d.hex()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
   void aSourceBaseGivesEachFileAnEncodedMirrorUrl() throws Exception {
     Cli.Result r = create(model(), "--source-base", "https://models.example.org/opus-mt-ja-en/1.2.0");
     assertThat(r.code()).as(r.toString()).isZero();

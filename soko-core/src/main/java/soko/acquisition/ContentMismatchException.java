@@ -15,7 +15,9 @@ public final class ContentMismatchException extends AcquisitionException {
     /** The body went on past the manifest's size (an endless or wrong body). */
     TOO_LONG,
     /** The right number of bytes with another sha256; the cause is the {@link soko.verification.IntegrityException}. */
-    DIGEST
+    DIGEST,
+    /** A chunk's bytes had another sha256 than the manifest's chunk digest for it. */
+    CHUNK
   }
 
   /** How the bytes differ. */

@@ -153,8 +153,12 @@ final class FileJob {
     if (!source.transport().contentAddressed()) {
       Optional<PartialMetadata> spans = got.spans();
       if (spans.isPresent() && !spans.get().url().equals(source.uri())) {
-        restart();
-        spans = Optional.empty();
+        if (file.chunks().isPresent()) {
+          spans = Optional.of(spans.get().rebased(source.uri())); // every chunk is checked as it lands: keep them
+        } else {
+          restart();
+          spans = Optional.empty();
+        }
       }
       boolean fresh = got.have() == 0 && connections > 1 && !single.contains(source.uri())
           && Math.min(connections, settings.rangesFor(file.size())) > 1;
@@ -197,7 +201,7 @@ final class FileJob {
         if (n < 2) {
           return new Ranged(false, Optional.empty());
         }
-        List<PartialMetadata.Span> plan = RangedTransfer.plan(file.size(), n);
+        List<PartialMetadata.Span> plan = RangedTransfer.plan(file, n);
         RangeProbe.Answer probe = this.probe.ask(source, plan.getFirst().to());
         if (probe.range().isEmpty()) {
           single.add(source.uri());

@@ -13,7 +13,8 @@ import soko.verification.Digest;
  * complete verified file the caller has not yet moved into the store. Immutable.
  *
  * @param sha256 the digest the file should have, which names it in the downloads folder
- * @param bytes bytes on disk in the data file ({@code <sha256>.partial} or {@code <sha256>})
+ * @param bytes bytes held in the data file ({@code <sha256>.partial} or {@code <sha256>}): its length,
+ *     or for a partial received as ranges (a sparse file) the bytes its ranges hold by its record
  * @param expectedSize the file's full size, when the record is readable or the file is complete
  * @param url the source the partial came from, when the record is readable
  * @param complete true for a complete verified file waiting to be published

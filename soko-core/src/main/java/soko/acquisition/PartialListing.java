@@ -142,6 +142,9 @@ final class PartialListing {
       bytes = 0;
     }
     Optional<PartialMetadata> meta = PartialMetadata.read(paths.metadata(d)).filter(m -> m.sha256().equals(d));
+    if (!isComplete && meta.isPresent() && meta.get().spans().size() > 1) {
+      bytes = Math.min(bytes, meta.get().written()); // received as ranges: the file's length counts the holes
+    }
     OptionalLong expected = isComplete ? OptionalLong.of(bytes)
         : meta.map(m -> OptionalLong.of(m.size())).orElse(OptionalLong.empty());
     return new Partial(d, bytes, expected, meta.map(PartialMetadata::url), isComplete, files);

@@ -109,6 +109,14 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
     this(sha256, size, url, etag, lastModified, List.of(new Span(0, size - 1, bytes)));
   }
 
+  /**
+   * This record moved to another source, its spans kept and no validator: the new source's is
+   * adopted from its first answer (see {@link RangedTransfer}).
+   */
+  PartialMetadata rebased(URI other) {
+    return new PartialMetadata(sha256, size, other, Optional.empty(), Optional.empty(), spans);
+  }
+
   /** Bytes kept from the start of the file: all of them for one span. */
   long bytes() {
     return spans.getFirst().done();

@@ -3,7 +3,6 @@ package soko.acquisition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -13,13 +12,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import soko.events.TransferEvent;
 import soko.manifest.ModelFile;
 import soko.verification.Digest;
-import soko.verification.Hashing;
 
 /**
  * One attempt at receiving a file as several ranges at once, each over a connection of its own and
@@ -39,6 +35,14 @@ import soko.verification.Hashing;
  *       #RECORD_EVERY_MILLIS} ms, so a killed process loses almost nothing, and fsynced with their
  *       record every {@value FileJob#CHECKPOINT_BYTES} bytes, so a power loss loses at most that.
  *       Progress events report the sum over the ranges.
+ *   <li>When the manifest lists chunk digests, the ranges start on chunk boundaries and each chunk
+ *       is hashed as it lands, before its last bytes count as written: a chunk whose sha256 is not
+ *       the manifest's is discarded (its range's progress goes back to the chunk's start), the
+ *       other ranges stop at their last whole chunk, and the attempt fails with a {@link
+ *       ContentMismatchException} (kind {@code CHUNK}), which is not retry-worthy, so the source
+ *       is dropped at its first bad chunk and the next source resumes every range.
+ *   <li>A record rebased onto another source carries no validator: the first answer's strong
+ *       validator is adopted, and every other answer must carry the same.
  *   <li>The sha256 is computed on a thread of its own over the prefix of the file that is
  *       contiguous from its start, as it grows (it reads back what the ranges wrote, from the page
  *       cache): the first range is hashed while it arrives and the others as soon as the ranges
@@ -50,7 +54,6 @@ import soko.verification.Hashing;
  */
 final class RangedTransfer {
   static final long RECORD_EVERY_MILLIS = 20;
-  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
   /** The server stopped serving the recorded file by range: the file must start again. */
   static final class Changed extends Exception {
@@ -64,32 +67,29 @@ final class RangedTransfer {
   private final FileJob.Source source;
   private final DownloadSettings settings;
   private final InstantSource clock;
-  private final PartialFiles paths;
   private final PartialFile data;
   private final Emitter emitter;
   private final Failures failures;
   private final HostSlots slots;
-  private final PartialMetadata base;
-  /** Written bytes of each span that were never fsynced when this attempt began (from a killed run). */
-  private final boolean[] unsyncedTail;
 
   private final Object lock = new Object();
-  private final long[] done;
-  private final long[] written;
+  /** Guarded by {@code lock}. */
+  private final SpanProgress spans;
+  private final RangeRecorder recorder;
   private final List<Exception> errors = new ArrayList<>();
   private @Nullable String changed;
   private int running;
   private long transferred;
   private long startedWith;
   private Instant t0 = Instant.EPOCH;
-  private boolean stopHashing;
   /** Set before the workers are stopped: an interrupt after it is ours, before it a cancellation. */
   private boolean stopping;
   /** A worker's thread was interrupted by someone else (a listener cancelling on the thread it is called on). */
   private boolean cancelledInWorker;
-  private boolean hashed;
-  private @Nullable IOException hashFailure;
-  private final MessageDigest md = Hashing.newSha256();
+  /** A chunk failed its digest: the ranges keep only whole chunks. */
+  private boolean badChunk;
+  /** The file lists chunk digests and every range starts on a chunk boundary: each chunk is checked as it lands. */
+  private final boolean checkChunks;
 
   RangedTransfer(ModelFile file, FileJob.Source source, DownloadSettings settings, InstantSource clock,
       PartialFiles paths, PartialFile data, Emitter emitter, Failures failures, HostSlots slots, PartialMetadata meta) {
@@ -98,65 +98,31 @@ final class RangedTransfer {
     this.source = source;
     this.settings = settings;
     this.clock = clock;
-    this.paths = paths;
     this.data = data;
     this.emitter = emitter;
     this.failures = failures;
     this.slots = slots;
-    this.base = meta;
-    int n = meta.spans().size();
-    this.done = new long[n];
-    this.written = new long[n];
-    this.unsyncedTail = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      PartialMetadata.Span s = meta.spans().get(i);
-      done[i] = s.done();
-      written[i] = s.written();
-      unsyncedTail[i] = s.written() > s.done();
-    }
+    this.spans = new SpanProgress(meta);
+    this.recorder = new RangeRecorder(lock, spans, data, paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()),
+        () -> running == 0 || !errors.isEmpty() || changed != null || cancelledInWorker);
+    this.checkChunks = file.chunks().isPresent()
+        && meta.spans().stream().allMatch(s -> s.from() % file.chunks().get().chunkSize() == 0);
   }
 
-  /** {@code n} ranges of about equal size covering a file of {@code size} bytes, none received. */
-  static List<PartialMetadata.Span> plan(long size, int n) {
-    List<PartialMetadata.Span> out = new ArrayList<>();
-    long each = size / n;
-    for (int i = 0; i < n; i++) {
-      long from = i * each;
-      long to = i == n - 1 ? size - 1 : from + each - 1;
-      out.add(new PartialMetadata.Span(from, to, 0));
-    }
-    return out;
+  /** See {@link RangePlan#plan(ModelFile, int)}. */
+  static List<PartialMetadata.Span> plan(ModelFile file, int n) {
+    return RangePlan.plan(file, n);
   }
 
-  /**
-   * Whether a 206 is exactly {@code first..last} of a file of {@code size} bytes, its length
-   * included; empty when it is, else what it answered instead.
-   */
+  /** See {@link RangePlan#rangeProblem}. */
   static Optional<String> rangeProblem(HttpResponse r, long first, long last, long size) {
-    Optional<String> cr = r.header("Content-Range");
-    Matcher m = cr.map(v -> CONTENT_RANGE.matcher(v.strip())).orElse(null);
-    boolean exact;
-    try {
-      exact = m != null && m.matches() && Long.parseLong(m.group(1)) == first && Long.parseLong(m.group(2)) == last
-          && (m.group(3).equals("*") || Long.parseLong(m.group(3)) == size);
-    } catch (NumberFormatException e) {
-      exact = false;
-    }
-    if (!exact) {
-      return Optional.of("answered the Content-Range \"" + cr.map(HttpBodies::printable).orElse("") + "\" for bytes="
-          + first + "-" + last + " of a " + size + "-byte file");
-    }
-    OptionalLong length = r.contentLength();
-    if (length.isPresent() && length.getAsLong() != last - first + 1) {
-      return Optional.of("announced " + length.getAsLong() + " bytes for a range of " + (last - first + 1));
-    }
-    return Optional.empty();
+    return RangePlan.rangeProblem(r, first, last, size);
   }
 
   /** The record as it stands: spans with their fsynced and written bytes. */
   PartialMetadata meta() {
     synchronized (lock) {
-      return base.withSpans(spans(done, written));
+      return spans.meta();
     }
   }
 
@@ -181,19 +147,19 @@ final class RangedTransfer {
     List<Integer> todo = new ArrayList<>();
     long have;
     synchronized (lock) {
-      for (int i = 0; i < written.length; i++) {
-        if (written[i] < base.spans().get(i).length()) {
+      for (int i = 0; i < spans.count(); i++) {
+        if (spans.written(i) < spans.span(i).length()) {
           todo.add(i);
         }
       }
       running = todo.size();
-      have = sum(written);
+      have = spans.writtenSum();
       startedWith = have;
     }
     t0 = clock.instant();
     URI at = first.map(HttpResponse::uri).orElse(source.uri());
     emitter.emit(new TransferEvent.Started(name, file.size(), have, at.getHost() + (at.getPort() > 0 ? ":" + at.getPort() : "")));
-    Thread hasher = Thread.ofPlatform().daemon().name("soko-hash " + name).start(this::hashLoop);
+    PrefixHasher hasher = new PrefixHasher(name, file.size(), data, settings.bufferSize(), lock, this::frontier);
     Semaphore open = new Semaphore(Math.max(1, connections));
     List<Thread> workers = new ArrayList<>();
     boolean firstUsed = false;
@@ -208,25 +174,28 @@ final class RangedTransfer {
     }
     boolean cancelled = false;
     try {
-      coordinate();
+      recorder.recordUntilEnded();
     } catch (InterruptedException e) {
       cancelled = true;
     } finally {
       stopWorkers(workers);
     }
     synchronized (lock) {
+      if (badChunk) {
+        spans.keepWholeChunks(file.chunks().orElseThrow().chunkSize());
+      }
       cancelled |= cancelledInWorker;
-      if (!cancelled && changed == null && errors.isEmpty() && frontierOf(written) < file.size()) {
+      if (!cancelled && changed == null && errors.isEmpty() && spans.frontier() < file.size()) {
         errors.add(new IllegalStateException("the ranges of " + name + " ended before the file was complete"));
       }
     }
     try {
       if (changed == null) {
-        checkpoint(true);
+        recorder.checkpoint(true);
       }
     } finally {
       if (cancelled || changed != null || !errors.isEmpty()) {
-        stopHasher(hasher);
+        hasher.stop();
       }
     }
     if (cancelled) {
@@ -247,7 +216,7 @@ final class RangedTransfer {
       }
       throw new IllegalStateException("a range of " + name + " failed", e);
     }
-    return awaitDigest(hasher);
+    return hasher.digest();
   }
 
   /**
@@ -257,85 +226,19 @@ final class RangedTransfer {
    * @return true when such bytes were dropped
    */
   boolean dropUnsyncedTails() throws IOException {
-    boolean any = false;
+    boolean any;
     synchronized (lock) {
-      for (int i = 0; i < written.length; i++) {
-        if (unsyncedTail[i]) {
-          unsyncedTail[i] = false;
-          written[i] = done[i];
-          any = true;
-        }
-      }
+      any = spans.dropUnsyncedTails();
     }
     if (any) {
-      meta().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
+      recorder.write();
     }
     return any;
   }
 
   private long have() {
     synchronized (lock) {
-      return sum(written);
-    }
-  }
-
-  /** Records the bytes written as they grow, until every range has ended or one failed. */
-  private void coordinate() throws InterruptedException, IOException {
-    long recorded = -1;
-    long forcedAt;
-    long lastRecord = 0;
-    synchronized (lock) {
-      forcedAt = sum(done);
-    }
-    while (true) {
-      long[] snapshot;
-      synchronized (lock) {
-        if (running == 0 || !errors.isEmpty() || changed != null || cancelledInWorker) {
-          return;
-        }
-        lock.wait(RECORD_EVERY_MILLIS);
-        snapshot = written.clone();
-      }
-      long w = sum(snapshot);
-      long now = System.nanoTime();
-      if (w - forcedAt >= FileJob.CHECKPOINT_BYTES) {
-        data.force();
-        synchronized (lock) {
-          for (int i = 0; i < done.length; i++) {
-            done[i] = Math.max(done[i], snapshot[i]);
-          }
-        }
-        meta().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
-        forcedAt = w;
-        recorded = w;
-        lastRecord = now;
-      } else if (w != recorded && now - lastRecord >= RECORD_EVERY_MILLIS * 1_000_000) {
-        long[] d;
-        synchronized (lock) {
-          d = done.clone();
-        }
-        base.withSpans(spans(d, snapshot)).writeUnsynced(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
-        recorded = w;
-        lastRecord = now;
-      }
-    }
-  }
-
-  /** fsyncs every byte written and records them; with the interrupt status cleared meanwhile (and restored). */
-  private void checkpoint(boolean sync) throws IOException {
-    boolean interrupted = Thread.interrupted();
-    try {
-      if (sync) {
-        data.force();
-        synchronized (lock) {
-          System.arraycopy(written, 0, done, 0, written.length);
-        }
-      }
-      meta().write(paths.metadata(file.sha256()), paths.metadataTemp(file.sha256()));
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      return spans.writtenSum();
     }
   }
 
@@ -343,25 +246,8 @@ final class RangedTransfer {
     synchronized (lock) {
       stopping = true;
     }
-    boolean interrupted = false;
-    for (Thread t : workers) {
-      if (t.isAlive()) {
-        t.interrupt();
-      }
-    }
-    for (Thread t : workers) {
-      while (true) {
-        try {
-          t.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    workers.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
+    workers.forEach(Threads::joinUninterruptibly);
   }
 
   private void worker(int i, Optional<HttpResponse> first, Semaphore open) {
@@ -405,10 +291,13 @@ final class RangedTransfer {
   /** Receives range {@code i} from where it stopped to its end. */
   private void receive(int i, Optional<HttpResponse> first)
       throws AcquisitionException, IOException, Changed, InterruptedException {
-    PartialMetadata.Span span = base.spans().get(i);
+    PartialMetadata.Span span;
     long pos;
+    Optional<String> validator;
     synchronized (lock) {
-      pos = span.from() + written[i];
+      span = spans.span(i);
+      pos = span.from() + spans.written(i);
+      validator = spans.meta().validator(); // the record's, or the one adopted from this source's first answer
     }
     long end = span.to() + 1;
     Watchdog watchdog = new Watchdog(settings);
@@ -419,7 +308,7 @@ final class RangedTransfer {
         r = first.get();
       } else {
         Transport.Request request = new Transport.Request(name, source.uri(), pos, OptionalLong.of(span.to()),
-            base.validator());
+            validator);
         try {
           r = source.transport().get(request);
         } catch (TransferException e) {
@@ -437,8 +326,9 @@ final class RangedTransfer {
       InputStream in = r.body();
       watchdog.receivingBody();
       byte[] buffer = new byte[settings.bufferSize()];
+      ChunkCheck chunk = checkChunks ? ChunkCheck.resume(file, data, pos, buffer) : null;
       while (pos < end) {
-        int want = (int) Math.min(buffer.length, end - pos);
+        int want = (int) Math.min(buffer.length, (chunk != null ? chunk.end() : end) - pos);
         int n = 0;
         IOException broken = null;
         while (n < want) {
@@ -458,6 +348,16 @@ final class RangedTransfer {
         if (n > 0) {
           data.write(buffer, n, pos);
           pos += n;
+          if (chunk != null) {
+            chunk.update(buffer, n);
+            if (pos == chunk.end()) {
+              Optional<String> bad = chunk.problem();
+              if (bad.isPresent()) {
+                throw badChunk(i, chunk.start(), bad.get());
+              }
+              chunk = pos < end ? ChunkCheck.resume(file, data, pos, buffer) : null;
+            }
+          }
           advanced(i, n);
         }
         if (broken != null || Thread.currentThread().isInterrupted()) {
@@ -497,19 +397,20 @@ final class RangedTransfer {
     if (why.isPresent()) {
       throw new Changed(source.uri().getHost() + " " + why.get());
     }
-    boolean same = base.etag().isPresent()
-        ? FileJob.strongEtag(r).equals(base.etag())
-        : r.header("Last-Modified").equals(base.lastModified());
-    if (!same) {
-      throw new Changed("the file changed on " + source.uri().getHost() + " during the download (its validator differs)");
+    Optional<String> problem;
+    synchronized (lock) {
+      problem = spans.validatorProblem(r, clock.instant());
+    }
+    if (problem.isPresent()) {
+      throw new Changed("the file on " + source.uri().getHost() + " " + problem.get());
     }
   }
 
   private void advanced(int i, int n) {
     synchronized (lock) {
-      written[i] += n;
+      spans.advance(i, n);
       transferred += n;
-      long have = sum(written);
+      long have = spans.writtenSum();
       long elapsed = Duration.between(t0, clock.instant()).toNanos();
       long rate = elapsed > 0 ? (long) ((have - startedWith) * 1e9 / elapsed) : 0;
       Optional<Duration> eta = rate > 0
@@ -519,112 +420,22 @@ final class RangedTransfer {
     }
   }
 
-  /** The end of the part of the file that is contiguous from its start. */
-  private long frontier() {
-    return frontierOf(written);
-  }
-
-  private long frontierOf(long[] w) {
-    long f = 0;
-    for (int i = 0; i < w.length; i++) {
-      PartialMetadata.Span s = base.spans().get(i);
-      f = s.from() + w[i];
-      if (w[i] < s.length()) {
-        break;
-      }
-    }
-    return f;
-  }
-
-  private void hashLoop() {
-    byte[] buffer = new byte[Math.max(settings.bufferSize(), Hashing.BUFFER_SIZE)];
-    long pos = 0;
-    try {
-      while (pos < file.size()) {
-        long frontier;
-        synchronized (lock) {
-          while ((frontier = frontier()) <= pos && !stopHashing) {
-            lock.wait();
-          }
-          if (stopHashing) {
-            return;
-          }
-        }
-        while (pos < frontier) {
-          int n = data.read(buffer, (int) Math.min(buffer.length, frontier - pos), pos);
-          if (n < 0) {
-            throw new IOException("the partial download ended at " + pos + " bytes, before " + frontier);
-          }
-          for (int off = 0; off < n; off += Hashing.BUFFER_SIZE) {
-            md.update(buffer, off, Math.min(Hashing.BUFFER_SIZE, n - off));
-          }
-          pos += n;
-        }
-      }
-    } catch (IOException e) {
-      synchronized (lock) {
-        hashFailure = e;
-      }
-    } catch (InterruptedException e) {
-      // stopped
-    } finally {
-      synchronized (lock) {
-        hashed = true;
-        lock.notifyAll();
-      }
-    }
-  }
-
-  private void stopHasher(Thread hasher) {
+  /**
+   * Range {@code i} received a chunk (from {@code chunkStart}) whose sha256 is not the manifest's:
+   * its bytes are discarded (the range goes back to the chunk's start) and the source is dropped.
+   */
+  private ContentMismatchException badChunk(int i, long chunkStart, String problem) {
     synchronized (lock) {
-      stopHashing = true;
+      badChunk = true;
+      spans.backTo(i, chunkStart);
       lock.notifyAll();
     }
-    joinUninterruptibly(hasher);
+    return new ContentMismatchException(name, source.uri(), ContentMismatchException.Kind.CHUNK, problem
+        + "; the chunk was discarded and this source is not used again for this file", null);
   }
 
-  private Digest awaitDigest(Thread hasher) throws IOException {
-    joinUninterruptibly(hasher);
-    synchronized (lock) {
-      if (hashFailure != null) {
-        throw hashFailure;
-      }
-      if (!hashed) {
-        throw new IllegalStateException("the hashing of " + name + " stopped early");
-      }
-    }
-    return Digest.of(md.digest());
-  }
-
-  private static void joinUninterruptibly(Thread t) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private List<PartialMetadata.Span> spans(long[] d, long[] w) {
-    List<PartialMetadata.Span> out = new ArrayList<>();
-    for (int i = 0; i < w.length; i++) {
-      PartialMetadata.Span s = base.spans().get(i);
-      out.add(new PartialMetadata.Span(s.from(), s.to(), Math.min(d[i], w[i]), w[i]));
-    }
-    return out;
-  }
-
-  private static long sum(long[] a) {
-    long s = 0;
-    for (long v : a) {
-      s += v;
-    }
-    return s;
+  /** The end of the part of the file that is contiguous from its start; with {@code lock} held. */
+  private long frontier() {
+    return spans.frontier();
   }
 }

@@ -356,7 +356,7 @@ public final class Bundles {
    * (published as its SPDX page).
    */
   private static Manifest strip(Manifest m) {
-    List<ModelFile> files = m.files().stream().map(f -> new ModelFile(f.path(), f.size(), f.sha256(), List.of())).toList();
+    List<ModelFile> files = m.files().stream().map(f -> f.withSources(List.of())).toList();
     java.util.Map<String, String> annotations = new java.util.TreeMap<>(m.annotations());
     annotations.keySet().removeIf(k -> k.equals(ModelPack.CREATED)
         || k.startsWith(ModelPack.CONFIG_PREFIX));

@@ -117,7 +117,7 @@ final class Imports {
         List<SourceUri> sources = new ArrayList<>();
         sources.add(new SourceUri(p.toAbsolutePath().normalize().toUri()));
         sources.addAll(f.sources());
-        files.add(new ModelFile(f.path(), f.size(), f.sha256(), sources));
+        files.add(f.withSources(sources));
       }
     }
     Manifest adopted = new Manifest(m.name(), m.version(), m.description(), m.tasks(), m.engine(), m.license(), files,

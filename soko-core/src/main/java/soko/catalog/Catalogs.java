@@ -189,7 +189,10 @@ public final class Catalogs {
     return out;
   }
 
-  /** Equal in everything but the files' download sources. */
+  /**
+   * Equal in everything but the files' download sources and chunk digests (derived from the bytes
+   * the sha256 names; a merged entry keeps the first definition's).
+   */
   private static boolean sameModel(Manifest a, Manifest b) {
     return withoutSources(a).equals(withoutSources(b));
   }
@@ -208,7 +211,7 @@ public final class Catalogs {
       Set<SourceUri> sources = new LinkedHashSet<>(f.sources());
       later.file(f.path().value()).ifPresent(g -> sources.addAll(g.sources()));
       List<SourceUri> capped = new ArrayList<>(sources).subList(0, Math.min(sources.size(), ModelFile.MAX_SOURCES));
-      files.add(new ModelFile(f.path(), f.size(), f.sha256(), capped));
+      files.add(f.withSources(capped));
     }
     return new Manifest(first.name(), first.version(), first.description(), first.tasks(), first.engine(), first.license(),
         files, first.demo(), first.annotations());

@@ -32,7 +32,8 @@ public final class ManifestCodec {
   private static final Set<String> TASK = Set.of("task", "languages", "from", "to");
   private static final Set<String> ENGINE = Set.of("id", "version");
   private static final Set<String> LICENSE = Set.of("spdx", "url", "attribution");
-  private static final Set<String> FILE = Set.of("path", "size", "sha256", "sources");
+  private static final Set<String> FILE = Set.of("path", "size", "sha256", "sources", "chunks");
+  private static final Set<String> CHUNKS = Set.of("size", "sha256");
 
   private ManifestCodec() {}
 
@@ -183,7 +184,30 @@ public final class ManifestCodec {
     if (sources.isEmpty()) {
       throw sourcesNode.problem("is empty; give at least one source, such as an https: mirror");
     }
-    return new ModelFile(path, size, sha, sources);
+    Optional<ChunkDigests> chunks = n.has("chunks") ? Optional.of(readChunks(n.get("chunks"), size)) : Optional.empty();
+    return new ModelFile(path, size, sha, sources, chunks);
+  }
+
+  private static ChunkDigests readChunks(Node n, long fileSize) throws JsonProblem {
+    n.object(CHUNKS);
+    Node sizeNode = n.get("size");
+    long chunkSize = sizeNode.integer(ChunkDigests.MIN_SIZE, ChunkDigests.MAX_SIZE);
+    String bad = ChunkDigests.sizeProblem(chunkSize);
+    if (bad != null) {
+      throw sizeNode.problem(bad);
+    }
+    Node list = n.get("sha256");
+    List<Digest> digests = list.list(ChunkDigests.MAX_COUNT, d -> d.parse(Digest::ofHex, "64 lower-case hex digits"));
+    long count = ChunkDigests.count(fileSize, chunkSize);
+    if (count < 2) {
+      throw n.problem("is given for a file of " + fileSize + " bytes, which is not longer than one chunk of " + chunkSize
+          + "; leave it out");
+    }
+    if (digests.size() != count) {
+      throw list.problem("lists " + digests.size() + " digests, but a " + fileSize + "-byte file has " + count
+          + " chunks of " + chunkSize + " bytes");
+    }
+    return new ChunkDigests(chunkSize, digests);
   }
 
   /**
@@ -243,6 +267,12 @@ public final class ManifestCodec {
       o.put("sha256", f.sha256().hex());
       ArrayNode sources = o.putArray("sources");
       f.sources().forEach(s -> sources.add(s.toString()));
+      f.chunks().ifPresent(c -> {
+        ObjectNode chunks = o.putObject("chunks");
+        chunks.put("size", c.chunkSize());
+        ArrayNode digests = chunks.putArray("sha256");
+        c.sha256().forEach(d -> digests.add(d.hex()));
+      });
     }
     root.put("totalSize", m.totalSize());
     if (m.demo()) {

@@ -558,8 +558,9 @@ public final class Store implements StoreView {
 
   /**
    * For a blob that is in the store but corrupt and has chunk records ({@code verify --full} or the
-   * install wrote them from bytes proven good), which chunks fail now: hashed on every core. Empty
-   * when the file has no usable chunk records, is not a regular file of the manifest's size, or is
+   * install wrote them from bytes proven good), or whose manifest lists chunk digests (used when
+   * the record has none), which chunks fail now: hashed on every core. Empty
+   * when the file has neither, is not a regular file of the manifest's size, or is
    * not corrupt after all; then a repair fetches the whole file.
    *
    * @param file a file of an installed model

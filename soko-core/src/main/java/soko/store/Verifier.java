@@ -261,7 +261,8 @@ final class Verifier {
         return Optional.empty();
       }
       Optional<Chunks> known = records.read(f.sha256()).filter(r -> r.sha256().equals(f.sha256()))
-          .flatMap(VerificationRecord::chunks).flatMap(c -> c.fitting(f.size()));
+          .flatMap(VerificationRecord::chunks).flatMap(c -> c.fitting(f.size()))
+          .or(() -> f.chunks().map(c -> new Chunks(c.chunkSize(), c.sha256()))); // the publisher's, signed with the catalog
       if (known.isEmpty()) {
         return Optional.empty();
       }

@@ -73,6 +73,65 @@ public final class Hashing {
   }
 
   /**
+   * Hashes and counts a whole file, and in the same read hashes each chunk of {@code chunkSize}
+   * bytes from its start (the last one shorter).
+   *
+   * @param file the file to read to its end
+   * @param chunkSize the chunk size in bytes, {@code > 0}
+   * @return the whole file's digest and size, and each chunk's digest in order
+   * @throws IOException if the file cannot be opened or read
+   */
+  public static Chunked sha256WithChunks(Path file, long chunkSize) throws IOException {
+    if (chunkSize <= 0) {
+      throw new IllegalArgumentException("chunkSize " + chunkSize + " <= 0");
+    }
+    MessageDigest whole = newSha256();
+    MessageDigest chunk = newSha256();
+    java.util.List<Digest> chunks = new java.util.ArrayList<>();
+    long total = 0;
+    long inChunk = 0;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_SIZE);
+      while (true) {
+        buf.clear();
+        if (chunkSize - inChunk < buf.capacity()) {
+          buf.limit((int) (chunkSize - inChunk)); // a buffer never crosses a chunk's end
+        }
+        if (ch.read(buf) < 0) {
+          break;
+        }
+        buf.flip();
+        int n = buf.remaining();
+        whole.update(buf.duplicate());
+        chunk.update(buf);
+        total += n;
+        inChunk += n;
+        if (inChunk == chunkSize) {
+          chunks.add(Digest.of(chunk.digest()));
+          inChunk = 0;
+        }
+      }
+    }
+    if (inChunk > 0) {
+      chunks.add(Digest.of(chunk.digest()));
+    }
+    return new Chunked(new Measured(Digest.of(whole.digest()), total), chunks);
+  }
+
+  /**
+   * A file's digest and the digests of its chunks. Immutable.
+   *
+   * @param whole the whole file's digest and size
+   * @param chunks each chunk's digest, in order
+   */
+  public record Chunked(Measured whole, java.util.List<Digest> chunks) {
+    /** Copies the list. */
+    public Chunked {
+      chunks = java.util.List.copyOf(chunks);
+    }
+  }
+
+  /**
    * Feeds the first {@code length} bytes of a file to {@code md}, such as the part of a download
    * kept from an earlier run.
    *

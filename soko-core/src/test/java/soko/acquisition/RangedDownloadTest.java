@@ -124,6 +124,48 @@ class RangedDownloadTest {
   }
 
   @Test
+  void aCancelledRangedDownloadIsListedWithTheBytesItsRangesHoldNotItsSparseLength() throws Exception {
+    ModelFile file = at("/slow/m.bin");
+    assertThatThrownBy(() -> downloader.fetch(file, e -> {
+      events.on(e);
+      if (e instanceof TransferEvent.Progress p && p.bytesDone() > 2 << 20) {
+        Thread.currentThread().interrupt();
+      }
+    })).isInstanceOf(DownloadCancelledException.class);
+    Path partial = tmp.resolve("downloads").resolve(file.sha256().hex() + ".partial");
+    PartialMetadata kept = PartialMetadata.read(tmp.resolve("downloads").resolve(file.sha256().hex() + ".json"))
+        .orElseThrow();
+    // The last range was written from 6 MiB on, so the file is longer than what it holds.
+    assertThat(Files.size(partial)).isGreaterThan(kept.written());
+
+    assertThat(downloader.partials()).singleElement().satisfies(p -> {
+      assertThat(p.bytes()).isEqualTo(kept.written());
+      assertThat(p.expectedSize()).hasValue(SIZE);
+      assertThat(p.complete()).isFalse();
+    });
+  }
+
+  @Test
+  void sixteenConnectionsToOneHostRunAtMostEightAtOnce() throws Exception {
+    int size = 32 << 20;
+    byte[] big = randomBytes(size, 12);
+    Files.write(nginx.root().resolve("big.bin"), big);
+    Files.setLastModifiedTime(nginx.root().resolve("big.bin"), FileTime.from(Instant.parse("2026-01-02T03:04:05Z")));
+    Downloader sixteen = new Downloader(tmp.resolve("downloads"), SETTINGS.withConnections(16), InstantSource.system());
+
+    Path result = sixteen.fetch(modelFile("weights/m.bin", big, nginx.uri("/slow/big.bin")), events);
+
+    assertThat(Files.readAllBytes(result)).isEqualTo(big);
+    List<Nginx.Entry> log = nginx.awaitEntries(16, Duration.ofSeconds(5));
+    assertThat(log).hasSize(16).allSatisfy(e -> assertThat(e.status()).isEqualTo(206));
+    List<Nginx.Served> served = nginx.served();
+    int most = Nginx.mostAtOnce(served);
+    System.out.println("16 ranges of 2 MiB: at most " + most + " served at once");
+    // Each capped range takes about a second, so without the per-host limit all sixteen overlap.
+    assertThat(most).isEqualTo(8);
+  }
+
+  @Test
   void aServerThatIgnoresRangesIsReadOverOneConnection() throws Exception {
     ModelFile file = at("/noranges/m.bin");
 

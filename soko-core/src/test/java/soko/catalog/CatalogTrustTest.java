@@ -85,6 +85,35 @@ class CatalogTrustTest {
             + " publisher to sign it again");
   }
 
+  /** A catalog whose one model's file (48 MiB) lists three 16 MiB chunk digests. */
+  private static byte[] chunkedCatalog(String thirdDigest) {
+    String sha = "60ed5bc3dd14eea856493d334349b405782ddcaf0028d4b5df4088345fba2efe";
+    String model = """
+        {"schemaVersion":1,"name":"m-asr","version":"1.0.0","tasks":[%s],
+         "engine":{"id":"onnxruntime","version":">=1.17"},
+         "license":{"spdx":"MIT","url":"https://example.org/LICENSE","attribution":"Example"},
+         "files":[{"path":"model.bin","size":50331648,"sha256":"%s","sources":["https://models.example.org/model.bin"],
+                   "chunks":{"size":16777216,"sha256":["%s","%s","%s"]}}]}
+        """.formatted(ASR_JA, sha, "1".repeat(64), "2".repeat(64), thirdDigest);
+    return utf8(catalog("example.models", 3, EXPIRES, model,
+        "\"ja-asr\":{\"task\":\"asr\",\"language\":\"ja\",\"candidates\":[\"m-asr\"]}"));
+  }
+
+  @Test
+  void theChunkDigestsOfACatalogEntryAreSignedWithTheCatalog() throws Exception {
+    byte[] document = chunkedCatalog("3".repeat(64));
+    byte[] envelope = signed(document, PUBLISHER);
+
+    Catalog c = trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, envelope);
+    assertThat(c.models().getFirst().files().getFirst().chunks().orElseThrow().sha256())
+        .extracting(d -> d.hex()).containsExactly("1".repeat(64), "2".repeat(64), "3".repeat(64));
+
+    byte[] tampered = chunkedCatalog("4".repeat(64));
+    assertThatThrownBy(() -> trust(BEFORE_EXPIRY, PUBLISHER).accept(SOURCE, NONE, withSignedBytes(envelope, tampered)))
+        .isInstanceOf(CatalogUntrustedException.class)
+        .hasMessageContaining("signature by trusted key " + PUBLISHER.keyId() + " is invalid");
+  }
+
   @Test
   void refusesAModelSplicedFromAnotherSignedCatalog() throws Exception {
     byte[] ours = simpleCatalog("example.models", 3, EXPIRES);

@@ -82,6 +82,41 @@ class ManifestCodecTest {
     }
   }
 
+  /** VALID with 64 MiB chunk digests on its 147951465-byte file (3 chunks), {@code count} of them. */
+  static String withChunks(long chunkSize, int count) {
+    String list = String.join(",", java.util.Collections.nCopies(count,
+        "\"60ed5bc3dd14eea856493d334349b405782ddcaf0028d4b5df4088345fba2efe\""));
+    return VALID.replace("\"file:/media/usb/ggml-base.bin\"]}",
+        "\"file:/media/usb/ggml-base.bin\"], \"chunks\": {\"size\": " + chunkSize + ", \"sha256\": [" + list + "]}}");
+  }
+
+  @Test
+  void chunkDigestsAreReadAndWrittenBack() throws Exception {
+    Manifest m = parse(withChunks(64L << 20, 3));
+    assertThat(m.files().getFirst().chunks()).hasValueSatisfying(c -> {
+      assertThat(c.chunkSize()).isEqualTo(64L << 20);
+      assertThat(c.sha256()).hasSize(3);
+    });
+    byte[] once = ManifestCodec.write(m);
+    assertThat(new String(once, StandardCharsets.UTF_8)).contains("\"chunks\": {\n        \"size\": 67108864,");
+    assertThat(ManifestCodec.parse(once, "written")).isEqualTo(m);
+    assertThat(parse(VALID).files().getFirst().chunks()).isEmpty();
+  }
+
+  @Test
+  void moreChunkDigestsThanTheBoundAreRefusedBeforeTheyAreRead() {
+    assertThatThrownBy(() -> parse(withChunks(1L << 20, ChunkDigests.MAX_COUNT + 1)))
+        .isInstanceOf(ManifestException.class)
+        .hasMessage("test.json: invalid manifest at /files/0/chunks/sha256: has 4097 items; at most 4096 are allowed");
+  }
+
+  @Test
+  void theChunkSizeForAFileKeepsItsListWithinTheBound() {
+    assertThat(ChunkDigests.sizeFor(147951465L)).isEqualTo(16L << 20);
+    assertThat(ChunkDigests.sizeFor(16L << 20)).as("one chunk: no list").isZero();
+    assertThat(ChunkDigests.sizeFor(100L << 30)).as("3200 chunks, not 6400 of 16 MiB").isEqualTo(32L << 20);
+  }
+
   @Test
   void unknownSchemaVersionIsRefusedWithUpgradeAdvice() {
     assertThatThrownBy(() -> parse(VALID.replace("\"schemaVersion\": 1", "\"schemaVersion\": 2")))

@@ -100,6 +100,8 @@ public final class Nginx implements AutoCloseable {
         http {
           log_format soko '$request_method $uri $status $body_bytes_sent "$http_range" "$http_if_range" "$http_authorization" "$http_proxy_authorization"';
           access_log %1$s/access.log soko;
+          log_format timing '$msec $request_time $uri';
+          access_log %1$s/timing.log timing;
           client_body_temp_path %1$s/temp/body;
           proxy_temp_path %1$s/temp/proxy;
           fastcgi_temp_path %1$s/temp/fastcgi;
@@ -197,6 +199,43 @@ public final class Nginx implements AutoCloseable {
       log = accessLog();
     }
     return log;
+  }
+
+  /**
+   * When one request was served: from nginx's reading its first byte to the log line after its
+   * last, in milliseconds of nginx's clock ({@code $msec - $request_time}, {@code $msec}).
+   */
+  public record Served(String path, long startMillis, long endMillis) {}
+
+  /** The time span of every request logged so far, oldest first (to count how many ran at once). */
+  public List<Served> served() throws IOException {
+    Path log = dir.resolve("timing.log");
+    List<Served> out = new ArrayList<>();
+    if (!Files.exists(log)) {
+      return out;
+    }
+    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      String[] f = line.split(" ", 3);
+      long end = Math.round(Double.parseDouble(f[0]) * 1000);
+      long took = Math.round(Double.parseDouble(f[1]) * 1000);
+      out.add(new Served(f[2], end - took, end));
+    }
+    return out;
+  }
+
+  /** The most requests that were being served at one instant (spans that only touch do not overlap). */
+  public static int mostAtOnce(List<Served> served) {
+    int most = 0;
+    for (Served s : served) {
+      int at = 0;
+      for (Served o : served) {
+        if (o.startMillis() <= s.startMillis() && s.startMillis() < o.endMillis()) {
+          at++;
+        }
+      }
+      most = Math.max(most, at);
+    }
+    return most;
   }
 
   private static Entry parse(String line) {
