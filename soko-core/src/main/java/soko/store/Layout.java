@@ -219,6 +219,15 @@ final class Layout {
     return locks().resolve("verified-index.lock");
   }
 
+  /** {@code state/installed.index}: the installed refs and manifests, parsed ({@link InstalledIndex}). */
+  Path installedIndex() {
+    return state().resolve("installed.index");
+  }
+
+  Path installedIndexLock() {
+    return locks().resolve("installed-index.lock");
+  }
+
   Path pending() {
     return state().resolve("pending");
   }
