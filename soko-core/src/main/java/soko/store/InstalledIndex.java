@@ -1,8 +1,6 @@
 package soko.store;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -65,8 +63,9 @@ import soko.verification.Digest;
  *       trusted.
  * </ul>
  *
- * <p>Format (big-endian, {@link DataOutputStream}): {@code "SOKOIIX1"}, int entry count, the
- * entries, then the CRC-32C of everything before it. Thread-safe.
+ * <p>Format (big-endian): {@code "SOKOIIX1"}, int entry count, the entries (strings as an int
+ * length and UTF-8 bytes, digests as 32 bytes; an entry's manifest has its ref's name and version),
+ * then the CRC-32C of everything before it. Thread-safe.
  */
 final class InstalledIndex {
   private static final byte[] MAGIC = "SOKOIIX1".getBytes(StandardCharsets.US_ASCII);
@@ -133,26 +132,26 @@ final class InstalledIndex {
     if ((int) crc.getValue() != ByteBuffer.wrap(bytes).getInt(bytes.length - 4)) {
       throw new IOException("checksum mismatch");
     }
-    ByteArrayInputStream body = new ByteArrayInputStream(bytes, MAGIC.length, bytes.length - 4 - MAGIC.length);
-    DataInputStream in = new DataInputStream(body);
-    int count = in.readInt();
-    if (count < 0 || count > bytes.length / 64) {
-      throw new IOException("bad entry count");
-    }
-    Map<ModelName, Entry> out = HashMap.newHashMap(count);
-    for (int i = 0; i < count; i++) {
-      Entry e = readEntry(in);
-      if (out.put(e.ref().name(), e) != null) {
-        throw new IOException("a model is listed twice");
+    In in = new In(ByteBuffer.wrap(bytes, MAGIC.length, bytes.length - 4 - MAGIC.length));
+    try {
+      int count = in.count(bytes.length / 64);
+      Map<ModelName, Entry> out = HashMap.newHashMap(count);
+      for (int i = 0; i < count; i++) {
+        Entry e = in.entry();
+        if (out.put(e.ref().name(), e) != null) {
+          throw new IOException("a model is listed twice");
+        }
+        if (e.refStamp().mtimeNanos() >= writtenNanos || e.manifestStamp().mtimeNanos() >= writtenNanos) {
+          out.remove(e.ref().name()); // racily clean: read the files again, never trust
+        }
       }
-      if (e.refStamp().mtimeNanos() >= writtenNanos || e.manifestStamp().mtimeNanos() >= writtenNanos) {
-        out.remove(e.ref().name()); // racily clean: read the files again, never trust
+      if (in.b.hasRemaining()) {
+        throw new IOException("trailing bytes");
       }
+      return out;
+    } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
+      throw new IOException("truncated", e);
     }
-    if (body.available() != 0) {
-      throw new IOException("trailing bytes");
-    }
-    return out;
   }
 
   static byte[] format(List<Entry> entries) {
@@ -172,109 +171,62 @@ final class InstalledIndex {
     return ByteBuffer.allocate(body.length + 4).put(body).putInt((int) crc.getValue()).array();
   }
 
+  /** A string as an int length and its UTF-8 bytes (decoded by the JDK's bulk decoder, not char by char). */
+  private static void str(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  private static void digest(DataOutputStream out, Digest d) throws IOException {
+    out.write(java.util.HexFormat.of().parseHex(d.hex()));
+  }
+
   private static void writeEntry(DataOutputStream out, Entry e) throws IOException {
     Refs.Ref r = e.ref();
-    out.writeUTF(r.name().value());
-    out.writeUTF(r.version().text());
-    out.writeUTF(r.manifestSha256().hex());
-    out.writeUTF(r.origin());
+    str(out, r.name().value());
+    str(out, r.version().text());
+    digest(out, r.manifestSha256());
+    str(out, r.origin());
     out.writeLong(r.installedAt().getEpochSecond());
     out.writeInt(r.installedAt().getNano());
     writeStamp(out, e.refStamp());
     writeStamp(out, e.manifestStamp());
     Manifest m = e.manifest();
-    out.writeUTF(m.name().value());
-    out.writeUTF(m.version().text());
-    out.writeUTF(m.description());
+    str(out, m.description());
     out.writeInt(m.tasks().size());
     for (TaskSpec t : m.tasks()) {
-      out.writeUTF(t.task().id());
+      str(out, t.task().id());
       out.writeInt(t.languages().size());
       for (Language l : t.languages()) {
-        out.writeUTF(l.code());
+        str(out, l.code());
       }
       out.writeBoolean(t.target().isPresent());
       if (t.target().isPresent()) {
-        out.writeUTF(t.target().get().code());
+        str(out, t.target().get().code());
       }
     }
-    out.writeUTF(m.engine().id());
-    out.writeUTF(m.engine().versions().text());
-    out.writeUTF(m.license().spdx());
-    out.writeUTF(m.license().url().toString());
-    out.writeUTF(m.license().attribution());
+    str(out, m.engine().id());
+    str(out, m.engine().versions().text());
+    str(out, m.license().spdx());
+    str(out, m.license().url().toString());
+    str(out, m.license().attribution());
     out.writeInt(m.files().size());
     for (ModelFile f : m.files()) {
-      out.writeUTF(f.path().value());
+      str(out, f.path().value());
       out.writeLong(f.size());
-      out.writeUTF(f.sha256().hex());
+      digest(out, f.sha256());
       out.writeInt(f.sources().size());
       for (SourceUri s : f.sources()) {
-        out.writeUTF(s.uri().toString());
+        str(out, s.uri().toString());
       }
     }
     out.writeBoolean(m.demo());
     out.writeInt(m.annotations().size());
     for (Map.Entry<String, String> a : m.annotations().entrySet()) {
-      out.writeUTF(a.getKey());
-      out.writeUTF(a.getValue());
+      str(out, a.getKey());
+      str(out, a.getValue());
     }
-  }
-
-  /** Reads an entry back through the records' own checks: a value they refuse makes the index damaged. */
-  private static Entry readEntry(DataInputStream in) throws IOException {
-    try {
-      Refs.Ref ref = new Refs.Ref(ModelName.parse(in.readUTF()), Version.parse(in.readUTF()), Digest.ofHex(in.readUTF()),
-          in.readUTF(), Instant.ofEpochSecond(in.readLong(), in.readInt()));
-      FileStamp refStamp = readStamp(in);
-      FileStamp manifestStamp = readStamp(in);
-      ModelName name = ModelName.parse(in.readUTF());
-      Version version = Version.parse(in.readUTF());
-      String description = in.readUTF();
-      List<TaskSpec> tasks = new ArrayList<>();
-      for (int i = count(in, 16); i > 0; i--) {
-        Task task = Task.parse(in.readUTF());
-        List<Language> languages = new ArrayList<>();
-        for (int k = count(in, 128); k > 0; k--) {
-          languages.add(Language.parse(in.readUTF()));
-        }
-        Optional<Language> target = in.readBoolean() ? Optional.of(Language.parse(in.readUTF())) : Optional.empty();
-        tasks.add(new TaskSpec(task, languages, target));
-      }
-      EngineRequirement engine = new EngineRequirement(in.readUTF(), VersionRange.parse(in.readUTF()));
-      License license = new License(in.readUTF(), new URI(in.readUTF()), in.readUTF());
-      List<ModelFile> files = new ArrayList<>();
-      for (int i = count(in, Manifest.MAX_FILES); i > 0; i--) {
-        RelativePath path = RelativePath.parse(in.readUTF());
-        long size = in.readLong();
-        Digest sha = Digest.ofHex(in.readUTF());
-        List<SourceUri> sources = new ArrayList<>();
-        for (int k = count(in, ModelFile.MAX_SOURCES); k > 0; k--) {
-          sources.add(SourceUri.parse(in.readUTF()));
-        }
-        files.add(new ModelFile(path, size, sha, sources));
-      }
-      boolean demo = in.readBoolean();
-      Map<String, String> annotations = new LinkedHashMap<>();
-      for (int i = count(in, 64); i > 0; i--) {
-        annotations.put(in.readUTF(), in.readUTF());
-      }
-      Manifest m = new Manifest(name, version, description, tasks, engine, license, files, demo, annotations);
-      if (!m.name().equals(ref.name()) || !m.version().equals(ref.version())) {
-        throw new IOException("an entry's manifest is not its ref's model");
-      }
-      return new Entry(ref, refStamp, m, manifestStamp);
-    } catch (IllegalArgumentException | java.net.URISyntaxException | java.time.DateTimeException e) {
-      throw new IOException("a value the manifest records refuse: " + e.getMessage(), e);
-    }
-  }
-
-  private static int count(DataInputStream in, int max) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > max) {
-      throw new IOException("bad count " + n);
-    }
-    return n;
   }
 
   private static void writeStamp(DataOutputStream out, FileStamp s) throws IOException {
@@ -282,19 +234,113 @@ final class InstalledIndex {
     out.writeLong(s.mtimeNanos());
     out.writeBoolean(s.ctimeNanos().isPresent());
     out.writeLong(s.ctimeNanos().orElse(0));
-    out.writeUTF(s.fileKey());
+    str(out, s.fileKey());
   }
 
-  private static FileStamp readStamp(DataInputStream in) throws IOException {
-    long size = in.readLong();
-    long mtime = in.readLong();
-    boolean hasCtime = in.readBoolean();
-    long ctime = in.readLong();
-    String key = in.readUTF();
-    if (size < 0) {
-      throw new IOException("bad size");
+  /**
+   * Reads entries back through the records' own checks: a value they refuse makes the index
+   * damaged. Values that repeat across models (licences, engines, task lists, file paths) are
+   * made once per read.
+   */
+  private static final class In {
+    final ByteBuffer b;
+    final Map<String, Object> made = new HashMap<>();
+
+    In(ByteBuffer b) {
+      this.b = b;
     }
-    return new FileStamp(size, mtime, hasCtime ? OptionalLong.of(ctime) : OptionalLong.empty(), key, true);
+
+    int count(int max) throws IOException {
+      int n = b.getInt();
+      if (n < 0 || n > max) {
+        throw new IOException("bad count " + n);
+      }
+      return n;
+    }
+
+    String str() throws IOException {
+      int n = count(b.remaining());
+      String s = new String(b.array(), b.arrayOffset() + b.position(), n, StandardCharsets.UTF_8);
+      b.position(b.position() + n);
+      return s;
+    }
+
+    Digest digest() {
+      byte[] d = new byte[32];
+      b.get(d);
+      return Digest.of(d);
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> T once(String kind, String key, java.util.function.Function<String, T> make) {
+      return (T) made.computeIfAbsent(kind + '\0' + key, k -> make.apply(key));
+    }
+
+    FileStamp stamp() throws IOException {
+      long size = b.getLong();
+      long mtime = b.getLong();
+      boolean hasCtime = b.get() != 0;
+      long ctime = b.getLong();
+      String key = str();
+      if (size < 0) {
+        throw new IOException("bad size");
+      }
+      return new FileStamp(size, mtime, hasCtime ? OptionalLong.of(ctime) : OptionalLong.empty(), key, true);
+    }
+
+    Entry entry() throws IOException {
+      try {
+        ModelName name = ModelName.parse(str());
+        Version version = once("version", str(), Version::parse);
+        Refs.Ref ref = new Refs.Ref(name, version, digest(), str(), Instant.ofEpochSecond(b.getLong(), b.getInt()));
+        FileStamp refStamp = stamp();
+        FileStamp manifestStamp = stamp();
+        String description = str();
+        List<TaskSpec> tasks = new ArrayList<>();
+        StringBuilder taskKey = new StringBuilder();
+        for (int i = count(16); i > 0; i--) {
+          Task task = Task.parse(str());
+          List<Language> languages = new ArrayList<>();
+          for (int k = count(128); k > 0; k--) {
+            languages.add(once("language", str(), Language::parse));
+          }
+          Optional<Language> target = b.get() != 0 ? Optional.of(once("language", str(), Language::parse))
+              : Optional.empty();
+          tasks.add(new TaskSpec(task, languages, target));
+          taskKey.append(task.id()).append(languages).append(target).append(';');
+        }
+        List<TaskSpec> sharedTasks = once("tasks", taskKey.toString(), k -> List.copyOf(tasks));
+        String engineId = str();
+        String range = str();
+        EngineRequirement engine = once("engine", engineId + '\0' + range,
+            k -> new EngineRequirement(engineId, VersionRange.parse(range)));
+        String spdx = str();
+        String url = str();
+        String attribution = str();
+        License license = once("license", spdx + '\0' + url + '\0' + attribution,
+            k -> new License(spdx, URI.create(url), attribution));
+        List<ModelFile> files = new ArrayList<>();
+        for (int i = count(Manifest.MAX_FILES); i > 0; i--) {
+          RelativePath path = once("path", str(), RelativePath::parse);
+          long size = b.getLong();
+          Digest sha = digest();
+          List<SourceUri> sources = new ArrayList<>();
+          for (int k = count(ModelFile.MAX_SOURCES); k > 0; k--) {
+            sources.add(SourceUri.parse(str()));
+          }
+          files.add(new ModelFile(path, size, sha, sources));
+        }
+        boolean demo = b.get() != 0;
+        Map<String, String> annotations = new LinkedHashMap<>();
+        for (int i = count(64); i > 0; i--) {
+          annotations.put(str(), str());
+        }
+        Manifest m = new Manifest(name, version, description, sharedTasks, engine, license, files, demo, annotations);
+        return new Entry(ref, refStamp, m, manifestStamp);
+      } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        throw new IOException("a value the manifest records refuse: " + e.getMessage(), e);
+      }
+    }
   }
 
   static FileStamp stampOf(Path p) {

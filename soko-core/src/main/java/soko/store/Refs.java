@@ -187,7 +187,8 @@ final class Refs {
     Path mf = layout.manifest(name, ref.get().version(), ref.get().manifestSha256());
     FileStamp mfStamp = InstalledIndex.stampOf(mf);
     InstalledModel m = model(ref.get());
-    boolean vouch = InstalledIndex.settled(refStamp, readAt) && InstalledIndex.settled(mfStamp, readAt);
+    boolean vouch = InstalledIndex.settled(refStamp, readAt) && InstalledIndex.settled(mfStamp, readAt)
+        && m.manifest().name().equals(name) && m.manifest().version().equals(ref.get().version());
     return Optional.of(new InstalledIndex.Entry(ref.get(), vouch ? refStamp : FileStamp.MISSING, m.manifest(),
         vouch ? mfStamp : FileStamp.MISSING));
   }
