@@ -10,14 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.zip.CRC32C;
 import soko.manifest.EngineRequirement;
 import soko.manifest.Language;
 import soko.manifest.License;
@@ -124,15 +122,12 @@ final class InstalledIndex {
 
   /** Parses an index, keeping the entries whose files are strictly older than {@code writtenNanos}. */
   static Map<ModelName, Entry> parse(byte[] bytes, long writtenNanos) throws IOException {
-    if (bytes.length < MAGIC.length + 8 || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw new IOException("not an installed index of this version");
+    In in;
+    try {
+      in = new In(VerifiedIndex.opened(bytes, MAGIC, "an installed index"));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
     }
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, bytes.length - 4);
-    if ((int) crc.getValue() != ByteBuffer.wrap(bytes).getInt(bytes.length - 4)) {
-      throw new IOException("checksum mismatch");
-    }
-    In in = new In(ByteBuffer.wrap(bytes, MAGIC.length, bytes.length - 4 - MAGIC.length));
     try {
       int count = in.count(bytes.length / 64);
       Map<ModelName, Entry> out = HashMap.newHashMap(count);
@@ -165,10 +160,7 @@ final class InstalledIndex {
     } catch (IOException e) {
       throw new IllegalStateException(e); // in memory
     }
-    byte[] body = bytes.toByteArray();
-    CRC32C crc = new CRC32C();
-    crc.update(body);
-    return ByteBuffer.allocate(body.length + 4).put(body).putInt((int) crc.getValue()).array();
+    return VerifiedIndex.sealed(bytes.toByteArray());
   }
 
   /** A string as an int length and its UTF-8 bytes (decoded by the JDK's bulk decoder, not char by char). */
