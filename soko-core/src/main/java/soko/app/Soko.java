@@ -104,7 +104,7 @@ public final class Soko {
 
   /** The proxies and trusted CAs of {@code network} on {@code http}. */
   static soko.acquisition.HttpSettings network(soko.acquisition.HttpSettings http, NetworkSettings network) {
-    soko.acquisition.HttpSettings h = http.withTls(network.trust().context());
+    soko.acquisition.HttpSettings h = http.withTls(new LazyTls(network.trust()));
     return network.proxies().any() ? h.withProxy(network.proxies()) : h;
   }
 

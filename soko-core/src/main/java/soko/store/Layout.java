@@ -42,6 +42,9 @@ import soko.verification.Digest;
  *   state/verified.index                 the good records in one binary file with a checksum, so an
  *                                        unchanged blob costs one stat ({@link VerifiedIndex}); derived,
  *                                        ignored when damaged and rebuilt from the records
+ *   state/installed.index                every installed model's ref and parsed manifest with the
+ *                                        stamps of both files ({@link InstalledIndex}); derived, an
+ *                                        entry answers only while both files keep its stamps
  *   state/pending/3f0c…-….json           a pin: the blobs an install in progress needs, so gc keeps
  *                                        them; released when its process is gone ({@link Pins})
  *       {"model":"whisper-base@1.0.0","pid":4242,"started":"2026-11-29T00:50:00.12Z",
@@ -217,6 +220,15 @@ final class Layout {
 
   Path verifiedIndexLock() {
     return locks().resolve("verified-index.lock");
+  }
+
+  /** {@code state/installed.index}: the installed refs and manifests, parsed ({@link InstalledIndex}). */
+  Path installedIndex() {
+    return state().resolve("installed.index");
+  }
+
+  Path installedIndexLock() {
+    return locks().resolve("installed-index.lock");
   }
 
   Path pending() {

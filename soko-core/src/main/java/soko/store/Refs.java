@@ -49,6 +49,7 @@ final class Refs {
   }
 
   private final Layout layout;
+  private final InstalledIndex index;
 
   /**
    * Manifests already parsed by this store, by the sha256 of their bytes: listing and storage use
@@ -59,6 +60,7 @@ final class Refs {
 
   Refs(Layout layout) {
     this.layout = layout;
+    this.index = new InstalledIndex(layout.installedIndex(), layout.installedIndexLock());
   }
 
   /**
@@ -124,14 +126,71 @@ final class Refs {
     return names;
   }
 
-  /** See {@link Store#installed()}. */
+  /**
+   * See {@link Store#installed()}. A model whose ref and manifest still have the stamps the
+   * {@link InstalledIndex} recorded is taken from the index; the others are read and checked from
+   * their files, and the index is rewritten when it did not answer for every model.
+   */
   List<InstalledModel> installed() throws StoreException {
+    List<ModelName> names = names();
+    InstalledIndex.Snapshot snapshot = index.read();
+    long readAt = System.currentTimeMillis();
+    List<Optional<InstalledIndex.Entry>> seen = ParallelReads.map(names, ParallelReads.SMALL_READS_PER_THREAD,
+        "reading", n -> indexedOrRead(n, snapshot.entries().get(n), readAt));
     List<InstalledModel> out = new ArrayList<>();
-    for (Optional<InstalledModel> m : ParallelReads.map(names(), ParallelReads.SMALL_READS_PER_THREAD, "reading",
-        this::installed)) {
-      m.ifPresent(out::add);
+    List<InstalledIndex.Entry> entries = new ArrayList<>();
+    // Rewritten when it learnt an entry, or holds one that no longer answers (a model removed,
+    // changed, or too new to vouch for), or is damaged.
+    boolean learnt = false;
+    int kept = 0;
+    for (Optional<InstalledIndex.Entry> e : seen) {
+      if (e.isEmpty()) {
+        continue;
+      }
+      InstalledIndex.Entry x = e.get();
+      out.add(new InstalledModel(x.manifest(), layout.manifest(x.ref().name(), x.ref().version(),
+          x.ref().manifestSha256()), x.ref().installedAt(), x.ref().origin()));
+      if (snapshot.entries().get(x.ref().name()) == x) {
+        kept++;
+        entries.add(x);
+      } else if (x.refStamp() != FileStamp.MISSING) {
+        learnt = true;
+        entries.add(x);
+      }
+    }
+    if (snapshot.damaged() || learnt || kept != snapshot.entries().size()) {
+      index.write(entries);
     }
     return out;
+  }
+
+  /**
+   * The model of that name: the index's entry when its files still have its stamps, else read from
+   * the files (with the stamps taken before reading them, or {@link FileStamp#MISSING} stamps when
+   * the files are too new for an entry to vouch for them). Empty when there is no ref.
+   */
+  private Optional<InstalledIndex.Entry> indexedOrRead(ModelName name, InstalledIndex.Entry indexed, long readAt)
+      throws StoreException {
+    Path refFile = layout.ref(name);
+    FileStamp refStamp = InstalledIndex.stampOf(refFile);
+    if (indexed != null && refStamp.sameAs(indexed.refStamp())) {
+      Refs.Ref r = indexed.ref();
+      FileStamp mfStamp = InstalledIndex.stampOf(layout.manifest(name, r.version(), r.manifestSha256()));
+      if (mfStamp.sameAs(indexed.manifestStamp())) {
+        return Optional.of(indexed);
+      }
+    }
+    Optional<Ref> ref = read(refFile, name);
+    if (ref.isEmpty()) {
+      return Optional.empty();
+    }
+    Path mf = layout.manifest(name, ref.get().version(), ref.get().manifestSha256());
+    FileStamp mfStamp = InstalledIndex.stampOf(mf);
+    InstalledModel m = model(ref.get());
+    boolean vouch = InstalledIndex.settled(refStamp, readAt) && InstalledIndex.settled(mfStamp, readAt)
+        && m.manifest().name().equals(name) && m.manifest().version().equals(ref.get().version());
+    return Optional.of(new InstalledIndex.Entry(ref.get(), vouch ? refStamp : FileStamp.MISSING, m.manifest(),
+        vouch ? mfStamp : FileStamp.MISSING));
   }
 
   /** See {@link Store#installed(ModelName)}. */

@@ -251,16 +251,7 @@ final class VerifiedIndex {
 
   /** Parses an index, keeping the entries older than {@code writtenNanos}. */
   static Map<Digest, Entry> parse(byte[] bytes, long writtenNanos) {
-    if (bytes.length < MAGIC.length + 8 || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw new IllegalArgumentException("not a verified index of this version");
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, bytes.length - 4);
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    if ((int) crc.getValue() != b.getInt(bytes.length - 4)) {
-      throw new IllegalArgumentException("checksum mismatch");
-    }
-    b.limit(bytes.length - 4).position(MAGIC.length);
+    ByteBuffer b = opened(bytes, MAGIC, "a verified index");
     int count = b.getInt();
     if (count < 0 || count > bytes.length / 40) {
       throw new IllegalArgumentException("bad entry count");
@@ -316,10 +307,33 @@ final class VerifiedIndex {
     } catch (IOException e) {
       throw new IllegalStateException(e); // in memory
     }
-    byte[] body = bytes.toByteArray();
+    return sealed(bytes.toByteArray());
+  }
+
+  /** {@code body} followed by its CRC-32C: the file format of the store's indexes. */
+  static byte[] sealed(byte[] body) {
     CRC32C crc = new CRC32C();
     crc.update(body);
     return ByteBuffer.allocate(body.length + 4).put(body).putInt((int) crc.getValue()).array();
+  }
+
+  /**
+   * The body of a {@link #sealed} file after its {@code magic}, once the magic and the checksum
+   * are right.
+   *
+   * @throws IllegalArgumentException when it is not {@code what} of this version, or is damaged
+   */
+  static ByteBuffer opened(byte[] bytes, byte[] magic, String what) {
+    if (bytes.length < magic.length + 8 || !Arrays.equals(bytes, 0, magic.length, magic, 0, magic.length)) {
+      throw new IllegalArgumentException("not " + what + " of this version");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    if ((int) crc.getValue() != b.getInt(bytes.length - 4)) {
+      throw new IllegalArgumentException("checksum mismatch");
+    }
+    return b.limit(bytes.length - 4).position(magic.length);
   }
 
   private void write(Map<Digest, Entry> entries) throws IOException {

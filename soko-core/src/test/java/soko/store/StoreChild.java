@@ -25,7 +25,11 @@ import soko.verification.Hashing;
  *   <li>{@code update HOME MANIFEST STEP READY}: installs the manifest as an update (the version it
  *       replaces kept), waiting to be killed at STEP; {@code rollback HOME NAME STEP READY} rolls back;
  *   <li>{@code hold HOME NAME READY}: holds the installed model (as an engine that opened it does),
- *       creates READY and waits to be killed.
+ *       creates READY and waits to be killed;
+ *   <li>{@code list-loop HOME READY}: lists the models over and over, each time rewriting
+ *       {@code state/installed.index}, and creates READY after the first write (the test kills it
+ *       in a later one); {@code list-n HOME N COUNT}: lists N times, rewriting the index each time,
+ *       and exits 5 when a listing does not find COUNT models.
  * </ul>
  */
 public final class StoreChild {
@@ -87,6 +91,32 @@ public final class StoreChild {
         Store.Hold hold = store.hold(store.require(ModelName.parse(args[2])).manifest());
         ready(Path.of(args[3]));
         hold.close(); // not reached
+      }
+      case "list-loop" -> {
+        // Rewrites state/installed.index over and over (deleting it first, so every listing
+        // writes it); READY once the first write is done, so the kill lands in a later one.
+        Store store = Store.open(roots(home), Clock.systemUTC());
+        Path index = new Layout(roots(home)).installedIndex();
+        Path ready = Path.of(args[2]);
+        while (true) {
+          Files.deleteIfExists(index);
+          store.installed();
+          if (!Files.exists(ready)) {
+            Files.createFile(ready);
+          }
+        }
+      }
+      case "list-n" -> {
+        // A second writer: lists N times, each time after deleting the index, from a new Store.
+        Path index = new Layout(roots(home)).installedIndex();
+        for (int i = 0; i < Integer.parseInt(args[2]); i++) {
+          Files.deleteIfExists(index);
+          int n = Store.open(roots(home), Clock.systemUTC()).installed().size();
+          if (n != Integer.parseInt(args[3])) {
+            System.out.println("listed " + n + " models");
+            System.exit(5);
+          }
+        }
       }
       default -> throw new IllegalArgumentException(args[0]);
     }
