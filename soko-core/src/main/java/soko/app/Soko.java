@@ -670,7 +670,20 @@ public final class Soko {
    * @throws StoreException when the cache root cannot be read or a file in it cannot be deleted
    */
   public CacheClearReport clearCache(boolean dryRun) throws StoreException {
-    return StorageCleanup.clearCache(this, dryRun);
+    return StorageCleanup.clearCache(this, dryRun, java.util.Set.of());
+  }
+
+  /**
+   * As {@link #clearCache(boolean)}, keeping the given files and folders of the cache root: this
+   * process's own uploads in progress, which a lock cannot show to the process that holds it.
+   *
+   * @param dryRun true to only report what would be deleted
+   * @param keep files or folders inside the cache root to leave in place; may be empty
+   * @return what was (or would be) deleted and the bytes that frees
+   * @throws StoreException when the cache root cannot be read or a file in it cannot be deleted
+   */
+  public CacheClearReport clearCache(boolean dryRun, java.util.Set<Path> keep) throws StoreException {
+    return StorageCleanup.clearCache(this, dryRun, keep);
   }
 
   /**

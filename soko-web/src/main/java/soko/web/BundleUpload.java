@@ -6,16 +6,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A bundle file sent by the page ({@code POST /api/bundle/import}, the file's bytes as the body):
@@ -30,9 +33,14 @@ final class BundleUpload {
   static final String NAME_HEADER = "X-Soko-File-Name";
   private static final int MAX_NAME = 255;
   private static final String DEFAULT_NAME = "bundle.tar";
+  /** The lock file in each upload's folder; the store's cache clear knows the name. */
+  static final String LOCK_NAME = ".receiving";
 
-  /** The received file, and the name the person chose it by (never a path: used in messages only). */
-  record Received(Path file, String name) {}
+  /**
+   * The received file, the name the person chose it by (never a path: used in messages only), and
+   * the channel whose lock marks the upload as in use until {@link #delete}.
+   */
+  record Received(Path file, String name, FileChannel lock) {}
 
   private BundleUpload() {}
 
@@ -41,7 +49,8 @@ final class BundleUpload {
    *
    * @param cacheRoot the cache root that {@code uploads} must lie inside, links not followed
    */
-  static Received receive(HttpExchange ex, Path cacheRoot, Path uploads, long maxBytes) throws Refusal, IOException {
+  static Received receive(HttpExchange ex, Path cacheRoot, Path uploads, long maxBytes, Set<Path> inProgress)
+      throws Refusal, IOException {
     String type = Optional.ofNullable(ex.getRequestHeaders().getFirst("Content-Type")).orElse("");
     String mime = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (!mime.equals("application/x-tar") && !mime.equals("application/octet-stream")) {
@@ -51,14 +60,26 @@ final class BundleUpload {
     String name = name(ex.getRequestHeaders().getFirst(NAME_HEADER));
     long length = length(ex.getRequestHeaders().getFirst("Content-Length"), maxBytes);
     Path folder = uploadsFolder(cacheRoot, uploads);
-    removeAbandoned(folder);
+    removeAbandoned(folder, inProgress);
     // A folder of its own, so the file keeps the chosen name (the import records it as the origin).
     Path dir = Files.createTempDirectory(folder, "bundle-");
+    inProgress.add(dir);
     Path file = dir.resolve(name);
+    FileChannel lock;
+    try {
+      lock = FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (IOException | RuntimeException e) {
+      inProgress.remove(dir);
+      Files.deleteIfExists(dir);
+      throw e;
+    }
+    Received received = new Received(file, name, lock);
     boolean done = false;
     try {
+      lock.lock();
       long got = 0;
-      try (InputStream in = ex.getRequestBody(); OutputStream out = Files.newOutputStream(file)) {
+      try (InputStream in = ex.getRequestBody(); OutputStream out = Files.newOutputStream(file,
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         byte[] buf = new byte[64 * 1024];
         int n;
         while (got < length && (n = in.read(buf, 0, (int) Math.min(buf.length, length - got))) > 0) {
@@ -70,30 +91,38 @@ final class BundleUpload {
         throw Refusal.badRequest("the upload of " + name + " ended after " + got + " of " + length + " bytes; send it again");
       }
       done = true;
-      return new Received(file, name);
+      return received;
     } finally {
       if (!done) {
-        delete(new Received(file, name));
+        delete(received, inProgress);
       }
     }
   }
 
-  /** Deletes the received file and its folder. */
-  static void delete(Received r) throws IOException {
-    Files.deleteIfExists(r.file());
-    Files.deleteIfExists(r.file().getParent());
+  /** Deletes the received file and its folder, then releases the lock and forgets the upload. */
+  static void delete(Received r, Set<Path> inProgress) throws IOException {
+    Path dir = r.file().getParent();
+    try {
+      Files.deleteIfExists(r.file());
+      Files.deleteIfExists(dir.resolve(LOCK_NAME));
+      Files.deleteIfExists(dir);
+    } finally {
+      r.lock().close();
+      inProgress.remove(dir);
+    }
   }
 
   /**
    * Deletes what uploads cut off by a stopped server left: {@code bundle-*} folders a day old, with
-   * the plain files in them (a link or another folder there is left alone, never followed).
+   * the plain files in them (a link or another folder there is left alone, never followed); this
+   * server's own uploads in progress are kept whatever their age.
    */
-  private static void removeAbandoned(Path folder) throws IOException {
+  private static void removeAbandoned(Path folder, Set<Path> inProgress) throws IOException {
     Instant dayAgo = Instant.now().minus(Duration.ofDays(1));
     try (DirectoryStream<Path> old = Files.newDirectoryStream(folder, "bundle-*")) {
       for (Path d : old) {
         BasicFileAttributes a = Files.readAttributes(d, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!a.isDirectory() || a.lastModifiedTime().toInstant().isAfter(dayAgo)) {
+        if (!a.isDirectory() || a.lastModifiedTime().toInstant().isAfter(dayAgo) || inProgress.contains(d)) {
           continue;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {

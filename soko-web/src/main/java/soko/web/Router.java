@@ -55,6 +55,8 @@ final class Router implements HttpHandler {
   private final EventHub hub;
   private final Installs installs;
   private final Installable installable;
+  /** This server's bundle uploads being received or imported: a cache clear here keeps them. */
+  private final Set<java.nio.file.Path> uploadsInProgress = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   Router(Soko soko, Guard guard, EventHub hub, Installs installs, Installable installable) {
     this.soko = soko;
@@ -237,7 +239,7 @@ final class Router implements HttpHandler {
         Body b = Body.read(ex, Set.of("dryRun"));
         boolean dryRun = b.flag("dryRun");
         String out = call(() -> {
-          CacheClearReport r = soko.clearCache(dryRun);
+          CacheClearReport r = soko.clearCache(dryRun, Set.copyOf(uploadsInProgress));
           var roots = soko.settings().roots();
           return Reports.cacheClearJson(r, roots.cache().toString(), roots.library().toString());
         });
@@ -268,7 +270,7 @@ final class Router implements HttpHandler {
       case "/api/bundle/import" -> {
         var roots = soko.settings().roots();
         BundleUpload.Received u = BundleUpload.receive(ex, roots.cache(), roots.cache().resolve("uploads"),
-            BundleUpload.MAX_BYTES);
+            BundleUpload.MAX_BYTES, uploadsInProgress);
         try {
           // The CLI's import with its defaults: signed models only, no licence accepted; its messages name
           // the chosen file, not the folder it was received into.
@@ -279,7 +281,7 @@ final class Router implements HttpHandler {
         } catch (Refusal r) {
           throw r.withMessage(r.getMessage().replace(u.file().toString(), u.name()));
         } finally {
-          BundleUpload.delete(u);
+          BundleUpload.delete(u, uploadsInProgress);
         }
       }
       default -> throw Refusal.notFound("nothing at " + path);

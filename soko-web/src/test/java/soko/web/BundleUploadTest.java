@@ -185,4 +185,41 @@ class BundleUploadTest {
     assertThat(children(uploads())).isEmpty();
     assertThat(Files.exists(dir.resolve("outside.tar"))).isFalse();
   }
+
+  @Test
+  void aCacheClearOnThePageDuringAnUploadKeepsItAndTheImportThenSucceeds() throws Exception {
+    byte[] bundle = goodBundle();
+    Path stale = Files.createDirectories(uploads().resolve("bundle-789"));
+    Files.writeString(stale.resolve("left.tar"), "left by a server that is gone");
+    try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), web.port())) {
+      s.setSoTimeout(60_000);
+      String head = "POST /api/bundle/import HTTP/1.1\r\nHost: 127.0.0.1:" + web.port() + "\r\nX-Soko-Key: " + RawHttp.key
+          + "\r\n" + Guard.TOKEN_HEADER + ": " + web.token() + "\r\nContent-Type: application/x-tar\r\n"
+          + BundleUpload.NAME_HEADER + ": slow.tar\r\nContent-Length: " + bundle.length + "\r\nConnection: close\r\n\r\n";
+      var out = s.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.UTF_8));
+      out.write(bundle, 0, bundle.length / 2);
+      out.flush();
+      Path receiving = null;
+      while (receiving == null) { // waits for the server to start receiving (no time limit asserted)
+        try (var folders = Files.list(uploads())) {
+          receiving = folders.filter(f -> f.getFileName().toString().startsWith("bundle-") && !f.equals(stale))
+              .filter(f -> Files.exists(f.resolve("slow.tar"))).findFirst().orElse(null);
+        }
+        Thread.sleep(20);
+      }
+
+      RawHttp.Response clear = RawHttp.post(web.port(), "/api/cache/clear", Map.of(Guard.TOKEN_HEADER, web.token()), "{}");
+
+      assertThat(clear.status()).as(clear.body()).isEqualTo(200);
+      assertThat(receiving.resolve("slow.tar")).exists();
+      assertThat(stale).doesNotExist();
+      out.write(bundle, bundle.length / 2, bundle.length - bundle.length / 2);
+      out.flush();
+      String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(reply).startsWith("HTTP/1.1 200 ");
+    }
+    assertThat(soko.isVerified("demo-phrasebook")).isTrue();
+    assertThat(children(uploads())).isEmpty();
+  }
 }
