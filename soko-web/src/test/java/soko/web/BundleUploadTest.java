@@ -222,4 +222,37 @@ class BundleUploadTest {
     assertThat(soko.isVerified("demo-phrasebook")).isTrue();
     assertThat(children(uploads())).isEmpty();
   }
+
+  @org.junit.jupiter.api.RepeatedTest(10) // before the fix, 3 of 30 such requests ended in a reset
+  void aRealHttpClientSendingABodyOverTheLimitGets413NotAReset() throws Exception {
+    // The client announces one byte over the limit and would stream zeros for ever: the server must
+    // answer before reading the body, and the client must see that answer, not a reset connection.
+    java.io.InputStream zeros = new java.io.InputStream() {
+      @Override
+      public int read() {
+        return 0;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        java.util.Arrays.fill(b, off, off + len, (byte) 0);
+        return len;
+      }
+    };
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + web.port() + "/api/bundle/import"))
+        .header("X-Soko-Key", RawHttp.key).header(Guard.TOKEN_HEADER, web.token()).header("Content-Type", "application/x-tar")
+        .POST(java.net.http.HttpRequest.BodyPublishers.fromPublisher(
+            java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> zeros), BundleUpload.MAX_BYTES + 1))
+        .build();
+    java.net.http.HttpResponse<String> r;
+    try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+      r = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(JSON.readTree(r.body()).at("/error/type").asText()).isEqualTo("too-large");
+    assertThat(children(uploads())).isEmpty();
+  }
 }
