@@ -219,6 +219,11 @@ public final class Soko {
     return catalogService.catalogWarnings();
   }
 
+  /** The configured remote catalogs with when each was last fetched (for {@link #outdated()}). */
+  List<Outdated.CatalogAge> catalogAges() throws CatalogException {
+    return catalogService.catalogAges();
+  }
+
   /**
    * Adds (or replaces) a remote catalog: where to fetch it, the catalog id it must carry, and the
    * publisher keys trusted to sign it. Nothing is fetched until {@link #updateCatalogs()}.
