@@ -33,6 +33,13 @@ final class BundleUpload {
   static final String NAME_HEADER = "X-Soko-File-Name";
   private static final int MAX_NAME = 255;
   private static final String DEFAULT_NAME = "bundle.tar";
+  /** {@code yes}: install models no trusted catalog vouches for, as {@code --trust-unsigned} does. */
+  static final String TRUST_UNSIGNED_HEADER = "X-Soko-Trust-Unsigned";
+  /** Licences accepted by name, comma-separated SPDX ids, as {@code --accept-license} takes them. */
+  static final String ACCEPT_LICENSE_HEADER = "X-Soko-Accept-License";
+  private static final int MAX_LICENSES = 16;
+  private static final java.util.regex.Pattern SPDX_ID = java.util.regex.Pattern.compile("[A-Za-z0-9.+-]{1,64}");
+
   /** The lock file in each upload's folder; the store's cache clear knows the name. */
   static final String LOCK_NAME = ".receiving";
 
@@ -139,6 +146,30 @@ final class BundleUpload {
         }
       }
     }
+  }
+
+  /** {@value #TRUST_UNSIGNED_HEADER}: absent is false, {@code yes} is true, anything else is refused. */
+  static boolean trustUnsigned(String header) throws Refusal {
+    if (header == null) {
+      return false;
+    }
+    if (header.strip().equals("yes")) {
+      return true;
+    }
+    throw Refusal.badRequest("the " + TRUST_UNSIGNED_HEADER + " header must be \"yes\" or absent");
+  }
+
+  /** {@value #ACCEPT_LICENSE_HEADER}: SPDX ids separated by commas (at most 16); absent accepts none. */
+  static Set<String> acceptedLicenses(String header) throws Refusal {
+    if (header == null || header.isBlank()) {
+      return Set.of();
+    }
+    java.util.List<String> ids = java.util.Arrays.stream(header.split(",", -1)).map(String::strip).toList();
+    if (ids.size() > MAX_LICENSES || ids.stream().anyMatch(i -> !SPDX_ID.matcher(i).matches())) {
+      throw Refusal.badRequest("the " + ACCEPT_LICENSE_HEADER + " header must list SPDX licence ids separated by commas,"
+          + " such as CC-BY-NC-4.0 (at most " + MAX_LICENSES + ")");
+    }
+    return Set.copyOf(ids);
   }
 
   private static long length(String header, long maxBytes) throws Refusal {

@@ -273,13 +273,16 @@ final class Router implements HttpHandler {
       }
       case "/api/bundle/import" -> {
         var roots = soko.settings().roots();
+        // The CLI's choices, checked before the body is read: --trust-unsigned and --accept-license.
+        boolean trustUnsigned = BundleUpload.trustUnsigned(ex.getRequestHeaders().getFirst(BundleUpload.TRUST_UNSIGNED_HEADER));
+        Set<String> licenses = BundleUpload.acceptedLicenses(ex.getRequestHeaders().getFirst(BundleUpload.ACCEPT_LICENSE_HEADER));
         BundleUpload.Received u = BundleUpload.receive(ex, roots.cache(), roots.cache().resolve("uploads"),
             BundleUpload.MAX_BYTES, uploadsInProgress);
         try {
-          // The CLI's import with its defaults: signed models only, no licence accepted; its messages name
-          // the chosen file, not the folder it was received into.
-          String out = call(() -> new Bundles(soko).importBundle(u.file(), false, Consent.REFUSE,
-              BundleReader.Listener.NONE).toJson());
+          // The CLI's import: signed models only and no licence accepted unless the request says otherwise as
+          // the CLI's options do; its messages name the chosen file, not the folder it was received into.
+          String out = call(() -> new Bundles(soko).importBundle(u.file(), trustUnsigned,
+              Consent.REFUSE.acceptingLicenses(licenses), BundleReader.Listener.NONE).toJson());
           hub.publish("changed", "{}");
           json(ex, 200, out.replace(quote(u.file().toString()), quote(u.name())));
         } catch (Refusal r) {

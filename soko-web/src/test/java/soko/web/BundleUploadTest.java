@@ -16,6 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import soko.app.Bundles;
+import soko.app.Consent;
+import soko.events.ProgressListener;
+import soko.manifest.SourceUri;
 import soko.app.Soko;
 
 /**
@@ -254,5 +257,47 @@ class BundleUploadTest {
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(JSON.readTree(r.body()).at("/error/type").asText()).isEqualTo("too-large");
     assertThat(children(uploads())).isEmpty();
+  }
+
+  @Test
+  void anUnsignedNonCommercialModelNeedsTheClisTwoChoicesOnThePageToo() throws Exception {
+    Soko other = Fixtures.soko(dir.resolve("other-nc"));
+    byte[] content = Fixtures.bytes(64, 31);
+    Path src = Files.createDirectories(dir.resolve("nc-src")).resolve("team-nc.bin");
+    Files.write(src, content);
+    other.install(Fixtures.nonCommercial(Fixtures.model("team-nc", "a team model no catalog lists", content,
+        SourceUri.parse(src.toUri().toString()))), "file:" + src,
+        Consent.REFUSE.acceptingLicenses(java.util.Set.of("CC-BY-NC-4.0")), ProgressListener.NONE);
+    Path tar = Files.createDirectories(dir.resolve("nc-export")).resolve("nc.tar");
+    new Bundles(other).export(List.of("team-nc"), tar, false);
+    byte[] bundle = Files.readAllBytes(tar);
+
+    RawHttp.Response plain = importWith(bundle, Map.of());
+    RawHttp.Response trustOnly = importWith(bundle, Map.of(BundleUpload.TRUST_UNSIGNED_HEADER, "yes"));
+    RawHttp.Response badTrust = importWith(bundle, Map.of(BundleUpload.TRUST_UNSIGNED_HEADER, "true"));
+    RawHttp.Response badLicense = importWith(bundle, Map.of(BundleUpload.ACCEPT_LICENSE_HEADER, "CC BY; NC"));
+    assertThat(soko.isVerified("team-nc")).as("nothing installed yet").isFalse();
+    RawHttp.Response both = importWith(bundle, Map.of(BundleUpload.TRUST_UNSIGNED_HEADER, "yes",
+        BundleUpload.ACCEPT_LICENSE_HEADER, "MIT, CC-BY-NC-4.0"));
+
+    assertThat(plain.status()).as(plain.body()).isBetween(400, 499);
+    assertThat(JSON.readTree(plain.body()).at("/error/message").asText())
+        .isEqualTo("bundle nc.tar: no catalog this machine trusts vouches for team-nc@1.0.0; add the catalog that publishes"
+            + " it (`soko catalog add`), or pass --trust-unsigned to install unsigned models anyway");
+    assertThat(trustOnly.status()).as(trustOnly.body()).isBetween(400, 499);
+    assertThat(JSON.readTree(trustOnly.body()).at("/error/message").asText()).contains("--accept-license");
+    assertThat(badTrust.status()).isEqualTo(400);
+    assertThat(badLicense.status()).isEqualTo(400);
+    assertThat(both.status()).as(both.body()).isEqualTo(200);
+    assertThat(JSON.readTree(both.body()).at("/models/0/signed").asBoolean()).isFalse();
+    assertThat(soko.isVerified("team-nc")).isTrue();
+    assertThat(children(uploads())).isEmpty();
+  }
+
+  private RawHttp.Response importWith(byte[] bundle, Map<String, String> choices) throws Exception {
+    Map<String, String> headers = new java.util.HashMap<>(Map.of(Guard.TOKEN_HEADER, web.token(),
+        "Content-Type", "application/x-tar", BundleUpload.NAME_HEADER, "nc.tar"));
+    headers.putAll(choices);
+    return RawHttp.send(web.port(), "POST", "/api/bundle/import", headers, bundle);
   }
 }
