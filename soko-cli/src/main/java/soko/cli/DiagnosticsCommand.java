@@ -21,7 +21,7 @@ final class DiagnosticsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Diagnostics d = root.soko().diagnostics();
     if (root.global.json) {
-      root.out.print(Reports.diagnosticsJson(d));
+      root.out.print(Reports.diagnosticsJson(d, root.soko()));
       return ExitCode.OK;
     }
     var out = root.out;

@@ -128,4 +128,23 @@ class CliContractTest {
     assertThat(diag.get("engines").findValuesAsText("id")).contains("onnxruntime", "whisper.cpp", "soko-phrasebook");
     assertThat(diag.get("roots").get("origin").asText()).isEqualTo("--home");
   }
+
+  @Test
+  void diagnosticsJsonCarriesTheBudgetFieldsOfTheApi() throws Exception {
+    assertThat(cli.run("install", "silero-vad").code()).isZero();
+    JsonNode none = JSON.readTree(cli.run("diagnostics", "--json").out());
+    assertThat(cli.run("config", "set", "budget", "20GiB").code()).isZero();
+
+    JsonNode set = JSON.readTree(cli.run("diagnostics", "--json").out());
+    JsonNode config = JSON.readTree(cli.run("config", "list", "--json").out());
+    String text = cli.run("diagnostics").out();
+
+    assertThat(none.get("budget").isNull()).isTrue();
+    assertThat(none.get("used").asLong()).isEqualTo(2327524L + 1075L);
+    assertThat(none.get("warnings")).isEmpty();
+    assertThat(set.get("budget")).isEqualTo(config.get("budget"));
+    assertThat(set.get("budget").get("bytes").asLong()).isEqualTo(20L << 30);
+    assertThat(set.get("budget").get("origin").asText()).isEqualTo("settings");
+    assertThat(text).contains("  budget: " + set.get("budget").get("value").asText() + " (from settings), ");
+  }
 }

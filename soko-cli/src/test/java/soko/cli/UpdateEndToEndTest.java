@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +138,7 @@ class UpdateEndToEndTest {
         dir.resolve("team.pub.json").toString());
     ok("catalog", "update");
     ok("pull", "team-asr", "--yes");
-    assertThat(ok("outdated").out()).isEqualTo("every installed model is up to date\n");
+    assertThat(ok("outdated").out()).startsWith("every installed model is up to date\ncatalog team.models as fetched ");
 
     publish(2, v2);
     ok("catalog", "update");
@@ -180,6 +181,35 @@ class UpdateEndToEndTest {
   }
 
   @Test
+  void outdatedOfflineSaysHowOldEachCatalogIs() throws Exception {
+    publish(1, version("1.0.0", "MIT", weights1, "weights-1.bin"));
+    ok("catalog", "add", nginx.uri("/catalog.signed.json").toString(), "--id", "team.models", "--trust",
+        dir.resolve("team.pub.json").toString());
+    String neverFetched = ok("outdated", "--offline").out();
+    ok("catalog", "update");
+    Path envelopes = dir.resolve("home/data/state/catalog-envelopes");
+    Path envelope;
+    try (var files = Files.list(envelopes)) {
+      envelope = files.findFirst().orElseThrow();
+    }
+    Instant fetched = Instant.now().minus(Duration.ofDays(3)).minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+    Files.setLastModifiedTime(envelope, java.nio.file.attribute.FileTime.from(fetched)); // as if fetched then
+
+    String text = ok("outdated", "--offline").out();
+    JsonNode json = JSON.readTree(ok("outdated", "--offline", "--json").out());
+
+    assertThat(neverFetched).isEqualTo("every installed model is up to date\n"
+        + "catalog team.models was never fetched: run `soko catalog update`\n");
+    assertThat(text).isEqualTo("every installed model is up to date\ncatalog team.models as fetched " + fetched
+        + " (3 days ago); `soko catalog update` fetches it again\n");
+    JsonNode c = json.get("catalogs").get(0);
+    assertThat(c.get("id").asText()).isEqualTo("team.models");
+    assertThat(c.get("url").asText()).isEqualTo(nginx.uri("/catalog.signed.json").toString());
+    assertThat(c.get("fetchedAt").asText()).isEqualTo(fetched.toString());
+    assertThat(c.get("ageSeconds").asLong()).isBetween(Duration.ofHours(74).toSeconds(), Duration.ofHours(75).toSeconds());
+  }
+
+  @Test
   void aLicenceChangeNeedsTheNewLicenceAcceptedByName() throws Exception {
     Manifest v1 = version("1.0.0", "MIT", weights1, "weights-1.bin");
     publish(1, v1);
@@ -190,8 +220,8 @@ class UpdateEndToEndTest {
     publish(2, version("2.0.0", "Apache-2.0", weights2, "weights-2.bin"));
     ok("catalog", "update");
 
-    assertThat(ok("outdated").out()).isEqualTo("team-asr 1.0.0 -> 2.0.0, download 244 KiB, licence changes from MIT to"
-        + " Apache-2.0\n");
+    assertThat(ok("outdated").out()).startsWith("team-asr 1.0.0 -> 2.0.0, download 244 KiB, licence changes from MIT to"
+        + " Apache-2.0\ncatalog team.models as fetched ");
     Cli.Result refused = cli.run("update", "team-asr", "--yes");
     assertThat(refused.code()).as(refused.toString()).isEqualTo(4);
     assertThat(refused.err()).isEqualTo("soko: the licence of team-asr changes from MIT to Apache-2.0 in 2.0.0"

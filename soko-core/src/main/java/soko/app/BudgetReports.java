@@ -146,7 +146,8 @@ public final class BudgetReports {
 
   /**
    * {@code soko outdated --json}: {@code {"updates":[{name,installed,available,downloadBytes,
-   * license,newLicense,licenseChanged}],"betterPicks":[{alias,installed,recommended,reason}]}}.
+   * license,newLicense,licenseChanged}],"betterPicks":[{alias,installed,recommended,reason}],
+   * "catalogs":[{id,url,fetchedAt,ageSeconds}]}} (the last two null for a catalog never fetched).
    *
    * @param r the outdated models and aliases
    * @return the JSON object on one line, ending with a newline
@@ -171,6 +172,22 @@ public final class BudgetReports {
       e.put("installed", x.installed());
       e.put("recommended", x.recommended());
       e.put("reason", x.reason());
+    }
+    ArrayNode c = o.putArray("catalogs");
+    for (Outdated.CatalogAge x : r.catalogs()) {
+      ObjectNode e = c.addObject();
+      e.put("id", x.catalogId());
+      e.put("url", x.url());
+      if (x.fetchedAt().isPresent()) {
+        e.put("fetchedAt", x.fetchedAt().get().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      } else {
+        e.putNull("fetchedAt");
+      }
+      if (x.age().isPresent()) {
+        e.put("ageSeconds", x.age().get().toSeconds());
+      } else {
+        e.putNull("ageSeconds");
+      }
     }
     return Json.writeLine(o) + "\n";
   }

@@ -78,6 +78,27 @@ final class CatalogService {
     }
   }
 
+  /**
+   * Each configured remote catalog with when its kept copy was last written: every accepted fetch
+   * (and a copy taken from a bundle) replaces the file, so its modification time is that moment.
+   */
+  List<Outdated.CatalogAge> catalogAges() throws CatalogException {
+    java.time.Instant now = facade.clock().instant();
+    List<Outdated.CatalogAge> out = new ArrayList<>();
+    for (CatalogSources.Configured c : configuredCatalogs()) {
+      Optional<java.time.Instant> at;
+      try {
+        at = Optional.of(Files.getLastModifiedTime(catalogSources().envelope(c), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            .toInstant());
+      } catch (IOException e) {
+        at = Optional.empty(); // never fetched (or unreadable, which loading the catalogs reports)
+      }
+      out.add(new Outdated.CatalogAge(c.catalogId(), c.url().toString(), at,
+          at.map(t -> java.time.Duration.between(t, now).isNegative() ? java.time.Duration.ZERO : java.time.Duration.between(t, now))));
+    }
+    return out;
+  }
+
   /** Why configured remote catalogs are left out of {@link #catalogs()}, one line each. */
   List<String> catalogWarnings() throws CatalogException {
     catalogs();

@@ -40,6 +40,36 @@ public final class Reports {
   }
 
   /**
+   * What {@code soko diagnostics --json} prints: {@link #diagnosticsJson(Diagnostics)} with the
+   * storage budget's fields of {@code GET /api/budget}: {@code "budget":{value,bytes,origin}|null},
+   * {@code "used"} (bytes of models and versions kept for rollback, what the budget counts) and
+   * {@code "warnings"} (a budget setting that is not a size, else empty).
+   *
+   * @param d the diagnostics report
+   * @param soko the Soko whose budget and store are read (hashes nothing)
+   * @return the JSON document, pretty-printed, ending with a newline
+   * @throws soko.store.StoreException when the store cannot be read
+   */
+  public static String diagnosticsJson(Diagnostics d, Soko soko) throws soko.store.StoreException {
+    ObjectNode root = ReportNodes.diagnostics(d);
+    ArrayNode warnings = Json.array();
+    try {
+      var b = soko.budget();
+      if (b.isPresent()) {
+        root.set("budget", BudgetReports.budget(b.get()));
+      } else {
+        root.putNull("budget");
+      }
+    } catch (InvalidSettingException e) {
+      root.putNull("budget");
+      warnings.add(e.getMessage());
+    }
+    root.put("used", soko.budgetUse());
+    root.set("warnings", warnings);
+    return json(root);
+  }
+
+  /**
    * What {@code soko gc --json} prints: {@code {"dryRun","bytesFreed","removed":[…],"notices":[…]}}.
    *
    * @param r what gc removed (or would remove)

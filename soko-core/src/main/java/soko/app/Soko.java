@@ -219,6 +219,11 @@ public final class Soko {
     return catalogService.catalogWarnings();
   }
 
+  /** The configured remote catalogs with when each was last fetched (for {@link #outdated()}). */
+  List<Outdated.CatalogAge> catalogAges() throws CatalogException {
+    return catalogService.catalogAges();
+  }
+
   /**
    * Adds (or replaces) a remote catalog: where to fetch it, the catalog id it must carry, and the
    * publisher keys trusted to sign it. Nothing is fetched until {@link #updateCatalogs()}.
@@ -670,7 +675,20 @@ public final class Soko {
    * @throws StoreException when the cache root cannot be read or a file in it cannot be deleted
    */
   public CacheClearReport clearCache(boolean dryRun) throws StoreException {
-    return StorageCleanup.clearCache(this, dryRun);
+    return StorageCleanup.clearCache(this, dryRun, java.util.Set.of());
+  }
+
+  /**
+   * As {@link #clearCache(boolean)}, keeping the given files and folders of the cache root: this
+   * process's own uploads in progress, which a lock cannot show to the process that holds it.
+   *
+   * @param dryRun true to only report what would be deleted
+   * @param keep files or folders inside the cache root to leave in place; may be empty
+   * @return what was (or would be) deleted and the bytes that frees
+   * @throws StoreException when the cache root cannot be read or a file in it cannot be deleted
+   */
+  public CacheClearReport clearCache(boolean dryRun, java.util.Set<Path> keep) throws StoreException {
+    return StorageCleanup.clearCache(this, dryRun, keep);
   }
 
   /**

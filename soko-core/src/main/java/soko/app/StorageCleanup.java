@@ -46,8 +46,8 @@ final class StorageCleanup {
    * Empties the cache root, partial downloads included; a download running in another process
    * keeps its partial file.
    */
-  static CacheClearReport clearCache(Soko facade, boolean dryRun) throws StoreException {
-    java.util.Set<Path> busy = new java.util.HashSet<>();
+  static CacheClearReport clearCache(Soko facade, boolean dryRun, java.util.Set<Path> keep) throws StoreException {
+    java.util.Set<Path> busy = new java.util.HashSet<>(keep);
     try {
       busy.addAll(facade.downloader().inUse());
       List<Partial> owned = facade.downloader().partials();
@@ -66,7 +66,7 @@ final class StorageCleanup {
         return new CacheClearReport(false, rest.filesRemoved() + removable.stream().mapToLong(p -> p.files().size()).sum(),
             rest.bytesFreed() + partialBytes, removable.size(), partialBytes,
             busy.isEmpty() ? rest.skipped() : java.util.stream.Stream.concat(rest.skipped().stream(),
-                busy.stream().sorted().map(b -> b + " (a download in progress)")).toList());
+                busy.stream().filter(b -> !keep.contains(b)).sorted().map(b -> b + " (a download in progress)")).toList());
       }
     } catch (soko.acquisition.DownloadsFolderException e) {
       // The walk below still clears what it can and reports the rest.

@@ -42,7 +42,7 @@ final class Updates {
             pick.reason()));
       }
     }
-    return new Outdated(updates, picks);
+    return new Outdated(updates, picks, facade.catalogAges());
   }
 
   /** The newest version the catalogs list for an installed model, when it is newer. */

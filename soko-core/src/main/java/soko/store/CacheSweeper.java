@@ -1,12 +1,16 @@
 package soko.store;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +19,8 @@ import java.util.Map;
 /**
  * Empties and measures the cache root without ever leaving it: the walk does not follow links, a
  * link is removed as a link, a folder on another device (a mount point) is skipped, and every path
- * is checked to lie under the root before it is touched.
+ * is checked to lie under the root before it is touched. A folder of {@code uploads/} that the
+ * page is still receiving or importing a bundle into is kept (see {@link #UPLOAD_LOCK}).
  */
 final class CacheSweeper {
   private CacheSweeper() {}
@@ -73,6 +78,7 @@ final class CacheSweeper {
     Path root = layout.roots().cache();
     Path tag = layout.cacheTag();
     Path downloads = layout.downloads();
+    Path uploads = layout.uploads();
     if (Files.isSymbolicLink(root)) {
       throw new StoreConfigException("the cache root " + root + " is a symbolic link; Soko never follows links when"
           + " deleting: point --home or SOKO_HOME at the real folder");
@@ -90,6 +96,10 @@ final class CacheSweeper {
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
           if (!dir.equals(root) && !sameDevice(rootDev, dir)) {
             skipped.add(dir + " (another file system is mounted there)");
+            return FileVisitResult.SKIP_SUBTREE;
+          }
+          if (isBundleUpload(uploads, dir) && (keep.contains(dir) || uploadInProgress(dir))) {
+            skipped.add(dir + " (an upload in progress)");
             return FileVisitResult.SKIP_SUBTREE;
           }
           return FileVisitResult.CONTINUE;
@@ -146,6 +156,41 @@ final class CacheSweeper {
       throw new StoreIOException("cannot clear the cache " + root, e);
     }
     return new CacheClearReport(dryRun, counts[0], counts[1], (int) counts[2], counts[3], skipped);
+  }
+
+  /** The name of the lock file in a folder the page receives a bundle into. */
+  static final String UPLOAD_LOCK = ".receiving";
+
+  /** A folder the page receives a bundle into: {@code uploads/bundle-<random>}. */
+  private static boolean isBundleUpload(Path uploads, Path dir) {
+    return uploads.equals(dir.getParent()) && dir.getFileName().toString().startsWith("bundle-");
+  }
+
+  /**
+   * Whether another process still receives or imports the bundle in {@code folder}: its receiver
+   * holds an exclusive lock on the folder's {@value #UPLOAD_LOCK} file from creating the folder
+   * until deleting it ({@code soko.web.BundleUpload}); a lock that can be taken was left by a
+   * process that is gone. A process must not probe its own uploads this way (closing any channel
+   * to a file drops the process's POSIX locks on it): it passes them in {@code keep} instead.
+   * Opens the lock file for reading only, without following a link.
+   */
+  private static boolean uploadInProgress(Path folder) {
+    Path lock = folder.resolve(UPLOAD_LOCK);
+    if (!Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      FileLock held = ch.tryLock(0, Long.MAX_VALUE, true);
+      if (held == null) {
+        return true;
+      }
+      held.release();
+      return false;
+    } catch (OverlappingFileLockException sameProcess) {
+      return true;
+    } catch (IOException e) {
+      return false; // gone meanwhile, or unreadable: the walk that follows says so
+    }
   }
 
   private static Object device(Path p) throws IOException {

@@ -112,6 +112,10 @@ import soko.verification.Digest;
  *                                        a chunked registry push in progress, to resume it (named by
  *                                        the registry/repository's sha256 and the blob)
  *       {"registry":"127.0.0.1:5000","repository":"soko/m","digest":"sha256:…","location":"…","offset":1048576}
+ *   uploads/bundle-4411829309/models.tar a bundle the page received (soko.web), under the name it
+ *                                        was chosen by, until it is imported
+ *   uploads/bundle-4411829309/.receiving locked by the receiving process until it deletes the
+ *                                        folder; a cache clear keeps a folder whose lock is held
  *   quarantine/60ed5bc3….partial.1764377524000
  *                                        a link or special file found where a download's file belongs,
  *                                        moved aside as itself by soko.acquisition (named name.millis;

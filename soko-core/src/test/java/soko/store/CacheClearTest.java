@@ -159,4 +159,58 @@ class CacheClearTest {
         .hasMessageContaining("the cache root " + library + " and the media library " + library + " overlap");
     assertThat(library.resolve("CACHEDIR.TAG")).doesNotExist();
   }
+
+  @Test
+  void idleUploadsAreClearedAndCountedAnUploadAnotherProcessHoldsSurvivesAndLinksInsideAreNotFollowed()
+      throws Exception {
+    Path uploads = home.resolve("cache/uploads");
+    Path idle = Files.createDirectories(uploads.resolve("bundle-111"));
+    StoreFixtures.randomFile(idle, "cut off.tar", 40_000, 21);
+    Files.createFile(idle.resolve(CacheSweeper.UPLOAD_LOCK)); // left by a server that is gone: not locked
+    Files.createSymbolicLink(idle.resolve("to-library-file"), library.resolve("podcast-ko.mp3"));
+    Files.createSymbolicLink(uploads.resolve("bundle-222"), library.resolve("2026"));
+    Path busy = Files.createDirectories(uploads.resolve("bundle-333"));
+    Path arriving = StoreFixtures.randomFile(busy, "arriving.tar", 25_000, 22);
+    Path push = Files.writeString(uploads.resolve("9c1d2e3f4a5b-" + "ab".repeat(32) + ".upload.json"), "{}");
+    long cacheBefore = store.usage().cache();
+    String javaCommand = ProcessHandle.current().info().command().orElse("java");
+    Process holder = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), UploadLockHolder.class.getName(),
+        busy.resolve(CacheSweeper.UPLOAD_LOCK).toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    CacheClearReport r;
+    try {
+      assertThat(new String(holder.getInputStream().readNBytes(6), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("locked");
+
+      r = store.clearCache(false);
+    } finally {
+      holder.getOutputStream().close();
+      assertThat(holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+
+    assertThat(cacheBefore).as("storage use counts the uploads").isGreaterThanOrEqualTo(40_000 + 25_000);
+    assertThat(idle).doesNotExist();
+    assertThat(uploads.resolve("bundle-222")).doesNotExist();
+    assertThat(push).doesNotExist();
+    assertThat(arriving).exists();
+    assertThat(r.skipped()).containsExactly(busy + " (an upload in progress)");
+    assertThat(r.bytesFreed()).isEqualTo(40_000 + 2);
+    assertThat(snapshot(library)).isEqualTo(libraryBefore);
+    assertThat(store.clearCache(false).skipped()).as("once its receiver is gone").isEmpty();
+    assertThat(busy).doesNotExist();
+  }
+
+  @Test
+  void anUploadThisProcessNamesAsInProgressSurvivesADryRunAndAClear() throws Exception {
+    Path busy = Files.createDirectories(home.resolve("cache/uploads/bundle-444"));
+    Path arriving = StoreFixtures.randomFile(busy, "arriving.tar", 5_000, 23);
+    Path stale = StoreFixtures.randomFile(home.resolve("cache/uploads/bundle-555"), "old.tar", 7_000, 24);
+
+    CacheClearReport dry = store.clearCache(true, java.util.Set.of(busy));
+    CacheClearReport r = store.clearCache(false, java.util.Set.of(busy));
+
+    assertThat(dry.bytesFreed()).isEqualTo(7_000);
+    assertThat(r.bytesFreed()).isEqualTo(7_000);
+    assertThat(arriving).exists();
+    assertThat(stale).doesNotExist();
+    assertThat(r.skipped()).containsExactly(busy + " (an upload in progress)");
+  }
 }

@@ -55,6 +55,8 @@ final class Router implements HttpHandler {
   private final EventHub hub;
   private final Installs installs;
   private final Installable installable;
+  /** This server's bundle uploads being received or imported: a cache clear here keeps them. */
+  private final Set<java.nio.file.Path> uploadsInProgress = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   Router(Soko soko, Guard guard, EventHub hub, Installs installs, Installable installable) {
     this.soko = soko;
@@ -70,10 +72,14 @@ final class Router implements HttpHandler {
       try {
         route(ex);
       } catch (Refusal r) {
+        boolean bodyLeft = announcesBody(ex);
+        if (bodyLeft) {
+          ex.getResponseHeaders().set("Connection", "close");
+        }
         if (wantsPage(ex)) {
           RefusalPage.send(ex, r);
         } else {
-          refuse(ex, r);
+          refuse(ex, r, bodyLeft);
         }
       } catch (RuntimeException e) {
         refuse(ex, new Refusal(500, "internal", "internal error: " + e, Optional.empty(), Optional.empty(), e));
@@ -237,7 +243,7 @@ final class Router implements HttpHandler {
         Body b = Body.read(ex, Set.of("dryRun"));
         boolean dryRun = b.flag("dryRun");
         String out = call(() -> {
-          CacheClearReport r = soko.clearCache(dryRun);
+          CacheClearReport r = soko.clearCache(dryRun, Set.copyOf(uploadsInProgress));
           var roots = soko.settings().roots();
           return Reports.cacheClearJson(r, roots.cache().toString(), roots.library().toString());
         });
@@ -267,19 +273,22 @@ final class Router implements HttpHandler {
       }
       case "/api/bundle/import" -> {
         var roots = soko.settings().roots();
+        // The CLI's choices, checked before the body is read: --trust-unsigned and --accept-license.
+        boolean trustUnsigned = BundleUpload.trustUnsigned(ex.getRequestHeaders().getFirst(BundleUpload.TRUST_UNSIGNED_HEADER));
+        Set<String> licenses = BundleUpload.acceptedLicenses(ex.getRequestHeaders().getFirst(BundleUpload.ACCEPT_LICENSE_HEADER));
         BundleUpload.Received u = BundleUpload.receive(ex, roots.cache(), roots.cache().resolve("uploads"),
-            BundleUpload.MAX_BYTES);
+            BundleUpload.MAX_BYTES, uploadsInProgress);
         try {
-          // The CLI's import with its defaults: signed models only, no licence accepted; its messages name
-          // the chosen file, not the folder it was received into.
-          String out = call(() -> new Bundles(soko).importBundle(u.file(), false, Consent.REFUSE,
-              BundleReader.Listener.NONE).toJson());
+          // The CLI's import: signed models only and no licence accepted unless the request says otherwise as
+          // the CLI's options do; its messages name the chosen file, not the folder it was received into.
+          String out = call(() -> new Bundles(soko).importBundle(u.file(), trustUnsigned,
+              Consent.REFUSE.acceptingLicenses(licenses), BundleReader.Listener.NONE).toJson());
           hub.publish("changed", "{}");
           json(ex, 200, out.replace(quote(u.file().toString()), quote(u.name())));
         } catch (Refusal r) {
           throw r.withMessage(r.getMessage().replace(u.file().toString(), u.name()));
         } finally {
-          BundleUpload.delete(u);
+          BundleUpload.delete(u, uploadsInProgress);
         }
       }
       default -> throw Refusal.notFound("nothing at " + path);
@@ -404,7 +413,50 @@ final class Router implements HttpHandler {
         && accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
   }
 
+  /** How long a refused request's body is read and dropped after the answer (see {@link #linger}). */
+  private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
+  /** At most this much of a refused body is read and dropped after the answer. */
+  private static final long LINGER_BYTES = 512L << 20;
+
+  /** Whether the request announced a body (which a refusal may have left unread). */
+  private static boolean announcesBody(HttpExchange ex) {
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    try {
+      return length != null && Long.parseLong(length.strip()) > 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * After answering a request whose body was refused unread (such as a bundle over the limit, 413),
+   * and before closing the answer, reads and drops what the client still sends, for at most {@link #LINGER} or {@link
+   * #LINGER_BYTES}, before the connection closes. Closing a socket with unread bytes in it sends a
+   * reset, and a client that is still sending then often loses the answer it has not read yet and
+   * reports "connection reset" instead (nginx's lingering close does the same). A client that reads
+   * the answer and stops sending ends this at once.
+   */
+  private static void linger(HttpExchange ex) {
+    long deadline = System.nanoTime() + LINGER.toNanos();
+    long dropped = 0;
+    byte[] buf = new byte[64 * 1024];
+    InputStream in = ex.getRequestBody();
+    try {
+      int n;
+      while (dropped < LINGER_BYTES && System.nanoTime() < deadline && (n = in.read(buf)) > 0) {
+        dropped += n;
+      }
+    } catch (IOException e) {
+      // The client went away or the body was already consumed: nothing left to drop.
+    }
+  }
+
   private static void refuse(HttpExchange ex, Refusal r) throws IOException {
+    refuse(ex, r, false);
+  }
+
+  /** @param linger read and drop the unread request body after the answer, before closing (see {@link #linger}) */
+  private static void refuse(HttpExchange ex, Refusal r, boolean linger) throws IOException {
     r.allow().ifPresent(a -> ex.getResponseHeaders().set("Allow", a));
     String body = Reports.httpErrorJson(r.getMessage(), r.type(), r.status());
     if (r.extra().isPresent()) {
@@ -412,7 +464,20 @@ final class Router implements HttpHandler {
       Body.MAPPER.readTree(r.extra().get()).properties().forEach(e -> o.set(e.getKey(), e.getValue()));
       body = o.toString();
     }
-    json(ex, r.status(), body);
+    if (!linger) {
+      json(ex, r.status(), body);
+      return;
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    headers(ex, "application/json; charset=utf-8");
+    ex.sendResponseHeaders(r.status(), bytes.length);
+    OutputStream out = ex.getResponseBody();
+    out.write(bytes);
+    out.flush();
+    // Before closing the answer: closing it makes the server drain at most 64 KiB of the body and then
+    // close the connection, resetting it under a client that is still sending.
+    linger(ex);
+    out.close();
   }
 
   private static void json(HttpExchange ex, int status, String body) throws IOException {
@@ -420,15 +485,19 @@ final class Router implements HttpHandler {
   }
 
   static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    headers(ex, type);
+    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private static void headers(HttpExchange ex, String type) {
     ex.getResponseHeaders().set("Content-Type", type);
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
     ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
     ex.getResponseHeaders().set("X-Frame-Options", "DENY");
-    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
-    }
   }
 
   private static String quote(String s) {

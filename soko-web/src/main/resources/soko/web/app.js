@@ -481,11 +481,20 @@ async function importBundle(file) {
   const submit = $('bundle-submit');
   submit.disabled = true;
   status('Importing ' + file.name + ' (' + bytes(file.size) + '): every file is checked against its sha256…', 'info');
+  // The CLI's choices for an import: unsigned models and non-commercial licences are refused unless asked for.
+  const headers = { 'Content-Type': 'application/x-tar', 'X-Soko-Token': TOKEN, 'X-Soko-Key': TOKEN, Accept: 'application/json',
+    'X-Soko-File-Name': encodeURIComponent(file.name) };
+  if ($('bundle-trust-unsigned').checked) {
+    headers['X-Soko-Trust-Unsigned'] = 'yes';
+  }
+  const licenses = $('bundle-licenses').value.trim();
+  if (licenses) {
+    headers['X-Soko-Accept-License'] = licenses;
+  }
   try {
     const r = await call('/api/bundle/import', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-tar', 'X-Soko-Token': TOKEN, 'X-Soko-Key': TOKEN, Accept: 'application/json',
-        'X-Soko-File-Name': encodeURIComponent(file.name) },
+      headers,
       body: file,
       cache: 'no-store',
     });

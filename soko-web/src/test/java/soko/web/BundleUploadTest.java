@@ -16,6 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import soko.app.Bundles;
+import soko.app.Consent;
+import soko.events.ProgressListener;
+import soko.manifest.SourceUri;
 import soko.app.Soko;
 
 /**
@@ -184,5 +187,117 @@ class BundleUploadTest {
     assertThat(foreign.status()).isEqualTo(403);
     assertThat(children(uploads())).isEmpty();
     assertThat(Files.exists(dir.resolve("outside.tar"))).isFalse();
+  }
+
+  @Test
+  void aCacheClearOnThePageDuringAnUploadKeepsItAndTheImportThenSucceeds() throws Exception {
+    byte[] bundle = goodBundle();
+    Path stale = Files.createDirectories(uploads().resolve("bundle-789"));
+    Files.writeString(stale.resolve("left.tar"), "left by a server that is gone");
+    try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), web.port())) {
+      s.setSoTimeout(60_000);
+      String head = "POST /api/bundle/import HTTP/1.1\r\nHost: 127.0.0.1:" + web.port() + "\r\nX-Soko-Key: " + RawHttp.key
+          + "\r\n" + Guard.TOKEN_HEADER + ": " + web.token() + "\r\nContent-Type: application/x-tar\r\n"
+          + BundleUpload.NAME_HEADER + ": slow.tar\r\nContent-Length: " + bundle.length + "\r\nConnection: close\r\n\r\n";
+      var out = s.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.UTF_8));
+      out.write(bundle, 0, bundle.length / 2);
+      out.flush();
+      Path receiving = null;
+      while (receiving == null) { // waits for the server to start receiving (no time limit asserted)
+        try (var folders = Files.list(uploads())) {
+          receiving = folders.filter(f -> f.getFileName().toString().startsWith("bundle-") && !f.equals(stale))
+              .filter(f -> Files.exists(f.resolve("slow.tar"))).findFirst().orElse(null);
+        }
+        Thread.sleep(20);
+      }
+
+      RawHttp.Response clear = RawHttp.post(web.port(), "/api/cache/clear", Map.of(Guard.TOKEN_HEADER, web.token()), "{}");
+
+      assertThat(clear.status()).as(clear.body()).isEqualTo(200);
+      assertThat(receiving.resolve("slow.tar")).exists();
+      assertThat(stale).doesNotExist();
+      out.write(bundle, bundle.length / 2, bundle.length - bundle.length / 2);
+      out.flush();
+      String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(reply).startsWith("HTTP/1.1 200 ");
+    }
+    assertThat(soko.isVerified("demo-phrasebook")).isTrue();
+    assertThat(children(uploads())).isEmpty();
+  }
+
+  @org.junit.jupiter.api.RepeatedTest(10) // before the fix, 3 of 30 such requests ended in a reset
+  void aRealHttpClientSendingABodyOverTheLimitGets413NotAReset() throws Exception {
+    // The client announces one byte over the limit and would stream zeros for ever: the server must
+    // answer before reading the body, and the client must see that answer, not a reset connection.
+    java.io.InputStream zeros = new java.io.InputStream() {
+      @Override
+      public int read() {
+        return 0;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        java.util.Arrays.fill(b, off, off + len, (byte) 0);
+        return len;
+      }
+    };
+    java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + web.port() + "/api/bundle/import"))
+        .header("X-Soko-Key", RawHttp.key).header(Guard.TOKEN_HEADER, web.token()).header("Content-Type", "application/x-tar")
+        .POST(java.net.http.HttpRequest.BodyPublishers.fromPublisher(
+            java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> zeros), BundleUpload.MAX_BYTES + 1))
+        .build();
+    java.net.http.HttpResponse<String> r;
+    try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+      r = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(JSON.readTree(r.body()).at("/error/type").asText()).isEqualTo("too-large");
+    assertThat(children(uploads())).isEmpty();
+  }
+
+  @Test
+  void anUnsignedNonCommercialModelNeedsTheClisTwoChoicesOnThePageToo() throws Exception {
+    Soko other = Fixtures.soko(dir.resolve("other-nc"));
+    byte[] content = Fixtures.bytes(64, 31);
+    Path src = Files.createDirectories(dir.resolve("nc-src")).resolve("team-nc.bin");
+    Files.write(src, content);
+    other.install(Fixtures.nonCommercial(Fixtures.model("team-nc", "a team model no catalog lists", content,
+        SourceUri.parse(src.toUri().toString()))), "file:" + src,
+        Consent.REFUSE.acceptingLicenses(java.util.Set.of("CC-BY-NC-4.0")), ProgressListener.NONE);
+    Path tar = Files.createDirectories(dir.resolve("nc-export")).resolve("nc.tar");
+    new Bundles(other).export(List.of("team-nc"), tar, false);
+    byte[] bundle = Files.readAllBytes(tar);
+
+    RawHttp.Response plain = importWith(bundle, Map.of());
+    RawHttp.Response trustOnly = importWith(bundle, Map.of(BundleUpload.TRUST_UNSIGNED_HEADER, "yes"));
+    RawHttp.Response badTrust = importWith(bundle, Map.of(BundleUpload.TRUST_UNSIGNED_HEADER, "true"));
+    RawHttp.Response badLicense = importWith(bundle, Map.of(BundleUpload.ACCEPT_LICENSE_HEADER, "CC BY; NC"));
+    assertThat(soko.isVerified("team-nc")).as("nothing installed yet").isFalse();
+    RawHttp.Response both = importWith(bundle, Map.of(BundleUpload.TRUST_UNSIGNED_HEADER, "yes",
+        BundleUpload.ACCEPT_LICENSE_HEADER, "MIT, CC-BY-NC-4.0"));
+
+    assertThat(plain.status()).as(plain.body()).isBetween(400, 499);
+    assertThat(JSON.readTree(plain.body()).at("/error/message").asText())
+        .isEqualTo("bundle nc.tar: no catalog this machine trusts vouches for team-nc@1.0.0; add the catalog that publishes"
+            + " it (`soko catalog add`), or pass --trust-unsigned to install unsigned models anyway");
+    assertThat(trustOnly.status()).as(trustOnly.body()).isBetween(400, 499);
+    assertThat(JSON.readTree(trustOnly.body()).at("/error/message").asText()).contains("--accept-license");
+    assertThat(badTrust.status()).isEqualTo(400);
+    assertThat(badLicense.status()).isEqualTo(400);
+    assertThat(both.status()).as(both.body()).isEqualTo(200);
+    assertThat(JSON.readTree(both.body()).at("/models/0/signed").asBoolean()).isFalse();
+    assertThat(soko.isVerified("team-nc")).isTrue();
+    assertThat(children(uploads())).isEmpty();
+  }
+
+  private RawHttp.Response importWith(byte[] bundle, Map<String, String> choices) throws Exception {
+    Map<String, String> headers = new java.util.HashMap<>(Map.of(Guard.TOKEN_HEADER, web.token(),
+        "Content-Type", "application/x-tar", BundleUpload.NAME_HEADER, "nc.tar"));
+    headers.putAll(choices);
+    return RawHttp.send(web.port(), "POST", "/api/bundle/import", headers, bundle);
   }
 }

@@ -45,6 +45,12 @@ import soko.runtime.EngineOptions;
  * process, and needs native access for this module ({@code --enable-native-access}). {@link
  * #probe()} reports the value ONNX Runtime saw as {@code telemetry}.
  *
+ * <h2>Exit</h2>
+ * ONNX Runtime's Java binding frees the native environment in a shutdown hook of its own, which
+ * crashed a JVM that exited while another thread was loading a model. Right after loading, the
+ * environment gets one more native reference that is never released ({@link
+ * OrtEnvironmentPin}), so that hook no longer frees it.
+ *
  * <p>Thread-safe.
  */
 public final class OrtRuntime {
@@ -55,6 +61,7 @@ public final class OrtRuntime {
 
   private static final Object LOCK = new Object();
   private static volatile @Nullable OrtEnvironment environment;
+  private static volatile OrtEnvironmentPin.Outcome pin = OrtEnvironmentPin.Outcome.UNAVAILABLE;
 
   private OrtRuntime() {}
 
@@ -85,6 +92,14 @@ public final class OrtRuntime {
       }
       return environment;
     }
+  }
+
+  /**
+   * Whether the native environment outlives ONNX Runtime's own shutdown hook (see {@link
+   * OrtEnvironmentPin}); false before the libraries are loaded.
+   */
+  static boolean pinned() {
+    return pin == OrtEnvironmentPin.Outcome.PINNED;
   }
 
   /** Whether the native libraries are loaded in this process. */
@@ -161,6 +176,7 @@ public final class OrtRuntime {
       throw new EngineCrashedException("the ONNX Runtime native library is version " + loaded + " but its Java binding is "
           + version() + "; remove " + NATIVE_PATH_PROPERTY + " or point it at the " + version() + " libraries");
     }
+    pin = OrtEnvironmentPin.pin(Optional.ofNullable(System.getProperty(NATIVE_PATH_PROPERTY)).map(Path::of));
     return env;
   }
 
