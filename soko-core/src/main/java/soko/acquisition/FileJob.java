@@ -265,9 +265,4 @@ final class FileJob {
       }
     }
   }
-
-  /** The strong ETag of a response ({@link StrongValidator#etag}); kept here for {@link RangedTransfer}, which calls it so. */
-  static Optional<String> strongEtag(HttpResponse ex) {
-    return StrongValidator.etag(ex);
-  }
 }

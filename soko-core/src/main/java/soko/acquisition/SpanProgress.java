@@ -146,16 +146,16 @@ final class SpanProgress {
    */
   Optional<String> validatorProblem(HttpResponse r, Instant now) {
     if (base.etag().isEmpty() && base.lastModified().isEmpty() && !adopted) {
-      if (!FileJob.strongValidator(r, now)) {
+      if (!StrongValidator.present(r, now)) {
         return Optional.of("serves ranges without a strong validator");
       }
       adopted = true;
-      adoptedEtag = FileJob.strongEtag(r);
+      adoptedEtag = StrongValidator.etag(r);
       adoptedLastModified = r.header("Last-Modified");
     }
     Optional<String> etag = adopted ? adoptedEtag : base.etag();
     Optional<String> modified = adopted ? adoptedLastModified : base.lastModified();
-    boolean same = etag.isPresent() ? FileJob.strongEtag(r).equals(etag) : r.header("Last-Modified").equals(modified);
+    boolean same = etag.isPresent() ? StrongValidator.etag(r).equals(etag) : r.header("Last-Modified").equals(modified);
     return same ? Optional.empty() : Optional.of("changed during the download (its validator differs)");
   }
 
