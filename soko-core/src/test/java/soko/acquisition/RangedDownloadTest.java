@@ -75,6 +75,16 @@ class RangedDownloadTest {
     return log.stream().mapToLong(Nginx.Entry::bodyBytesSent).sum();
   }
 
+  /** Fetches {@code file} and cancels (interrupts the listener's thread) once more than {@code bytes} arrived. */
+  void cancelAfter(ModelFile file, long bytes) {
+    assertThatThrownBy(() -> downloader.fetch(file, e -> {
+      events.on(e);
+      if (e instanceof TransferEvent.Progress p && p.bytesDone() > bytes) {
+        Thread.currentThread().interrupt();
+      }
+    })).isInstanceOf(DownloadCancelledException.class);
+  }
+
   @Test
   void fourConnectionsFromARateLimitedNginxGiveTheVerifiedBytes() throws Exception {
     ModelFile file = at("/slow/m.bin");
@@ -96,12 +106,7 @@ class RangedDownloadTest {
   @Test
   void aCancelledRangedDownloadResumesEachRangeWhereItStopped() throws Exception {
     ModelFile file = at("/slow/m.bin");
-    assertThatThrownBy(() -> downloader.fetch(file, e -> {
-      events.on(e);
-      if (e instanceof TransferEvent.Progress p && p.bytesDone() > 3 << 20) {
-        Thread.currentThread().interrupt();
-      }
-    })).isInstanceOf(DownloadCancelledException.class);
+    cancelAfter(file, 3 << 20);
     PartialMetadata kept = PartialMetadata.read(tmp.resolve("downloads").resolve(file.sha256().hex() + ".json"))
         .orElseThrow();
     assertThat(kept.spans()).hasSize(4);
@@ -126,12 +131,7 @@ class RangedDownloadTest {
   @Test
   void aCancelledRangedDownloadIsListedWithTheBytesItsRangesHoldNotItsSparseLength() throws Exception {
     ModelFile file = at("/slow/m.bin");
-    assertThatThrownBy(() -> downloader.fetch(file, e -> {
-      events.on(e);
-      if (e instanceof TransferEvent.Progress p && p.bytesDone() > 2 << 20) {
-        Thread.currentThread().interrupt();
-      }
-    })).isInstanceOf(DownloadCancelledException.class);
+    cancelAfter(file, 2 << 20);
     Path partial = tmp.resolve("downloads").resolve(file.sha256().hex() + ".partial");
     PartialMetadata kept = PartialMetadata.read(tmp.resolve("downloads").resolve(file.sha256().hex() + ".json"))
         .orElseThrow();
@@ -214,12 +214,7 @@ class RangedDownloadTest {
   @Test
   void aFileChangedOnTheMirrorBetweenRunsStartsAgainCleanly() throws Exception {
     ModelFile file = at("/slow/m.bin");
-    assertThatThrownBy(() -> downloader.fetch(file, e -> {
-      events.on(e);
-      if (e instanceof TransferEvent.Progress p && p.bytesDone() > 2 << 20) {
-        Thread.currentThread().interrupt();
-      }
-    })).isInstanceOf(DownloadCancelledException.class);
+    cancelAfter(file, 2 << 20);
     int before = nginx.awaitEntries(4, Duration.ofSeconds(10)).size();
     // Same bytes, new mtime: nginx's ETag changes, so every range's If-Range is stale.
     Files.setLastModifiedTime(nginx.root().resolve("m.bin"), FileTime.from(Instant.parse("2025-05-06T07:08:09Z")));

@@ -11,6 +11,8 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import soko.acquisition.DownloadSettings;
 import soko.acquisition.Downloader;
+import soko.manifest.ChunkDigests;
 import soko.manifest.EngineRequirement;
 import soko.manifest.License;
 import soko.manifest.Manifest;
@@ -43,6 +46,7 @@ import soko.verification.Digest;
  * Repair by chunks against Debian's nginx: a 40 MiB model (chunks of 16, 16 and 8 MiB) installed
  * from nginx, given chunk records by a full verify, then corrupted; installing it again fetches only
  * the failing chunks by range (counted in the bytes nginx logs as sent) and proves the whole file.
+ * A model whose manifest lists chunk digests is repaired by them without any chunk records.
  */
 class ChunkRepairTest {
   private static final int MIB = 1024 * 1024;
@@ -67,12 +71,7 @@ class ChunkRepairTest {
     nginx = Nginx.start(tmp.resolve("nginx"));
     content = new byte[SIZE];
     new Random(5).nextBytes(content);
-    Files.write(nginx.root().resolve("m.bin"), content);
-    ModelFile file = new ModelFile(RelativePath.parse("m.bin"), SIZE,
-        Digest.of(MessageDigest.getInstance("SHA-256").digest(content)), List.of(new SourceUri(nginx.uri("/m.bin"))));
-    manifest = new Manifest(ModelName.parse("ranged"), Version.parse("1.0.0"), "test model", List.of(TaskSpec.vad()),
-        new EngineRequirement("test-engine", VersionRange.ANY),
-        new License("MIT", URI.create("https://example.org/LICENSE"), "test"), List.of(file), false, Map.of());
+    manifest = model("ranged", "m.bin", content, Optional.empty());
     StoreRoots roots = new StoreRoots(tmp.resolve("data"), tmp.resolve("cache"), tmp.resolve("library"));
     store = Store.open(roots, Clock.systemUTC());
     installs = new InstallService(store, new Downloader(roots.cache().resolve("downloads"), DownloadSettings.DEFAULTS,
@@ -80,6 +79,17 @@ class ChunkRepairTest {
     installs.install(manifest, "test", Consent.APPROVE, e -> { });
     // A download records no chunks; the first full verify does, from the bytes it proves.
     assertThat(store.check(store.require(manifest.name()), VerifyMode.FULL).state()).isEqualTo(FileState.VERIFIED);
+  }
+
+  /** A one-file model served by nginx as {@code path}, with the chunk digests given. */
+  Manifest model(String name, String path, byte[] bytes, Optional<ChunkDigests> chunks) throws Exception {
+    Files.write(nginx.root().resolve(path), bytes);
+    ModelFile file = new ModelFile(RelativePath.parse(path), bytes.length,
+        Digest.of(MessageDigest.getInstance("SHA-256").digest(bytes)), List.of(new SourceUri(nginx.uri("/" + path))),
+        chunks);
+    return new Manifest(ModelName.parse(name), Version.parse("1.0.0"), "test model", List.of(TaskSpec.vad()),
+        new EngineRequirement("test-engine", VersionRange.ANY),
+        new License("MIT", URI.create("https://example.org/LICENSE"), "test"), List.of(file), false, Map.of());
   }
 
   @AfterEach
@@ -94,8 +104,12 @@ class ChunkRepairTest {
   }
 
   void flipByteAt(long at) throws IOException {
-    blob().toFile().setWritable(true);
-    try (RandomAccessFile raf = new RandomAccessFile(blob().toFile(), "rw")) {
+    flipByteAt(blob(), at);
+  }
+
+  static void flipByteAt(Path blob, long at) throws IOException {
+    blob.toFile().setWritable(true);
+    try (RandomAccessFile raf = new RandomAccessFile(blob.toFile(), "rw")) {
       raf.seek(at);
       int b = raf.read();
       raf.seek(at);
@@ -162,5 +176,32 @@ class ChunkRepairTest {
     assertThat(sent).as("then the whole file, which fails its sha256 too").hasSizeGreaterThan(1);
     assertThat(failed).as("the mirror serves the wrong bytes: nothing is published").isNotNull();
     assertThat(store.check(store.require(manifest.name()), VerifyMode.CACHED).state()).isEqualTo(FileState.CORRUPT);
+  }
+
+  @Test
+  void withoutChunkRecordsTheManifestsChunkDigestsNameTheChunkToFetch() throws Exception {
+    byte[] other = new byte[SIZE];
+    new Random(9).nextBytes(other);
+    List<Digest> chunks = new ArrayList<>();
+    for (int from = 0; from < SIZE; from += 4 * MIB) {
+      chunks.add(Digest.of(MessageDigest.getInstance("SHA-256")
+          .digest(Arrays.copyOfRange(other, from, Math.min(SIZE, from + 4 * MIB)))));
+    }
+    Manifest chunked = model("chunked", "c.bin", other, Optional.of(new ChunkDigests(4 * MIB, chunks)));
+    installs.install(chunked, "test", Consent.APPROVE, e -> { }); // a download writes no chunk records
+    Path blob = store.blobPath(chunked.files().getFirst().sha256());
+    int seen = nginx.awaitEntries(2, Duration.ofSeconds(5)).size();
+    flipByteAt(blob, 21L * MIB);
+    assertThat(store.check(store.require(chunked.name()), VerifyMode.CACHED).state()).isEqualTo(FileState.CORRUPT);
+
+    installs.install(chunked, "test", Consent.APPROVE, e -> { });
+
+    assertThat(requestsAfter(seen)).singleElement().satisfies(e -> {
+      assertThat(e.status()).isEqualTo(206);
+      assertThat(e.range()).isEqualTo("bytes=" + 20 * MIB + "-" + (24 * MIB - 1));
+      assertThat(e.bodyBytesSent()).isEqualTo(4L * MIB);
+    });
+    assertThat(Files.readAllBytes(blob)).isEqualTo(other);
+    assertThat(store.check(store.require(chunked.name()), VerifyMode.WHOLE).state()).isEqualTo(FileState.VERIFIED);
   }
 }

@@ -94,6 +94,31 @@ class CatalogsTest {
         .containsExactly(URI.create("https://models.example.org/m-asr/1.0.0/model.bin"), URI.create("http://mirror.lan/m-asr/model.bin"));
   }
 
+  /** ASR_1 with its one file {@code size} bytes long, from {@code source}, with the chunk digests given. */
+  private static Manifest asrWith(long size, String source, java.util.Optional<soko.manifest.ChunkDigests> chunks) {
+    ModelFile f = ASR_1.files().getFirst();
+    return new Manifest(ASR_1.name(), ASR_1.version(), ASR_1.description(), ASR_1.tasks(), ASR_1.engine(),
+        ASR_1.license(), List.of(new ModelFile(f.path(), size, f.sha256(), List.of(SourceUri.parse(source)), chunks)),
+        ASR_1.demo(), ASR_1.annotations());
+  }
+
+  @Test
+  void chunkDigestsAreNotContentSoAMirrorCatalogListingThemAddsItsSourcesAndTheFirstDefinitionStands() throws Exception {
+    long size = 32L << 20;
+    Manifest plain = asrWith(size, "https://models.example.org/m-asr/model.bin", Optional.empty());
+    Manifest chunked = asrWith(size, "http://mirror.lan/m-asr/model.bin", Optional.of(new soko.manifest.ChunkDigests(
+        16L << 20, List.of(soko.verification.Digest.ofHex("1".repeat(64)), soko.verification.Digest.ofHex("2".repeat(64))))));
+    Catalog first = new Catalog("first", 1, EXPIRES, List.of(plain), List.of());
+    Catalog lan = new Catalog("lan", 1, EXPIRES, List.of(chunked), List.of());
+
+    Catalogs all = Catalogs.merge(List.of(first, lan));
+
+    ModelFile merged = all.models().getFirst().manifest().files().getFirst();
+    assertThat(merged.sources()).extracting(SourceUri::toString)
+        .containsExactly("https://models.example.org/m-asr/model.bin", "http://mirror.lan/m-asr/model.bin");
+    assertThat(merged.chunks()).isEmpty();
+  }
+
   @Test
   void aNameCannotBeAModelInOneCatalogAndAnAliasInAnother() {
     Manifest named = parsedManifest("vad", "1.0.0", VAD);
