@@ -849,7 +849,7 @@ class DiagnosticsPageTest {
       List<PageChecks.TextContrast> texts = PageChecks.textContrasts(driver);
       assertThat(texts).hasSizeGreaterThan(50).filteredOn(t -> t.ratio() < t.needed()).isEmpty();
       List<PageChecks.Graphic> graphics = PageChecks.graphics(driver);
-      assertThat(graphics).hasSize(8).allSatisfy(g -> assertThat(g.ratio()).as(g.toString()).isGreaterThanOrEqualTo(3));
+      assertThat(graphics).hasSize(10).allSatisfy(g -> assertThat(g.ratio()).as(g.toString()).isGreaterThanOrEqualTo(3));
       List<PageChecks.FocusRing> rings = PageChecks.focusRingsByTab(driver);
       assertThat(rings).hasSizeGreaterThan(20).allSatisfy(r -> assertThat(r.ratio()).as(r.toString()).isGreaterThanOrEqualTo(3));
       report(scheme, texts, rings);
