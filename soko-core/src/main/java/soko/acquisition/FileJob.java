@@ -154,7 +154,8 @@ final class FileJob {
       Optional<PartialMetadata> spans = got.spans();
       if (spans.isPresent() && !spans.get().url().equals(source.uri())) {
         if (file.chunks().isPresent()) {
-          spans = Optional.of(spans.get().rebased(source.uri())); // every chunk is checked as it lands: keep them
+          // every whole chunk was checked as it landed: keep those
+          spans = Optional.of(spans.get().rebased(source.uri(), file.chunks().get().chunkSize()));
         } else {
           restart();
           spans = Optional.empty();

@@ -46,7 +46,10 @@ final class PartialListing {
           .filter(m -> m.describes(file) && m.spans().size() > 1);
       if (ranged.isPresent()) { // received as ranges: the length counts the holes
         PartialMetadata m = ranged.get();
-        return m.validator().isPresent() && listed.contains(m.url()) ? m.written() : 0;
+        if (m.validator().isPresent() && listed.contains(m.url())) {
+          return m.written();
+        }
+        return file.chunks().map(c -> m.rebased(m.url(), c.chunkSize()).written()).orElse(0L); // whole checked chunks
       }
       if (length == file.size() || sources.stream().anyMatch(s -> s.transport().contentAddressed())) {
         return length;

@@ -110,11 +110,21 @@ record PartialMetadata(Digest sha256, long size, URI url, Optional<String> etag,
   }
 
   /**
-   * This record moved to another source, its spans kept and no validator: the new source's is
-   * adopted from its first answer (see {@link RangedTransfer}).
+   * This record moved to {@code other}, with no validator (the new source's is adopted from its
+   * first answer, see {@link RangedTransfer}) and each incomplete span cut back to its whole chunks
+   * of {@code chunkSize} bytes: only a whole chunk was checked against its digest as it landed, so
+   * the bytes of a chunk cut short (a source that failed mid-chunk) are not carried to another.
    */
-  PartialMetadata rebased(URI other) {
-    return new PartialMetadata(sha256, size, other, Optional.empty(), Optional.empty(), spans);
+  PartialMetadata rebased(URI other, long chunkSize) {
+    List<Span> kept = new ArrayList<>(spans.size());
+    for (Span s : spans) {
+      long written = s.written();
+      if (written < s.to() - s.from() + 1) {
+        written = Math.max(0, (s.from() + written) / chunkSize * chunkSize - s.from());
+      }
+      kept.add(new Span(s.from(), s.to(), Math.min(s.done(), written), written));
+    }
+    return new PartialMetadata(sha256, size, other, Optional.empty(), Optional.empty(), kept);
   }
 
   /** Bytes kept from the start of the file: all of them for one span. */

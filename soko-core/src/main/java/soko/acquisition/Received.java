@@ -111,8 +111,11 @@ final class Received implements AutoCloseable {
       PartialMetadata r = record.get();
       // Received as ranges: holes read as zeros, so the length says nothing; the record says what
       // each range holds. Kept when its source is still listed and it has a validator.
-      if (length <= file.size() && r.validator().isPresent() && sources.stream().anyMatch(s -> s.uri().equals(r.url()))) {
-        spans = record;
+      // A file with chunk digests keeps its whole chunks in any case: each was checked as it landed,
+      // so they need neither that source nor its validator.
+      boolean resumable = r.validator().isPresent() && sources.stream().anyMatch(s -> s.uri().equals(r.url()));
+      if (length <= file.size() && (resumable || file.chunks().isPresent())) {
+        spans = resumable ? record : Optional.of(r.rebased(r.url(), file.chunks().orElseThrow().chunkSize()));
         if (r.written() > 0) {
           emitter.emit(new TransferEvent.Verifying(file.path().value(), r.written()));
         }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import soko.manifest.ChunkDigests;
 import soko.manifest.EngineRequirement;
 import soko.manifest.Language;
 import soko.manifest.License;
@@ -61,12 +62,12 @@ import soko.verification.Digest;
  *       trusted.
  * </ul>
  *
- * <p>Format (big-endian): {@code "SOKOIIX1"}, int entry count, the entries (strings as an int
+ * <p>Format (big-endian): {@code "SOKOIIX2"} (version 1 lacked chunk digests and is ignored), int entry count, the entries (strings as an int
  * length and UTF-8 bytes, digests as 32 bytes; an entry's manifest has its ref's name and version),
  * then the CRC-32C of everything before it. Thread-safe.
  */
 final class InstalledIndex {
-  private static final byte[] MAGIC = "SOKOIIX1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "SOKOIIX2".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_BYTES = 256 * 1024 * 1024;
   /** How old a file must be (by its modification time) before an entry may vouch for it. */
   static final Duration SETTLE = Duration.ofSeconds(2);
@@ -114,7 +115,18 @@ final class InstalledIndex {
   @SuppressWarnings("try") // the lock is held for the body, never used in it
   void write(List<Entry> entries) {
     try (StoreLock.Held held = StoreLock.acquire(lock, Duration.ZERO)) {
-      Files2.writeAtomically(file, format(entries));
+      byte[] bytes = format(entries);
+      // An entry must decode to exactly the manifest it was made from; one that does not (a field
+      // this format does not carry) is left out, so its model is read from its files instead.
+      Map<ModelName, Entry> back = parse(bytes, Long.MAX_VALUE);
+      List<Entry> faithful = entries.stream().filter(e -> {
+        Entry b = back.get(e.ref().name());
+        return b != null && b.manifest().equals(e.manifest()) && b.ref().equals(e.ref());
+      }).toList();
+      if (faithful.size() != entries.size()) {
+        bytes = format(faithful);
+      }
+      Files2.writeAtomically(file, bytes);
     } catch (StoreException | IOException | RuntimeException e) {
       // Locked by another writer, or the disk is full: the files still answer.
     }
@@ -211,6 +223,14 @@ final class InstalledIndex {
       out.writeInt(f.sources().size());
       for (SourceUri s : f.sources()) {
         str(out, s.uri().toString());
+      }
+      out.writeBoolean(f.chunks().isPresent());
+      if (f.chunks().isPresent()) {
+        out.writeLong(f.chunks().get().chunkSize());
+        out.writeInt(f.chunks().get().sha256().size());
+        for (Digest d : f.chunks().get().sha256()) {
+          digest(out, d);
+        }
       }
     }
     out.writeBoolean(m.demo());
@@ -320,7 +340,16 @@ final class InstalledIndex {
           for (int k = count(ModelFile.MAX_SOURCES); k > 0; k--) {
             sources.add(SourceUri.parse(str()));
           }
-          files.add(new ModelFile(path, size, sha, sources));
+          Optional<ChunkDigests> chunks = Optional.empty();
+          if (b.get() != 0) {
+            long chunkSize = b.getLong();
+            List<Digest> digests = new ArrayList<>();
+            for (int k = count(ChunkDigests.MAX_COUNT); k > 0; k--) {
+              digests.add(digest());
+            }
+            chunks = Optional.of(new ChunkDigests(chunkSize, digests));
+          }
+          files.add(new ModelFile(path, size, sha, sources, chunks));
         }
         boolean demo = b.get() != 0;
         Map<String, String> annotations = new LinkedHashMap<>();

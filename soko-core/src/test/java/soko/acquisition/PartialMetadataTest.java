@@ -60,4 +60,21 @@ class PartialMetadataTest {
         .isInstanceOf(JsonProblem.class).hasMessageContaining("span 1 does not follow span 0");
     assertThatThrownBy(() -> new PartialMetadata.Span(0, 99, 101)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aRecordMovedToAnotherSourceKeepsOnlyWholeChunksAndNoValidator() {
+    // Chunks of 100 bytes: span 0 complete; span 1 cut 30 bytes into its third chunk; span 2 cut
+    // inside its first chunk; span 3 empty.
+    PartialMetadata m = new PartialMetadata(SHA, 1000, URL, Optional.of("\"e\""), Optional.empty(),
+        List.of(new PartialMetadata.Span(0, 299, 300), new PartialMetadata.Span(300, 599, 200, 230),
+            new PartialMetadata.Span(600, 899, 0, 70), new PartialMetadata.Span(900, 999, 0, 0)));
+    URI other = URI.create("https://mirror.example.net/model.bin");
+    PartialMetadata moved = m.rebased(other, 100);
+    assertThat(moved.url()).isEqualTo(other);
+    assertThat(moved.validator()).isEmpty();
+    assertThat(moved.spans()).containsExactly(new PartialMetadata.Span(0, 299, 300),
+        new PartialMetadata.Span(300, 599, 200, 200), new PartialMetadata.Span(600, 899, 0, 0),
+        new PartialMetadata.Span(900, 999, 0, 0));
+    assertThat(moved.written()).isEqualTo(500);
+  }
 }

@@ -8,19 +8,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import soko.manifest.ChunkDigests;
 import soko.manifest.Manifest;
 import soko.manifest.ModelFile;
 import soko.manifest.ModelName;
+import soko.verification.Digest;
 
 /**
  * The installed index ({@link InstalledIndex}): it answers for models whose ref and manifest still
@@ -124,6 +128,35 @@ class InstalledIndexTest {
   }
 
   @Test
+  void aManifestsChunkDigestsComeBackFromTheIndex() throws Exception {
+    // A file of two 1 MiB chunks and a tail, its chunk digests computed here over its slices.
+    Path big = StoreFixtures.randomFile(dir.resolve("src"), "big.bin", (2 << 20) + 5, 7);
+    byte[] bytes = Files.readAllBytes(big);
+    List<Digest> digests = new ArrayList<>();
+    for (int from = 0; from < bytes.length; from += 1 << 20) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(bytes, from, Math.min(1 << 20, bytes.length - from));
+      digests.add(Digest.of(md.digest()));
+    }
+    ModelFile plain = StoreFixtures.manifest("model-chunked", big).files().getFirst();
+    Manifest chunked = StoreFixtures.manifest("model-chunked", "1.0.0", List.of(new ModelFile(plain.path(),
+        plain.size(), plain.sha256(), plain.sources(), Optional.of(new ChunkDigests(1 << 20, digests)))));
+    Store store = open();
+    try (Store.Install tx = store.beginInstall(chunked)) {
+      try (var in = Files.newInputStream(big)) {
+        store.putBlob(tx.missingFiles().getFirst(), in, "test");
+      }
+      tx.commit("test");
+    }
+    age();
+    open().installed();
+    ModelFile indexed = indexed().get(chunked.name()).manifest().files().getFirst();
+    assertThat(indexed.chunks()).contains(new ChunkDigests(1 << 20, digests));
+    assertThat(open().installed().stream().filter(m -> m.manifest().name().equals(chunked.name())).findFirst()
+        .orElseThrow().manifest()).as("listed through the index").isEqualTo(chunked);
+  }
+
+  @Test
   void anEntryWhoseFilesStillHaveItsStampsAnswersWithoutTheFiles() throws Exception {
     age();
     writeDoctoredIndex();
@@ -224,7 +257,7 @@ class InstalledIndexTest {
     age();
     writeDoctoredIndex();
     byte[] b = Files.readAllBytes(index());
-    b[7] = '2'; // SOKOIIX2; the checksum fixed, so only the version is foreign
+    b[7] = '1'; // SOKOIIX1, the version without chunk digests; the checksum fixed, so only the version is foreign
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(b, 0, b.length - 4);
     java.nio.ByteBuffer.wrap(b).putInt(b.length - 4, (int) crc.getValue());
