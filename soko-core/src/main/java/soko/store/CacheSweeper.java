@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +159,9 @@ final class CacheSweeper {
     return new CacheClearReport(dryRun, counts[0], counts[1], (int) counts[2], counts[3], skipped);
   }
 
+  /** How recently changed an upload folder is left alone without probing its lock. */
+  static final java.time.Duration UPLOAD_SETTLE = java.time.Duration.ofMinutes(1);
+
   /** The name of the lock file in a folder the page receives a bundle into. */
   static final String UPLOAD_LOCK = ".receiving";
 
@@ -172,9 +176,20 @@ final class CacheSweeper {
    * until deleting it ({@code soko.web.BundleUpload}); a lock that can be taken was left by a
    * process that is gone. A process must not probe its own uploads this way (closing any channel
    * to a file drops the process's POSIX locks on it): it passes them in {@code keep} instead.
-   * Opens the lock file for reading only, without following a link.
+   * Opens the lock file for reading only, without following a link. A folder changed within the
+   * last {@link #UPLOAD_SETTLE} counts as in progress without a probe: its receiver may not hold
+   * the lock yet (it is taken just after the folder is made), and a process's own new upload may
+   * not be in its {@code keep} yet.
    */
   private static boolean uploadInProgress(Path folder) {
+    try {
+      FileTime changed = Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS);
+      if (changed.toMillis() > System.currentTimeMillis() - UPLOAD_SETTLE.toMillis()) {
+        return true;
+      }
+    } catch (IOException e) {
+      return false; // gone meanwhile: the walk that follows says so
+    }
     Path lock = folder.resolve(UPLOAD_LOCK);
     if (!Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS)) {
       return false;

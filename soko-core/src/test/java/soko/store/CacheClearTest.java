@@ -172,6 +172,7 @@ class CacheClearTest {
     Path busy = Files.createDirectories(uploads.resolve("bundle-333"));
     Path arriving = StoreFixtures.randomFile(busy, "arriving.tar", 25_000, 22);
     Path push = Files.writeString(uploads.resolve("9c1d2e3f4a5b-" + "ab".repeat(32) + ".upload.json"), "{}");
+    settled(idle);
     long cacheBefore = store.usage().cache();
     String javaCommand = ProcessHandle.current().info().command().orElse("java");
     Process holder = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), UploadLockHolder.class.getName(),
@@ -179,6 +180,7 @@ class CacheClearTest {
     CacheClearReport r;
     try {
       assertThat(new String(holder.getInputStream().readNBytes(6), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("locked");
+      settled(busy); // made by the holder's lock file just now: old enough, so the lock decides
 
       r = store.clearCache(false);
     } finally {
@@ -203,6 +205,8 @@ class CacheClearTest {
     Path busy = Files.createDirectories(home.resolve("cache/uploads/bundle-444"));
     Path arriving = StoreFixtures.randomFile(busy, "arriving.tar", 5_000, 23);
     Path stale = StoreFixtures.randomFile(home.resolve("cache/uploads/bundle-555"), "old.tar", 7_000, 24);
+    settled(busy);
+    settled(stale.getParent());
 
     CacheClearReport dry = store.clearCache(true, java.util.Set.of(busy));
     CacheClearReport r = store.clearCache(false, java.util.Set.of(busy));
@@ -212,5 +216,26 @@ class CacheClearTest {
     assertThat(arriving).exists();
     assertThat(stale).doesNotExist();
     assertThat(r.skipped()).containsExactly(busy + " (an upload in progress)");
+  }
+
+  @Test
+  void anUploadFolderMadeAMomentAgoIsKeptThoughItsLockIsNotTakenYet() throws Exception {
+    // The receiver takes the lock just after making the folder: a clear in between must not take it.
+    Path fresh = Files.createDirectories(home.resolve("cache/uploads/bundle-666"));
+    Path arriving = StoreFixtures.randomFile(fresh, "arriving.tar", 3_000, 25);
+    Path old = StoreFixtures.randomFile(home.resolve("cache/uploads/bundle-777"), "old.tar", 4_000, 26);
+    settled(old.getParent());
+
+    CacheClearReport r = store.clearCache(false);
+
+    assertThat(arriving).exists();
+    assertThat(old).doesNotExist();
+    assertThat(r.skipped()).containsExactly(fresh + " (an upload in progress)");
+  }
+
+  /** Sets an upload folder's modification time back past {@link CacheSweeper#UPLOAD_SETTLE}. */
+  private static void settled(Path folder) throws java.io.IOException {
+    Files.setLastModifiedTime(folder, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(CacheSweeper.UPLOAD_SETTLE).minusSeconds(60)));
   }
 }

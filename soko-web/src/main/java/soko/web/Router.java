@@ -72,7 +72,9 @@ final class Router implements HttpHandler {
       try {
         route(ex);
       } catch (Refusal r) {
-        boolean bodyLeft = announcesBody(ex);
+        // Only a request that passed every check gets its body drained: anything else (a foreign
+        // Origin, no key or token) is answered and closed at once, so no page can make the server read.
+        boolean bodyLeft = announcesBody(ex) && ex.getAttribute(TRUSTED) != null;
         if (bodyLeft) {
           ex.getResponseHeaders().set("Connection", "close");
         }
@@ -105,6 +107,7 @@ final class Router implements HttpHandler {
       get(ex, path);
     } else if (posts && method.equals("POST")) {
       guard.checkToken(ex);
+      ex.setAttribute(TRUSTED, Boolean.TRUE); // a refusal from here on may drain the body (see linger)
       post(ex, path);
     } else {
       throw Refusal.method(method, gets && posts ? "GET, POST" : gets ? "GET" : "POST");
@@ -413,6 +416,8 @@ final class Router implements HttpHandler {
         && accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
   }
 
+  /** The exchange attribute set once a POST has passed the Host, Origin, key and token checks. */
+  private static final String TRUSTED = "soko.trusted";
   /** How long a refused request's body is read and dropped after the answer (see {@link #linger}). */
   private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(2);
   /** At most this much of a refused body is read and dropped after the answer. */
@@ -438,16 +443,25 @@ final class Router implements HttpHandler {
    */
   private static void linger(HttpExchange ex) {
     long deadline = System.nanoTime() + LINGER.toNanos();
-    long dropped = 0;
-    byte[] buf = new byte[64 * 1024];
     InputStream in = ex.getRequestBody();
-    try {
-      int n;
-      while (dropped < LINGER_BYTES && System.nanoTime() < deadline && (n = in.read(buf)) > 0) {
-        dropped += n;
+    // On a thread of its own, so a client that stops sending cannot hold the answer past LINGER: the
+    // read then blocks only until the connection closes under it.
+    Thread drain = Thread.ofVirtual().name("soko-web-linger").start(() -> {
+      long dropped = 0;
+      byte[] buf = new byte[64 * 1024];
+      try {
+        int n;
+        while (dropped < LINGER_BYTES && System.nanoTime() < deadline && (n = in.read(buf)) > 0) {
+          dropped += n;
+        }
+      } catch (IOException e) {
+        // The client went away, the body was already consumed, or the connection closed: done.
       }
-    } catch (IOException e) {
-      // The client went away or the body was already consumed: nothing left to drop.
+    });
+    try {
+      drain.join(LINGER);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -194,6 +194,7 @@ class BundleUploadTest {
     byte[] bundle = goodBundle();
     Path stale = Files.createDirectories(uploads().resolve("bundle-789"));
     Files.writeString(stale.resolve("left.tar"), "left by a server that is gone");
+    Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
     try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), web.port())) {
       s.setSoTimeout(60_000);
       String head = "POST /api/bundle/import HTTP/1.1\r\nHost: 127.0.0.1:" + web.port() + "\r\nX-Soko-Key: " + RawHttp.key
