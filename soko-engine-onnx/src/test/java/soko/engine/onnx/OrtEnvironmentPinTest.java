@@ -23,7 +23,7 @@ class OrtEnvironmentPinTest {
   }
 
   @Test
-  void aFolderWithoutTheLibraryIsNoError() throws Exception {
+  void aGivenFolderWithoutTheLibraryStillPinsTheLibraryAlreadyLoaded() throws Exception {
     OrtRuntime.environment(dir); // the library is loaded, so the class loader's lookup finds it first
     Path empty = Files.createDirectory(dir.resolve("empty"));
 
