@@ -25,9 +25,10 @@ import java.util.Objects;
  * @param bufferSize bytes read, hashed and written per step (default 1 MiB)
  * @param connections connections one file is received over at once, as ranges, when its server
  *     answers ranges with a strong validator (default 4); 1 turns ranged downloads off
- * @param minRangeBytes the smallest range worth a connection of its own (default 16 MiB): a file
- *     gets {@code min(connections, size / minRangeBytes)} ranges, and one of less than twice this
- *     stays on one connection
+ * @param minRangeBytes the size of a range (default 16 MiB): a file is cut into ranges of about
+ *     this size (at most 64, so larger for files over 1 GiB), which {@code min(connections, size /
+ *     minRangeBytes)} connections take in file order; a file of less than twice this stays on one
+ *     connection
  */
 public record DownloadSettings(
     HttpSettings http,

@@ -202,7 +202,7 @@ final class FileJob {
         if (n < 2) {
           return new Ranged(false, Optional.empty());
         }
-        List<PartialMetadata.Span> plan = RangedTransfer.plan(file, n);
+        List<PartialMetadata.Span> plan = RangePlan.queue(file, settings.minRangeBytes());
         RangeProbe.Answer probe = this.probe.ask(source, plan.getFirst().to());
         if (probe.range().isEmpty()) {
           single.add(source.uri());

@@ -40,6 +40,21 @@ final class RangePlan {
     return out;
   }
 
+  /** The most ranges one file is split into by {@link #queue}. */
+  static final int MAX_QUEUED = 64;
+
+  /**
+   * Ranges of about {@code rangeBytes} covering a file, none received, to be taken in order by as
+   * many connections as are open: more ranges than connections, so the part of the file that is
+   * complete from its start grows while the download runs and its sha256 can follow it (with one
+   * range per connection, ranges finish together and all but the first are hashed after the last
+   * byte). On chunk boundaries when the file lists chunk digests; at most {@link #MAX_QUEUED}.
+   */
+  static List<PartialMetadata.Span> queue(ModelFile file, long rangeBytes) {
+    long n = Math.max(1, Math.min(MAX_QUEUED, file.size() / Math.max(1, rangeBytes)));
+    return file.chunks().isPresent() ? plan(file, (int) n) : plan(file.size(), (int) n);
+  }
+
   /** {@code n} ranges of about equal size covering a file of {@code size} bytes, none received. */
   static List<PartialMetadata.Span> plan(long size, int n) {
     List<PartialMetadata.Span> out = new ArrayList<>();

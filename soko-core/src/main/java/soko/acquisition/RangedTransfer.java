@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
 import soko.events.TransferEvent;
 import soko.manifest.ModelFile;
@@ -165,13 +164,18 @@ final class RangedTransfer {
     URI at = first.map(HttpResponse::uri).orElse(source.uri());
     emitter.emit(new TransferEvent.Started(name, file.size(), have, at.getHost() + (at.getPort() > 0 ? ":" + at.getPort() : "")));
     PrefixHasher hasher = new PrefixHasher(name, file.size(), data, settings.bufferSize(), lock, this::frontier);
-    Semaphore open = new Semaphore(Math.max(1, connections));
+    // At most `connections` workers, each taking the next range in file order when it is free: the
+    // complete prefix (what the hash follows) then grows as the download runs.
+    java.util.Queue<Integer> queue = new java.util.concurrent.ConcurrentLinkedQueue<>(todo);
+    boolean firstUsed = first.isPresent() && !todo.isEmpty() && todo.getFirst() == 0;
+    if (firstUsed) {
+      queue.remove(0); // the open answer is range 0's: the first worker receives it before taking others
+    }
     List<Thread> workers = new ArrayList<>();
-    boolean firstUsed = false;
-    for (int i : todo) {
-      Optional<HttpResponse> mine = !firstUsed && i == 0 ? first : Optional.empty();
-      firstUsed |= mine.isPresent();
-      workers.add(Thread.ofVirtual().name("soko-range " + i + " " + name).start(() -> worker(i, mine, open)));
+    int count = Math.min(Math.max(1, connections), todo.size());
+    for (int w = 0; w < count; w++) {
+      Optional<HttpResponse> mine = firstUsed && w == 0 ? first : Optional.empty();
+      workers.add(Thread.ofVirtual().name("soko-range " + w + " " + name).start(() -> work(queue, mine)));
     }
     if (!firstUsed && first.isPresent()) {
       first.get().close();
@@ -255,19 +259,36 @@ final class RangedTransfer {
     workers.forEach(Threads::joinUninterruptibly);
   }
 
-  private void worker(int i, Optional<HttpResponse> first, Semaphore open) {
+  /**
+   * One connection's work: range 0 from {@code first} when present, then the next range in the
+   * queue until it is empty or the attempt ends.
+   */
+  private void work(java.util.Queue<Integer> queue, Optional<HttpResponse> first) {
+    if (first.isPresent()) {
+      worker(0, first);
+    }
+    while (true) {
+      synchronized (lock) {
+        if (stopping || cancelledInWorker || changed != null || !errors.isEmpty()) {
+          return;
+        }
+      }
+      Integer i = queue.poll();
+      if (i == null) {
+        return;
+      }
+      worker(i, Optional.empty());
+    }
+  }
+
+  private void worker(int i, Optional<HttpResponse> first) {
     boolean slot = first.isPresent();
     try {
-      open.acquire();
-      try {
-        if (!slot) {
-          slots.acquire(source.uri());
-          slot = true;
-        }
-        receive(i, first);
-      } finally {
-        open.release();
+      if (!slot) {
+        slots.acquire(source.uri());
+        slot = true;
       }
+      receive(i, first);
     } catch (InterruptedException e) {
       synchronized (lock) {
         cancelledInWorker |= !stopping; // else stopped because another range failed or the fetch was cancelled

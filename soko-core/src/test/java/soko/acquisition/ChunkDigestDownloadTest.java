@@ -58,7 +58,7 @@ class ChunkDigestDownloadTest {
     for (String f : List.of("bad.bin", "good.bin")) {
       Files.setLastModifiedTime(nginx.root().resolve(f), FileTime.from(Instant.parse("2026-01-02T03:04:05Z")));
     }
-    downloader = new Downloader(tmp.resolve("downloads"), RangedDownloadTest.SETTINGS, InstantSource.system());
+    downloader = new Downloader(tmp.resolve("downloads"), RangedDownloadTest.SETTINGS.withMinRangeBytes(4 << 20), InstantSource.system());
   }
 
   @AfterEach
@@ -129,7 +129,7 @@ class ChunkDigestDownloadTest {
         List.of(new SourceUri(nginx.uri("/short.bin"))),
         Optional.of(new ChunkDigests(4 * MIB, chunkDigests(Arrays.copyOf(content, SIZE - 5), 4 * MIB))));
     Files.write(nginx.root().resolve("short.bin"), Arrays.copyOf(content, SIZE - 5));
-    Downloader three = new Downloader(tmp.resolve("downloads"), RangedDownloadTest.SETTINGS.withConnections(3),
+    Downloader three = new Downloader(tmp.resolve("downloads"), RangedDownloadTest.SETTINGS.withMinRangeBytes(4 << 20).withConnections(3),
         InstantSource.system());
 
     Path result = three.fetch(file, events);

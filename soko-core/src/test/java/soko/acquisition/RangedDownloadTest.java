@@ -39,7 +39,7 @@ class RangedDownloadTest {
       .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5))
       .withRetries(2, Duration.ofMillis(1), Duration.ofMillis(1))
       .withConnections(4)
-      .withMinRangeBytes(1 << 20)
+      .withMinRangeBytes(2 << 20)
       .withBufferSize(64 * 1024);
 
   @TempDir Path tmp;
@@ -166,6 +166,34 @@ class RangedDownloadTest {
   }
 
   @Test
+  void moreRangesThanConnectionsAreTakenInFileOrderByAtMostThatManyAtOnce() throws Exception {
+    int size = 32 << 20; // 16 ranges of 2 MiB over 4 connections
+    byte[] big = randomBytes(size, 13);
+    Files.write(nginx.root().resolve("big.bin"), big);
+    Files.setLastModifiedTime(nginx.root().resolve("big.bin"), FileTime.from(Instant.parse("2026-01-02T03:04:05Z")));
+
+    Path result = downloader.fetch(modelFile("weights/m.bin", big, nginx.uri("/slow/big.bin")), events);
+
+    assertThat(Files.readAllBytes(result)).isEqualTo(big);
+    List<Nginx.Entry> log = nginx.awaitEntries(16, Duration.ofSeconds(5));
+    assertThat(log).hasSize(16).allSatisfy(e -> assertThat(e.status()).isEqualTo(206));
+    assertThat(sent(log)).isEqualTo(size);
+    List<Nginx.Served> served = nginx.served(); // line for line with the access log
+    assertThat(served).hasSize(16);
+    assertThat(Nginx.mostAtOnce(served)).isEqualTo(4);
+    // Range k (in file order) is taken only when a connection is free: by then at least k - 3
+    // ranges have ended. With every range started at once, range 15 would start before any ended.
+    for (int i = 0; i < 16; i++) {
+      String range = "bytes=" + (i * (2L << 20)) + "-" + ((i + 1) * (2L << 20) - 1);
+      int at = log.stream().map(Nginx.Entry::range).toList().indexOf(range);
+      assertThat(at).as(range).isNotNegative();
+      long start = served.get(at).startMillis();
+      long endedBefore = served.stream().filter(o -> o.endMillis() <= start).count();
+      assertThat(endedBefore).as("ranges ended before %s started", range).isGreaterThanOrEqualTo(i - 3);
+    }
+  }
+
+  @Test
   void aServerThatIgnoresRangesIsReadOverOneConnection() throws Exception {
     ModelFile file = at("/noranges/m.bin");
 
@@ -283,7 +311,9 @@ class RangedDownloadTest {
     Digest sha = Digest.parse(args[3]);
     ModelFile file = new ModelFile(soko.manifest.RelativePath.parse("weights/m.bin"), size, sha,
         List.of(soko.manifest.SourceUri.parse(uri.toString())));
-    new Downloader(downloads, SETTINGS.withBufferSize(16 * 1024), InstantSource.system()).fetch(file, e -> {});
+    // Four ranges of 12 MiB, one per connection, so that none is complete at the kill.
+    new Downloader(downloads, SETTINGS.withBufferSize(16 * 1024).withMinRangeBytes(12 << 20), InstantSource.system())
+        .fetch(file, e -> {});
   }
 
   @Test
