@@ -72,7 +72,7 @@ final class RangeProbe {
       watchdog.takeTrip();
     }
     int status = ex.status();
-    if (status == 206 && RangedTransfer.rangeProblem(ex, 0, last, file.size()).isEmpty()
+    if (status == 206 && RangePlan.rangeProblem(ex, 0, last, file.size()).isEmpty()
         && StrongValidator.present(ex, clock.instant())) {
       return new Answer(Optional.of(ex), Optional.empty());
     }

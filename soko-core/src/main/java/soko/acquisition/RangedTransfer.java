@@ -113,16 +113,6 @@ final class RangedTransfer {
         && meta.spans().stream().allMatch(s -> s.from() % file.chunks().get().chunkSize() == 0);
   }
 
-  /** See {@link RangePlan#plan(ModelFile, int)}. */
-  static List<PartialMetadata.Span> plan(ModelFile file, int n) {
-    return RangePlan.plan(file, n);
-  }
-
-  /** See {@link RangePlan#rangeProblem}. */
-  static Optional<String> rangeProblem(HttpResponse r, long first, long last, long size) {
-    return RangePlan.rangeProblem(r, first, last, size);
-  }
-
   /** The record as it stands: spans with their fsynced and written bytes. */
   PartialMetadata meta() {
     synchronized (lock) {
@@ -419,7 +409,7 @@ final class RangedTransfer {
     if (status != 206) {
       throw failures.status(source, r);
     }
-    Optional<String> why = rangeProblem(r, from, to, file.size());
+    Optional<String> why = RangePlan.rangeProblem(r, from, to, file.size());
     if (why.isPresent()) {
       throw new Changed(source.uri().getHost() + " " + why.get());
     }
